@@ -1,0 +1,110 @@
+//! JSON API plumbing: body and query extractors whose failures are problem+json naming the field, and list paging.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, FieldErrors};
+
+/// A JSON body. Malformed JSON is 400; a field of the wrong type is 422 naming that field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"));
+        if !is_json {
+            return Err(Error::BadRequest(
+                "Send a JSON body with Content-Type: application/json.".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
+            Error::BadRequest("The request body could not be read or is too large.".into())
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let inner = e.inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return Err(Error::BadRequest(format!("Malformed JSON: {inner}")));
+            }
+            let message = inner.to_string();
+            let path = e.path().to_string();
+            let field = if path == "." {
+                message.split('`').nth(1).unwrap_or("body").to_string()
+            } else {
+                path
+            };
+            let clean = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            let mut errors = FieldErrors::new();
+            errors.add(&field, clean);
+            Err(Error::Invalid(errors))
+        }
+    }
+}
+
+/// Query parameters; unparseable values are 422 naming the parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize::<_, T>(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let field = if field == "." {
+                    "query".to_string()
+                } else {
+                    field
+                };
+                Error::invalid(&field, e.inner().to_string())
+            })
+    }
+}
+
+/// `?limit=` (default 50, at most 500) and `?offset=`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// How many items to return (1-500, default 50).
+    pub limit: Option<i64>,
+    /// How many items to skip.
+    pub offset: Option<i64>,
+}
+
+impl ListParams {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, 500)
+    }
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListResponse<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}

@@ -1,0 +1,247 @@
+//! Who is calling: roles, the session extractor that hands handlers a tenant-scoped transaction, sign-in and
+//! sign-out, CSRF and Origin checks.
+
+pub mod csrf;
+pub mod login;
+pub mod password;
+pub mod routes;
+pub mod throttle;
+pub mod token;
+
+use std::marker::PhantomData;
+use std::net::IpAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::db::{self, Tx};
+use crate::error::Error;
+
+pub const SESSION_COOKIE: &str = "tributary_session";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    ProgramAdmin,
+    ChannelChief,
+    Cam,
+    PartnerAdmin,
+    PartnerUser,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::ProgramAdmin,
+        Role::ChannelChief,
+        Role::Cam,
+        Role::PartnerAdmin,
+        Role::PartnerUser,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ProgramAdmin => "program_admin",
+            Role::ChannelChief => "channel_chief",
+            Role::Cam => "cam",
+            Role::PartnerAdmin => "partner_admin",
+            Role::PartnerUser => "partner_user",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::ProgramAdmin => "Program admin",
+            Role::ChannelChief => "Channel chief",
+            Role::Cam => "Channel account manager",
+            Role::PartnerAdmin => "Partner admin",
+            Role::PartnerUser => "Partner user",
+        }
+    }
+
+    pub fn is_partner(self) -> bool {
+        matches!(self, Role::PartnerAdmin | Role::PartnerUser)
+    }
+}
+
+/// The signed-in user of this request, as the database says now (not as the token said when issued).
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub session_id: Uuid,
+    pub role: Role,
+    pub partner_id: Option<Uuid>,
+    pub name: String,
+    pub email: String,
+    pub tenant_name: String,
+}
+
+/// Which partners a user may see inside the tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Tenant,
+    Cam(Uuid),
+    Partner(Uuid),
+}
+
+impl CurrentUser {
+    pub fn scope(&self) -> Scope {
+        match (self.role, self.partner_id) {
+            (Role::Cam, _) => Scope::Cam(self.id),
+            (_, Some(p)) => Scope::Partner(p),
+            _ => Scope::Tenant,
+        }
+    }
+}
+
+/// The roles an endpoint admits.
+pub trait RoleSet: Send + Sync + 'static {
+    const ROLES: &'static [Role];
+}
+
+macro_rules! role_set {
+    ($(#[$doc:meta])* $name:ident = [$($role:ident),+]) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl RoleSet for $name {
+            const ROLES: &'static [Role] = &[$(Role::$role),+];
+        }
+    };
+}
+
+role_set!(/// Any signed-in user.
+    AnyRole = [ProgramAdmin, ChannelChief, Cam, PartnerAdmin, PartnerUser]);
+role_set!(/// Configures the tenant's program.
+    ProgramAdmin = [ProgramAdmin]);
+role_set!(/// The vendor's own people.
+    Staff = [ProgramAdmin, ChannelChief, Cam]);
+role_set!(/// Vendor people who act on partners (the chief only reads).
+    Manager = [ProgramAdmin, Cam]);
+role_set!(/// People of a partner organisation.
+    PartnerMember = [PartnerAdmin, PartnerUser]);
+role_set!(/// Who may invite and deactivate users: the program admin for the tenant, a partner admin for its org.
+    UserAdmin = [ProgramAdmin, PartnerAdmin]);
+
+/// A signed-in user with one of the roles `R`, and a transaction scoped to their tenant. Handlers commit it.
+pub struct Auth<R: RoleSet = AnyRole> {
+    pub user: CurrentUser,
+    pub tx: Tx,
+    _roles: PhantomData<R>,
+}
+
+impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = if parts.uri.path().starts_with("/api/") {
+            bearer_token(parts)
+        } else {
+            cookie(parts, SESSION_COOKIE)
+        };
+        let claims = token
+            .and_then(|t| state.keys.verify(&t))
+            .ok_or(Error::Unauthorized)?;
+        let mut tx = db::begin_tenant(&state.pool, claims.tid, Some(claims.sub)).await?;
+        let row: Option<(String, String, String, Option<Uuid>, String)> = sqlx::query_as(
+            "select u.name, u.email, u.role, u.partner_id, t.name
+               from users u
+               join sessions s on s.tenant_id = u.tenant_id and s.user_id = u.id
+               join tenants t on t.id = u.tenant_id
+              where u.id = $1 and s.id = $2 and u.active and u.session_version = $3
+                and s.revoked_at is null and s.expires_at > now()",
+        )
+        .bind(claims.sub)
+        .bind(claims.sid)
+        .bind(claims.sv)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (name, email, role, partner_id, tenant_name) = row.ok_or(Error::Unauthorized)?;
+        let role = Role::parse(&role).ok_or(Error::Unauthorized)?;
+        if !R::ROLES.contains(&role) {
+            return Err(Error::forbidden());
+        }
+        let user = CurrentUser {
+            id: claims.sub,
+            tenant_id: claims.tid,
+            session_id: claims.sid,
+            role,
+            partner_id,
+            name,
+            email,
+            tenant_name,
+        };
+        Ok(Auth {
+            user,
+            tx,
+            _roles: PhantomData,
+        })
+    }
+}
+
+/// The signed-in user when there is one, for pages that also serve visitors (the sign-in page).
+pub struct MaybeAuth(pub Option<Auth>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match Auth::<AnyRole>::from_request_parts(parts, state).await {
+            Ok(auth) => Ok(MaybeAuth(Some(auth))),
+            Err(Error::Unauthorized) => Ok(MaybeAuth(None)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The peer address of the connection, when the server was started with connect info.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+pub fn bearer_token(parts: &Parts) -> Option<String> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    cookie_from_headers(&parts.headers, name)
+}
+
+pub fn cookie_from_headers(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}

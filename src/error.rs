@@ -1,0 +1,198 @@
+//! One error type for the whole server. API routes answer `application/problem+json`; page routes turn the same
+//! error into an HTML page in the layout (see `web::error_pages`). Internals are logged, never shown.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Messages per invalid field, in a stable order.
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldErrors(pub BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_string())
+            .or_default()
+            .push(message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message for `field`, for showing beside a form field.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .get(field)
+            .and_then(|m| m.first())
+            .map(String::as_str)
+    }
+
+    /// `Ok(())` when nothing was added, otherwise the 422 error naming every field.
+    pub fn into_result(self) -> Result<(), Error> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self))
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("invalid fields")]
+    Invalid(FieldErrors),
+    #[error("too many attempts")]
+    TooManyRequests { retry_after: u64 },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Error {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        Error::Invalid(errors)
+    }
+
+    pub fn forbidden() -> Error {
+        Error::Forbidden("your role does not allow this".into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "Malformed request",
+            Error::Unauthorized => "Authentication required",
+            Error::Forbidden(_) => "Forbidden",
+            Error::NotFound => "Not found",
+            Error::Conflict(_) => "Conflict",
+            Error::Invalid(_) => "Invalid input",
+            Error::TooManyRequests { .. } => "Too many attempts",
+            Error::Internal(_) => "Something went wrong",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Error::BadRequest(m) | Error::Forbidden(m) | Error::Conflict(m) => m.clone(),
+            Error::Unauthorized => "Sign in, or send a valid bearer token.".into(),
+            Error::NotFound => "There is nothing here, or you may not see it.".into(),
+            Error::Invalid(_) => "Some fields are invalid; each is named in `errors`.".into(),
+            Error::TooManyRequests { retry_after } => {
+                format!(
+                    "Too many failed sign-ins. Try again in {} minute(s).",
+                    retry_after.div_ceil(60)
+                )
+            }
+            Error::Internal(_) => "An unexpected error occurred. It has been logged.".into(),
+        }
+    }
+}
+
+/// Carried on error responses so that page routes can render the same error as HTML.
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub detail: String,
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a FieldErrors>,
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if let Error::Internal(cause) = &self {
+            tracing::error!(error = ?cause, "request failed");
+        }
+        let status = self.status();
+        let detail = self.detail();
+        let errors = match &self {
+            Error::Invalid(e) => Some(e),
+            _ => None,
+        };
+        let body = serde_json::to_vec(&Problem {
+            kind: "about:blank",
+            title: self.title(),
+            status: status.as_u16(),
+            detail: &detail,
+            errors,
+        })
+        .unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Error::TooManyRequests { retry_after } = &self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        if let Error::Unauthorized = &self {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response.extensions_mut().insert(ErrorInfo {
+            status,
+            title: self.title(),
+            detail,
+        });
+        response
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => Error::NotFound,
+            other => Error::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+/// Whether `e` is a violation of the named constraint, for turning races the database decides into field errors.
+pub fn violates(e: &sqlx::Error, constraint: &str) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db.constraint() == Some(constraint),
+        _ => false,
+    }
+}

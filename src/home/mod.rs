@@ -1,0 +1,289 @@
+//! `/`: each role's home. A partner sees its own org, a CAM the partners assigned to them, the channel chief the
+//! tenant's totals, the program admin the state of the program's set-up.
+
+mod store;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+
+use crate::AppState;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::{Auth, CurrentUser, Role};
+use crate::countries::country_name;
+use crate::db::Tx;
+use crate::error::{Error, Result};
+use crate::partners::pages::{MemberView, PartnerView};
+use crate::partners::{self, store as partners_store};
+use crate::users::store as users_store;
+use crate::web::{Page, format};
+use store::Breakdown;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+async fn home(
+    Auth { user, mut tx, .. }: Auth,
+    Extension(csrf): Extension<CsrfToken>,
+) -> Result<Response> {
+    let page = Page::new(format!("{} home", user.role.label()), &csrf, &user, "/");
+    let response = match user.role {
+        Role::PartnerAdmin | Role::PartnerUser => {
+            partner_home(&mut tx, &user, page).await?.into_response()
+        }
+        Role::Cam => cam_home(&mut tx, &user, page).await?.into_response(),
+        Role::ChannelChief => chief_home(&mut tx, page).await?.into_response(),
+        Role::ProgramAdmin => admin_home(&mut tx, page).await?.into_response(),
+    };
+    tx.commit().await?;
+    Ok(response)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/partner.html")]
+struct PartnerHome {
+    page: Page,
+    first_name: String,
+    partner: PartnerView,
+    cam_email: String,
+    members: Vec<MemberView>,
+    is_admin: bool,
+}
+
+async fn partner_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
+    let partner_id = user.partner_id.ok_or(Error::NotFound)?;
+    let partner = partners_store::get(tx, user.scope(), partner_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let cam_email = store::user_email(tx, partner.cam_id)
+        .await?
+        .unwrap_or_default();
+    let (users, _) = users_store::list(tx, Some(partner_id), 50, 0).await?;
+    Ok(PartnerHome {
+        page,
+        first_name: user
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or(&user.name)
+            .to_string(),
+        partner: partner.into(),
+        cam_email,
+        members: users
+            .into_iter()
+            .filter(|u| u.active)
+            .map(MemberView::from)
+            .collect(),
+        is_admin: user.role == Role::PartnerAdmin,
+    })
+}
+
+pub struct Stat {
+    pub label: &'static str,
+    pub value: String,
+    pub note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/cam.html")]
+struct CamHome {
+    page: Page,
+    stats: Vec<Stat>,
+    partners: Vec<PartnerView>,
+}
+
+async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome> {
+    let (rows, total) = partners_store::list(tx, user.scope(), 500, 0).await?;
+    let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
+    let stats = vec![
+        Stat {
+            label: "Assigned partners",
+            value: format::int(total),
+            note: "in your portfolio".into(),
+        },
+        Stat {
+            label: "Onboarding",
+            value: format::int(count("onboarding")),
+            note: "in their first 90 days".into(),
+        },
+        Stat {
+            label: "Producing",
+            value: format::int(count("producing")),
+            note: "closed-won in the last 90 days".into(),
+        },
+        Stat {
+            label: "Lapsed",
+            value: format::int(count("lapsed")),
+            note: "no deal activity for 90 days".into(),
+        },
+    ];
+    Ok(CamHome {
+        page,
+        stats,
+        partners: rows.into_iter().map(PartnerView::from).collect(),
+    })
+}
+
+pub struct BarView {
+    pub label: String,
+    pub value: String,
+    pub percent: i64,
+}
+
+fn bars(rows: Vec<Breakdown>, label: impl Fn(&str) -> String) -> Vec<BarView> {
+    let total: i64 = rows.iter().map(|r| r.count).sum();
+    rows.into_iter()
+        .map(|r| BarView {
+            label: label(&r.key),
+            value: format::int(r.count),
+            percent: format::percent(r.count, total),
+        })
+        .collect()
+}
+
+pub struct CamRow {
+    pub name: String,
+    pub partners: String,
+    pub onboarding: String,
+    pub producing: String,
+    pub lapsed: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/chief.html")]
+struct ChiefHome {
+    page: Page,
+    stats: Vec<Stat>,
+    by_tier: Vec<BarView>,
+    by_stage: Vec<BarView>,
+    by_region: Vec<BarView>,
+    by_country: Vec<BarView>,
+    cams: Vec<CamRow>,
+}
+
+async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
+    let totals = store::totals(tx).await?;
+    let stats = vec![
+        Stat {
+            label: "Partners",
+            value: format::int(totals.partners),
+            note: format!("{} unassigned", format::int(totals.unassigned)),
+        },
+        Stat {
+            label: "Producing",
+            value: format::int(totals.producing),
+            note: format!(
+                "{}% of partners",
+                format::percent(totals.producing, totals.partners)
+            ),
+        },
+        Stat {
+            label: "Channel account managers",
+            value: format::int(totals.cams),
+            note: "active".into(),
+        },
+        Stat {
+            label: "Portal users",
+            value: format::int(totals.partner_users),
+            note: "active partner people".into(),
+        },
+    ];
+    let cams = store::by_cam(tx)
+        .await?
+        .into_iter()
+        .map(|c| CamRow {
+            name: c.name,
+            partners: format::int(c.partners),
+            onboarding: format::int(c.onboarding),
+            producing: format::int(c.producing),
+            lapsed: format::int(c.lapsed),
+        })
+        .collect();
+    Ok(ChiefHome {
+        page,
+        stats,
+        by_tier: bars(store::breakdown(tx, "tier").await?, partners::tier_label),
+        by_stage: bars(
+            store::breakdown(tx, "life_stage").await?,
+            partners::tier_label,
+        ),
+        by_region: bars(store::breakdown(tx, "region").await?, str::to_string),
+        by_country: bars(store::breakdown(tx, "country").await?, |c| {
+            country_name(c).unwrap_or(c).to_string()
+        }),
+        cams,
+    })
+}
+
+pub struct AuditView {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub summary: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home/admin.html")]
+struct AdminHome {
+    page: Page,
+    stats: Vec<Stat>,
+    unassigned: Vec<PartnerView>,
+    recent: Vec<AuditView>,
+}
+
+async fn admin_home(tx: &mut Tx, page: Page) -> Result<AdminHome> {
+    let totals = store::totals(tx).await?;
+    let stats = vec![
+        Stat {
+            label: "Partners",
+            value: format::int(totals.partners),
+            note: format!("{} without a CAM", format::int(totals.unassigned)),
+        },
+        Stat {
+            label: "Users",
+            value: format::int(totals.users),
+            note: format!("{} invitations open", format::int(totals.open_invitations)),
+        },
+        Stat {
+            label: "Channel account managers",
+            value: format::int(totals.cams),
+            note: "active".into(),
+        },
+        Stat {
+            label: "Emails queued",
+            value: format::int(totals.queued_mail),
+            note: "waiting in the outbox".into(),
+        },
+    ];
+    let unassigned = store::unassigned(tx)
+        .await?
+        .into_iter()
+        .map(PartnerView::from)
+        .collect();
+    let recent = crate::audit::recent(tx, 8, 0)
+        .await?
+        .0
+        .into_iter()
+        .map(AuditView::from)
+        .collect();
+    Ok(AdminHome {
+        page,
+        stats,
+        unassigned,
+        recent,
+    })
+}
+
+impl From<crate::audit::AuditEntry> for AuditView {
+    fn from(e: crate::audit::AuditEntry) -> Self {
+        AuditView {
+            at: format::datetime(e.at),
+            actor: e.actor_name.clone().unwrap_or_else(|| "System".into()),
+            action: e.describe(),
+            summary: e.changes(),
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Background work in the same binary. Each job claims its rows with `FOR UPDATE SKIP LOCKED`, so several server
+//! instances can run side by side without doing anything twice.
+
+pub mod mail;
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::AppState;
+
+/// Starts the periodic jobs; they stop when `shutdown` is cancelled.
+pub fn spawn(
+    state: AppState,
+    smtp_url: Option<String>,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mailer = match smtp_url.as_deref().map(mail::Mailer::new).transpose() {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "TRIBUTARY_SMTP_URL is not usable; mail stays in the outbox");
+                None
+            }
+        };
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        let mut rounds: u64 = 0;
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            if let Some(mailer) = &mailer {
+                if let Err(e) = mailer.deliver_due(&state.pool).await {
+                    tracing::warn!(error = %e, "mail delivery round failed");
+                }
+            }
+            if rounds % 720 == 0 {
+                if let Err(e) = crate::auth::login::prune_failures(&state.pool).await {
+                    tracing::warn!(error = %e, "pruning sign-in failures failed");
+                }
+            }
+            rounds += 1;
+        }
+    })
+}

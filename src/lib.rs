@@ -1,0 +1,135 @@
+//! Tributary: a multi-tenant partner relationship management server. `app` builds the router that `main` serves and
+//! the tests drive.
+
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod countries;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod home;
+pub mod jobs;
+pub mod openapi;
+pub mod ops;
+pub mod outbox;
+pub mod partners;
+pub mod server;
+pub mod tenants;
+pub mod users;
+pub mod validate;
+pub mod web;
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use sqlx::PgPool;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::token::Keys;
+use crate::config::Config;
+
+/// Largest request body accepted (forms and JSON).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct AppState(Arc<StateInner>);
+
+pub struct StateInner {
+    pub pool: PgPool,
+    pub keys: Keys,
+    /// Where people reach this server, used in emailed links and for the Origin check.
+    pub base_url: String,
+    pub secure_cookies: bool,
+    /// Whether mail leaves the outbox by SMTP (otherwise it stays there for program admins to read).
+    pub smtp_enabled: bool,
+}
+
+impl Deref for AppState {
+    type Target = StateInner;
+    fn deref(&self) -> &StateInner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: &Config, base_url: String) -> AppState {
+        let secure_cookies = base_url.starts_with("https://");
+        AppState(Arc::new(StateInner {
+            pool,
+            keys: Keys::new(&config.secret),
+            base_url,
+            secure_cookies,
+            smtp_enabled: config.smtp_url.is_some(),
+        }))
+    }
+}
+
+impl AppState {
+    /// A transaction scoped to the user's tenant, for pages that must read again after a failed write.
+    pub async fn begin(&self, user: &auth::CurrentUser) -> Result<db::Tx, sqlx::Error> {
+        db::begin_tenant(&self.pool, user.tenant_id, Some(user.id)).await
+    }
+}
+
+/// The whole HTTP surface: operations endpoints, the JSON API under `/api/v1`, and the pages.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(auth::routes::api())
+        .merge(users::api::routes())
+        .merge(partners::api::routes())
+        .merge(outbox::routes::api())
+        .route("/openapi.json", get(openapi::document))
+        .fallback(web::error_pages::not_found);
+
+    let pages = Router::new()
+        .merge(auth::routes::pages())
+        .merge(home::routes())
+        .merge(users::pages::routes())
+        .merge(partners::pages::routes())
+        .merge(outbox::routes::pages())
+        .merge(audit::pages::routes())
+        .fallback(web::error_pages::not_found)
+        .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))
+        .layer(from_fn(web::error_pages::render));
+
+    let x_request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/static/app.css", get(web::assets::stylesheet))
+        .nest("/api/v1", api)
+        .merge(pages)
+        .layer(from_fn_with_state(state.clone(), auth::csrf::verify_origin))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            ops::CONTENT_SECURITY_POLICY,
+        ))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(ops::request_span))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

@@ -1,0 +1,179 @@
+//! Partners: the resellers and integrators of a tenant's program, each with a tier, a region, a life-stage and the
+//! CAM assigned to them. A CAM sees only assigned partners; a partner user only its own org.
+
+pub mod api;
+pub mod pages;
+pub mod store;
+
+pub const TIERS: [&str; 4] = ["registered", "silver", "gold", "platinum"];
+pub const LIFE_STAGES: [&str; 5] = [
+    "applicant",
+    "onboarding",
+    "activated",
+    "producing",
+    "lapsed",
+];
+pub const REGIONS: [&str; 4] = ["NA", "LATAM", "EMEA", "APAC"];
+
+pub fn tier_label(tier: &str) -> String {
+    let mut c = tier.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The badge colour of a life-stage, so that the same stage looks the same on every page.
+pub fn life_stage_badge(stage: &str) -> &'static str {
+    match stage {
+        "applicant" => "badge-gray",
+        "onboarding" => "badge-blue",
+        "activated" => "badge-teal",
+        "producing" => "badge-green",
+        "lapsed" => "badge-red",
+        _ => "badge-gray",
+    }
+}
+
+pub fn tier_badge(tier: &str) -> &'static str {
+    match tier {
+        "platinum" => "badge-purple",
+        "gold" => "badge-yellow",
+        "silver" => "badge-gray",
+        _ => "badge-blue",
+    }
+}
+
+use serde::{Deserialize, Deserializer};
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::db::Tx;
+use crate::error::{Error, FieldErrors, violates};
+use crate::validate;
+use store::{NewPartner, PartnerChange};
+
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PartnerInput {
+    #[serde(default)]
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub region: String,
+    /// registered (default), silver, gold or platinum.
+    #[serde(default)]
+    pub tier: Option<String>,
+    #[serde(default)]
+    pub cam_id: Option<String>,
+    /// onboarding by default.
+    #[serde(default)]
+    pub life_stage: Option<String>,
+}
+
+/// A partial change; `"cam_id": null` unassigns the CAM.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PartnerPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub tier: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub cam_id: Option<Option<String>>,
+    #[serde(default)]
+    pub life_stage: Option<String>,
+}
+
+/// Tells a field given as `null` (Some(None)) from a field left out (None).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Ok(Some(Option::deserialize(d)?))
+}
+
+fn check_choice(errors: &mut FieldErrors, field: &str, value: &str, allowed: &[&str]) {
+    if !allowed.contains(&value) {
+        errors.add(field, format!("Choose one of: {}.", allowed.join(", ")));
+    }
+}
+
+async fn check_cam(
+    tx: &mut Tx,
+    errors: &mut FieldErrors,
+    raw: Option<&str>,
+) -> Result<Option<Uuid>, Error> {
+    let cam = validate::optional_id(errors, "cam_id", raw);
+    if let Some(id) = cam {
+        if !store::is_cam(tx, id).await? {
+            errors.add(
+                "cam_id",
+                "This user is not an active channel account manager.",
+            );
+        }
+    }
+    Ok(cam)
+}
+
+fn name_taken(e: sqlx::Error) -> Error {
+    if violates(&e, "partners_name_key") {
+        Error::invalid("name", "A partner with this name already exists.")
+    } else {
+        e.into()
+    }
+}
+
+pub async fn create(tx: &mut Tx, actor: &CurrentUser, input: PartnerInput) -> Result<Uuid, Error> {
+    let mut errors = FieldErrors::new();
+    let name = validate::text(&mut errors, "name", &input.name, 200);
+    let country = validate::country(&mut errors, "country", &input.country);
+    let region = validate::text(&mut errors, "region", &input.region, 60);
+    let tier = input.tier.unwrap_or_else(|| "registered".into());
+    check_choice(&mut errors, "tier", &tier, &TIERS);
+    let life_stage = input.life_stage.unwrap_or_else(|| "onboarding".into());
+    check_choice(&mut errors, "life_stage", &life_stage, &LIFE_STAGES);
+    let cam_id = check_cam(tx, &mut errors, input.cam_id.as_deref()).await?;
+    errors.into_result()?;
+    let new = NewPartner {
+        tenant_id: actor.tenant_id,
+        name: &name,
+        country: &country,
+        region: &region,
+        tier: &tier,
+        cam_id,
+        life_stage: &life_stage,
+    };
+    store::insert(tx, new).await.map_err(name_taken)
+}
+
+pub async fn change(tx: &mut Tx, id: Uuid, patch: PartnerPatch) -> Result<(), Error> {
+    let mut errors = FieldErrors::new();
+    let mut change = PartnerChange::default();
+    if let Some(n) = &patch.name {
+        change.name = Some(validate::text(&mut errors, "name", n, 200));
+    }
+    if let Some(c) = &patch.country {
+        change.country = Some(validate::country(&mut errors, "country", c));
+    }
+    if let Some(r) = &patch.region {
+        change.region = Some(validate::text(&mut errors, "region", r, 60));
+    }
+    if let Some(t) = patch.tier {
+        check_choice(&mut errors, "tier", &t, &TIERS);
+        change.tier = Some(t);
+    }
+    if let Some(s) = patch.life_stage {
+        check_choice(&mut errors, "life_stage", &s, &LIFE_STAGES);
+        change.life_stage = Some(s);
+    }
+    if let Some(cam) = patch.cam_id {
+        change.cam_id = Some(check_cam(tx, &mut errors, cam.as_deref()).await?);
+    }
+    errors.into_result()?;
+    if !store::update(tx, id, change).await.map_err(name_taken)? {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}

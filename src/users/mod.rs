@@ -1,0 +1,153 @@
+//! Users of a tenant: inviting (or creating with a password), listing, deactivating, and accepting invitations.
+
+pub mod api;
+pub mod invitations;
+pub mod pages;
+pub mod store;
+
+use uuid::Uuid;
+
+use crate::auth::{CurrentUser, Role, password};
+use crate::db::Tx;
+use crate::error::{Error, FieldErrors, violates};
+use crate::validate;
+use store::{NewUser, UserRow};
+
+/// What a program admin or partner admin fills in to add a user. Strings, so that every field can be checked and
+/// reported at once.
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct UserInput {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    /// program_admin, channel_chief, cam, partner_admin or partner_user.
+    #[serde(default)]
+    pub role: String,
+    /// Required for partner roles; a partner admin's own org is used when omitted.
+    #[serde(default)]
+    pub partner_id: Option<String>,
+    /// Without a password, the user gets an invitation email with a set-password link.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// Adds a user on behalf of `actor`. Returns the user and, for invitations, the set-password link.
+pub async fn create(
+    tx: &mut Tx,
+    actor: &CurrentUser,
+    base_url: &str,
+    input: UserInput,
+) -> Result<(UserRow, Option<String>), Error> {
+    let mut errors = FieldErrors::new();
+    let email = validate::email(&mut errors, "email", &input.email);
+    let name = validate::text(&mut errors, "name", &input.name, 200);
+    let role = Role::parse(input.role.trim());
+    let mut partner_id =
+        validate::optional_id(&mut errors, "partner_id", input.partner_id.as_deref());
+    match role {
+        None => errors.add(
+            "role",
+            "Choose a role: program_admin, channel_chief, cam, partner_admin or partner_user.",
+        ),
+        Some(role) if actor.role == Role::PartnerAdmin => {
+            if !role.is_partner() {
+                errors.add("role", "You can add partner admins and partner users only.");
+            }
+            if partner_id.is_some_and(|p| Some(p) != actor.partner_id) {
+                errors.add(
+                    "partner_id",
+                    "You can add users to your own organisation only.",
+                );
+            }
+            partner_id = actor.partner_id;
+        }
+        Some(role) if role.is_partner() => {
+            if partner_id.is_none() && !errors.0.contains_key("partner_id") {
+                errors.add("partner_id", "Choose the partner this user belongs to.");
+            }
+        }
+        Some(_) => {
+            if partner_id.is_some() {
+                errors.add(
+                    "partner_id",
+                    "Only partner admins and partner users belong to a partner.",
+                );
+            }
+        }
+    }
+    if let Some(p) = partner_id {
+        let exists: Option<i32> = sqlx::query_scalar("select 1 from partners where id = $1")
+            .bind(p)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if exists.is_none() {
+            errors.add("partner_id", "There is no such partner.");
+        }
+    }
+    let password = input.password.filter(|p| !p.is_empty());
+    if let Some(problem) = password.as_deref().and_then(password::problems) {
+        errors.add("password", problem);
+    }
+    errors.into_result()?;
+    let role = role.expect("validated above");
+
+    let password_hash = match password {
+        Some(p) => Some(password::hash(p).await?),
+        None => None,
+    };
+    let invited = password_hash.is_none();
+    let inserted = store::insert(
+        tx,
+        NewUser {
+            tenant_id: actor.tenant_id,
+            email: &email,
+            name: &name,
+            role: role.as_str(),
+            partner_id,
+            password_hash,
+        },
+    )
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) if violates(&e, "users_tenant_id_email_key") => {
+            return Err(Error::invalid(
+                "email",
+                "A user with this email address already exists.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let link = if invited {
+        Some(invitations::invite(tx, actor, id, &email, &name, base_url).await?)
+    } else {
+        None
+    };
+    let user = store::get(tx, id, None).await?.ok_or(Error::NotFound)?;
+    Ok((user, link))
+}
+
+/// Deactivates a user the actor may manage; their tokens stop working at once.
+pub async fn deactivate(tx: &mut Tx, actor: &CurrentUser, id: Uuid) -> Result<(), Error> {
+    let scope = if actor.role == Role::PartnerAdmin {
+        actor.partner_id
+    } else {
+        None
+    };
+    store::get(tx, id, scope).await?.ok_or(Error::NotFound)?;
+    if id == actor.id {
+        return Err(Error::Conflict("You cannot deactivate yourself.".into()));
+    }
+    store::deactivate(tx, id).await?;
+    Ok(())
+}
+
+/// How a user's account stands, as a label and badge colour.
+pub fn status_of(u: &UserRow) -> (&'static str, &'static str) {
+    match (u.active, u.has_password) {
+        (false, _) => ("Deactivated", "badge-red"),
+        (true, false) => ("Invited", "badge-yellow"),
+        (true, true) => ("Active", "badge-green"),
+    }
+}

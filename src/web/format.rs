@@ -1,0 +1,62 @@
+//! Formatting of what people read: dates, times, whole numbers.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub fn date(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+pub fn datetime(t: DateTime<Utc>) -> String {
+    t.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
+/// 1234567 → "1,234,567".
+pub fn int(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// A share as a whole percentage of `total` (0 when the total is 0).
+pub fn percent(part: i64, total: i64) -> i64 {
+    if total <= 0 {
+        0
+    } else {
+        (part * 100 + total / 2) / total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_get_thousands_separators() {
+        assert_eq!(int(0), "0");
+        assert_eq!(int(999), "999");
+        assert_eq!(int(1000), "1,000");
+        assert_eq!(int(1234567), "1,234,567");
+        assert_eq!(int(-45000), "-45,000");
+    }
+
+    #[test]
+    fn dates_read_day_month_year() {
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()),
+            "9 Mar 2026"
+        );
+    }
+
+    #[test]
+    fn percentages_round_and_survive_an_empty_total() {
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(5, 0), 0);
+    }
+}
