@@ -11,7 +11,7 @@ pub mod token;
 use std::marker::PhantomData;
 use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::header;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
@@ -144,7 +144,13 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = if parts.uri.path().starts_with("/api/") {
+        // Nested routers see their path without the `/api/v1` prefix; the original URI says where we are.
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.0.path())
+            .unwrap_or(parts.uri.path());
+        let token = if path.starts_with("/api/") {
             bearer_token(parts)
         } else {
             cookie(parts, SESSION_COOKIE)

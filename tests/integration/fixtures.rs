@@ -1,0 +1,167 @@
+//! The world every test starts from (loaded once into the template database): two tenants, each with a program
+//! admin, a channel chief, two CAMs, three partners (one per CAM, one unassigned) and partner people.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub struct TenantFx {
+    pub id: Uuid,
+    pub slug: &'static str,
+    pub admin: Uuid,
+    pub chief: Uuid,
+    pub cam1: Uuid,
+    pub cam2: Uuid,
+    /// Assigned to cam1.
+    pub p1: Uuid,
+    /// Assigned to cam2.
+    pub p2: Uuid,
+    /// Unassigned.
+    pub p3: Uuid,
+    pub p1_admin: Uuid,
+    pub p1_user: Uuid,
+    pub p2_admin: Uuid,
+}
+
+const fn fx(n: u128, slug: &'static str) -> TenantFx {
+    let base = n << 64;
+    TenantFx {
+        id: Uuid::from_u128(base | 1),
+        slug,
+        admin: Uuid::from_u128(base | 0x10),
+        chief: Uuid::from_u128(base | 0x11),
+        cam1: Uuid::from_u128(base | 0x12),
+        cam2: Uuid::from_u128(base | 0x13),
+        p1: Uuid::from_u128(base | 0x20),
+        p2: Uuid::from_u128(base | 0x21),
+        p3: Uuid::from_u128(base | 0x22),
+        p1_admin: Uuid::from_u128(base | 0x30),
+        p1_user: Uuid::from_u128(base | 0x31),
+        p2_admin: Uuid::from_u128(base | 0x32),
+    }
+}
+
+pub const A: TenantFx = fx(0xA, "acme");
+pub const B: TenantFx = fx(0xB, "globex");
+
+/// Sign-in emails of the fixture users, the same in both tenants.
+pub mod email {
+    pub const ADMIN: &str = "admin@example.com";
+    pub const CHIEF: &str = "chief@example.com";
+    pub const CAM1: &str = "cam1@example.com";
+    pub const CAM2: &str = "cam2@example.com";
+    pub const P1_ADMIN: &str = "p1.admin@example.com";
+    pub const P1_USER: &str = "p1.user@example.com";
+    pub const P2_ADMIN: &str = "p2.admin@example.com";
+}
+
+pub async fn load(pool: &PgPool) {
+    let hash = tributary::auth::password::hash(super::PASSWORD.to_string())
+        .await
+        .unwrap();
+    for (t, name) in [(&A, "Acme Corp"), (&B, "Globex Inc")] {
+        let mut tx = tributary::db::begin_tenant(pool, t.id, None).await.unwrap();
+        sqlx::query("insert into tenants (id, slug, name) values ($1, $2, $3)")
+            .bind(t.id)
+            .bind(t.slug)
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let staff = [
+            (t.admin, email::ADMIN, "Ada Admin", "program_admin"),
+            (t.chief, email::CHIEF, "Chris Chief", "channel_chief"),
+            (t.cam1, email::CAM1, "Cara Cam", "cam"),
+            (t.cam2, email::CAM2, "Carl Cam", "cam"),
+        ];
+        for (id, email, name, role) in staff {
+            insert_user(&mut tx, t.id, id, email, name, role, None, &hash).await;
+        }
+        let partners = [
+            (t.p1, "Partner One", "US", "NA", Some(t.cam1), "activated"),
+            (
+                t.p2,
+                "Partner Two",
+                "DE",
+                "EMEA",
+                Some(t.cam2),
+                "onboarding",
+            ),
+            (t.p3, "Partner Three", "JP", "APAC", None, "onboarding"),
+        ];
+        for (id, name, country, region, cam, stage) in partners {
+            sqlx::query(
+                "insert into partners (tenant_id, id, name, country, region, cam_id, life_stage) values ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(t.id)
+            .bind(id)
+            .bind(name)
+            .bind(country)
+            .bind(region)
+            .bind(cam)
+            .bind(stage)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        insert_user(
+            &mut tx,
+            t.id,
+            t.p1_admin,
+            email::P1_ADMIN,
+            "Pia One",
+            "partner_admin",
+            Some(t.p1),
+            &hash,
+        )
+        .await;
+        insert_user(
+            &mut tx,
+            t.id,
+            t.p1_user,
+            email::P1_USER,
+            "Paul One",
+            "partner_user",
+            Some(t.p1),
+            &hash,
+        )
+        .await;
+        insert_user(
+            &mut tx,
+            t.id,
+            t.p2_admin,
+            email::P2_ADMIN,
+            "Pat Two",
+            "partner_admin",
+            Some(t.p2),
+            &hash,
+        )
+        .await;
+        tx.commit().await.unwrap();
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_user(
+    tx: &mut tributary::db::Tx,
+    tenant: Uuid,
+    id: Uuid,
+    email: &str,
+    name: &str,
+    role: &str,
+    partner: Option<Uuid>,
+    hash: &str,
+) {
+    sqlx::query(
+        "insert into users (tenant_id, id, email, name, role, partner_id, password_hash) values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(email)
+    .bind(name)
+    .bind(role)
+    .bind(partner)
+    .bind(hash)
+    .execute(&mut **tx)
+    .await
+    .unwrap();
+}

@@ -1,0 +1,9 @@
+//! The integration suite: one binary, every test through the real router on a real PostgreSQL.
+
+mod support;
+
+mod auth;
+mod ops;
+mod partners;
+mod tenancy;
+mod users;

@@ -1,0 +1,106 @@
+//! Operations: health, security headers, body limits, error pages, the OpenAPI document.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+
+use crate::support::*;
+
+#[tokio::test]
+async fn health_and_readiness_answer_200() {
+    let app = TestApp::new().await;
+    assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
+    assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn readiness_is_503_when_the_database_is_gone() {
+    let app = TestApp::new().await;
+    app.pool.close().await;
+    assert_eq!(
+        app.get("/readyz", None).await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_a_request_id() {
+    let app = TestApp::new().await;
+    for path in ["/login", "/api/v1/partners", "/nope"] {
+        let r = app.get(path, None).await;
+        assert!(
+            r.header("content-security-policy")
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("referrer-policy"), Some("same-origin"));
+        assert!(r.header("x-request-id").is_some_and(|v| v.len() == 36));
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_404_page_and_unknown_api_paths_a_problem() {
+    let app = TestApp::new().await;
+    let page = app.get("/no/such/page", None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(page.select("h1"), vec!["Page not found".to_string()]);
+    let api = app.get("/api/v1/nothing", None).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.header("content-type"), Some("application/problem+json"));
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused() {
+    let app = TestApp::new().await;
+    let big = format!(
+        "{{\"tenant\": \"{}\"}}",
+        "x".repeat(tributary::BODY_LIMIT + 10)
+    );
+    let request = TestApp::request(Method::POST, "/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(big))
+        .unwrap();
+    let r = app.send(request).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(app.count_in(A.id, "select count(*) from sessions").await, 0);
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_contract_endpoints() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/users",
+        "/api/v1/users/{id}",
+        "/api/v1/invitations/{token}/accept",
+        "/api/v1/partners",
+        "/api/v1/partners/{id}",
+        "/api/v1/outbox",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(paths["/api/v1/partners/{id}"].get("patch").is_some());
+    assert!(paths["/api/v1/users/{id}"].get("delete").is_some());
+}
+
+#[tokio::test]
+async fn the_stylesheet_is_served_and_cacheable() {
+    let app = TestApp::new().await;
+    let r = app.get("/static/app.css", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").unwrap().starts_with("text/css"));
+    assert!(r.header("cache-control").unwrap().contains("max-age"));
+}
