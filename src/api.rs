@@ -22,13 +22,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"));
         if !is_json {
-            return Err(Error::BadRequest(
-                "Send a JSON body with Content-Type: application/json.".into(),
-            ));
+            return Err(Error::BadRequest("Send a JSON body with Content-Type: application/json.".into()));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            Error::BadRequest("The request body could not be read or is too large.".into())
-        })?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| Error::BadRequest("The request body could not be read or is too large.".into()))?;
         parse_json(&bytes).map(ApiJson)
     }
 }
@@ -44,16 +42,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             }
             let message = inner.to_string();
             let path = e.path().to_string();
-            let field = if path == "." {
-                message.split('`').nth(1).unwrap_or("body").to_string()
-            } else {
-                path
-            };
-            let clean = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
+            let field = if path == "." { message.split('`').nth(1).unwrap_or("body").to_string() } else { path };
+            let clean = message.split(" at line ").next().unwrap_or(&message).to_string();
             let mut errors = FieldErrors::new();
             errors.add(&field, clean);
             Err(Error::Invalid(errors))
@@ -70,17 +60,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize::<_, T>(de)
-            .map(ApiQuery)
-            .map_err(|e| {
-                let field = e.path().to_string();
-                let field = if field == "." {
-                    "query".to_string()
-                } else {
-                    field
-                };
-                Error::invalid(&field, e.inner().to_string())
-            })
+        serde_path_to_error::deserialize::<_, T>(de).map(ApiQuery).map_err(|e| {
+            let field = e.path().to_string();
+            let field = if field == "." { "query".to_string() } else { field };
+            Error::invalid(&field, e.inner().to_string())
+        })
     }
 }
 

@@ -23,16 +23,14 @@ impl Config {
     /// data directory so that tokens survive a restart.
     pub fn from_env() -> anyhow::Result<Config> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let data_dir =
-            PathBuf::from(var("TRIBUTARY_DATA_DIR").unwrap_or_else(|| "./.tributary".into()));
+        let data_dir = PathBuf::from(var("TRIBUTARY_DATA_DIR").unwrap_or_else(|| "./.tributary".into()));
         let listen_raw = var("TRIBUTARY_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
-        let listen: SocketAddr = listen_raw.parse().with_context(|| {
-            format!("TRIBUTARY_LISTEN={listen_raw:?} is not an address like 127.0.0.1:8080")
-        })?;
+        let listen: SocketAddr = listen_raw
+            .parse()
+            .with_context(|| format!("TRIBUTARY_LISTEN={listen_raw:?} is not an address like 127.0.0.1:8080"))?;
         let base_url = var("TRIBUTARY_BASE_URL").map(|u| u.trim_end_matches('/').to_string());
         if let Some(u) = &base_url {
-            let parsed = url::Url::parse(u)
-                .with_context(|| format!("TRIBUTARY_BASE_URL={u:?} is not a URL"))?;
+            let parsed = url::Url::parse(u).with_context(|| format!("TRIBUTARY_BASE_URL={u:?} is not a URL"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 bail!("TRIBUTARY_BASE_URL={u:?} must start with http:// or https://");
             }
@@ -87,11 +85,6 @@ fn load_or_create_secret(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> 
 fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
     f.write_all(contents.as_bytes())
 }

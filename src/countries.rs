@@ -259,10 +259,7 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 ///
 /// The match is exact: lowercase or padded codes are not accepted.
 pub fn country_name(code: &str) -> Option<&'static str> {
-    COUNTRIES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, name)| *name)
+    COUNTRIES.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
 }
 
 /// Whether `code` is an officially assigned, uppercase ISO 3166-1 alpha-2 code.
@@ -414,22 +411,16 @@ mod tests {
     #[test]
     fn currencies_are_sorted_by_code() {
         for pair in CURRENCIES.windows(2) {
-            assert!(
-                pair[0].0 < pair[1].0,
-                "{} should sort before {}",
-                pair[0].0,
-                pair[1].0
-            );
+            assert!(pair[0].0 < pair[1].0, "{} should sort before {}", pair[0].0, pair[1].0);
         }
     }
 
     #[test]
     fn common_business_currencies_are_recognised() {
         for code in [
-            "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "INR",
-            "KRW", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ZAR", "BRL",
-            "MXN", "ARS", "CLP", "COP", "PEN", "AED", "SAR", "ILS", "EGP", "NGN", "KES", "THB",
-            "MYR", "IDR", "PHP", "VND", "TWD",
+            "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "INR", "KRW", "SEK", "NOK",
+            "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ZAR", "BRL", "MXN", "ARS", "CLP", "COP", "PEN", "AED",
+            "SAR", "ILS", "EGP", "NGN", "KES", "THB", "MYR", "IDR", "PHP", "VND", "TWD",
         ] {
             assert!(is_currency(code), "missing currency {code}");
         }

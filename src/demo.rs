@@ -133,10 +133,8 @@ const PARTNERS: &[DemoPartner] = &[
 
 /// Loads the demo tenant unless it exists. Returns whether anything was loaded.
 pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
-    let exists: Option<Uuid> = sqlx::query_scalar("select id from tenants where slug = $1")
-        .bind(SLUG)
-        .fetch_optional(pool)
-        .await?;
+    let exists: Option<Uuid> =
+        sqlx::query_scalar("select id from tenants where slug = $1").bind(SLUG).fetch_optional(pool).await?;
     if exists.is_some() {
         return Ok(false);
     }
@@ -149,10 +147,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
         .bind(SLUG)
         .execute(&mut *tx)
         .await?;
-    let user = |email: &'static str,
-                name: &'static str,
-                role: &'static str,
-                partner_id: Option<Uuid>| NewUser {
+    let user = |email: &'static str, name: &'static str, role: &'static str, partner_id: Option<Uuid>| NewUser {
         tenant_id: tenant,
         email,
         name,
@@ -160,22 +155,10 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
         partner_id,
         password_hash: Some(hash.clone()),
     };
-    users_store::insert(
-        &mut tx,
-        user("admin@demo.test", "Priya Raman", "program_admin", None),
-    )
-    .await?;
-    users_store::insert(
-        &mut tx,
-        user("chief@demo.test", "Marcus Chen", "channel_chief", None),
-    )
-    .await?;
+    users_store::insert(&mut tx, user("admin@demo.test", "Priya Raman", "program_admin", None)).await?;
+    users_store::insert(&mut tx, user("chief@demo.test", "Marcus Chen", "channel_chief", None)).await?;
     let cams = [
-        users_store::insert(
-            &mut tx,
-            user("cam1@demo.test", "Sofia Alvarez", "cam", None),
-        )
-        .await?,
+        users_store::insert(&mut tx, user("cam1@demo.test", "Sofia Alvarez", "cam", None)).await?,
         users_store::insert(&mut tx, user("cam2@demo.test", "James Okafor", "cam", None)).await?,
     ];
     for p in PARTNERS {
@@ -204,9 +187,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
 /// One user who was invited and has not set a password yet, with the invitation email in the outbox.
 async fn invite_pending(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
     let partner: Uuid =
-        sqlx::query_scalar("select id from partners where name = 'Sierra Networks'")
-            .fetch_one(&mut **tx)
-            .await?;
+        sqlx::query_scalar("select id from partners where name = 'Sierra Networks'").fetch_one(&mut **tx).await?;
     let id = users_store::insert(
         tx,
         NewUser {

@@ -17,10 +17,7 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_default()
-            .push(message.into());
+        self.0.entry(field.to_string()).or_default().push(message.into());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -29,19 +26,12 @@ impl FieldErrors {
 
     /// The first message for `field`, for showing beside a form field.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        self.0.get(field).and_then(|m| m.first()).map(String::as_str)
     }
 
     /// `Ok(())` when nothing was added, otherwise the 422 error naming every field.
     pub fn into_result(self) -> Result<(), Error> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Invalid(self))
-        }
+        if self.is_empty() { Ok(()) } else { Err(Error::Invalid(self)) }
     }
 }
 
@@ -111,10 +101,7 @@ impl Error {
             Error::NotFound => "There is nothing here, or you may not see it.".into(),
             Error::Invalid(_) => "Some fields are invalid; each is named in `errors`.".into(),
             Error::TooManyRequests { retry_after } => {
-                format!(
-                    "Too many failed sign-ins. Try again in {} minute(s).",
-                    retry_after.div_ceil(60)
-                )
+                format!("Too many failed sign-ins. Try again in {} minute(s).", retry_after.div_ceil(60))
             }
             Error::Internal(_) => "An unexpected error occurred. It has been logged.".into(),
         }
@@ -161,21 +148,14 @@ impl IntoResponse for Error {
         .unwrap_or_default();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if let Error::TooManyRequests { retry_after } = &self {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
         if let Error::Unauthorized = &self {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        response.extensions_mut().insert(ErrorInfo {
-            status,
-            title: self.title(),
-            detail,
-        });
+        response.extensions_mut().insert(ErrorInfo { status, title: self.title(), detail });
         response
     }
 }

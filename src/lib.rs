@@ -113,14 +113,8 @@ pub fn app(state: AppState) -> Router {
         .merge(pages)
         .layer(from_fn_with_state(state.clone(), auth::csrf::verify_origin))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .layer(security_header(
-            header::CONTENT_SECURITY_POLICY,
-            ops::CONTENT_SECURITY_POLICY,
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(security_header(header::CONTENT_SECURITY_POLICY, ops::CONTENT_SECURITY_POLICY))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(security_header(header::REFERRER_POLICY, "same-origin"))

@@ -10,11 +10,7 @@ use tributary::tenants::{self, NewTenant};
 use tributary::{demo, server};
 
 #[derive(Parser)]
-#[command(
-    name = "tributary",
-    version,
-    about = "Partner relationship management server"
-)]
+#[command(name = "tributary", version, about = "Partner relationship management server")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,9 +51,7 @@ enum TenantCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .with_writer(std::io::stderr)
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -90,23 +84,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let loaded = demo::load(&database.pool).await;
             database.close().await;
             if loaded? {
-                eprintln!(
-                    "demo data loaded: workspace \"demo\", password \"{}\"",
-                    demo::PASSWORD
-                );
+                eprintln!("demo data loaded: workspace \"demo\", password \"{}\"", demo::PASSWORD);
             } else {
                 eprintln!("demo data already present; nothing changed");
             }
             Ok(())
         }
-        Command::Tenant {
-            command:
-                TenantCommand::Create {
-                    slug,
-                    name,
-                    admin_email,
-                },
-        } => {
+        Command::Tenant { command: TenantCommand::Create { slug, name, admin_email } } => {
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
@@ -129,11 +113,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     Ok(())
                 }
                 Err(tributary::error::Error::Invalid(errors)) => {
-                    let reasons: Vec<String> = errors
-                        .0
-                        .iter()
-                        .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
-                        .collect();
+                    let reasons: Vec<String> =
+                        errors.0.iter().map(|(field, messages)| format!("{field}: {}", messages.join(" "))).collect();
                     anyhow::bail!("{}", reasons.join("; "))
                 }
                 Err(e) => Err(anyhow::anyhow!("{e}")),

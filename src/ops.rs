@@ -27,10 +27,6 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
 
 /// One span per request, named by method and path and carrying the request id set by `SetRequestIdLayer`.
 pub fn request_span<B>(request: &Request<B>) -> tracing::Span {
-    let id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
 }

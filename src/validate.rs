@@ -45,20 +45,13 @@ pub fn country(errors: &mut FieldErrors, field: &str, value: &str) -> String {
     if v.is_empty() {
         errors.add(field, "Choose a country.");
     } else if !crate::countries::is_country(&v) {
-        errors.add(
-            field,
-            "Use a two-letter ISO 3166-1 country code, such as DE or US.",
-        );
+        errors.add(field, "Use a two-letter ISO 3166-1 country code, such as DE or US.");
     }
     v
 }
 
 /// An optional UUID; `None` when empty, a message when malformed.
-pub fn optional_id(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: Option<&str>,
-) -> Option<uuid::Uuid> {
+pub fn optional_id(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<uuid::Uuid> {
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
     match uuid::Uuid::parse_str(v) {
         Ok(id) => Some(id),
@@ -81,17 +74,7 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_not_emails() {
-        for bad in [
-            "",
-            "plain",
-            "@example.com",
-            "a@b",
-            "a@.com",
-            "a@b..com",
-            "a b@c.com",
-            "a@b@c.com",
-            "a@com.",
-        ] {
+        for bad in ["", "plain", "@example.com", "a@b", "a@.com", "a@b..com", "a b@c.com", "a@b@c.com", "a@com."] {
             assert!(!is_email(bad), "{bad}");
         }
     }

@@ -19,11 +19,7 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
-pub async fn recent(
-    tx: &mut Tx,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
+pub async fn recent(tx: &mut Tx, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
     let items = sqlx::query_as(
         "select a.at, u.name as actor_name, a.action, a.entity_type, a.entity_id, a.before, a.after
            from audit_log a left join users u on u.tenant_id = a.tenant_id and u.id = a.actor_id
@@ -33,9 +29,7 @@ pub async fn recent(
     .bind(offset)
     .fetch_all(&mut **tx)
     .await?;
-    let total = sqlx::query_scalar("select count(*) from audit_log")
-        .fetch_one(&mut **tx)
-        .await?;
+    let total = sqlx::query_scalar("select count(*) from audit_log").fetch_one(&mut **tx).await?;
     Ok((items, total))
 }
 
@@ -77,9 +71,7 @@ impl AuditEntry {
                 let name = a.get("name").or_else(|| a.get("email"));
                 name.map(|n| show(Some(n))).unwrap_or_default()
             }
-            (Some(serde_json::Value::Object(b)), None) => {
-                b.get("name").map(|n| show(Some(n))).unwrap_or_default()
-            }
+            (Some(serde_json::Value::Object(b)), None) => b.get("name").map(|n| show(Some(n))).unwrap_or_default(),
             _ => String::new(),
         }
     }
@@ -90,11 +82,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn entry(
-        action: &str,
-        before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
-    ) -> AuditEntry {
+    fn entry(action: &str, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> AuditEntry {
         AuditEntry {
             at: Utc::now(),
             actor_name: None,
@@ -108,22 +96,14 @@ mod tests {
 
     #[test]
     fn an_update_reads_as_before_and_after_per_field() {
-        let e = entry(
-            "partners.update",
-            Some(json!({"tier": "silver"})),
-            Some(json!({"tier": "gold"})),
-        );
+        let e = entry("partners.update", Some(json!({"tier": "silver"})), Some(json!({"tier": "gold"})));
         assert_eq!(e.describe(), "Partner updated");
         assert_eq!(e.changes(), "tier: silver → gold");
     }
 
     #[test]
     fn a_creation_reads_as_the_new_name() {
-        let e = entry(
-            "partners.insert",
-            None,
-            Some(json!({"name": "Acme", "tier": "gold"})),
-        );
+        let e = entry("partners.insert", None, Some(json!({"name": "Acme", "tier": "gold"})));
         assert_eq!(e.describe(), "Partner created");
         assert_eq!(e.changes(), "Acme");
     }

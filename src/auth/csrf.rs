@@ -25,50 +25,31 @@ fn is_unsafe(method: &Method) -> bool {
 }
 
 /// Refuses unsafe requests whose `Origin` (or, lacking it, `Referer`) names another site.
-pub async fn verify_origin(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn verify_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if is_unsafe(request.method()) && !same_origin(request.headers(), &state.base_url) {
-        return Error::Forbidden("This request came from another site and was refused.".into())
-            .into_response();
+        return Error::Forbidden("This request came from another site and was refused.".into()).into_response();
     }
     next.run(request).await
 }
 
 fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
-    let claimed = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| {
-            let referer = headers.get(header::REFERER)?.to_str().ok()?;
-            let url = url::Url::parse(referer).ok()?;
-            Some(url.origin().ascii_serialization())
-        });
+    let claimed = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string).or_else(|| {
+        let referer = headers.get(header::REFERER)?.to_str().ok()?;
+        let url = url::Url::parse(referer).ok()?;
+        Some(url.origin().ascii_serialization())
+    });
     let Some(claimed) = claimed else { return true };
     if claimed.eq_ignore_ascii_case(base_url) {
         return true;
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let without_scheme = claimed
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or("");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let without_scheme = claimed.split_once("://").map(|(_, rest)| rest).unwrap_or("");
     !host.is_empty() && without_scheme.eq_ignore_ascii_case(host)
 }
 
 /// For page routes: hands the visitor's token to handlers, sets the cookie on first visit, and checks the token of
 /// every form post before the handler sees it.
-pub async fn protect_forms(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn protect_forms(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let existing = super::cookie_from_headers(request.headers(), COOKIE).filter(|t| t.len() == 32);
     let token = existing.clone().unwrap_or_else(new_token);
     let (mut parts, body) = request.into_parts();
@@ -76,16 +57,10 @@ pub async fn protect_forms(
         let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
             return Error::BadRequest("The form is too large.".into()).into_response();
         };
-        let submitted = form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == FIELD)
-            .map(|(_, v)| v.into_owned());
-        let valid = existing.is_some()
-            && submitted.is_some_and(|s| constant_time_eq(s.as_bytes(), token.as_bytes()));
+        let submitted = form_urlencoded::parse(&bytes).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned());
+        let valid = existing.is_some() && submitted.is_some_and(|s| constant_time_eq(s.as_bytes(), token.as_bytes()));
         if !valid {
-            return Error::Forbidden(
-                "This form has expired. Reload the page and try again.".into(),
-            )
-            .into_response();
+            return Error::Forbidden("This form has expired. Reload the page and try again.".into()).into_response();
         }
         Body::from(bytes)
     } else {
@@ -127,32 +102,20 @@ mod tests {
 
     #[test]
     fn a_request_from_another_site_is_not_same_origin() {
-        let h = headers(&[
-            ("origin", "https://evil.example"),
-            ("host", "127.0.0.1:8080"),
-        ]);
+        let h = headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:8080")]);
         assert!(!same_origin(&h, "http://127.0.0.1:8080"));
     }
 
     #[test]
     fn the_configured_base_url_and_the_host_itself_are_same_origin() {
-        assert!(same_origin(
-            &headers(&[("origin", "http://127.0.0.1:8080")]),
-            "http://127.0.0.1:8080"
-        ));
-        let h = headers(&[
-            ("origin", "http://prm.example.com"),
-            ("host", "prm.example.com"),
-        ]);
+        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:8080")]), "http://127.0.0.1:8080"));
+        let h = headers(&[("origin", "http://prm.example.com"), ("host", "prm.example.com")]);
         assert!(same_origin(&h, "http://127.0.0.1:8080"));
     }
 
     #[test]
     fn a_foreign_referer_counts_when_origin_is_missing() {
-        let h = headers(&[
-            ("referer", "https://evil.example/page"),
-            ("host", "127.0.0.1:8080"),
-        ]);
+        let h = headers(&[("referer", "https://evil.example/page"), ("host", "127.0.0.1:8080")]);
         assert!(!same_origin(&h, "http://127.0.0.1:8080"));
     }
 }

@@ -45,20 +45,12 @@ impl Credentials {
 }
 
 /// Checks the credentials and opens a session. Wrong credentials of any kind answer the same `Unauthorized`.
-pub async fn sign_in(
-    state: &AppState,
-    creds: Credentials,
-    ip: Option<IpAddr>,
-) -> Result<SignedIn, Error> {
+pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -> Result<SignedIn, Error> {
     creds.validate()?;
     let slug = creds.tenant.trim().to_lowercase();
     let email = creds.email.trim().to_lowercase();
     let account_key = format!("account:{slug}:{email}");
-    let address_key = format!(
-        "address:{}",
-        ip.map(|i| i.to_string())
-            .unwrap_or_else(|| "unknown".into())
-    );
+    let address_key = format!("address:{}", ip.map(|i| i.to_string()).unwrap_or_else(|| "unknown".into()));
 
     let rows: Vec<(String, i64, chrono::DateTime<Utc>)> = sqlx::query_as(
         "select key, count(*), min(failed_at) from login_failures
@@ -68,22 +60,13 @@ pub async fn sign_in(
     .bind(throttle::WINDOW_MINUTES as i32)
     .fetch_all(&state.pool)
     .await?;
-    let failures = |key: &str| {
-        rows.iter().find(|r| r.0 == key).map(|r| Failures {
-            count: r.1,
-            oldest: r.2,
-        })
-    };
-    if let Some(retry_after) =
-        throttle::retry_after(failures(&account_key), failures(&address_key), Utc::now())
-    {
+    let failures = |key: &str| rows.iter().find(|r| r.0 == key).map(|r| Failures { count: r.1, oldest: r.2 });
+    if let Some(retry_after) = throttle::retry_after(failures(&account_key), failures(&address_key), Utc::now()) {
         return Err(Error::TooManyRequests { retry_after });
     }
 
-    let tenant: Option<Uuid> = sqlx::query_scalar("select id from tenants where slug = $1")
-        .bind(&slug)
-        .fetch_optional(&state.pool)
-        .await?;
+    let tenant: Option<Uuid> =
+        sqlx::query_scalar("select id from tenants where slug = $1").bind(&slug).fetch_optional(&state.pool).await?;
     let user: Option<(Uuid, Option<String>, String, Option<Uuid>, i32, bool)> = match tenant {
         Some(tenant) => {
             let mut tx = db::begin_tenant(&state.pool, tenant, None).await?;
@@ -100,8 +83,7 @@ pub async fn sign_in(
     };
     let stored_hash = user.as_ref().filter(|u| u.5).and_then(|u| u.1.clone());
     let verified = password::verify(creds.password, stored_hash).await;
-    let (Some(tenant), Some((user_id, _, role, partner_id, session_version, true)), true) =
-        (tenant, user, verified)
+    let (Some(tenant), Some((user_id, _, role, partner_id, session_version, true)), true) = (tenant, user, verified)
     else {
         sqlx::query("insert into login_failures (key) select unnest($1::text[])")
             .bind([account_key, address_key])
@@ -111,23 +93,18 @@ pub async fn sign_in(
     };
     let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
 
-    sqlx::query("delete from login_failures where key = $1")
-        .bind(&account_key)
-        .execute(&state.pool)
-        .await?;
+    sqlx::query("delete from login_failures where key = $1").bind(&account_key).execute(&state.pool).await?;
     let session_id = Uuid::new_v4();
     let now = Utc::now();
     let expires = now + Duration::hours(LIFETIME_HOURS);
     let mut tx = db::begin_tenant(&state.pool, tenant, Some(user_id)).await?;
-    sqlx::query(
-        "insert into sessions (tenant_id, id, user_id, expires_at) values ($1, $2, $3, $4)",
-    )
-    .bind(tenant)
-    .bind(session_id)
-    .bind(user_id)
-    .bind(expires)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("insert into sessions (tenant_id, id, user_id, expires_at) values ($1, $2, $3, $4)")
+        .bind(tenant)
+        .bind(session_id)
+        .bind(user_id)
+        .bind(expires)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     let token = state.keys.issue(&Claims {
         sub: user_id,
@@ -139,13 +116,7 @@ pub async fn sign_in(
         iat: now.timestamp(),
         exp: expires.timestamp(),
     })?;
-    Ok(SignedIn {
-        token,
-        user_id,
-        email,
-        role,
-        partner_id,
-    })
+    Ok(SignedIn { token, user_id, email, role, partner_id })
 }
 
 /// Revokes the session behind the current token.
@@ -159,8 +130,7 @@ pub async fn sign_out(tx: &mut db::Tx, session_id: Uuid) -> Result<(), Error> {
 
 /// Drops failure records that no longer count, so the table stays small.
 pub async fn prune_failures(pool: &sqlx::PgPool) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("delete from login_failures where failed_at < now() - interval '1 day'")
-        .execute(pool)
-        .await?;
+    let done =
+        sqlx::query("delete from login_failures where failed_at < now() - interval '1 day'").execute(pool).await?;
     Ok(done.rows_affected())
 }

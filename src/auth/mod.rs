@@ -34,13 +34,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::ProgramAdmin,
-        Role::ChannelChief,
-        Role::Cam,
-        Role::PartnerAdmin,
-        Role::PartnerUser,
-    ];
+    pub const ALL: [Role; 5] =
+        [Role::ProgramAdmin, Role::ChannelChief, Role::Cam, Role::PartnerAdmin, Role::PartnerUser];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -140,24 +135,11 @@ pub struct Auth<R: RoleSet = AnyRole> {
 impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
     type Rejection = Error;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // Nested routers see their path without the `/api/v1` prefix; the original URI says where we are.
-        let path = parts
-            .extensions
-            .get::<OriginalUri>()
-            .map(|u| u.0.path())
-            .unwrap_or(parts.uri.path());
-        let token = if path.starts_with("/api/") {
-            bearer_token(parts)
-        } else {
-            cookie(parts, SESSION_COOKIE)
-        };
-        let claims = token
-            .and_then(|t| state.keys.verify(&t))
-            .ok_or(Error::Unauthorized)?;
+        let path = parts.extensions.get::<OriginalUri>().map(|u| u.0.path()).unwrap_or(parts.uri.path());
+        let token = if path.starts_with("/api/") { bearer_token(parts) } else { cookie(parts, SESSION_COOKIE) };
+        let claims = token.and_then(|t| state.keys.verify(&t)).ok_or(Error::Unauthorized)?;
         let mut tx = db::begin_tenant(&state.pool, claims.tid, Some(claims.sub)).await?;
         let row: Option<(String, String, String, Option<Uuid>, String)> = sqlx::query_as(
             "select u.name, u.email, u.role, u.partner_id, t.name
@@ -187,11 +169,7 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
             email,
             tenant_name,
         };
-        Ok(Auth {
-            user,
-            tx,
-            _roles: PhantomData,
-        })
+        Ok(Auth { user, tx, _roles: PhantomData })
     }
 }
 
@@ -201,10 +179,7 @@ pub struct MaybeAuth(pub Option<Auth>);
 impl FromRequestParts<AppState> for MaybeAuth {
     type Rejection = Error;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match Auth::<AnyRole>::from_request_parts(parts, state).await {
             Ok(auth) => Ok(MaybeAuth(Some(auth))),
             Err(Error::Unauthorized) => Ok(MaybeAuth(None)),
@@ -220,21 +195,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+        Ok(ClientIp(parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
     }
 }
 
 pub fn bearer_token(parts: &Parts) -> Option<String> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
 }
 
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {

@@ -31,10 +31,7 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout_submit))
-        .route(
-            "/invitations/{token}",
-            get(invitation_page).post(invitation_submit),
-        )
+        .route("/invitations/{token}", get(invitation_page).post(invitation_submit))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -71,20 +68,11 @@ pub async fn api_login(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
-    let creds = Credentials {
-        tenant: req.tenant,
-        email: req.email,
-        password: req.password,
-    };
+    let creds = Credentials { tenant: req.tenant, email: req.email, password: req.password };
     let s = login::sign_in(&state, creds, ip).await?;
     Ok(Json(LoginResponse {
         token: s.token,
-        user: LoginUser {
-            id: s.user_id,
-            email: s.email,
-            role: s.role,
-            partner_id: s.partner_id,
-        },
+        user: LoginUser { id: s.user_id, email: s.email, role: s.role, partner_id: s.partner_id },
     }))
 }
 
@@ -140,10 +128,8 @@ struct LoginQuery {
     notice: Option<String>,
 }
 
-const LOGIN_NOTICES: &[(&str, &str)] = &[
-    ("signed-out", "You have signed out."),
-    ("password-set", "Your password is set. Sign in to continue."),
-];
+const LOGIN_NOTICES: &[(&str, &str)] =
+    &[("signed-out", "You have signed out."), ("password-set", "Your password is set. Sign in to continue.")];
 
 async fn login_page(
     MaybeAuth(auth): MaybeAuth,
@@ -154,8 +140,7 @@ async fn login_page(
         return Redirect::to("/").into_response();
     }
     LoginPage {
-        page: Page::public("Sign in", Some(&csrf))
-            .with_notice(notice(q.notice.as_deref(), LOGIN_NOTICES)),
+        page: Page::public("Sign in", Some(&csrf)).with_notice(notice(q.notice.as_deref(), LOGIN_NOTICES)),
         tenant: q.tenant.unwrap_or_default(),
         email: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -184,11 +169,7 @@ async fn login_submit(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(Some(&form.next));
-    let creds = Credentials {
-        tenant: form.tenant.clone(),
-        email: form.email.clone(),
-        password: form.password,
-    };
+    let creds = Credentials { tenant: form.tenant.clone(), email: form.email.clone(), password: form.password };
     let failed = |status: StatusCode, error: Option<String>, errors: FieldErrors| {
         let mut response = LoginPage {
             page: Page::public("Sign in", Some(&csrf)),
@@ -218,25 +199,17 @@ async fn login_submit(
             let message = e.to_string();
             let mut response = failed(
                 StatusCode::TOO_MANY_REQUESTS,
-                Some(format!(
-                    "{message}: wait {} minute(s) before trying again.",
-                    retry_after.div_ceil(60)
-                )),
+                Some(format!("{message}: wait {} minute(s) before trying again.", retry_after.div_ceil(60))),
                 FieldErrors::new(),
             );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             response
         }
         Err(other) => other.into_response(),
     }
 }
 
-async fn logout_submit(
-    State(state): State<AppState>,
-    MaybeAuth(auth): MaybeAuth,
-) -> Result<Response> {
+async fn logout_submit(State(state): State<AppState>, MaybeAuth(auth): MaybeAuth) -> Result<Response> {
     if let Some(Auth { user, mut tx, .. }) = auth {
         login::sign_out(&mut tx, user.session_id).await?;
         tx.commit().await?;
@@ -247,15 +220,9 @@ async fn logout_submit(
 }
 
 fn set_session_cookie(response: &mut Response, token: &str, secure: bool) {
-    let max_age = if token.is_empty() {
-        0
-    } else {
-        LIFETIME_HOURS * 3600
-    };
+    let max_age = if token.is_empty() { 0 } else { LIFETIME_HOURS * 3600 };
     let secure = if secure { "; Secure" } else { "" };
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    );
+    let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -317,11 +284,9 @@ async fn invitation_submit(
         Err(Error::Invalid(errors))
     };
     match result {
-        Ok(done) => Ok(Redirect::to(&format!(
-            "/login?notice=password-set&tenant={}",
-            done.tenant_slug
-        ))
-        .into_response()),
+        Ok(done) => {
+            Ok(Redirect::to(&format!("/login?notice=password-set&tenant={}", done.tenant_slug)).into_response())
+        }
         Err(Error::Invalid(errors)) => {
             let mut response = InvitationPage {
                 page: Page::public("Set your password", Some(&csrf)),

@@ -44,8 +44,7 @@ impl EmbeddedPg {
     /// Starts (initialising on first use) the cluster kept in `root` and waits until it accepts connections.
     pub async fn start(root: &Path, durability: Durability) -> anyhow::Result<EmbeddedPg> {
         let bin = find_binaries().ok_or_else(|| anyhow!(INSTALL_HINT))?;
-        std::fs::create_dir_all(root)
-            .with_context(|| format!("cannot create {}", root.display()))?;
+        std::fs::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
         let root = root.canonicalize()?;
         let owner = cluster_owner()?;
         if let Some(owner) = &owner {
@@ -67,10 +66,7 @@ impl EmbeddedPg {
         refuse_if_running(&pgdata)?;
 
         let log_path = root.join("postgres.log");
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log_path)?;
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path)?;
         if let Some(owner) = &owner {
             chown(&log_path, owner)?;
         }
@@ -83,26 +79,16 @@ impl EmbeddedPg {
             .args(["-c", &format!("port={PORT}")])
             .args(["-c", "max_connections=200"]);
         if durability == Durability::Ephemeral {
-            cmd.args([
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-            ]);
+            cmd.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
         }
-        cmd.stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log);
+        cmd.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
         prepare_child(&mut cmd, owner.as_ref());
 
         // The child is spawned and waited on by one long-lived thread: PR_SET_PDEATHSIG fires when the *thread* that
         // spawned the child exits, so it must not be a runtime worker that may go away.
         let (tx, rx) = mpsc::channel();
-        let supervisor = std::thread::Builder::new()
-            .name("embedded-postgres".into())
-            .spawn(move || match cmd.spawn() {
+        let supervisor =
+            std::thread::Builder::new().name("embedded-postgres".into()).spawn(move || match cmd.spawn() {
                 Ok(mut child) => {
                     let _ = tx.send(Ok(child.id() as i32));
                     let _ = child.wait();
@@ -112,38 +98,34 @@ impl EmbeddedPg {
                 }
             })?;
         let pid = rx.recv()?.context("cannot start postgres")?;
-        let pg = EmbeddedPg {
-            root: root.clone(),
-            socket_dir,
-            pid,
-            supervisor: Some(supervisor),
-        };
+        let pg = EmbeddedPg { root: root.clone(), socket_dir, pid, supervisor: Some(supervisor) };
         pg.wait_ready(&log_path).await?;
         Ok(pg)
     }
 
     /// Connection options for `database` on this cluster, as the bootstrap superuser over the Unix socket.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.socket_dir)
-            .port(PORT)
-            .username(SUPERUSER)
-            .database(database)
+        PgConnectOptions::new().socket(&self.socket_dir).port(PORT).username(SUPERUSER).database(database)
+    }
+
+    /// A URL for `database` on this cluster (the socket directory travels as the `host` parameter).
+    pub fn url(&self, database: &str) -> String {
+        let mut url =
+            url::Url::parse(&format!("postgres://{SUPERUSER}@localhost:{PORT}/{database}")).expect("valid URL");
+        url.query_pairs_mut().append_pair("host", &self.socket_dir.to_string_lossy());
+        url.to_string()
     }
 
     /// Creates `database` unless it exists and returns options to reach it.
     pub async fn ensure_database(&self, database: &str) -> anyhow::Result<PgConnectOptions> {
         let mut conn = PgConnection::connect_with(&self.connect_options("postgres")).await?;
-        let exists: Option<i32> =
-            sqlx::query_scalar("select 1 from pg_database where datname = $1")
-                .bind(database)
-                .fetch_optional(&mut conn)
-                .await?;
+        let exists: Option<i32> = sqlx::query_scalar("select 1 from pg_database where datname = $1")
+            .bind(database)
+            .fetch_optional(&mut conn)
+            .await?;
         if exists.is_none() {
             let sql = format!("create database \"{}\"", database.replace('"', ""));
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
         }
         conn.close().await?;
         Ok(self.connect_options(database))
@@ -163,10 +145,7 @@ impl EmbeddedPg {
                 }
                 Err(e) => {
                     if !process_alive(self.pid) || Instant::now() > deadline {
-                        bail!(
-                            "embedded PostgreSQL did not start ({e}); its log says:\n{}",
-                            tail(log_path, 8)
-                        );
+                        bail!("embedded PostgreSQL did not start ({e}); its log says:\n{}", tail(log_path, 8));
                     }
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
@@ -203,16 +182,9 @@ impl Drop for EmbeddedPg {
 /// first).
 pub fn find_binaries() -> Option<PathBuf> {
     let has_both = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
-    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    for pattern in [
-        "/usr/lib/postgresql",
-        "/usr/local/pgsql",
-        "/opt/homebrew/opt",
-        "/usr/local/opt",
-        "/usr",
-    ] {
+    let mut candidates: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    for pattern in ["/usr/lib/postgresql", "/usr/local/pgsql", "/opt/homebrew/opt", "/usr/local/opt", "/usr"] {
         let Ok(entries) = std::fs::read_dir(pattern) else {
             continue;
         };
@@ -221,9 +193,7 @@ pub fn find_binaries() -> Option<PathBuf> {
             .map(|e| e.path())
             .filter(|p| {
                 let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                pattern == "/usr/lib/postgresql"
-                    || name.starts_with("postgresql")
-                    || name.starts_with("pgsql")
+                pattern == "/usr/lib/postgresql" || name.starts_with("postgresql") || name.starts_with("pgsql")
             })
             .map(|p| p.join("bin"))
             .collect();
@@ -311,18 +281,10 @@ fn prepare_child(cmd: &mut Command, owner: Option<&Owner>) {
     }
 }
 
-fn initdb(
-    bin: &Path,
-    pgdata: &Path,
-    owner: Option<&Owner>,
-    durability: Durability,
-) -> anyhow::Result<()> {
+fn initdb(bin: &Path, pgdata: &Path, owner: Option<&Owner>, durability: Durability) -> anyhow::Result<()> {
     let attempt = |locale_args: &[&str]| -> anyhow::Result<std::process::Output> {
         let mut cmd = Command::new(bin.join("initdb"));
-        cmd.arg("-D")
-            .arg(pgdata)
-            .args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8"])
-            .args(locale_args);
+        cmd.arg("-D").arg(pgdata).args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8"]).args(locale_args);
         if durability == Durability::Ephemeral {
             cmd.arg("--no-sync");
         }
@@ -338,18 +300,10 @@ fn initdb(
     if !out.status.success() {
         let _ = std::fs::remove_dir_all(pgdata);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        bail!(
-            "initdb failed: {}",
-            stderr.lines().last().unwrap_or("no message")
-        );
+        bail!("initdb failed: {}", stderr.lines().last().unwrap_or("no message"));
     }
-    let mut conf = std::fs::OpenOptions::new()
-        .append(true)
-        .open(pgdata.join("postgresql.conf"))?;
-    writeln!(
-        conf,
-        "\n# tributary embedded defaults\nlisten_addresses = ''\nunix_socket_permissions = 0700"
-    )?;
+    let mut conf = std::fs::OpenOptions::new().append(true).open(pgdata.join("postgresql.conf"))?;
+    writeln!(conf, "\n# tributary embedded defaults\nlisten_addresses = ''\nunix_socket_permissions = 0700")?;
     Ok(())
 }
 
@@ -357,11 +311,7 @@ fn refuse_if_running(pgdata: &Path) -> anyhow::Result<()> {
     let Ok(file) = std::fs::File::open(pgdata.join("postmaster.pid")) else {
         return Ok(());
     };
-    let first = std::io::BufReader::new(file)
-        .lines()
-        .next()
-        .and_then(|l| l.ok())
-        .unwrap_or_default();
+    let first = std::io::BufReader::new(file).lines().next().and_then(|l| l.ok()).unwrap_or_default();
     if let Ok(pid) = first.trim().parse::<i32>() {
         if process_alive(pid) && is_postgres(pid) {
             bail!(
@@ -383,9 +333,7 @@ fn process_alive(pid: i32) -> bool {
 }
 
 fn is_postgres(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|c| c.trim().starts_with("postgres"))
-        .unwrap_or(true)
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|c| c.trim().starts_with("postgres")).unwrap_or(true)
 }
 
 fn tail(path: &Path, lines: usize) -> String {

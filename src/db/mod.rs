@@ -30,23 +30,15 @@ impl Database {
     /// Connects to `DATABASE_URL`, or starts the embedded cluster in `$TRIBUTARY_DATA_DIR/pg`, then migrates.
     pub async fn open(config: &Config) -> anyhow::Result<Database> {
         let (owner_options, embedded) = match &config.database_url {
-            Some(url) => (
-                PgConnectOptions::from_str(url).context("DATABASE_URL is not a PostgreSQL URL")?,
-                None,
-            ),
+            Some(url) => (PgConnectOptions::from_str(url).context("DATABASE_URL is not a PostgreSQL URL")?, None),
             None => {
-                let pg =
-                    EmbeddedPg::start(&config.data_dir.join("pg"), Durability::Durable).await?;
+                let pg = EmbeddedPg::start(&config.data_dir.join("pg"), Durability::Durable).await?;
                 (pg.ensure_database("tributary").await?, Some(pg))
             }
         };
         migrate(&owner_options).await?;
         let pool = runtime_pool(&owner_options, 16).await?;
-        Ok(Database {
-            pool,
-            owner_options,
-            embedded,
-        })
+        Ok(Database { pool, owner_options, embedded })
     }
 
     /// Closes the pool and stops the embedded cluster, if any.
@@ -60,14 +52,9 @@ impl Database {
 
 /// Runs the migrations as the connecting user, who owns the tables.
 pub async fn migrate(owner_options: &PgConnectOptions) -> anyhow::Result<()> {
-    let mut conn = sqlx::PgConnection::connect_with(owner_options)
-        .await
-        .context("cannot connect to PostgreSQL")?;
+    let mut conn = sqlx::PgConnection::connect_with(owner_options).await.context("cannot connect to PostgreSQL")?;
     // Migrations of several processes at once (instances starting together) take turns.
-    MIGRATOR
-        .run(&mut conn)
-        .await
-        .context("database migration failed")?;
+    MIGRATOR.run(&mut conn).await.context("database migration failed")?;
     conn.close().await?;
     Ok(())
 }
@@ -92,11 +79,7 @@ pub async fn runtime_pool(owner_options: &PgConnectOptions, max: u32) -> anyhow:
 
 /// Begins a transaction scoped to `tenant` (and, for the audit log, to the acting user) in one round trip: the
 /// tenant is transaction-local, so a pooled connection can never carry it into another request.
-pub async fn begin_tenant(
-    pool: &PgPool,
-    tenant: uuid::Uuid,
-    actor: Option<uuid::Uuid>,
-) -> Result<Tx, sqlx::Error> {
+pub async fn begin_tenant(pool: &PgPool, tenant: uuid::Uuid, actor: Option<uuid::Uuid>) -> Result<Tx, sqlx::Error> {
     // Only UUIDs (hex digits and dashes) are interpolated, which keeps this single simple-protocol round trip safe.
     let actor = actor.map(|a| a.to_string()).unwrap_or_default();
     let sql = format!(

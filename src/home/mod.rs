@@ -25,15 +25,10 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(home))
 }
 
-async fn home(
-    Auth { user, mut tx, .. }: Auth,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Result<Response> {
+async fn home(Auth { user, mut tx, .. }: Auth, Extension(csrf): Extension<CsrfToken>) -> Result<Response> {
     let page = Page::new(format!("{} home", user.role.label()), &csrf, &user, "/");
     let response = match user.role {
-        Role::PartnerAdmin | Role::PartnerUser => {
-            partner_home(&mut tx, &user, page).await?.into_response()
-        }
+        Role::PartnerAdmin | Role::PartnerUser => partner_home(&mut tx, &user, page).await?.into_response(),
         Role::Cam => cam_home(&mut tx, &user, page).await?.into_response(),
         Role::ChannelChief => chief_home(&mut tx, page).await?.into_response(),
         Role::ProgramAdmin => admin_home(&mut tx, page).await?.into_response(),
@@ -55,28 +50,15 @@ struct PartnerHome {
 
 async fn partner_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
-    let partner = partners_store::get(tx, user.scope(), partner_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let cam_email = store::user_email(tx, partner.cam_id)
-        .await?
-        .unwrap_or_default();
+    let partner = partners_store::get(tx, user.scope(), partner_id).await?.ok_or(Error::NotFound)?;
+    let cam_email = store::user_email(tx, partner.cam_id).await?.unwrap_or_default();
     let (users, _) = users_store::list(tx, Some(partner_id), 50, 0).await?;
     Ok(PartnerHome {
         page,
-        first_name: user
-            .name
-            .split_whitespace()
-            .next()
-            .unwrap_or(&user.name)
-            .to_string(),
+        first_name: user.name.split_whitespace().next().unwrap_or(&user.name).to_string(),
         partner: partner.into(),
         cam_email,
-        members: users
-            .into_iter()
-            .filter(|u| u.active)
-            .map(MemberView::from)
-            .collect(),
+        members: users.into_iter().filter(|u| u.active).map(MemberView::from).collect(),
         is_admin: user.role == Role::PartnerAdmin,
     })
 }
@@ -99,32 +81,16 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
     let (rows, total) = partners_store::list(tx, user.scope(), 500, 0).await?;
     let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
     let stats = vec![
-        Stat {
-            label: "Assigned partners",
-            value: format::int(total),
-            note: "in your portfolio".into(),
-        },
-        Stat {
-            label: "Onboarding",
-            value: format::int(count("onboarding")),
-            note: "in their first 90 days".into(),
-        },
+        Stat { label: "Assigned partners", value: format::int(total), note: "in your portfolio".into() },
+        Stat { label: "Onboarding", value: format::int(count("onboarding")), note: "in their first 90 days".into() },
         Stat {
             label: "Producing",
             value: format::int(count("producing")),
             note: "closed-won in the last 90 days".into(),
         },
-        Stat {
-            label: "Lapsed",
-            value: format::int(count("lapsed")),
-            note: "no deal activity for 90 days".into(),
-        },
+        Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
     ];
-    Ok(CamHome {
-        page,
-        stats,
-        partners: rows.into_iter().map(PartnerView::from).collect(),
-    })
+    Ok(CamHome { page, stats, partners: rows.into_iter().map(PartnerView::from).collect() })
 }
 
 pub struct BarView {
@@ -175,21 +141,10 @@ async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
         Stat {
             label: "Producing",
             value: format::int(totals.producing),
-            note: format!(
-                "{}% of partners",
-                format::percent(totals.producing, totals.partners)
-            ),
+            note: format!("{}% of partners", format::percent(totals.producing, totals.partners)),
         },
-        Stat {
-            label: "Channel account managers",
-            value: format::int(totals.cams),
-            note: "active".into(),
-        },
-        Stat {
-            label: "Portal users",
-            value: format::int(totals.partner_users),
-            note: "active partner people".into(),
-        },
+        Stat { label: "Channel account managers", value: format::int(totals.cams), note: "active".into() },
+        Stat { label: "Portal users", value: format::int(totals.partner_users), note: "active partner people".into() },
     ];
     let cams = store::by_cam(tx)
         .await?
@@ -206,14 +161,9 @@ async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
         page,
         stats,
         by_tier: bars(store::breakdown(tx, "tier").await?, partners::tier_label),
-        by_stage: bars(
-            store::breakdown(tx, "life_stage").await?,
-            partners::tier_label,
-        ),
+        by_stage: bars(store::breakdown(tx, "life_stage").await?, partners::tier_label),
         by_region: bars(store::breakdown(tx, "region").await?, str::to_string),
-        by_country: bars(store::breakdown(tx, "country").await?, |c| {
-            country_name(c).unwrap_or(c).to_string()
-        }),
+        by_country: bars(store::breakdown(tx, "country").await?, |c| country_name(c).unwrap_or(c).to_string()),
         cams,
     })
 }
@@ -247,34 +197,12 @@ async fn admin_home(tx: &mut Tx, page: Page) -> Result<AdminHome> {
             value: format::int(totals.users),
             note: format!("{} invitations open", format::int(totals.open_invitations)),
         },
-        Stat {
-            label: "Channel account managers",
-            value: format::int(totals.cams),
-            note: "active".into(),
-        },
-        Stat {
-            label: "Emails queued",
-            value: format::int(totals.queued_mail),
-            note: "waiting in the outbox".into(),
-        },
+        Stat { label: "Channel account managers", value: format::int(totals.cams), note: "active".into() },
+        Stat { label: "Emails queued", value: format::int(totals.queued_mail), note: "waiting in the outbox".into() },
     ];
-    let unassigned = store::unassigned(tx)
-        .await?
-        .into_iter()
-        .map(PartnerView::from)
-        .collect();
-    let recent = crate::audit::recent(tx, 8, 0)
-        .await?
-        .0
-        .into_iter()
-        .map(AuditView::from)
-        .collect();
-    Ok(AdminHome {
-        page,
-        stats,
-        unassigned,
-        recent,
-    })
+    let unassigned = store::unassigned(tx).await?.into_iter().map(PartnerView::from).collect();
+    let recent = crate::audit::recent(tx, 8, 0).await?.0.into_iter().map(AuditView::from).collect();
+    Ok(AdminHome { page, stats, unassigned, recent })
 }
 
 impl From<crate::audit::AuditEntry> for AuditView {

@@ -57,10 +57,7 @@ pub async fn breakdown(tx: &mut Tx, column: &'static str) -> Result<Vec<Breakdow
     )))
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(key, count)| Breakdown { key, count })
-        .collect())
+    Ok(rows.into_iter().map(|(key, count)| Breakdown { key, count }).collect())
 }
 
 pub struct CamLoad {
@@ -101,8 +98,5 @@ pub async fn unassigned(tx: &mut Tx) -> Result<Vec<PartnerRow>, sqlx::Error> {
 
 pub async fn user_email(tx: &mut Tx, id: Option<Uuid>) -> Result<Option<String>, sqlx::Error> {
     let Some(id) = id else { return Ok(None) };
-    sqlx::query_scalar("select email from users where id = $1")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
+    sqlx::query_scalar("select email from users where id = $1").bind(id).fetch_optional(&mut **tx).await
 }

@@ -23,9 +23,7 @@ impl Mailer {
 
     /// Sends what is due in every tenant; returns how many went out.
     pub async fn deliver_due(&self, pool: &PgPool) -> anyhow::Result<usize> {
-        let tenants: Vec<Uuid> = sqlx::query_scalar("select id from tenants")
-            .fetch_all(pool)
-            .await?;
+        let tenants: Vec<Uuid> = sqlx::query_scalar("select id from tenants").fetch_all(pool).await?;
         let mut sent = 0;
         for tenant in tenants {
             let mut tx = db::begin_tenant(pool, tenant, None).await?;
@@ -66,11 +64,7 @@ impl Mailer {
     }
 
     async fn send(&self, to: &str, subject: &str, body: String) -> anyhow::Result<()> {
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to.parse()?)
-            .subject(subject)
-            .body(body)?;
+        let message = Message::builder().from(self.from.clone()).to(to.parse()?).subject(subject).body(body)?;
         self.transport.send(message).await?;
         Ok(())
     }

@@ -10,11 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::AppState;
 
 /// Starts the periodic jobs; they stop when `shutdown` is cancelled.
-pub fn spawn(
-    state: AppState,
-    smtp_url: Option<String>,
-    shutdown: CancellationToken,
-) -> tokio::task::JoinHandle<()> {
+pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mailer = match smtp_url.as_deref().map(mail::Mailer::new).transpose() {
             Ok(m) => m,

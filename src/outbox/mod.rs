@@ -9,22 +9,14 @@ use uuid::Uuid;
 
 use crate::db::Tx;
 
-pub async fn enqueue(
-    tx: &mut Tx,
-    tenant_id: Uuid,
-    to: &str,
-    subject: &str,
-    body: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into outbox (tenant_id, to_address, subject, body) values ($1, $2, $3, $4)",
-    )
-    .bind(tenant_id)
-    .bind(to)
-    .bind(subject)
-    .bind(body)
-    .execute(&mut **tx)
-    .await?;
+pub async fn enqueue(tx: &mut Tx, tenant_id: Uuid, to: &str, subject: &str, body: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into outbox (tenant_id, to_address, subject, body) values ($1, $2, $3, $4)")
+        .bind(tenant_id)
+        .bind(to)
+        .bind(subject)
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -40,11 +32,7 @@ pub struct OutboxItem {
     pub last_error: Option<String>,
 }
 
-pub async fn list(
-    tx: &mut Tx,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<OutboxItem>, i64), sqlx::Error> {
+pub async fn list(tx: &mut Tx, limit: i64, offset: i64) -> Result<(Vec<OutboxItem>, i64), sqlx::Error> {
     let items = sqlx::query_as(
         "select id, to_address as to, subject, body, created_at, sent_at, attempts, last_error
            from outbox order by created_at desc, id limit $1 offset $2",
@@ -53,8 +41,6 @@ pub async fn list(
     .bind(offset)
     .fetch_all(&mut **tx)
     .await?;
-    let total = sqlx::query_scalar("select count(*) from outbox")
-        .fetch_one(&mut **tx)
-        .await?;
+    let total = sqlx::query_scalar("select count(*) from outbox").fetch_one(&mut **tx).await?;
     Ok((items, total))
 }

@@ -14,9 +14,7 @@ use crate::auth::{AnyRole, Auth, ProgramAdmin};
 use crate::error::{Error, Result};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/partners", get(list).post(create))
-        .route("/partners/{id}", get(show).patch(update))
+    Router::new().route("/partners", get(list).post(create)).route("/partners/{id}", get(show).patch(update))
 }
 
 /// The partners the caller may see: all (program admin, channel chief), assigned ones (CAM), its own (partner).
@@ -33,13 +31,8 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}", tag = "partners", params(("id" = Uuid, Path)),
     responses((status = 200, body = PartnerRow), (status = 404)), security(("bearer" = [])))]
-pub async fn show(
-    Auth { user, mut tx, .. }: Auth<AnyRole>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<PartnerRow>> {
-    let partner = store::get(&mut tx, user.scope(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<Uuid>) -> Result<Json<PartnerRow>> {
+    let partner = store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok(Json(partner))
 }
@@ -51,9 +44,7 @@ pub async fn create(
     ApiJson(input): ApiJson<PartnerInput>,
 ) -> Result<(StatusCode, Json<PartnerRow>)> {
     let id = super::create(&mut tx, &user, input).await?;
-    let partner = store::get(&mut tx, user.scope(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let partner = store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(partner)))
 }
@@ -67,9 +58,7 @@ pub async fn update(
     ApiJson(patch): ApiJson<PartnerPatch>,
 ) -> Result<Json<PartnerRow>> {
     super::change(&mut tx, id, patch).await?;
-    let partner = store::get(&mut tx, user.scope(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let partner = store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok(Json(partner))
 }

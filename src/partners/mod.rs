@@ -6,20 +6,12 @@ pub mod pages;
 pub mod store;
 
 pub const TIERS: [&str; 4] = ["registered", "silver", "gold", "platinum"];
-pub const LIFE_STAGES: [&str; 5] = [
-    "applicant",
-    "onboarding",
-    "activated",
-    "producing",
-    "lapsed",
-];
+pub const LIFE_STAGES: [&str; 5] = ["applicant", "onboarding", "activated", "producing", "lapsed"];
 pub const REGIONS: [&str; 4] = ["NA", "LATAM", "EMEA", "APAC"];
 
 pub fn tier_label(tier: &str) -> String {
     let mut c = tier.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 /// The badge colour of a life-stage, so that the same stage looks the same on every page.
@@ -100,18 +92,11 @@ fn check_choice(errors: &mut FieldErrors, field: &str, value: &str, allowed: &[&
     }
 }
 
-async fn check_cam(
-    tx: &mut Tx,
-    errors: &mut FieldErrors,
-    raw: Option<&str>,
-) -> Result<Option<Uuid>, Error> {
+async fn check_cam(tx: &mut Tx, errors: &mut FieldErrors, raw: Option<&str>) -> Result<Option<Uuid>, Error> {
     let cam = validate::optional_id(errors, "cam_id", raw);
     if let Some(id) = cam {
         if !store::is_cam(tx, id).await? {
-            errors.add(
-                "cam_id",
-                "This user is not an active channel account manager.",
-            );
+            errors.add("cam_id", "This user is not an active channel account manager.");
         }
     }
     Ok(cam)

@@ -96,10 +96,7 @@ struct NoticeQuery {
     notice: Option<String>,
 }
 
-const NOTICES: &[(&str, &str)] = &[
-    ("added", "Partner added."),
-    ("assigned", "CAM assignment saved."),
-];
+const NOTICES: &[(&str, &str)] = &[("added", "Partner added."), ("assigned", "CAM assignment saved.")];
 
 fn options(values: &[&str], label: impl Fn(&str) -> String) -> Vec<(String, String)> {
     values.iter().map(|v| (v.to_string(), label(v))).collect()
@@ -115,21 +112,11 @@ async fn render_list(
 ) -> Result<PartnersPage> {
     let (rows, total) = store::list(tx, user.scope(), 500, 0).await?;
     let mut cams = vec![(String::new(), "Unassigned".to_string())];
-    cams.extend(
-        store::cams(tx)
-            .await?
-            .into_iter()
-            .map(|(id, name, n)| (id.to_string(), format!("{name} ({n})"))),
-    );
+    cams.extend(store::cams(tx).await?.into_iter().map(|(id, name, n)| (id.to_string(), format!("{name} ({n})"))));
     let mut countries = vec![(String::new(), "Choose a country".to_string())];
-    countries.extend(
-        COUNTRIES
-            .iter()
-            .map(|(c, n)| (c.to_string(), n.to_string())),
-    );
+    countries.extend(COUNTRIES.iter().map(|(c, n)| (c.to_string(), n.to_string())));
     Ok(PartnersPage {
-        page: Page::new("Partners", csrf, user, "/admin/partners")
-            .with_notice(notice(notice_code, NOTICES)),
+        page: Page::new("Partners", csrf, user, "/admin/partners").with_notice(notice(notice_code, NOTICES)),
         partners: rows.into_iter().map(PartnerView::from).collect(),
         total: format::int(total),
         cams,
@@ -146,20 +133,8 @@ async fn list_page(
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<PartnersPage> {
-    let form = PartnerForm {
-        tier: "registered".into(),
-        region: "EMEA".into(),
-        ..Default::default()
-    };
-    let page = render_list(
-        &mut tx,
-        &user,
-        &csrf,
-        form,
-        FieldErrors::new(),
-        q.notice.as_deref(),
-    )
-    .await?;
+    let form = PartnerForm { tier: "registered".into(), region: "EMEA".into(), ..Default::default() };
+    let page = render_list(&mut tx, &user, &csrf, form, FieldErrors::new(), q.notice.as_deref()).await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -209,15 +184,7 @@ async fn assign_submit(
     Form(form): Form<AssignForm>,
 ) -> Result<Response> {
     let cam = Some(form.cam_id).filter(|c| !c.is_empty());
-    super::change(
-        &mut tx,
-        id,
-        PartnerPatch {
-            cam_id: Some(cam),
-            ..Default::default()
-        },
-    )
-    .await?;
+    super::change(&mut tx, id, PartnerPatch { cam_id: Some(cam), ..Default::default() }).await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/partners?notice=assigned").into_response())
 }
@@ -244,31 +211,19 @@ async fn show_page(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
 ) -> Result<PartnerPage> {
-    let partner = store::get(&mut tx, user.scope(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let partner = store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let (users, _) = users_store::list(&mut tx, Some(id), 500, 0).await?;
     tx.commit().await?;
     let members = users.into_iter().map(MemberView::from).collect();
-    let path = if user.role == crate::auth::Role::ProgramAdmin {
-        "/admin/partners"
-    } else {
-        "/"
-    };
-    Ok(PartnerPage {
-        page: Page::new(partner.name.clone(), &csrf, &user, path),
-        partner: partner.into(),
-        members,
-    })
+    let path = if user.role == crate::auth::Role::ProgramAdmin { "/admin/partners" } else { "/" };
+    Ok(PartnerPage { page: Page::new(partner.name.clone(), &csrf, &user, path), partner: partner.into(), members })
 }
 
 impl From<users_store::UserRow> for MemberView {
     fn from(u: users_store::UserRow) -> Self {
         let (status, badge) = crate::users::status_of(&u);
         MemberView {
-            role: crate::auth::Role::parse(&u.role)
-                .map(|r| r.label())
-                .unwrap_or("Unknown"),
+            role: crate::auth::Role::parse(&u.role).map(|r| r.label()).unwrap_or("Unknown"),
             name: u.name,
             email: u.email,
             status,

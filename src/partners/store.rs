@@ -37,12 +37,7 @@ fn filters(scope: Scope) -> (Option<Uuid>, Option<Uuid>) {
     }
 }
 
-pub async fn list(
-    tx: &mut Tx,
-    scope: Scope,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<PartnerRow>, i64), sqlx::Error> {
+pub async fn list(tx: &mut Tx, scope: Scope, limit: i64, offset: i64) -> Result<(Vec<PartnerRow>, i64), sqlx::Error> {
     let (cam, partner) = filters(scope);
     let items = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} where ($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or p.id = $2)
@@ -66,12 +61,10 @@ pub async fn list(
 
 /// Partners without a CAM, oldest first: the program admin's to-do list.
 pub async fn unassigned(tx: &mut Tx, limit: i64) -> Result<Vec<PartnerRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} where p.cam_id is null order by p.created_at, p.id limit $1"
-    )))
-    .bind(limit)
-    .fetch_all(&mut **tx)
-    .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} where p.cam_id is null order by p.created_at, p.id limit $1")))
+        .bind(limit)
+        .fetch_all(&mut **tx)
+        .await
 }
 
 pub async fn get(tx: &mut Tx, scope: Scope, id: Uuid) -> Result<Option<PartnerRow>, sqlx::Error> {
@@ -159,10 +152,9 @@ pub async fn cams(tx: &mut Tx) -> Result<Vec<(Uuid, String, i64)>, sqlx::Error> 
 }
 
 pub async fn is_cam(tx: &mut Tx, id: Uuid) -> Result<bool, sqlx::Error> {
-    let found: Option<i32> =
-        sqlx::query_scalar("select 1 from users where id = $1 and role = 'cam' and active")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let found: Option<i32> = sqlx::query_scalar("select 1 from users where id = $1 and role = 'cam' and active")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(found.is_some())
 }

@@ -20,9 +20,7 @@ pub fn is_slug(s: &str) -> bool {
     let bytes = s.as_bytes();
     !bytes.is_empty()
         && bytes.len() <= 40
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes[0] != b'-'
         && bytes[bytes.len() - 1] != b'-'
 }
@@ -32,10 +30,7 @@ pub async fn create(pool: &PgPool, input: NewTenant) -> Result<Uuid, Error> {
     let mut errors = FieldErrors::new();
     let slug = input.slug.trim().to_lowercase();
     if !is_slug(&slug) {
-        errors.add(
-            "slug",
-            "Use 1-40 lowercase letters, digits and dashes, not starting or ending with a dash.",
-        );
+        errors.add("slug", "Use 1-40 lowercase letters, digits and dashes, not starting or ending with a dash.");
     }
     let name = validate::text(&mut errors, "name", &input.name, 200);
     let email = validate::email(&mut errors, "admin_email", &input.admin_email);
@@ -56,25 +51,20 @@ pub async fn create(pool: &PgPool, input: NewTenant) -> Result<Uuid, Error> {
         .await;
     if let Err(e) = inserted {
         return Err(if crate::error::violates(&e, "tenants_slug_key") {
-            Error::invalid(
-                "slug",
-                format!("A tenant with the slug {slug:?} already exists."),
-            )
+            Error::invalid("slug", format!("A tenant with the slug {slug:?} already exists."))
         } else {
             e.into()
         });
     }
-    sqlx::query(
-        "insert into users (tenant_id, id, email, name, role, password_hash) values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(tenant_id)
-    .bind(admin_id)
-    .bind(&email)
-    .bind(if input.admin_name.trim().is_empty() { "Program admin" } else { input.admin_name.trim() })
-    .bind(Role::ProgramAdmin.as_str())
-    .bind(hash)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("insert into users (tenant_id, id, email, name, role, password_hash) values ($1, $2, $3, $4, $5, $6)")
+        .bind(tenant_id)
+        .bind(admin_id)
+        .bind(&email)
+        .bind(if input.admin_name.trim().is_empty() { "Program admin" } else { input.admin_name.trim() })
+        .bind(Role::ProgramAdmin.as_str())
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(tenant_id)
 }

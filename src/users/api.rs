@@ -22,11 +22,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn org_scope(auth_role: Role, partner: Option<Uuid>) -> Option<Uuid> {
-    if auth_role == Role::PartnerAdmin {
-        partner
-    } else {
-        None
-    }
+    if auth_role == Role::PartnerAdmin { partner } else { None }
 }
 
 /// Users of the tenant (program admin) or of the caller's own partner org (partner admin).
@@ -36,26 +32,15 @@ pub async fn list(
     Auth { user, mut tx, .. }: Auth<UserAdmin>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<ListResponse<UserRow>>> {
-    let (items, total) = store::list(
-        &mut tx,
-        org_scope(user.role, user.partner_id),
-        p.limit(),
-        p.offset(),
-    )
-    .await?;
+    let (items, total) = store::list(&mut tx, org_scope(user.role, user.partner_id), p.limit(), p.offset()).await?;
     tx.commit().await?;
     Ok(Json(ListResponse { items, total }))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserRow), (status = 404)), security(("bearer" = [])))]
-pub async fn show(
-    Auth { user, mut tx, .. }: Auth<UserAdmin>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<UserRow>> {
-    let found = store::get(&mut tx, id, org_scope(user.role, user.partner_id))
-        .await?
-        .ok_or(Error::NotFound)?;
+pub async fn show(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<Json<UserRow>> {
+    let found = store::get(&mut tx, id, org_scope(user.role, user.partner_id)).await?.ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok(Json(found))
 }
@@ -78,22 +63,13 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<CreatedUser>)> {
     let (created, link) = super::create(&mut tx, &user, &state.base_url, input).await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CreatedUser {
-            user: created,
-            invited: link.is_some(),
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(CreatedUser { user: created, invited: link.is_some() })))
 }
 
 /// Deactivates a user; every token they hold stops working at once.
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404), (status = 409, description = "Deactivating yourself")), security(("bearer" = [])))]
-pub async fn deactivate(
-    Auth { user, mut tx, .. }: Auth<UserAdmin>,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode> {
+pub async fn deactivate(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<StatusCode> {
     super::deactivate(&mut tx, &user, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -120,8 +96,5 @@ pub async fn accept(
     ApiJson(input): ApiJson<AcceptInvitation>,
 ) -> Result<Json<AcceptedInvitation>> {
     let invitee = super::invitations::accept(&state.pool, &token, input.password).await?;
-    Ok(Json(AcceptedInvitation {
-        email: invitee.email,
-        tenant: invitee.tenant_slug,
-    }))
+    Ok(Json(AcceptedInvitation { email: invitee.email, tenant: invitee.tenant_slug }))
 }

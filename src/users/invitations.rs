@@ -29,10 +29,7 @@ pub async fn invite(
     let expires = Utc::now() + Duration::days(VALID_DAYS);
     store::insert_invitation(tx, actor.tenant_id, user_id, &hash(&token), expires).await?;
     let link = format!("{base_url}/invitations/{token}");
-    let subject = format!(
-        "{} invited you to {} on Tributary",
-        actor.name, actor.tenant_name
-    );
+    let subject = format!("{} invited you to {} on Tributary", actor.name, actor.tenant_name);
     let body = format!(
         "Hello {name},\n\n{} has invited you to the {} partner portal on Tributary.\n\n\
          Set your password here (the link works once and expires in {VALID_DAYS} days):\n{link}\n\n\
@@ -46,9 +43,7 @@ pub async fn invite(
 }
 
 async fn tenant_slug(tx: &mut Tx) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("select slug from tenants where id = app_current_tenant()")
-        .fetch_one(&mut **tx)
-        .await
+    sqlx::query_scalar("select slug from tenants where id = app_current_tenant()").fetch_one(&mut **tx).await
 }
 
 pub fn hash(token: &str) -> Vec<u8> {
@@ -74,25 +69,17 @@ pub struct Invitee {
 pub async fn find(pool: &sqlx::PgPool, token: &str) -> Result<Invitee, Error> {
     let tenant = tenant_of(token).ok_or(Error::NotFound)?;
     let mut tx = db::begin_tenant(pool, tenant, None).await?;
-    let open = store::open_invitation(&mut tx, &hash(token))
-        .await?
-        .ok_or(Error::NotFound)?;
+    let open = store::open_invitation(&mut tx, &hash(token)).await?.ok_or(Error::NotFound)?;
     let tenant_slug = tenant_slug(&mut tx).await?;
     tx.commit().await?;
-    Ok(Invitee {
-        email: open.email,
-        name: open.name,
-        tenant_slug,
-    })
+    Ok(Invitee { email: open.email, name: open.name, tenant_slug })
 }
 
 /// Sets the invited user's password and spends the invitation.
 pub async fn accept(pool: &sqlx::PgPool, token: &str, password: String) -> Result<Invitee, Error> {
     let tenant = tenant_of(token).ok_or(Error::NotFound)?;
     let mut tx = db::begin_tenant(pool, tenant, None).await?;
-    let open = store::open_invitation(&mut tx, &hash(token))
-        .await?
-        .ok_or(Error::NotFound)?;
+    let open = store::open_invitation(&mut tx, &hash(token)).await?.ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
     if let Some(problem) = crate::auth::password::problems(&password) {
         errors.add("password", problem);
@@ -102,9 +89,5 @@ pub async fn accept(pool: &sqlx::PgPool, token: &str, password: String) -> Resul
     store::accept_invitation(&mut tx, &open, &hashed).await?;
     let tenant_slug = tenant_slug(&mut tx).await?;
     tx.commit().await?;
-    Ok(Invitee {
-        email: open.email,
-        name: open.name,
-        tenant_slug,
-    })
+    Ok(Invitee { email: open.email, name: open.name, tenant_slug })
 }

@@ -43,22 +43,15 @@ pub async fn create(
     let email = validate::email(&mut errors, "email", &input.email);
     let name = validate::text(&mut errors, "name", &input.name, 200);
     let role = Role::parse(input.role.trim());
-    let mut partner_id =
-        validate::optional_id(&mut errors, "partner_id", input.partner_id.as_deref());
+    let mut partner_id = validate::optional_id(&mut errors, "partner_id", input.partner_id.as_deref());
     match role {
-        None => errors.add(
-            "role",
-            "Choose a role: program_admin, channel_chief, cam, partner_admin or partner_user.",
-        ),
+        None => errors.add("role", "Choose a role: program_admin, channel_chief, cam, partner_admin or partner_user."),
         Some(role) if actor.role == Role::PartnerAdmin => {
             if !role.is_partner() {
                 errors.add("role", "You can add partner admins and partner users only.");
             }
             if partner_id.is_some_and(|p| Some(p) != actor.partner_id) {
-                errors.add(
-                    "partner_id",
-                    "You can add users to your own organisation only.",
-                );
+                errors.add("partner_id", "You can add users to your own organisation only.");
             }
             partner_id = actor.partner_id;
         }
@@ -69,18 +62,13 @@ pub async fn create(
         }
         Some(_) => {
             if partner_id.is_some() {
-                errors.add(
-                    "partner_id",
-                    "Only partner admins and partner users belong to a partner.",
-                );
+                errors.add("partner_id", "Only partner admins and partner users belong to a partner.");
             }
         }
     }
     if let Some(p) = partner_id {
-        let exists: Option<i32> = sqlx::query_scalar("select 1 from partners where id = $1")
-            .bind(p)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let exists: Option<i32> =
+            sqlx::query_scalar("select 1 from partners where id = $1").bind(p).fetch_optional(&mut **tx).await?;
         if exists.is_none() {
             errors.add("partner_id", "There is no such partner.");
         }
@@ -112,29 +100,18 @@ pub async fn create(
     let id = match inserted {
         Ok(id) => id,
         Err(e) if violates(&e, "users_tenant_id_email_key") => {
-            return Err(Error::invalid(
-                "email",
-                "A user with this email address already exists.",
-            ));
+            return Err(Error::invalid("email", "A user with this email address already exists."));
         }
         Err(e) => return Err(e.into()),
     };
-    let link = if invited {
-        Some(invitations::invite(tx, actor, id, &email, &name, base_url).await?)
-    } else {
-        None
-    };
+    let link = if invited { Some(invitations::invite(tx, actor, id, &email, &name, base_url).await?) } else { None };
     let user = store::get(tx, id, None).await?.ok_or(Error::NotFound)?;
     Ok((user, link))
 }
 
 /// Deactivates a user the actor may manage; their tokens stop working at once.
 pub async fn deactivate(tx: &mut Tx, actor: &CurrentUser, id: Uuid) -> Result<(), Error> {
-    let scope = if actor.role == Role::PartnerAdmin {
-        actor.partner_id
-    } else {
-        None
-    };
+    let scope = if actor.role == Role::PartnerAdmin { actor.partner_id } else { None };
     store::get(tx, id, scope).await?.ok_or(Error::NotFound)?;
     if id == actor.id {
         return Err(Error::Conflict("You cannot deactivate yourself.".into()));

@@ -71,14 +71,8 @@ struct NoticeQuery {
 }
 
 const NOTICES: &[(&str, &str)] = &[
-    (
-        "invited",
-        "Invitation sent. The user sets a password from the link in their email.",
-    ),
-    (
-        "deactivated",
-        "User deactivated. Their sessions have ended.",
-    ),
+    ("invited", "Invitation sent. The user sets a password from the link in their email."),
+    ("deactivated", "User deactivated. Their sessions have ended."),
 ];
 
 async fn render(
@@ -89,17 +83,9 @@ async fn render(
     errors: FieldErrors,
     notice_code: Option<&str>,
 ) -> Result<UsersPage> {
-    let org = if user.role == Role::PartnerAdmin {
-        user.partner_id
-    } else {
-        None
-    };
+    let org = if user.role == Role::PartnerAdmin { user.partner_id } else { None };
     let (rows, total) = store::list(tx, org, 500, 0).await?;
-    let allowed: &[Role] = if org.is_some() {
-        &[Role::PartnerUser, Role::PartnerAdmin]
-    } else {
-        &Role::ALL
-    };
+    let allowed: &[Role] = if org.is_some() { &[Role::PartnerUser, Role::PartnerAdmin] } else { &Role::ALL };
     let partners = if org.is_none() {
         let (ps, _) = partners_store::list(tx, user.scope(), 500, 0).await?;
         let mut options = vec![(String::new(), "None (vendor staff)".to_string())];
@@ -126,15 +112,9 @@ async fn render(
         })
         .collect();
     let (heading, lede) = if org.is_some() {
-        (
-            "Team",
-            "The people of your organisation who can use the partner portal.".to_string(),
-        )
+        ("Team", "The people of your organisation who can use the partner portal.".to_string())
     } else {
-        (
-            "Users",
-            format!("Everyone who can sign in to {}.", user.tenant_name),
-        )
+        ("Users", format!("Everyone who can sign in to {}.", user.tenant_name))
     };
     Ok(UsersPage {
         page: Page::new(heading, csrf, user, "/users").with_notice(notice(notice_code, NOTICES)),
@@ -142,10 +122,7 @@ async fn render(
         lede,
         users,
         total: format::int(total),
-        roles: allowed
-            .iter()
-            .map(|r| (r.as_str().to_string(), r.label().to_string()))
-            .collect(),
+        roles: allowed.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect(),
         show_partner: org.is_none(),
         partners,
         form,
@@ -159,23 +136,10 @@ async fn list_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<UsersPage> {
     let form = UserForm {
-        role: if user.role == Role::PartnerAdmin {
-            "partner_user"
-        } else {
-            "cam"
-        }
-        .into(),
+        role: if user.role == Role::PartnerAdmin { "partner_user" } else { "cam" }.into(),
         ..Default::default()
     };
-    let page = render(
-        &mut tx,
-        &user,
-        &csrf,
-        form,
-        FieldErrors::new(),
-        q.notice.as_deref(),
-    )
-    .await?;
+    let page = render(&mut tx, &user, &csrf, form, FieldErrors::new(), q.notice.as_deref()).await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -211,10 +175,7 @@ async fn create_submit(
     }
 }
 
-async fn deactivate_submit(
-    Auth { user, mut tx, .. }: Auth<UserAdmin>,
-    Path(id): Path<Uuid>,
-) -> Result<Response> {
+async fn deactivate_submit(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<Response> {
     super::deactivate(&mut tx, &user, id).await?;
     tx.commit().await?;
     Ok(Redirect::to("/users?notice=deactivated").into_response())

@@ -21,8 +21,7 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
 }
 
-const SELECT: &str =
-    "select u.id, u.email, u.name, u.role, u.partner_id, p.name as partner_name, u.active,
+const SELECT: &str = "select u.id, u.email, u.name, u.role, u.partner_id, p.name as partner_name, u.active,
         u.password_hash is not null as has_password, u.created_at
    from users u left join partners p on p.tenant_id = u.tenant_id and p.id = u.partner_id";
 
@@ -42,27 +41,19 @@ pub async fn list(
     .bind(offset)
     .fetch_all(&mut **tx)
     .await?;
-    let total = sqlx::query_scalar(
-        "select count(*) from users where ($1::uuid is null or partner_id = $1)",
-    )
-    .bind(partner)
-    .fetch_one(&mut **tx)
-    .await?;
+    let total = sqlx::query_scalar("select count(*) from users where ($1::uuid is null or partner_id = $1)")
+        .bind(partner)
+        .fetch_one(&mut **tx)
+        .await?;
     Ok((items, total))
 }
 
-pub async fn get(
-    tx: &mut Tx,
-    id: Uuid,
-    partner: Option<Uuid>,
-) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} where u.id = $1 and ($2::uuid is null or u.partner_id = $2)"
-    )))
-    .bind(id)
-    .bind(partner)
-    .fetch_optional(&mut **tx)
-    .await
+pub async fn get(tx: &mut Tx, id: Uuid, partner: Option<Uuid>) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} where u.id = $1 and ($2::uuid is null or u.partner_id = $2)")))
+        .bind(id)
+        .bind(partner)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 pub struct NewUser<'a> {
@@ -94,12 +85,11 @@ pub async fn insert(tx: &mut Tx, user: NewUser<'_>) -> Result<Uuid, sqlx::Error>
 
 /// Deactivates the user and bumps the session version, so every token they hold stops working at once.
 pub async fn deactivate(tx: &mut Tx, id: Uuid) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "update users set active = false, session_version = session_version + 1 where id = $1 and active",
-    )
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
+    let done =
+        sqlx::query("update users set active = false, session_version = session_version + 1 where id = $1 and active")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -110,16 +100,14 @@ pub async fn insert_invitation(
     token_hash: &[u8],
     expires_at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into invitations (tenant_id, id, user_id, token_hash, expires_at) values ($1, $2, $3, $4, $5)",
-    )
-    .bind(tenant_id)
-    .bind(Uuid::new_v4())
-    .bind(user_id)
-    .bind(token_hash)
-    .bind(expires_at)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query("insert into invitations (tenant_id, id, user_id, token_hash, expires_at) values ($1, $2, $3, $4, $5)")
+        .bind(tenant_id)
+        .bind(Uuid::new_v4())
+        .bind(user_id)
+        .bind(token_hash)
+        .bind(expires_at)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -131,10 +119,7 @@ pub struct OpenInvitation {
 }
 
 /// The invitation with this token hash, if it is unused, unexpired and its user still active.
-pub async fn open_invitation(
-    tx: &mut Tx,
-    token_hash: &[u8],
-) -> Result<Option<OpenInvitation>, sqlx::Error> {
+pub async fn open_invitation(tx: &mut Tx, token_hash: &[u8]) -> Result<Option<OpenInvitation>, sqlx::Error> {
     let row: Option<(Uuid, Uuid, String, String)> = sqlx::query_as(
         "select i.id, u.id, u.email, u.name from invitations i
            join users u on u.tenant_id = i.tenant_id and u.id = i.user_id
@@ -143,12 +128,7 @@ pub async fn open_invitation(
     .bind(token_hash)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(|(id, user_id, email, name)| OpenInvitation {
-        id,
-        user_id,
-        email,
-        name,
-    }))
+    Ok(row.map(|(id, user_id, email, name)| OpenInvitation { id, user_id, email, name }))
 }
 
 pub async fn accept_invitation(
@@ -165,12 +145,10 @@ pub async fn accept_invitation(
         .execute(&mut **tx)
         .await?;
     // Earlier invitations of the same user are spent too: one password, one way in.
-    sqlx::query(
-        "update invitations set accepted_at = now() where user_id = $1 and accepted_at is null",
-    )
-    .bind(invitation.user_id)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query("update invitations set accepted_at = now() where user_id = $1 and accepted_at is null")
+        .bind(invitation.user_id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("update users set password_hash = $2 where id = $1")
         .bind(invitation.user_id)
         .bind(password_hash)

@@ -20,11 +20,7 @@ struct ErrorPage {
 }
 
 pub async fn render(request: Request, next: Next) -> Response {
-    let target = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "/".into());
+    let target = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let is_get = request.method() == Method::GET;
     let response = next.run(request).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
@@ -32,10 +28,7 @@ pub async fn render(request: Request, next: Next) -> Response {
     };
     if info.status == StatusCode::UNAUTHORIZED {
         let next = if is_get && target != "/" {
-            format!(
-                "/login?next={}",
-                form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>()
-            )
+            format!("/login?next={}", form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>())
         } else {
             "/login".into()
         };
@@ -49,13 +42,9 @@ pub async fn render(request: Request, next: Next) -> Response {
         _ => info.title,
     };
     let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
-    let mut html = ErrorPage {
-        page: Page::public(heading, None),
-        code: info.status.as_u16(),
-        heading,
-        detail: info.detail,
-    }
-    .into_response();
+    let mut html =
+        ErrorPage { page: Page::public(heading, None), code: info.status.as_u16(), heading, detail: info.detail }
+            .into_response();
     *html.status_mut() = info.status;
     if let Some(v) = retry_after {
         html.headers_mut().insert(header::RETRY_AFTER, v);

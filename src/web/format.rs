@@ -25,11 +25,7 @@ pub fn int(n: i64) -> String {
 
 /// A share as a whole percentage of `total` (0 when the total is 0).
 pub fn percent(part: i64, total: i64) -> i64 {
-    if total <= 0 {
-        0
-    } else {
-        (part * 100 + total / 2) / total
-    }
+    if total <= 0 { 0 } else { (part * 100 + total / 2) / total }
 }
 
 #[cfg(test)]
@@ -47,10 +43,7 @@ mod tests {
 
     #[test]
     fn dates_read_day_month_year() {
-        assert_eq!(
-            date(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()),
-            "9 Mar 2026"
-        );
+        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()), "9 Mar 2026");
     }
 
     #[test]

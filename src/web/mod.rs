@@ -33,11 +33,7 @@ impl Page {
             .map(|&(href, label)| NavLink {
                 href,
                 label,
-                current: if href == "/" {
-                    path == "/"
-                } else {
-                    path.starts_with(href)
-                },
+                current: if href == "/" { path == "/" } else { path.starts_with(href) },
             })
             .collect();
         Page {
@@ -95,8 +91,5 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
 /// A notice shown after a redirect, chosen by a fixed code so that no text can be injected through the URL.
 pub fn notice(code: Option<&str>, known: &[(&str, &str)]) -> Option<String> {
     let code = code?;
-    known
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, text)| text.to_string())
+    known.iter().find(|(c, _)| *c == code).map(|(_, text)| text.to_string())
 }

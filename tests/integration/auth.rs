@@ -36,11 +36,7 @@ async fn wrong_password_unknown_email_and_unknown_tenant_all_answer_401() {
         ("globex", "p1.admin@example.com", "wrong"),
     ] {
         let r = app
-            .post_json(
-                "/api/v1/auth/login",
-                None,
-                json!({"tenant": tenant, "email": email, "password": password}),
-            )
+            .post_json("/api/v1/auth/login", None, json!({"tenant": tenant, "email": email, "password": password}))
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{tenant} {email}");
         assert_eq!(r.header("content-type"), Some("application/problem+json"));
@@ -59,26 +55,14 @@ async fn missing_login_fields_are_each_named() {
 #[tokio::test]
 async fn requests_without_a_valid_token_answer_401() {
     let app = TestApp::new().await;
-    assert_eq!(
-        app.get("/api/v1/partners", None).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.get("/api/v1/partners", Some("garbage")).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.get("/api/v1/partners", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/partners", Some("garbage")).await.status, StatusCode::UNAUTHORIZED);
     let token = app.token("acme", email::ADMIN).await;
     let mut forged = token.clone();
     forged.pop();
     forged.push('x');
-    assert_eq!(
-        app.get("/api/v1/partners", Some(&forged)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.get("/api/v1/partners", Some(&token)).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/api/v1/partners", Some(&forged)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/partners", Some(&token)).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -86,20 +70,9 @@ async fn logging_out_revokes_that_token_at_once_and_only_that_one() {
     let app = TestApp::new().await;
     let first = app.token("acme", email::CAM1).await;
     let second = app.token("acme", email::CAM1).await;
-    assert_eq!(
-        app.post_json("/api/v1/auth/logout", Some(&first), json!({}))
-            .await
-            .status,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.get("/api/v1/partners", Some(&first)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.get("/api/v1/partners", Some(&second)).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.post_json("/api/v1/auth/logout", Some(&first), json!({})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/partners", Some(&first)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/partners", Some(&second)).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -107,22 +80,10 @@ async fn deactivating_a_user_revokes_their_tokens_and_blocks_sign_in() {
     let app = TestApp::new().await;
     let victim = app.token("acme", email::P1_USER).await;
     let admin = app.token("acme", email::ADMIN).await;
-    assert_eq!(
-        app.delete(&format!("/api/v1/users/{}", A.p1_user), Some(&admin))
-            .await
-            .status,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.get("/api/v1/partners", Some(&victim)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.delete(&format!("/api/v1/users/{}", A.p1_user), Some(&admin)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/partners", Some(&victim)).await.status, StatusCode::UNAUTHORIZED);
     let r = app
-        .post_json(
-            "/api/v1/auth/login",
-            None,
-            json!({"tenant": "acme", "email": email::P1_USER, "password": PASSWORD}),
-        )
+        .post_json("/api/v1/auth/login", None, json!({"tenant": "acme", "email": email::P1_USER, "password": PASSWORD}))
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
@@ -141,20 +102,12 @@ async fn repeated_failures_for_an_account_are_throttled_with_retry_after() {
         assert_eq!(attempt("wrong").await.status, StatusCode::UNAUTHORIZED);
     }
     let r = attempt(PASSWORD).await;
-    assert_eq!(
-        r.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "even the right password waits"
-    );
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
     let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 15 * 60);
     // Another account from another address is not affected.
     let other = app
-        .post_json(
-            "/api/v1/auth/login",
-            None,
-            json!({"tenant": "acme", "email": email::CAM2, "password": PASSWORD}),
-        )
+        .post_json("/api/v1/auth/login", None, json!({"tenant": "acme", "email": email::CAM2, "password": PASSWORD}))
         .await;
     assert_eq!(other.status, StatusCode::OK);
 }
@@ -163,15 +116,17 @@ async fn repeated_failures_for_an_account_are_throttled_with_retry_after() {
 async fn repeated_failures_from_one_address_are_throttled_across_accounts() {
     let app = TestApp::new().await;
     for i in 0..30 {
-        let r = app.post_json("/api/v1/auth/login", None, json!({"tenant": "acme", "email": format!("guess{i}@example.com"), "password": "x"})).await;
+        let r = app
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                json!({"tenant": "acme", "email": format!("guess{i}@example.com"), "password": "x"}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     let r = app
-        .post_json(
-            "/api/v1/auth/login",
-            None,
-            json!({"tenant": "acme", "email": email::ADMIN, "password": PASSWORD}),
-        )
+        .post_json("/api/v1/auth/login", None, json!({"tenant": "acme", "email": email::ADMIN, "password": PASSWORD}))
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.header("retry-after").is_some());
@@ -181,21 +136,13 @@ async fn repeated_failures_from_one_address_are_throttled_across_accounts() {
 async fn a_successful_sign_in_clears_the_account_failures() {
     let app = TestApp::new().await;
     for _ in 0..4 {
-        app.post_json(
-            "/api/v1/auth/login",
-            None,
-            json!({"tenant": "acme", "email": email::CAM1, "password": "wrong"}),
-        )
-        .await;
+        app.post_json("/api/v1/auth/login", None, json!({"tenant": "acme", "email": email::CAM1, "password": "wrong"}))
+            .await;
     }
     app.token("acme", email::CAM1).await;
     for _ in 0..4 {
-        app.post_json(
-            "/api/v1/auth/login",
-            None,
-            json!({"tenant": "acme", "email": email::CAM1, "password": "wrong"}),
-        )
-        .await;
+        app.post_json("/api/v1/auth/login", None, json!({"tenant": "acme", "email": email::CAM1, "password": "wrong"}))
+            .await;
     }
     app.token("acme", email::CAM1).await;
 }
@@ -212,63 +159,22 @@ async fn each_role_reaches_exactly_the_api_endpoints_it_may() {
         (email::P1_USER, "partner_user"),
     ];
     let endpoints: [(&str, &[&str]); 5] = [
-        (
-            "/api/v1/partners",
-            &[
-                "program_admin",
-                "channel_chief",
-                "cam",
-                "partner_admin",
-                "partner_user",
-            ],
-        ),
+        ("/api/v1/partners", &["program_admin", "channel_chief", "cam", "partner_admin", "partner_user"]),
         ("/api/v1/users", &["program_admin", "partner_admin"]),
         ("/api/v1/outbox", &["program_admin"]),
-        (
-            "/api/v1/auth/me",
-            &[
-                "program_admin",
-                "channel_chief",
-                "cam",
-                "partner_admin",
-                "partner_user",
-            ],
-        ),
-        (
-            "/api/v1/openapi.json",
-            &[
-                "program_admin",
-                "channel_chief",
-                "cam",
-                "partner_admin",
-                "partner_user",
-            ],
-        ),
+        ("/api/v1/auth/me", &["program_admin", "channel_chief", "cam", "partner_admin", "partner_user"]),
+        ("/api/v1/openapi.json", &["program_admin", "channel_chief", "cam", "partner_admin", "partner_user"]),
     ];
     for (email, role) in roles {
         let token = app.token("acme", email).await;
         for (path, allowed) in endpoints {
             let r = app.get(path, Some(&token)).await;
-            let expected = if allowed.contains(&role) {
-                StatusCode::OK
-            } else {
-                StatusCode::FORBIDDEN
-            };
+            let expected = if allowed.contains(&role) { StatusCode::OK } else { StatusCode::FORBIDDEN };
             assert_eq!(r.status, expected, "{role} GET {path}");
         }
-        let p = app
-            .json(
-                Method::PATCH,
-                &format!("/api/v1/partners/{}", A.p1),
-                Some(&token),
-                json!({"tier": "gold"}),
-            )
-            .await;
-        let expected = if role == "program_admin" {
-            StatusCode::OK
-        } else {
-            StatusCode::FORBIDDEN
-        };
+        let p =
+            app.json(Method::PATCH, &format!("/api/v1/partners/{}", A.p1), Some(&token), json!({"tier": "gold"})).await;
+        let expected = if role == "program_admin" { StatusCode::OK } else { StatusCode::FORBIDDEN };
         assert_eq!(p.status, expected, "{role} PATCH partner");
     }
 }
@@ -283,30 +189,10 @@ async fn each_role_sees_its_own_home_page_and_only_its_pages() {
             &["/admin/partners", "/users", "/admin/outbox", "/admin/audit"][..],
             &[][..],
         ),
-        (
-            email::CHIEF,
-            "Channel overview",
-            &[],
-            &["/admin/partners", "/users", "/admin/outbox", "/admin/audit"],
-        ),
-        (
-            email::CAM1,
-            "My partners",
-            &[],
-            &["/admin/partners", "/users", "/admin/outbox", "/admin/audit"],
-        ),
-        (
-            email::P1_ADMIN,
-            "Welcome back, Pia",
-            &["/users"],
-            &["/admin/partners", "/admin/outbox", "/admin/audit"],
-        ),
-        (
-            email::P1_USER,
-            "Welcome back, Paul",
-            &[],
-            &["/admin/partners", "/users", "/admin/outbox", "/admin/audit"],
-        ),
+        (email::CHIEF, "Channel overview", &[], &["/admin/partners", "/users", "/admin/outbox", "/admin/audit"]),
+        (email::CAM1, "My partners", &[], &["/admin/partners", "/users", "/admin/outbox", "/admin/audit"]),
+        (email::P1_ADMIN, "Welcome back, Pia", &["/users"], &["/admin/partners", "/admin/outbox", "/admin/audit"]),
+        (email::P1_USER, "Welcome back, Paul", &[], &["/admin/partners", "/users", "/admin/outbox", "/admin/audit"]),
     ];
     for (email, heading, allowed, forbidden) in cases {
         let session = app.session("acme", email).await;
@@ -314,19 +200,12 @@ async fn each_role_sees_its_own_home_page_and_only_its_pages() {
         assert_eq!(home.status, StatusCode::OK, "{email}");
         assert_eq!(home.select("h1"), vec![heading.to_string()], "{email}");
         for path in allowed {
-            assert_eq!(
-                app.page(path, &session).await.status,
-                StatusCode::OK,
-                "{email} {path}"
-            );
+            assert_eq!(app.page(path, &session).await.status, StatusCode::OK, "{email} {path}");
         }
         for path in forbidden {
             let r = app.page(path, &session).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{email} {path}");
-            assert!(
-                r.text().contains("<html"),
-                "forbidden pages render in the layout"
-            );
+            assert!(r.text().contains("<html"), "forbidden pages render in the layout");
         }
     }
 }
@@ -346,12 +225,7 @@ async fn the_login_form_sets_an_httponly_lax_cookie_and_redirects_to_next() {
         .submit(
             "/login",
             &Session::anonymous(),
-            &[
-                ("tenant", "acme"),
-                ("email", email::CAM1),
-                ("password", PASSWORD),
-                ("next", "/partners/x"),
-            ],
+            &[("tenant", "acme"), ("email", email::CAM1), ("password", PASSWORD), ("next", "/partners/x")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -363,45 +237,20 @@ async fn the_login_form_sets_an_httponly_lax_cookie_and_redirects_to_next() {
         .map(|v| v.to_str().unwrap().to_string())
         .find(|c| c.starts_with("tributary_session="))
         .unwrap();
-    assert!(
-        cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Lax")
-            && !cookie.contains("Secure"),
-        "{cookie}"
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
 }
 
 #[tokio::test]
 async fn a_failed_login_form_rerenders_with_the_input_and_a_message() {
     let app = TestApp::new().await;
     let r = app
-        .submit(
-            "/login",
-            &Session::anonymous(),
-            &[
-                ("tenant", "acme"),
-                ("email", email::CAM1),
-                ("password", "nope"),
-            ],
-        )
+        .submit("/login", &Session::anonymous(), &[("tenant", "acme"), ("email", email::CAM1), ("password", "nope")])
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        r.select(".alert-error"),
-        vec!["The workspace, email or password is not right.".to_string()]
-    );
+    assert_eq!(r.select(".alert-error"), vec!["The workspace, email or password is not right.".to_string()]);
     let html = r.text();
-    assert!(
-        html.contains(&format!("value=\"{}\"", email::CAM1)),
-        "email kept"
-    );
-    let blank = app
-        .submit(
-            "/login",
-            &Session::anonymous(),
-            &[("tenant", ""), ("email", ""), ("password", "")],
-        )
-        .await;
+    assert!(html.contains(&format!("value=\"{}\"", email::CAM1)), "email kept");
+    let blank = app.submit("/login", &Session::anonymous(), &[("tenant", ""), ("email", ""), ("password", "")]).await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(blank.select(".field-error").len(), 3);
 }
@@ -430,14 +279,8 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
     let r = app.send(request).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let cam: uuid::Uuid = {
-        let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None)
-            .await
-            .unwrap();
-        sqlx::query_scalar("select cam_id from partners where id = $1")
-            .bind(A.p1)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap()
+        let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+        sqlx::query_scalar("select cam_id from partners where id = $1").bind(A.p1).fetch_one(&mut *tx).await.unwrap()
     };
     assert_eq!(cam, A.cam1);
 }
@@ -455,16 +298,6 @@ async fn a_form_posted_from_another_origin_is_refused() {
         .body(Body::from(body))
         .unwrap();
     assert_eq!(app.send(request).await.status, StatusCode::FORBIDDEN);
-    let ok = app
-        .submit(
-            &format!("/admin/partners/{}/cam", A.p1),
-            &session,
-            &[("cam_id", &A.cam2.to_string())],
-        )
-        .await;
-    assert_eq!(
-        ok.status,
-        StatusCode::SEE_OTHER,
-        "the same form from our origin works"
-    );
+    let ok = app.submit(&format!("/admin/partners/{}/cam", A.p1), &session, &[("cam_id", &A.cam2.to_string())]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "the same form from our origin works");
 }

@@ -55,9 +55,7 @@ pub mod email {
 }
 
 pub async fn load(pool: &PgPool) {
-    let hash = tributary::auth::password::hash(super::PASSWORD.to_string())
-        .await
-        .unwrap();
+    let hash = tributary::auth::password::hash(super::PASSWORD.to_string()).await.unwrap();
     for (t, name) in [(&A, "Acme Corp"), (&B, "Globex Inc")] {
         let mut tx = tributary::db::begin_tenant(pool, t.id, None).await.unwrap();
         sqlx::query("insert into tenants (id, slug, name) values ($1, $2, $3)")
@@ -78,14 +76,7 @@ pub async fn load(pool: &PgPool) {
         }
         let partners = [
             (t.p1, "Partner One", "US", "NA", Some(t.cam1), "activated"),
-            (
-                t.p2,
-                "Partner Two",
-                "DE",
-                "EMEA",
-                Some(t.cam2),
-                "onboarding",
-            ),
+            (t.p2, "Partner Two", "DE", "EMEA", Some(t.cam2), "onboarding"),
             (t.p3, "Partner Three", "JP", "APAC", None, "onboarding"),
         ];
         for (id, name, country, region, cam, stage) in partners {
@@ -103,39 +94,9 @@ pub async fn load(pool: &PgPool) {
             .await
             .unwrap();
         }
-        insert_user(
-            &mut tx,
-            t.id,
-            t.p1_admin,
-            email::P1_ADMIN,
-            "Pia One",
-            "partner_admin",
-            Some(t.p1),
-            &hash,
-        )
-        .await;
-        insert_user(
-            &mut tx,
-            t.id,
-            t.p1_user,
-            email::P1_USER,
-            "Paul One",
-            "partner_user",
-            Some(t.p1),
-            &hash,
-        )
-        .await;
-        insert_user(
-            &mut tx,
-            t.id,
-            t.p2_admin,
-            email::P2_ADMIN,
-            "Pat Two",
-            "partner_admin",
-            Some(t.p2),
-            &hash,
-        )
-        .await;
+        insert_user(&mut tx, t.id, t.p1_admin, email::P1_ADMIN, "Pia One", "partner_admin", Some(t.p1), &hash).await;
+        insert_user(&mut tx, t.id, t.p1_user, email::P1_USER, "Paul One", "partner_user", Some(t.p1), &hash).await;
+        insert_user(&mut tx, t.id, t.p2_admin, email::P2_ADMIN, "Pat Two", "partner_admin", Some(t.p2), &hash).await;
         tx.commit().await.unwrap();
     }
 }

@@ -3,6 +3,8 @@
 mod support;
 
 mod auth;
+mod browser;
+mod cli;
 mod ops;
 mod partners;
 mod tenancy;

@@ -16,10 +16,7 @@ async fn health_and_readiness_answer_200() {
 async fn readiness_is_503_when_the_database_is_gone() {
     let app = TestApp::new().await;
     app.pool.close().await;
-    assert_eq!(
-        app.get("/readyz", None).await.status,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
+    assert_eq!(app.get("/readyz", None).await.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
 }
 
@@ -28,12 +25,7 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
     let app = TestApp::new().await;
     for path in ["/login", "/api/v1/partners", "/nope"] {
         let r = app.get(path, None).await;
-        assert!(
-            r.header("content-security-policy")
-                .unwrap()
-                .contains("frame-ancestors 'none'"),
-            "{path}"
-        );
+        assert!(r.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"), "{path}");
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
         assert_eq!(r.header("referrer-policy"), Some("same-origin"));
         assert!(r.header("x-request-id").is_some_and(|v| v.len() == 36));
@@ -45,11 +37,7 @@ async fn unknown_pages_get_a_404_page_and_unknown_api_paths_a_problem() {
     let app = TestApp::new().await;
     let page = app.get("/no/such/page", None).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    assert!(
-        page.header("content-type")
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
     assert_eq!(page.select("h1"), vec!["Page not found".to_string()]);
     let api = app.get("/api/v1/nothing", None).await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
@@ -59,10 +47,7 @@ async fn unknown_pages_get_a_404_page_and_unknown_api_paths_a_problem() {
 #[tokio::test]
 async fn an_oversized_body_is_refused() {
     let app = TestApp::new().await;
-    let big = format!(
-        "{{\"tenant\": \"{}\"}}",
-        "x".repeat(tributary::BODY_LIMIT + 10)
-    );
+    let big = format!("{{\"tenant\": \"{}\"}}", "x".repeat(tributary::BODY_LIMIT + 10));
     let request = TestApp::request(Method::POST, "/api/v1/auth/login")
         .header("content-type", "application/json")
         .body(Body::from(big))
@@ -87,10 +72,7 @@ async fn the_openapi_document_lists_the_contract_endpoints() {
         "/api/v1/partners/{id}",
         "/api/v1/outbox",
     ] {
-        assert!(
-            paths.contains_key(path),
-            "{path} missing from the OpenAPI document"
-        );
+        assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
     }
     assert!(paths["/api/v1/partners/{id}"].get("patch").is_some());
     assert!(paths["/api/v1/users/{id}"].get("delete").is_some());

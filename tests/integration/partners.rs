@@ -10,11 +10,7 @@ async fn a_program_admin_adds_a_partner_and_assigns_a_cam() {
     let app = TestApp::new().await;
     let admin = app.token("acme", email::ADMIN).await;
     let r = app
-        .post_json(
-            "/api/v1/partners",
-            Some(&admin),
-            json!({"name": "Zeta Systems", "country": "fr", "region": "EMEA"}),
-        )
+        .post_json("/api/v1/partners", Some(&admin), json!({"name": "Zeta Systems", "country": "fr", "region": "EMEA"}))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let p = r.json();
@@ -34,51 +30,29 @@ async fn a_program_admin_adds_a_partner_and_assigns_a_cam() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["cam_name"], "Carl Cam");
     let cam2 = app.token("acme", email::CAM2).await;
-    assert_eq!(
-        app.get(&format!("/api/v1/partners/{id}"), Some(&cam2))
-            .await
-            .status,
-        StatusCode::OK
-    );
-    let r = app
-        .json(
-            Method::PATCH,
-            &format!("/api/v1/partners/{id}"),
-            Some(&admin),
-            json!({"cam_id": null}),
-        )
-        .await;
+    assert_eq!(app.get(&format!("/api/v1/partners/{id}"), Some(&cam2)).await.status, StatusCode::OK);
+    let r = app.json(Method::PATCH, &format!("/api/v1/partners/{id}"), Some(&admin), json!({"cam_id": null})).await;
     assert_eq!(r.json()["cam_id"], serde_json::Value::Null);
-    assert_eq!(
-        app.get(&format!("/api/v1/partners/{id}"), Some(&cam2))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&format!("/api/v1/partners/{id}"), Some(&cam2)).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn invalid_partner_input_names_every_field_and_changes_nothing() {
     let app = TestApp::new().await;
     let admin = app.token("acme", email::ADMIN).await;
-    let r = app.post_json("/api/v1/partners", Some(&admin), json!({"name": "", "country": "XX", "region": "", "tier": "diamond", "cam_id": A.chief})).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        r.field_errors(),
-        vec!["cam_id", "country", "name", "region", "tier"]
-    );
     let r = app
         .post_json(
             "/api/v1/partners",
             Some(&admin),
-            json!({"name": "partner one", "country": "US", "region": "NA"}),
+            json!({"name": "", "country": "XX", "region": "", "tier": "diamond", "cam_id": A.chief}),
         )
         .await;
-    assert_eq!(
-        r.field_errors(),
-        vec!["name"],
-        "names are unique regardless of case"
-    );
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field_errors(), vec!["cam_id", "country", "name", "region", "tier"]);
+    let r = app
+        .post_json("/api/v1/partners", Some(&admin), json!({"name": "partner one", "country": "US", "region": "NA"}))
+        .await;
+    assert_eq!(r.field_errors(), vec!["name"], "names are unique regardless of case");
     let r = app
         .json(
             Method::PATCH,
@@ -99,30 +73,14 @@ async fn the_partners_page_assigns_cams_and_rerenders_invalid_input() {
     let page = app.page("/admin/partners", &session).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.select("table.data tbody tr").len(), 3);
-    let r = app
-        .submit(
-            &format!("/admin/partners/{}/cam", A.p3),
-            &session,
-            &[("cam_id", &A.cam1.to_string())],
-        )
-        .await;
+    let r = app.submit(&format!("/admin/partners/{}/cam", A.p3), &session, &[("cam_id", &A.cam1.to_string())]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.count_in(A.id, "select count(*) from partners where cam_id is null")
-            .await,
-        0
-    );
+    assert_eq!(app.count_in(A.id, "select count(*) from partners where cam_id is null").await, 0);
     let bad = app
         .submit(
             "/admin/partners",
             &session,
-            &[
-                ("name", "Partner One"),
-                ("country", "ZZ"),
-                ("region", "EMEA"),
-                ("tier", "gold"),
-                ("cam_id", ""),
-            ],
+            &[("name", "Partner One"), ("country", "ZZ"), ("region", "EMEA"), ("tier", "gold"), ("cam_id", "")],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -131,13 +89,7 @@ async fn the_partners_page_assigns_cams_and_rerenders_invalid_input() {
         .submit(
             "/admin/partners",
             &session,
-            &[
-                ("name", "Omega Ltd"),
-                ("country", "GB"),
-                ("region", "EMEA"),
-                ("tier", "gold"),
-                ("cam_id", ""),
-            ],
+            &[("name", "Omega Ltd"), ("country", "GB"), ("region", "EMEA"), ("tier", "gold"), ("cam_id", "")],
         )
         .await;
     assert_eq!(good.status, StatusCode::SEE_OTHER);
@@ -148,17 +100,9 @@ async fn the_partners_page_assigns_cams_and_rerenders_invalid_input() {
 async fn list_paging_follows_limit_and_offset() {
     let app = TestApp::new().await;
     let admin = app.token("acme", email::ADMIN).await;
-    let page = app
-        .get("/api/v1/partners?limit=2&offset=1", Some(&admin))
-        .await
-        .json();
+    let page = app.get("/api/v1/partners?limit=2&offset=1", Some(&admin)).await.json();
     assert_eq!(page["total"], 3);
-    let names: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = page["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, vec!["Partner Three", "Partner Two"]);
     let bad = app.get("/api/v1/partners?limit=lots", Some(&admin)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -25,6 +25,8 @@ pub const PASSWORD: &str = "correct horse battery";
 
 struct Cluster {
     admin: PgConnectOptions,
+    /// The URL of a database on this cluster, with `{db}` in place of its name.
+    url_pattern: String,
     template: String,
     _embedded: Option<EmbeddedPg>,
 }
@@ -34,11 +36,12 @@ static CLUSTER: OnceCell<Cluster> = OnceCell::const_new();
 async fn cluster() -> &'static Cluster {
     CLUSTER
         .get_or_init(|| async {
-            let (admin, embedded) = match std::env::var("TEST_DATABASE_URL") {
-                Ok(url) => (
-                    PgConnectOptions::from_str(&url).expect("TEST_DATABASE_URL"),
-                    None,
-                ),
+            let (admin, url_pattern, embedded) = match std::env::var("TEST_DATABASE_URL") {
+                Ok(url) => {
+                    let mut pattern = url::Url::parse(&url).expect("TEST_DATABASE_URL");
+                    pattern.set_path("/DBNAME");
+                    (PgConnectOptions::from_str(&url).expect("TEST_DATABASE_URL"), pattern.to_string(), None)
+                }
                 Err(_) => {
                     let base = if std::path::Path::new("/dev/shm").is_dir() {
                         std::path::PathBuf::from("/dev/shm")
@@ -47,18 +50,12 @@ async fn cluster() -> &'static Cluster {
                     };
                     // SAFETY: getuid has no preconditions.
                     let root = base.join(format!("tributary-test-{}", unsafe { libc::getuid() }));
-                    let pg = EmbeddedPg::start(&root, Durability::Ephemeral)
-                        .await
-                        .expect("start test PostgreSQL");
-                    (pg.connect_options("postgres"), Some(pg))
+                    let pg = EmbeddedPg::start(&root, Durability::Ephemeral).await.expect("start test PostgreSQL");
+                    (pg.connect_options("postgres"), pg.url("DBNAME"), Some(pg))
                 }
             };
             let template = ensure_template(&admin).await;
-            Cluster {
-                admin,
-                template,
-                _embedded: embedded,
-            }
+            Cluster { admin, url_pattern, template, _embedded: embedded }
         })
         .await
 }
@@ -76,14 +73,9 @@ fn template_name() -> String {
 
 async fn ensure_template(admin: &PgConnectOptions) -> String {
     let name = template_name();
-    let mut conn = PgConnection::connect_with(admin)
-        .await
-        .expect("connect to test cluster");
+    let mut conn = PgConnection::connect_with(admin).await.expect("connect to test cluster");
     // One test process at a time builds templates and sweeps leftovers.
-    sqlx::query("select pg_advisory_lock(72177)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::query("select pg_advisory_lock(72177)").execute(&mut conn).await.unwrap();
     let stale: Vec<String> = sqlx::query_scalar(
         "select datname from pg_database where datname like 'tributary_t\\_%' or (datname like 'tributary_tmpl_%' and datname <> $1)",
     )
@@ -92,11 +84,9 @@ async fn ensure_template(admin: &PgConnectOptions) -> String {
     .await
     .unwrap();
     for db in stale {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "drop database if exists \"{db}\" with (force)"
-        )))
-        .execute(&mut conn)
-        .await;
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists \"{db}\" with (force)")))
+            .execute(&mut conn)
+            .await;
     }
     let exists: Option<i32> = sqlx::query_scalar("select 1 from pg_database where datname = $1")
         .bind(&name)
@@ -105,34 +95,22 @@ async fn ensure_template(admin: &PgConnectOptions) -> String {
         .unwrap();
     if exists.is_none() {
         let building = format!("{name}_building");
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "drop database if exists \"{building}\""
-        )))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "create database \"{building}\""
-        )))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists \"{building}\"")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database \"{building}\""))).execute(&mut conn).await.unwrap();
         let options = admin.clone().database(&building);
         db::migrate(&options).await.expect("migrate template");
         let pool = db::runtime_pool(&options, 2).await.unwrap();
         fixtures::load(&pool).await;
         pool.close().await;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "alter database \"{building}\" rename to \"{name}\""
-        )))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("alter database \"{building}\" rename to \"{name}\"")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
-    sqlx::query("select pg_advisory_unlock(72177)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::query("select pg_advisory_unlock(72177)").execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
     name
 }
@@ -145,6 +123,7 @@ pub struct TestApp {
     pub owner: PgConnectOptions,
     db_name: String,
     admin: PgConnectOptions,
+    url_pattern: String,
 }
 
 impl TestApp {
@@ -152,23 +131,10 @@ impl TestApp {
         let cluster = cluster().await;
         let db_name = format!("tributary_t_{}", Uuid::new_v4().simple());
         let mut conn = PgConnection::connect_with(&cluster.admin).await.unwrap();
-        let fast = format!(
-            "create database \"{db_name}\" template \"{}\" strategy file_copy",
-            cluster.template
-        );
-        if sqlx::query(sqlx::AssertSqlSafe(fast))
-            .execute(&mut conn)
-            .await
-            .is_err()
-        {
-            let plain = format!(
-                "create database \"{db_name}\" template \"{}\"",
-                cluster.template
-            );
-            sqlx::query(sqlx::AssertSqlSafe(plain))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+        let fast = format!("create database \"{db_name}\" template \"{}\" strategy file_copy", cluster.template);
+        if sqlx::query(sqlx::AssertSqlSafe(fast)).execute(&mut conn).await.is_err() {
+            let plain = format!("create database \"{db_name}\" template \"{}\"", cluster.template);
+            sqlx::query(sqlx::AssertSqlSafe(plain)).execute(&mut conn).await.unwrap();
         }
         conn.close().await.unwrap();
         let owner = cluster.admin.clone().database(&db_name);
@@ -181,32 +147,25 @@ impl TestApp {
             owner,
             db_name,
             admin: cluster.admin.clone(),
+            url_pattern: cluster.url_pattern.clone(),
         }
+    }
+
+    /// A `DATABASE_URL` for this test's database, for running the binary against it.
+    pub fn database_url(&self) -> String {
+        self.url_pattern.replace("DBNAME", &self.db_name)
     }
 
     pub async fn send(&self, request: Request<Body>) -> Resp {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Resp {
-            status,
-            headers,
-            body,
-        }
+        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Resp { status, headers, body }
     }
 
     pub fn request(method: Method, path: &str) -> axum::http::request::Builder {
-        Request::builder()
-            .method(method)
-            .uri(path)
-            .extension(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 40000))))
+        Request::builder().method(method).uri(path).extension(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 40000))))
     }
 
     /// Signs in through the API and returns the bearer token.
@@ -218,12 +177,7 @@ impl TestApp {
                 serde_json::json!({"tenant": tenant, "email": email, "password": PASSWORD}),
             )
             .await;
-        assert_eq!(
-            r.status,
-            StatusCode::OK,
-            "login of {email} failed: {}",
-            r.text()
-        );
+        assert_eq!(r.status, StatusCode::OK, "login of {email} failed: {}", r.text());
         r.json()["token"].as_str().unwrap().to_string()
     }
 
@@ -240,8 +194,7 @@ impl TestApp {
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        self.send(b.body(Body::from(body.to_string())).unwrap())
-            .await
+        self.send(b.body(Body::from(body.to_string())).unwrap()).await
     }
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
@@ -259,10 +212,7 @@ impl TestApp {
     /// A browser session: the session cookie of a signed-in user and a CSRF token.
     pub async fn session(&self, tenant: &str, email: &str) -> Session {
         let token = self.token(tenant, email).await;
-        Session {
-            token: Some(token),
-            csrf: "0123456789abcdef0123456789abcdef".into(),
-        }
+        Session { token: Some(token), csrf: "0123456789abcdef0123456789abcdef".into() }
     }
 
     pub async fn page(&self, path: &str, session: &Session) -> Resp {
@@ -310,17 +260,13 @@ impl Drop for TestApp {
         // Dropping runs on a thread of its own: Drop cannot await, and the test's runtime is blocked meanwhile, so
         // only a fresh connection is used; FORCE ends the pool's connections from the server side.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async move {
                 if let Ok(mut conn) = PgConnection::connect_with(&admin).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "drop database if exists \"{name}\" with (force)"
-                    )))
-                    .execute(&mut conn)
-                    .await;
+                    let _ =
+                        sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists \"{name}\" with (force)")))
+                            .execute(&mut conn)
+                            .await;
                 }
             });
         })
@@ -336,10 +282,7 @@ pub struct Session {
 
 impl Session {
     pub fn anonymous() -> Session {
-        Session {
-            token: None,
-            csrf: "0123456789abcdef0123456789abcdef".into(),
-        }
+        Session { token: None, csrf: "0123456789abcdef0123456789abcdef".into() }
     }
 
     pub fn cookie(&self) -> String {
@@ -358,8 +301,7 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text()))
     }
 
     pub fn text(&self) -> String {
@@ -377,18 +319,12 @@ impl Resp {
     /// Texts of the elements matching a CSS selector.
     pub fn select(&self, selector: &str) -> Vec<String> {
         let sel = scraper::Selector::parse(selector).unwrap();
-        self.html()
-            .select(&sel)
-            .map(|e| e.text().collect::<String>().trim().to_string())
-            .collect()
+        self.html().select(&sel).map(|e| e.text().collect::<String>().trim().to_string()).collect()
     }
 
     pub fn field_errors(&self) -> Vec<String> {
         let v = self.json();
-        v["errors"]
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default()
+        v["errors"].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
     }
 }
 

@@ -7,38 +7,26 @@ use sqlx::Connection;
 
 use crate::support::*;
 
-const TENANT_TABLES: [&str; 6] = [
-    "users",
-    "partners",
-    "sessions",
-    "invitations",
-    "audit_log",
-    "outbox",
-];
+const TENANT_TABLES: [&str; 6] = ["users", "partners", "sessions", "invitations", "audit_log", "outbox"];
 
 #[tokio::test]
 async fn rows_of_another_tenant_are_invisible_inside_a_tenant_scoped_transaction() {
     let app = TestApp::new().await;
-    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None)
-        .await
-        .unwrap();
-    let tenants: Vec<uuid::Uuid> = sqlx::query_scalar("select distinct tenant_id from users")
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    let tenants: Vec<uuid::Uuid> =
+        sqlx::query_scalar("select distinct tenant_id from users").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(tenants, vec![A.id]);
-    let b_partner: Option<uuid::Uuid> = sqlx::query_scalar("select id from partners where id = $1")
-        .bind(B.p1)
-        .fetch_optional(&mut *tx)
-        .await
-        .unwrap();
+    let b_partner: Option<uuid::Uuid> =
+        sqlx::query_scalar("select id from partners where id = $1").bind(B.p1).fetch_optional(&mut *tx).await.unwrap();
     assert_eq!(b_partner, None);
     // Writing a row for tenant B from tenant A's transaction is refused by the policy.
-    let err = sqlx::query("insert into partners (tenant_id, id, name, country, region) values ($1, gen_random_uuid(), 'X', 'US', 'NA')")
-        .bind(B.id)
-        .execute(&mut *tx)
-        .await
-        .unwrap_err();
+    let err = sqlx::query(
+        "insert into partners (tenant_id, id, name, country, region) values ($1, gen_random_uuid(), 'X', 'US', 'NA')",
+    )
+    .bind(B.id)
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("row-level security"), "{err}");
 }
 
@@ -47,20 +35,16 @@ async fn nothing_is_visible_without_a_tenant() {
     let app = TestApp::new().await;
     let mut conn = app.pool.acquire().await.unwrap();
     for table in TENANT_TABLES {
-        let n: i64 =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
-                .fetch_one(&mut *conn)
-                .await
-                .unwrap();
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
         assert_eq!(n, 0, "{table} shows rows without a tenant");
     }
     let owner_sees: i64 = {
         // The table owner (the migration user, here a superuser) does see them, which shows the rows exist.
         let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
-        sqlx::query_scalar("select count(*) from users")
-            .fetch_one(&mut owner)
-            .await
-            .unwrap()
+        sqlx::query_scalar("select count(*) from users").fetch_one(&mut owner).await.unwrap()
     };
     assert!(owner_sees > 0);
 }
@@ -68,21 +52,13 @@ async fn nothing_is_visible_without_a_tenant() {
 #[tokio::test]
 async fn the_tenant_setting_does_not_outlive_its_transaction() {
     let app = TestApp::new().await;
-    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None)
-        .await
-        .unwrap();
-    let inside: i64 = sqlx::query_scalar("select count(*) from partners")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    let inside: i64 = sqlx::query_scalar("select count(*) from partners").fetch_one(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(inside, 3);
     // Every pooled connection, reused after that transaction, sees nothing.
     for _ in 0..8 {
-        let n: i64 = sqlx::query_scalar("select count(*) from partners")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+        let n: i64 = sqlx::query_scalar("select count(*) from partners").fetch_one(&app.pool).await.unwrap();
         assert_eq!(n, 0);
     }
 }
@@ -123,13 +99,8 @@ async fn the_runtime_role_is_neither_superuser_nor_bypassrls_and_every_table_for
 #[tokio::test]
 async fn the_audit_log_cannot_be_rewritten_by_the_server() {
     let app = TestApp::new().await;
-    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None)
-        .await
-        .unwrap();
-    let err = sqlx::query("delete from audit_log")
-        .execute(&mut *tx)
-        .await
-        .unwrap_err();
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    let err = sqlx::query("delete from audit_log").execute(&mut *tx).await.unwrap_err();
     assert!(err.to_string().contains("permission denied"), "{err}");
 }
 
@@ -139,29 +110,13 @@ async fn another_tenants_objects_answer_404_on_every_endpoint() {
     let admin = app.token("acme", email::ADMIN).await;
     let b_partner = format!("/api/v1/partners/{}", B.p1);
     let b_user = format!("/api/v1/users/{}", B.p1_user);
+    assert_eq!(app.get(&b_partner, Some(&admin)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        app.get(&b_partner, Some(&admin)).await.status,
+        app.json(Method::PATCH, &b_partner, Some(&admin), json!({"tier": "gold"})).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        app.json(
-            Method::PATCH,
-            &b_partner,
-            Some(&admin),
-            json!({"tier": "gold"})
-        )
-        .await
-        .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&b_user, Some(&admin)).await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.delete(&b_user, Some(&admin)).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&b_user, Some(&admin)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.delete(&b_user, Some(&admin)).await.status, StatusCode::NOT_FOUND);
     // Lists never include them.
     let partners = app.get("/api/v1/partners", Some(&admin)).await.json();
     assert_eq!(partners["total"], 3);
@@ -170,23 +125,18 @@ async fn another_tenants_objects_answer_404_on_every_endpoint() {
     assert!(!users.to_string().contains(&B.p1_user.to_string()));
     // Pages too.
     let session = app.session("acme", email::ADMIN).await;
-    assert_eq!(
-        app.page(&format!("/partners/{}", B.p1), &session)
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    let r = app
-        .submit(&format!("/users/{}/deactivate", B.p1_user), &session, &[])
-        .await;
+    assert_eq!(app.page(&format!("/partners/{}", B.p1), &session).await.status, StatusCode::NOT_FOUND);
+    let r = app.submit(&format!("/users/{}/deactivate", B.p1_user), &session, &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        app.count_in(B.id, "select count(*) from users where active")
-            .await,
-        7
-    );
+    assert_eq!(app.count_in(B.id, "select count(*) from users where active").await, 7);
     // And a B user cannot be made a member of an A partner.
-    let r = app.post_json("/api/v1/users", Some(&admin), json!({"email": "x@example.com", "name": "X", "role": "partner_user", "partner_id": B.p1})).await;
+    let r = app
+        .post_json(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"email": "x@example.com", "name": "X", "role": "partner_user", "partner_id": B.p1}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.field_errors(), vec!["partner_id"]);
 }
@@ -195,41 +145,17 @@ async fn another_tenants_objects_answer_404_on_every_endpoint() {
 async fn another_partners_objects_answer_404_for_partner_users() {
     let app = TestApp::new().await;
     let p1 = app.token("acme", email::P1_ADMIN).await;
-    assert_eq!(
-        app.get(&format!("/api/v1/partners/{}", A.p2), Some(&p1))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&format!("/api/v1/partners/{}", A.p1), Some(&p1))
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&format!("/api/v1/partners/{}", A.p2), Some(&p1)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/api/v1/partners/{}", A.p1), Some(&p1)).await.status, StatusCode::OK);
     let list = app.get("/api/v1/partners", Some(&p1)).await.json();
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], A.p1.to_string());
     // Users of another partner are invisible to a partner admin, and cannot be deactivated.
-    assert_eq!(
-        app.get(&format!("/api/v1/users/{}", A.p2_admin), Some(&p1))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.delete(&format!("/api/v1/users/{}", A.p2_admin), Some(&p1))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&format!("/api/v1/users/{}", A.p2_admin), Some(&p1)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.delete(&format!("/api/v1/users/{}", A.p2_admin), Some(&p1)).await.status, StatusCode::NOT_FOUND);
     let users = app.get("/api/v1/users", Some(&p1)).await.json();
     assert_eq!(users["total"], 2);
-    assert_eq!(
-        app.count_in(A.id, "select count(*) from users where active")
-            .await,
-        7
-    );
+    assert_eq!(app.count_in(A.id, "select count(*) from users where active").await, 7);
 }
 
 #[tokio::test]
@@ -237,55 +163,22 @@ async fn a_cam_sees_only_assigned_partners() {
     let app = TestApp::new().await;
     let cam1 = app.token("acme", email::CAM1).await;
     let list = app.get("/api/v1/partners", Some(&cam1)).await.json();
-    let ids: Vec<&str> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = list["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(ids, vec![A.p1.to_string()]);
-    assert_eq!(
-        app.get(&format!("/api/v1/partners/{}", A.p2), Some(&cam1))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&format!("/api/v1/partners/{}", A.p3), Some(&cam1))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&format!("/api/v1/partners/{}", A.p2), Some(&cam1)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/api/v1/partners/{}", A.p3), Some(&cam1)).await.status, StatusCode::NOT_FOUND);
     let session = app.session("acme", email::CAM1).await;
-    assert_eq!(
-        app.page(&format!("/partners/{}", A.p1), &session)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.page(&format!("/partners/{}", A.p2), &session)
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.page(&format!("/partners/{}", A.p1), &session).await.status, StatusCode::OK);
+    assert_eq!(app.page(&format!("/partners/{}", A.p2), &session).await.status, StatusCode::NOT_FOUND);
     let home = app.page("/", &session).await;
-    assert_eq!(
-        home.select("table.data tbody tr td a"),
-        vec!["Partner One".to_string()]
-    );
+    assert_eq!(home.select("table.data tbody tr td a"), vec!["Partner One".to_string()]);
 }
 
 #[tokio::test]
 async fn a_token_of_one_tenant_cannot_read_another_even_with_a_known_id() {
     let app = TestApp::new().await;
     let b_admin = app.token("globex", email::ADMIN).await;
-    assert_eq!(
-        app.get(&format!("/api/v1/partners/{}", A.p1), Some(&b_admin))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&format!("/api/v1/partners/{}", A.p1), Some(&b_admin)).await.status, StatusCode::NOT_FOUND);
     let outbox = app.get("/api/v1/outbox", Some(&b_admin)).await.json();
     assert_eq!(outbox["total"], 0);
 }

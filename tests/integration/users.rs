@@ -6,10 +6,7 @@ use serde_json::json;
 use crate::support::*;
 
 fn invitation_link(body: &str) -> String {
-    body.split_whitespace()
-        .find(|w| w.contains("/invitations/"))
-        .expect("a link in the email")
-        .to_string()
+    body.split_whitespace().find(|w| w.contains("/invitations/")).expect("a link in the email").to_string()
 }
 
 #[tokio::test]
@@ -46,22 +43,12 @@ async fn inviting_a_user_queues_an_email_whose_link_sets_the_password() {
         .await;
     assert_eq!(early.status, StatusCode::UNAUTHORIZED);
 
-    let short = app
-        .post_json(
-            &format!("/api/v1/invitations/{token}/accept"),
-            None,
-            json!({"password": "short"}),
-        )
-        .await;
+    let short = app.post_json(&format!("/api/v1/invitations/{token}/accept"), None, json!({"password": "short"})).await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(short.field_errors(), vec!["password"]);
 
     let ok = app
-        .post_json(
-            &format!("/api/v1/invitations/{token}/accept"),
-            None,
-            json!({"password": "a new password"}),
-        )
+        .post_json(&format!("/api/v1/invitations/{token}/accept"), None, json!({"password": "a new password"}))
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
     assert_eq!(ok.json()["tenant"], "acme");
@@ -77,11 +64,7 @@ async fn inviting_a_user_queues_an_email_whose_link_sets_the_password() {
 
     // The link works once.
     let again = app
-        .post_json(
-            &format!("/api/v1/invitations/{token}/accept"),
-            None,
-            json!({"password": "another password"}),
-        )
+        .post_json(&format!("/api/v1/invitations/{token}/accept"), None, json!({"password": "another password"}))
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
 }
@@ -92,17 +75,11 @@ async fn unknown_or_malformed_invitation_tokens_are_404() {
     let fake = format!("{}{}", A.id.simple(), "ab".repeat(24));
     for token in ["nope", fake.as_str()] {
         let r = app
-            .post_json(
-                &format!("/api/v1/invitations/{token}/accept"),
-                None,
-                json!({"password": "long enough pw"}),
-            )
+            .post_json(&format!("/api/v1/invitations/{token}/accept"), None, json!({"password": "long enough pw"}))
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{token}");
         assert_eq!(
-            app.page(&format!("/invitations/{token}"), &Session::anonymous())
-                .await
-                .status,
+            app.page(&format!("/invitations/{token}"), &Session::anonymous()).await.status,
             StatusCode::NOT_FOUND
         );
     }
@@ -112,39 +89,25 @@ async fn unknown_or_malformed_invitation_tokens_are_404() {
 async fn the_invitation_page_sets_the_password_and_sends_to_sign_in() {
     let app = TestApp::new().await;
     let admin = app.token("acme", email::ADMIN).await;
-    app.post_json("/api/v1/users", Some(&admin), json!({"email": "pu@example.com", "name": "Pat User", "role": "partner_user", "partner_id": A.p2})).await;
-    let body = app.get("/api/v1/outbox", Some(&admin)).await.json()["items"][0]["body"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    app.post_json(
+        "/api/v1/users",
+        Some(&admin),
+        json!({"email": "pu@example.com", "name": "Pat User", "role": "partner_user", "partner_id": A.p2}),
+    )
+    .await;
+    let body = app.get("/api/v1/outbox", Some(&admin)).await.json()["items"][0]["body"].as_str().unwrap().to_string();
     let path = invitation_link(&body).replace("http://127.0.0.1:8080", "");
     let page = app.page(&path, &Session::anonymous()).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.select("h1"), vec!["Welcome, Pat User".to_string()]);
-    let mismatch = app
-        .submit(
-            &path,
-            &Session::anonymous(),
-            &[("password", "long enough 1"), ("confirm", "long enough 2")],
-        )
-        .await;
+    let mismatch =
+        app.submit(&path, &Session::anonymous(), &[("password", "long enough 1"), ("confirm", "long enough 2")]).await;
     assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        mismatch.select("#e-confirm"),
-        vec!["The two passwords differ.".to_string()]
-    );
-    let done = app
-        .submit(
-            &path,
-            &Session::anonymous(),
-            &[("password", "long enough 1"), ("confirm", "long enough 1")],
-        )
-        .await;
+    assert_eq!(mismatch.select("#e-confirm"), vec!["The two passwords differ.".to_string()]);
+    let done =
+        app.submit(&path, &Session::anonymous(), &[("password", "long enough 1"), ("confirm", "long enough 1")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        done.header("location"),
-        Some("/login?notice=password-set&tenant=acme")
-    );
+    assert_eq!(done.header("location"), Some("/login?notice=password-set&tenant=acme"));
 }
 
 #[tokio::test]
@@ -154,7 +117,13 @@ async fn creating_a_user_with_a_password_lets_them_sign_in_directly() {
     let r = app.post_json("/api/v1/users", Some(&admin), json!({"email": "chief2@example.com", "name": "C2", "role": "channel_chief", "password": "a strong password"})).await;
     assert_eq!(r.status, StatusCode::CREATED);
     assert_eq!(r.json()["invited"], false);
-    let login = app.post_json("/api/v1/auth/login", None, json!({"tenant": "acme", "email": "chief2@example.com", "password": "a strong password"})).await;
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            json!({"tenant": "acme", "email": "chief2@example.com", "password": "a strong password"}),
+        )
+        .await;
     assert_eq!(login.status, StatusCode::OK);
 }
 
@@ -189,24 +158,14 @@ async fn invalid_user_input_names_every_field_and_stores_nothing() {
         )
         .await;
     assert_eq!(r.field_errors(), vec!["partner_id"]);
-    let r = app
-        .post_json(
-            "/api/v1/users",
-            Some(&admin),
-            json!({"email": email::CAM1, "name": "Dup", "role": "cam"}),
-        )
-        .await;
+    let r =
+        app.post_json("/api/v1/users", Some(&admin), json!({"email": email::CAM1, "name": "Dup", "role": "cam"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.field_errors(), vec!["email"]);
-    let r = app
-        .post_json("/api/v1/users", Some(&admin), json!({"email": 42}))
-        .await;
+    let r = app.post_json("/api/v1/users", Some(&admin), json!({"email": 42})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.field_errors(), vec!["email"]);
-    assert_eq!(
-        app.count_in(A.id, "select count(*) from users").await,
-        before
-    );
+    assert_eq!(app.count_in(A.id, "select count(*) from users").await, before);
     assert_eq!(app.count_in(A.id, "select count(*) from outbox").await, 0);
 }
 
@@ -245,16 +204,18 @@ async fn a_partner_admin_adds_users_to_their_own_org_only() {
         )
         .await;
     assert_eq!(staff.field_errors(), vec!["role"]);
-    let other = app.post_json("/api/v1/users", Some(&p1), json!({"email": "o@example.com", "name": "O", "role": "partner_user", "partner_id": A.p2})).await;
+    let other = app
+        .post_json(
+            "/api/v1/users",
+            Some(&p1),
+            json!({"email": "o@example.com", "name": "O", "role": "partner_user", "partner_id": A.p2}),
+        )
+        .await;
     assert_eq!(other.field_errors(), vec!["partner_id"]);
     // A partner user may not manage users at all.
     let pu = app.token("acme", email::P1_USER).await;
     let r = app
-        .post_json(
-            "/api/v1/users",
-            Some(&pu),
-            json!({"email": "z@example.com", "name": "Z", "role": "partner_user"}),
-        )
+        .post_json("/api/v1/users", Some(&pu), json!({"email": "z@example.com", "name": "Z", "role": "partner_user"}))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
@@ -263,14 +224,9 @@ async fn a_partner_admin_adds_users_to_their_own_org_only() {
 async fn an_admin_cannot_deactivate_themselves() {
     let app = TestApp::new().await;
     let admin = app.token("acme", email::ADMIN).await;
-    let r = app
-        .delete(&format!("/api/v1/users/{}", A.admin), Some(&admin))
-        .await;
+    let r = app.delete(&format!("/api/v1/users/{}", A.admin), Some(&admin)).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(
-        app.get("/api/v1/auth/me", Some(&admin)).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/api/v1/auth/me", Some(&admin)).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -278,16 +234,7 @@ async fn the_users_page_invites_and_rerenders_invalid_input_beside_the_fields() 
     let app = TestApp::new().await;
     let session = app.session("acme", email::ADMIN).await;
     let bad = app
-        .submit(
-            "/users",
-            &session,
-            &[
-                ("name", "Val"),
-                ("email", "bad"),
-                ("role", "partner_user"),
-                ("partner_id", ""),
-            ],
-        )
+        .submit("/users", &session, &[("name", "Val"), ("email", "bad"), ("role", "partner_user"), ("partner_id", "")])
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.select("#e-email").len(), 1);
@@ -297,21 +244,12 @@ async fn the_users_page_invites_and_rerenders_invalid_input_beside_the_fields() 
         .submit(
             "/users",
             &session,
-            &[
-                ("name", "Val Cam"),
-                ("email", "val@example.com"),
-                ("role", "cam"),
-                ("partner_id", ""),
-            ],
+            &[("name", "Val Cam"), ("email", "val@example.com"), ("role", "cam"), ("partner_id", "")],
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     let list = app.page("/users?notice=invited", &session).await;
-    assert!(
-        list.select("td")
-            .iter()
-            .any(|t| t.contains("val@example.com"))
-    );
+    assert!(list.select("td").iter().any(|t| t.contains("val@example.com")));
     assert_eq!(list.select(".alert-success").len(), 1);
 }
 
@@ -319,18 +257,10 @@ async fn the_users_page_invites_and_rerenders_invalid_input_beside_the_fields() 
 async fn every_change_is_written_to_the_audit_log_with_actor_and_before_after() {
     let app = TestApp::new().await;
     let admin = app.token("acme", email::ADMIN).await;
-    app.json(
-        axum::http::Method::PATCH,
-        &format!("/api/v1/partners/{}", A.p1),
-        Some(&admin),
-        json!({"tier": "gold"}),
-    )
-    .await;
-    app.delete(&format!("/api/v1/users/{}", A.p1_user), Some(&admin))
+    app.json(axum::http::Method::PATCH, &format!("/api/v1/partners/{}", A.p1), Some(&admin), json!({"tier": "gold"}))
         .await;
-    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None)
-        .await
-        .unwrap();
+    app.delete(&format!("/api/v1/users/{}", A.p1_user), Some(&admin)).await;
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
     let rows: Vec<(Option<uuid::Uuid>, String, serde_json::Value, serde_json::Value)> = sqlx::query_as(
         "select actor_id, action, before, after from audit_log where action like '%.update' order by at",
     )
@@ -346,9 +276,5 @@ async fn every_change_is_written_to_the_audit_log_with_actor_and_before_after() 
     assert_eq!(rows[1].3["active"], json!(false));
     let session = app.session("acme", email::ADMIN).await;
     let page = app.page("/admin/audit", &session).await;
-    assert!(
-        page.select("td")
-            .iter()
-            .any(|t| t == "tier: registered → gold")
-    );
+    assert!(page.select("td").iter().any(|t| t == "tier: registered → gold"));
 }

@@ -1,0 +1,247 @@
+//! Browser journeys: headless Chromium (Debian's chromium and chromium-driver) driving the real server, one journey
+//! per role. Each page visited is saved as a screenshot under `target/test-output/screenshots/`.
+
+use std::future::Future;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures_util::FutureExt;
+
+use crate::support::*;
+
+/// The chromedriver of this test run, started once and killed with the test process.
+fn driver() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let binary = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("chromedriver not found: run scripts/test, which installs Debian's chromium and chromium-driver");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Spawned and waited on by a thread that lives as long as the driver: the death signal is tied to it.
+        std::thread::spawn(move || {
+            let mut cmd = Command::new(binary);
+            cmd.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
+            // SAFETY: only async-signal-safe calls between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+                    Ok(())
+                });
+            }
+            let mut child = cmd.spawn().expect("start chromedriver");
+            tx.send(()).unwrap();
+            let _ = child.wait();
+        });
+        rx.recv().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        format!("http://127.0.0.1:{port}")
+    })
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-output/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn browser(width: u32, height: u32) -> Client {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| std::path::Path::new(p).exists());
+    let mut options = serde_json::json!({
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-extensions", format!("--window-size={width},{height}")
+        ]
+    });
+    if let Some(binary) = chromium {
+        options["binary"] = binary.into();
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector).capabilities(caps).connect(driver()).await.expect("start a Chromium session")
+}
+
+/// Runs a journey and always ends the browser session, also when the journey fails.
+async fn journey<F, Fut>(width: u32, height: u32, f: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let client = browser(width, height).await;
+    let result = std::panic::AssertUnwindSafe(f(client.clone())).catch_unwind().await;
+    let _ = client.close().await;
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+/// The text of the first element matching `css` once it satisfies `ready`: after a click the old page may still be
+/// showing, so this waits (up to 10 s) instead of reading the first match.
+async fn wait_text(c: &Client, css: &str, ready: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(element) = c.find(Locator::Css(css)).await {
+            if let Ok(text) = element.text().await {
+                if ready(&text) {
+                    return text;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("`{css}` never became ready; last text: {last:?}");
+}
+
+async fn assert_text(c: &Client, css: &str, expected: &str) {
+    wait_text(c, css, |t| t == expected).await;
+}
+
+async fn sign_in(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("f-tenant")).await.unwrap().send_keys("acme").await.unwrap();
+    c.find(Locator::Id("f-email")).await.unwrap().send_keys(email).await.unwrap();
+    c.find(Locator::Id("f-password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("header.topbar")).await.unwrap();
+}
+
+async fn sign_out(c: &Client, base: &str) {
+    c.find(Locator::Css(".usermenu button")).await.unwrap().click().await.unwrap();
+    assert_text(c, ".alert-success", "You have signed out.").await;
+    assert!(c.current_url().await.unwrap().as_str().starts_with(&format!("{base}/login")));
+    // The old session is gone: home sends us back to sign in.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.wait().for_element(Locator::Id("f-tenant")).await.unwrap();
+}
+
+/// Visits each page, checks its heading and saves a screenshot.
+async fn tour(c: &Client, base: &str, role: &str, pages: &[(&str, &str, &str)]) {
+    for (path, name, heading) in pages {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        assert_text(c, "main h1", heading).await;
+        shot(c, &format!("{role}-{name}")).await;
+    }
+}
+
+#[tokio::test]
+async fn a_program_admin_signs_in_manages_the_program_and_signs_out() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    journey(1280, 900, |c| async move {
+        c.goto(&format!("{base}/login")).await.unwrap();
+        shot(&c, "login").await;
+        sign_in(&c, &base, email::ADMIN).await;
+        assert_text(&c, "main h1", "Program overview").await;
+        shot(&c, "program_admin-home").await;
+        tour(&c, &base, "program_admin", &[
+            ("/admin/partners", "partners", "Partners"),
+            ("/users", "users", "Users"),
+            ("/admin/outbox", "outbox", "Outbox"),
+            ("/admin/audit", "audit", "Audit log"),
+        ])
+        .await;
+        // Assign the unassigned partner to a CAM from the partners page.
+        c.goto(&format!("{base}/admin/partners")).await.unwrap();
+        let select = c.find(Locator::Id(&format!("cam-{}", A.p3))).await.unwrap();
+        select.select_by_value(&A.cam2.to_string()).await.unwrap();
+        let form = c.find(Locator::Css(&format!("form[action='/admin/partners/{}/cam']", A.p3))).await.unwrap();
+        form.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+        assert_text(&c, ".alert-success", "CAM assignment saved.").await;
+        sign_out(&c, &base).await;
+    })
+    .await;
+    assert_eq!(app.count_in(A.id, "select count(*) from partners where cam_id is null").await, 0);
+}
+
+#[tokio::test]
+async fn a_channel_chief_signs_in_sees_the_tenant_totals_and_signs_out() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &base, email::CHIEF).await;
+        assert_text(&c, "main h1", "Channel overview").await;
+        shot(&c, "channel_chief-home").await;
+        sign_out(&c, &base).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cam_signs_in_sees_their_partners_opens_one_and_signs_out() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &base, email::CAM1).await;
+        assert_text(&c, "main h1", "My partners").await;
+        shot(&c, "cam-home").await;
+        c.find(Locator::LinkText("Partner One")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Partner One").await;
+        shot(&c, "cam-partner").await;
+        sign_out(&c, &base).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partner_admin_signs_in_invites_a_colleague_and_signs_out() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &base, email::P1_ADMIN).await;
+        assert_text(&c, "main h1", "Welcome back, Pia").await;
+        shot(&c, "partner_admin-home").await;
+        c.find(Locator::LinkText("Team")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Team").await;
+        // A mistake first: the form comes back with the message beside the field.
+        c.find(Locator::Id("f-name")).await.unwrap().send_keys("Quinn Rep").await.unwrap();
+        c.find(Locator::Id("f-email")).await.unwrap().send_keys("quinn@").await.unwrap();
+        c.find(Locator::Css("#invite button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "#e-email", |t| t.starts_with("Enter an email address")).await;
+        shot(&c, "partner_admin-team-invalid").await;
+        let email_field = c.find(Locator::Id("f-email")).await.unwrap();
+        email_field.clear().await.unwrap();
+        email_field.send_keys("quinn@p1.example.com").await.unwrap();
+        c.find(Locator::Css("#invite button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Invitation sent")).await;
+        shot(&c, "partner_admin-team").await;
+        sign_out(&c, &base).await;
+    })
+    .await;
+    assert_eq!(app.count_in(A.id, "select count(*) from users where email = 'quinn@p1.example.com'").await, 1);
+}
+
+#[tokio::test]
+async fn a_partner_user_signs_in_on_a_phone_sees_their_home_and_signs_out() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    journey(390, 844, |c| async move {
+        sign_in(&c, &base, email::P1_USER).await;
+        assert_text(&c, "main h1", "Welcome back, Paul").await;
+        shot(&c, "partner_user-home-phone").await;
+        // No way into vendor pages.
+        c.goto(&format!("{base}/admin/partners")).await.unwrap();
+        assert_text(&c, "main h1", "You can't do that here").await;
+        shot(&c, "partner_user-forbidden-phone").await;
+        c.goto(&format!("{base}/")).await.unwrap();
+        sign_out(&c, &base).await;
+    })
+    .await;
+}
