@@ -44,6 +44,9 @@ impl Credentials {
     }
 }
 
+/// What sign-in reads of a user: id, password hash, role, partner, session version, active.
+type UserLogin = (Uuid, Option<String>, String, Option<Uuid>, i32, bool);
+
 /// Checks the credentials and opens a session. Wrong credentials of any kind answer the same `Unauthorized`.
 pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -> Result<SignedIn, Error> {
     creds.validate()?;
@@ -67,7 +70,7 @@ pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -
 
     let tenant: Option<Uuid> =
         sqlx::query_scalar("select id from tenants where slug = $1").bind(&slug).fetch_optional(&state.pool).await?;
-    let user: Option<(Uuid, Option<String>, String, Option<Uuid>, i32, bool)> = match tenant {
+    let user: Option<UserLogin> = match tenant {
         Some(tenant) => {
             let mut tx = db::begin_tenant(&state.pool, tenant, None).await?;
             let row = sqlx::query_as(

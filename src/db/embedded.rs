@@ -53,12 +53,10 @@ impl EmbeddedPg {
         }
         let pgdata = root.join("data");
         let socket_dir = socket_dir_for(&root);
-        for dir in [&socket_dir] {
-            std::fs::create_dir_all(dir)?;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-            if let Some(owner) = &owner {
-                chown(dir, owner)?;
-            }
+        std::fs::create_dir_all(&socket_dir)?;
+        std::fs::set_permissions(&socket_dir, std::fs::Permissions::from_mode(0o700))?;
+        if let Some(owner) = &owner {
+            chown(&socket_dir, owner)?;
         }
         if !pgdata.join("PG_VERSION").exists() {
             initdb(&bin, &pgdata, owner.as_ref(), durability)?;
@@ -290,7 +288,7 @@ fn initdb(bin: &Path, pgdata: &Path, owner: Option<&Owner>, durability: Durabili
         }
         cmd.stdin(Stdio::null());
         prepare_child(&mut cmd, owner);
-        Ok(cmd.output().context("cannot run initdb")?)
+        cmd.output().context("cannot run initdb")
     };
     let mut out = attempt(&["--locale=C.UTF-8"])?;
     if !out.status.success() {
