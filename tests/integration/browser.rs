@@ -55,7 +55,8 @@ fn screenshot_dir() -> PathBuf {
 }
 
 async fn browser(width: u32, height: u32) -> Client {
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| std::path::Path::new(p).exists());
+    let chromium =
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| std::path::Path::new(p).exists());
     let mut options = serde_json::json!({
         "args": [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -151,12 +152,17 @@ async fn a_program_admin_signs_in_manages_the_program_and_signs_out() {
         sign_in(&c, &base, email::ADMIN).await;
         assert_text(&c, "main h1", "Program overview").await;
         shot(&c, "program_admin-home").await;
-        tour(&c, &base, "program_admin", &[
-            ("/admin/partners", "partners", "Partners"),
-            ("/users", "users", "Users"),
-            ("/admin/outbox", "outbox", "Outbox"),
-            ("/admin/audit", "audit", "Audit log"),
-        ])
+        tour(
+            &c,
+            &base,
+            "program_admin",
+            &[
+                ("/admin/partners", "partners", "Partners"),
+                ("/users", "users", "Users"),
+                ("/admin/outbox", "outbox", "Outbox"),
+                ("/admin/audit", "audit", "Audit log"),
+            ],
+        )
         .await;
         // Assign the unassigned partner to a CAM from the partners page.
         c.goto(&format!("{base}/admin/partners")).await.unwrap();

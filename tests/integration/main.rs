@@ -5,6 +5,7 @@ mod support;
 mod auth;
 mod browser;
 mod cli;
+mod mail;
 mod ops;
 mod partners;
 mod tenancy;

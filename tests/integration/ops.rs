@@ -86,3 +86,45 @@ async fn the_stylesheet_is_served_and_cacheable() {
     assert!(r.header("content-type").unwrap().starts_with("text/css"));
     assert!(r.header("cache-control").unwrap().contains("max-age"));
 }
+
+#[tokio::test]
+async fn a_server_error_shows_a_plain_page_without_internals() {
+    let app = TestApp::new().await;
+    let session = app.session("acme", email::ADMIN).await;
+    app.pool.close().await;
+    let r = app.page("/", &session).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.select("h1"), vec!["Something went wrong on our side".to_string()]);
+    let html = r.text().to_lowercase();
+    assert!(!html.contains("pool") && !html.contains("sqlx"), "internals leaked: {html}");
+    let api = app.get("/api/v1/partners", Some(session.token.as_deref().unwrap())).await;
+    assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!api.text().to_lowercase().contains("pool"));
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_base_url_is_https() {
+    let app = TestApp::new().await;
+    let router = app.router_with_base_url("https://prm.example.com");
+    let body = format!(
+        "_csrf=0123456789abcdef0123456789abcdef&tenant=acme&email={}&password={}",
+        email::CAM1,
+        PASSWORD.replace(' ', "+")
+    );
+    let request = TestApp::request(Method::POST, "/login")
+        .header("cookie", "tributary_csrf=0123456789abcdef0123456789abcdef")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://prm.example.com")
+        .body(Body::from(body))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("tributary_session="))
+        .unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}

@@ -151,6 +151,11 @@ impl TestApp {
         }
     }
 
+    /// The router of this test's database as served at another base URL.
+    pub fn router_with_base_url(&self, base_url: &str) -> Router {
+        app(AppState::new(self.pool.clone(), &Config::for_tests(String::new()), base_url.into()))
+    }
+
     /// A `DATABASE_URL` for this test's database, for running the binary against it.
     pub fn database_url(&self) -> String {
         self.url_pattern.replace("DBNAME", &self.db_name)
