@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod countries;
 pub mod db;
+pub mod deals;
 pub mod demo;
 pub mod error;
 pub mod home;
@@ -15,6 +16,7 @@ pub mod openapi;
 pub mod ops;
 pub mod outbox;
 pub mod partners;
+pub mod rules;
 pub mod server;
 pub mod tenants;
 pub mod users;
@@ -90,6 +92,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::api::routes())
         .merge(partners::api::routes())
         .merge(outbox::routes::api())
+        .merge(deals::api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -100,6 +103,8 @@ pub fn app(state: AppState) -> Router {
         .merge(partners::pages::routes())
         .merge(outbox::routes::pages())
         .merge(audit::pages::routes())
+        .merge(deals::pages::routes())
+        .merge(deals::policy::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))
         .layer(from_fn(web::error_pages::render));

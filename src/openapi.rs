@@ -21,10 +21,19 @@ use utoipa::{Modify, OpenApi};
         crate::partners::api::create,
         crate::partners::api::update,
         crate::outbox::routes::list,
+        crate::deals::api::create,
+        crate::deals::api::list,
+        crate::deals::api::show,
+        crate::deals::api::approve,
+        crate::deals::api::reject,
+        crate::deals::api::extend,
+        crate::deals::api::approve_extension,
+        crate::deals::api::withdraw,
+        crate::deals::api::close,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"))
+    tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"))
 )]
 pub struct ApiDoc;
 

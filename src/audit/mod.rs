@@ -40,6 +40,10 @@ impl AuditEntry {
             "users" => "User",
             "partners" => "Partner",
             "invitations" => "Invitation",
+            "deals" => "Deal registration",
+            "products" => "Product",
+            "named_accounts" => "Named account",
+            "deal_policies" => "Deal policy",
             other => other,
         };
         let verb = match self.action.rsplit('.').next().unwrap_or("") {

@@ -31,6 +31,11 @@ pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationTo
                     tracing::warn!(error = %e, "mail delivery round failed");
                 }
             }
+            if rounds % 12 == 0 {
+                if let Err(e) = expire_deals(&state).await {
+                    tracing::warn!(error = %e, "deal expiry round failed");
+                }
+            }
             if rounds % 720 == 0 {
                 if let Err(e) = crate::auth::login::prune_failures(&state.pool).await {
                     tracing::warn!(error = %e, "pruning sign-in failures failed");
@@ -39,4 +44,20 @@ pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationTo
             rounds += 1;
         }
     })
+}
+
+/// Expires approved registrations past their window and sends reminders, tenant by tenant.
+pub async fn expire_deals(state: &AppState) -> anyhow::Result<(usize, usize)> {
+    let tenants: Vec<uuid::Uuid> = sqlx::query_scalar("select id from tenants").fetch_all(&state.pool).await?;
+    let today = chrono::Utc::now().date_naive();
+    let (mut expired, mut reminded) = (0, 0);
+    for tenant in tenants {
+        let mut tx = crate::db::begin_tenant(&state.pool, tenant, None).await?;
+        let (e, r) =
+            crate::deals::expire_and_remind(&mut tx, tenant, today).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        tx.commit().await?;
+        expired += e;
+        reminded += r;
+    }
+    Ok((expired, reminded))
 }

@@ -53,3 +53,26 @@ mod tests {
         assert_eq!(percent(5, 0), 0);
     }
 }
+
+/// An amount with thousands separators and two decimals, after its currency code: "USD 12,500.00".
+pub fn money(amount: rust_decimal::Decimal, currency: &str) -> String {
+    let rounded = amount.round_dp(2);
+    let whole = rounded.trunc();
+    let cents = ((rounded - whole).abs() * rust_decimal::Decimal::from(100)).round();
+    let whole: i64 = whole.try_into().unwrap_or(0);
+    format!("{currency} {}.{:02}", int(whole), cents)
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::money;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn money_reads_with_currency_separators_and_cents() {
+        assert_eq!(money(Decimal::from_str("12500").unwrap(), "USD"), "USD 12,500.00");
+        assert_eq!(money(Decimal::from_str("1234567.5").unwrap(), "EUR"), "EUR 1,234,567.50");
+        assert_eq!(money(Decimal::from_str("0.07").unwrap(), "GBP"), "GBP 0.07");
+    }
+}

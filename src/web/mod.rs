@@ -33,7 +33,7 @@ impl Page {
             .map(|&(href, label)| NavLink {
                 href,
                 label,
-                current: if href == "/" { path == "/" } else { path.starts_with(href) },
+                current: if href == "/" || href == "/deals" { path == href } else { path.starts_with(href) },
             })
             .collect();
         Page {
@@ -76,15 +76,18 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::ProgramAdmin => &[
             ("/", "Overview"),
+            ("/deals/queue", "Approvals"),
+            ("/deals", "Deals"),
             ("/admin/partners", "Partners"),
             ("/users", "Users"),
             ("/admin/outbox", "Outbox"),
             ("/admin/audit", "Audit log"),
+            ("/admin/deal-policy", "Policy"),
         ],
-        Role::ChannelChief => &[("/", "Overview")],
-        Role::Cam => &[("/", "My partners")],
-        Role::PartnerAdmin => &[("/", "Home"), ("/users", "Team")],
-        Role::PartnerUser => &[("/", "Home")],
+        Role::ChannelChief => &[("/", "Overview"), ("/deals", "Deals")],
+        Role::Cam => &[("/", "My partners"), ("/deals/queue", "Approvals"), ("/deals", "Deals")],
+        Role::PartnerAdmin => &[("/", "Home"), ("/deals", "Deals"), ("/users", "Team")],
+        Role::PartnerUser => &[("/", "Home"), ("/deals", "Deals")],
     }
 }
 

@@ -20,6 +20,7 @@ pub struct TenantFx {
     pub p1_admin: Uuid,
     pub p1_user: Uuid,
     pub p2_admin: Uuid,
+    pub p3_admin: Uuid,
 }
 
 const fn fx(n: u128, slug: &'static str) -> TenantFx {
@@ -37,6 +38,7 @@ const fn fx(n: u128, slug: &'static str) -> TenantFx {
         p1_admin: Uuid::from_u128(base | 0x30),
         p1_user: Uuid::from_u128(base | 0x31),
         p2_admin: Uuid::from_u128(base | 0x32),
+        p3_admin: Uuid::from_u128(base | 0x33),
     }
 }
 
@@ -52,6 +54,7 @@ pub mod email {
     pub const P1_ADMIN: &str = "p1.admin@example.com";
     pub const P1_USER: &str = "p1.user@example.com";
     pub const P2_ADMIN: &str = "p2.admin@example.com";
+    pub const P3_ADMIN: &str = "p3.admin@example.com";
 }
 
 pub async fn load(pool: &PgPool) {
@@ -97,6 +100,14 @@ pub async fn load(pool: &PgPool) {
         insert_user(&mut tx, t.id, t.p1_admin, email::P1_ADMIN, "Pia One", "partner_admin", Some(t.p1), &hash).await;
         insert_user(&mut tx, t.id, t.p1_user, email::P1_USER, "Paul One", "partner_user", Some(t.p1), &hash).await;
         insert_user(&mut tx, t.id, t.p2_admin, email::P2_ADMIN, "Pat Two", "partner_admin", Some(t.p2), &hash).await;
+        insert_user(&mut tx, t.id, t.p3_admin, email::P3_ADMIN, "Quinn Three", "partner_admin", Some(t.p3), &hash)
+            .await;
+        use tributary::deals::store as deals;
+        let products = [("crm", "CRM Suite"), ("analytics", "Analytics Cloud"), ("security", "Security Edge")]
+            .map(|(c, n)| deals::Product { code: c.into(), name: n.into() });
+        deals::replace_products(&mut tx, t.id, &products).await.unwrap();
+        let accounts = [deals::NamedAccountRow { name: "Initrode Global".into(), domain: Some("initrode.com".into()) }];
+        deals::replace_named_accounts(&mut tx, t.id, &accounts).await.unwrap();
         tx.commit().await.unwrap();
     }
 }

@@ -128,7 +128,7 @@ async fn another_tenants_objects_answer_404_on_every_endpoint() {
     assert_eq!(app.page(&format!("/partners/{}", B.p1), &session).await.status, StatusCode::NOT_FOUND);
     let r = app.submit(&format!("/users/{}/deactivate", B.p1_user), &session, &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.count_in(B.id, "select count(*) from users where active").await, 7);
+    assert_eq!(app.count_in(B.id, "select count(*) from users where active").await, 8);
     // And a B user cannot be made a member of an A partner.
     let r = app
         .post_json(
@@ -155,7 +155,7 @@ async fn another_partners_objects_answer_404_for_partner_users() {
     assert_eq!(app.delete(&format!("/api/v1/users/{}", A.p2_admin), Some(&p1)).await.status, StatusCode::NOT_FOUND);
     let users = app.get("/api/v1/users", Some(&p1)).await.json();
     assert_eq!(users["total"], 2);
-    assert_eq!(app.count_in(A.id, "select count(*) from users where active").await, 7);
+    assert_eq!(app.count_in(A.id, "select count(*) from users where active").await, 8);
 }
 
 #[tokio::test]

@@ -1,0 +1,679 @@
+//! Deal registration pages: partners register and follow their registrations; CAMs and program admins work the
+//! approval queue and decide from one page with the evidence beside each clash.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::api::current_conflicts;
+use super::store::{self, DealRow, ListFilter};
+use super::{CloseInput, Conflict, DealInput, ExtendInput, REJECT_REASONS, RejectInput, STATUSES, reason_label};
+use crate::AppState;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
+use crate::countries::{COUNTRIES, CURRENCIES, country_name};
+use crate::db::Tx;
+use crate::error::{Error, FieldErrors, Result};
+use crate::web::{Page, format, notice};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/deals", get(list_page).post(register_submit))
+        .route("/deals/new", get(register_page))
+        .route("/deals/queue", get(queue_page))
+        .route("/deals/{id}", get(show_page))
+        .route("/deals/{id}/approve", post(approve_submit))
+        .route("/deals/{id}/reject", post(reject_submit))
+        .route("/deals/{id}/withdraw", post(withdraw_submit))
+        .route("/deals/{id}/extend", post(extend_submit))
+        .route("/deals/{id}/extension/approve", post(approve_extension_submit))
+        .route("/deals/{id}/close", post(close_submit))
+}
+
+pub fn status_badge(status: &str) -> &'static str {
+    match status {
+        "pending" => "badge-yellow",
+        "approved" => "badge-green",
+        "won" => "badge-teal",
+        "rejected" => "badge-red",
+        "lost" => "badge-gray",
+        "expired" | "withdrawn" => "badge-gray",
+        _ => "badge-gray",
+    }
+}
+
+fn title_case(s: &str) -> String {
+    crate::partners::tier_label(s)
+}
+
+/// A registration as a table row shows it.
+pub struct DealLine {
+    pub id: Uuid,
+    pub customer: String,
+    pub domain: String,
+    pub partner: String,
+    pub value: String,
+    pub status: String,
+    pub badge: &'static str,
+    pub protected_until: String,
+    pub registered: String,
+    pub decision: String,
+    pub sla: String,
+    pub sla_badge: &'static str,
+    pub extension_requested: bool,
+}
+
+fn sla(deal: &DealRow, sla_hours: i32) -> (String, &'static str) {
+    if deal.status != "pending" {
+        return (String::new(), "");
+    }
+    let due = deal.created_at + chrono::Duration::hours(i64::from(sla_hours));
+    let left = (due - Utc::now()).num_hours();
+    if left < 0 {
+        (format!("Overdue by {}", hours(-left)), "badge-red")
+    } else if left * 4 < i64::from(sla_hours) {
+        (format!("Due in {}", hours(left)), "badge-yellow")
+    } else {
+        (format!("Due in {}", hours(left)), "badge-green")
+    }
+}
+
+fn hours(h: i64) -> String {
+    if h >= 48 { format!("{} days", h / 24) } else { format!("{h} h") }
+}
+
+fn line(d: &DealRow, sla_hours: i32) -> DealLine {
+    let (sla, sla_badge) = sla(d, sla_hours);
+    DealLine {
+        id: d.id,
+        customer: d.customer_name.clone(),
+        domain: d.customer_domain.clone().unwrap_or_default(),
+        partner: d.partner_name.clone(),
+        value: format::money(d.estimated_value, &d.currency),
+        status: title_case(&d.status),
+        badge: status_badge(&d.status),
+        protected_until: d.protected_until.map(format::date).unwrap_or_default(),
+        registered: format::date(d.created_at.date_naive()),
+        decision: d.decision_reason.as_deref().map(reason_label).unwrap_or("").to_string(),
+        sla,
+        sla_badge,
+        extension_requested: d.extension_requested_at.is_some(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deals/list.html")]
+struct ListPage {
+    page: Page,
+    lede: String,
+    deals: Vec<DealLine>,
+    tabs: Vec<(String, String, bool)>,
+    is_partner: bool,
+    total: String,
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    status: Option<String>,
+    notice: Option<String>,
+}
+
+async fn list_page(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<ListQuery>,
+) -> Result<ListPage> {
+    let status = q.status.filter(|s| STATUSES.contains(&s.as_str()));
+    let filter = ListFilter { status: status.clone(), ..Default::default() };
+    let (rows, total) = store::list(&mut tx, user.scope(), &filter, 200, 0).await?;
+    let policy = store::policy(&mut tx).await?;
+    tx.commit().await?;
+    let mut tabs = vec![("/deals".to_string(), "All".to_string(), status.is_none())];
+    tabs.extend(STATUSES.iter().map(|s| (format!("/deals?status={s}"), title_case(s), status.as_deref() == Some(*s))));
+    let is_partner = user.role.is_partner();
+    let lede = if is_partner {
+        "Your deal registrations: what is protected, until when, and why each decision was taken.".to_string()
+    } else {
+        "Deal registrations of the partners you can see.".to_string()
+    };
+    Ok(ListPage {
+        page: Page::new("Deal registrations", &csrf, &user, "/deals").with_notice(notice(q.notice.as_deref(), NOTICES)),
+        lede,
+        deals: rows.iter().map(|d| line(d, policy.approval_sla_hours)).collect(),
+        tabs,
+        is_partner,
+        total: format::int(total),
+    })
+}
+
+const NOTICES: &[(&str, &str)] = &[
+    ("registered", "Registration submitted. Your channel account manager has been told."),
+    ("approved", "Registration approved. The partner has been told."),
+    ("rejected", "Registration rejected. The partner has been told why."),
+    ("withdrawn", "Registration withdrawn."),
+    ("extension-requested", "Extension requested. Your channel account manager will decide."),
+    ("extended", "Extension approved."),
+    ("won", "Marked as won. Congratulations!"),
+    ("lost", "Marked as lost."),
+];
+
+#[derive(Deserialize, Default, Clone)]
+struct RegisterForm {
+    #[serde(default)]
+    customer_name: String,
+    #[serde(default)]
+    customer_domain: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    products: Vec<String>,
+    #[serde(default)]
+    estimated_value: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    expected_close_date: String,
+    #[serde(default)]
+    notes: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deals/new.html")]
+struct RegisterPage {
+    page: Page,
+    form: RegisterForm,
+    errors: FieldErrors,
+    products: Vec<(String, String, bool)>,
+    countries: Vec<(String, String)>,
+    currencies: Vec<(String, String)>,
+    min_date: String,
+    protection_days: i32,
+}
+
+async fn render_register(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    form: RegisterForm,
+    errors: FieldErrors,
+) -> Result<RegisterPage> {
+    let products = store::products(tx).await?;
+    let policy = store::policy(tx).await?;
+    let mut countries = vec![(String::new(), "Choose a country".to_string())];
+    countries.extend(COUNTRIES.iter().map(|(c, n)| (c.to_string(), n.to_string())));
+    Ok(RegisterPage {
+        page: Page::new("Register a deal", csrf, user, "/deals"),
+        products: products.into_iter().map(|p| (p.code.clone(), p.name, form.products.contains(&p.code))).collect(),
+        countries,
+        currencies: CURRENCIES.iter().map(|(c, n)| (c.to_string(), format!("{c} — {n}"))).collect(),
+        min_date: Utc::now().date_naive().to_string(),
+        protection_days: policy.protection_days,
+        form,
+        errors,
+    })
+}
+
+async fn register_page(
+    Auth { user, mut tx, .. }: Auth<PartnerMember>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> Result<RegisterPage> {
+    let form = RegisterForm { currency: "USD".into(), ..Default::default() };
+    let page = render_register(&mut tx, &user, &csrf, form, FieldErrors::new()).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+async fn register_submit(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<PartnerMember>,
+    Extension(csrf): Extension<CsrfToken>,
+    axum_extra_form: RawForm,
+) -> Result<Response> {
+    let form = axum_extra_form.0;
+    let input = DealInput {
+        customer_name: form.customer_name.clone(),
+        customer_domain: Some(form.customer_domain.clone()),
+        country: form.country.clone(),
+        products: form.products.clone(),
+        estimated_value: serde_json::Value::String(form.estimated_value.clone()),
+        currency: form.currency.clone(),
+        expected_close_date: form.expected_close_date.clone(),
+        notes: Some(form.notes.clone()),
+    };
+    match super::register(&mut tx, &user, &state.base_url, input).await {
+        Ok(r) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/deals/{}?notice=registered", r.id)).into_response())
+        }
+        Err(Error::Invalid(errors)) => {
+            tx.rollback().await?;
+            let mut tx = state.begin(&user).await?;
+            let page = render_register(&mut tx, &user, &csrf, form, errors).await?;
+            tx.commit().await?;
+            let mut response = page.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The register form repeats `products`: parsed by hand, as `Form` would keep only one value.
+pub struct RawForm(RegisterForm);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for RawForm {
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| Error::BadRequest("Unreadable form.".into()))?;
+        let mut form = RegisterForm::default();
+        for (k, v) in form_urlencoded::parse(&bytes) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                "customer_name" => form.customer_name = v,
+                "customer_domain" => form.customer_domain = v,
+                "country" => form.country = v,
+                "products" => form.products.push(v),
+                "estimated_value" => form.estimated_value = v,
+                "currency" => form.currency = v,
+                "expected_close_date" => form.expected_close_date = v,
+                "notes" => form.notes = v,
+                _ => {}
+            }
+        }
+        Ok(RawForm(form))
+    }
+}
+
+/// A clash as a partner may see it: what matched and how strongly, never who holds the other registration.
+pub struct PartnerClash {
+    pub message: &'static str,
+    pub matched: String,
+    pub strength: String,
+    pub own_deal: Option<Uuid>,
+}
+
+/// A clash as a CAM sees it: the finding, and the clashing registration beside this one.
+pub struct StaffClash {
+    pub kind: &'static str,
+    pub badge: &'static str,
+    pub recommendation: String,
+    pub evidence: Vec<(String, String, String)>,
+    pub other: Option<DealSide>,
+    pub named_account: String,
+}
+
+pub struct DealSide {
+    pub id: Uuid,
+    pub partner: String,
+    pub customer: String,
+    pub domain: String,
+    pub country: String,
+    pub products: String,
+    pub status: String,
+    pub badge: &'static str,
+    pub protected_until: String,
+    pub registered: String,
+    pub value: String,
+}
+
+fn side(d: &DealRow) -> DealSide {
+    DealSide {
+        id: d.id,
+        partner: d.partner_name.clone(),
+        customer: d.customer_name.clone(),
+        domain: d.customer_domain.clone().unwrap_or_else(|| "—".into()),
+        country: country_name(&d.country).unwrap_or(&d.country).to_string(),
+        products: d.products.join(", "),
+        status: title_case(&d.status),
+        badge: status_badge(&d.status),
+        protected_until: d.protected_until.map(format::date).unwrap_or_else(|| "—".into()),
+        registered: format::date(d.created_at.date_naive()),
+        value: format::money(d.estimated_value, &d.currency),
+    }
+}
+
+fn kind_text(kind: &str) -> (&'static str, &'static str) {
+    match kind {
+        "same_partner_duplicate" => ("Duplicate of your own registration", "badge-yellow"),
+        "other_partner_protected" => ("Another partner holds a protected registration", "badge-red"),
+        "other_partner_pending" => ("Another partner's registration is pending", "badge-yellow"),
+        "vendor_direct_account" => ("Named account of the direct sales team", "badge-purple"),
+        _ => ("Possible conflict", "badge-gray"),
+    }
+}
+
+fn partner_message(kind: &str) -> &'static str {
+    match kind {
+        "same_partner_duplicate" => "Your organisation already has an open registration for this customer.",
+        "other_partner_protected" => "Another partner already holds a protected registration for this opportunity.",
+        "other_partner_pending" => {
+            "Another registration for this opportunity is waiting for a decision; the first one approved wins."
+        }
+        "vendor_direct_account" => "This customer is a named account of the vendor's direct sales team.",
+        _ => "This registration may clash with an existing one.",
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deals/show.html")]
+struct ShowPage {
+    page: Page,
+    deal: DealSide,
+    notes: String,
+    expected_close: String,
+    status_raw: String,
+    decided: String,
+    decision: String,
+    extension_requested: String,
+    extensions_left: i32,
+    closed: String,
+    is_partner: bool,
+    can_decide: bool,
+    can_close: bool,
+    partner_clashes: Vec<PartnerClash>,
+    staff_clashes: Vec<StaffClash>,
+    history: Vec<(String, String, String, String)>,
+    reasons: Vec<(String, String)>,
+    alert: Option<String>,
+    errors: FieldErrors,
+    recommendation: String,
+    recommendation_badge: &'static str,
+}
+
+async fn render_show(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    id: Uuid,
+    alert: Option<String>,
+    errors: FieldErrors,
+    notice_code: Option<&str>,
+) -> Result<ShowPage> {
+    let deal = store::get(tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
+    let conflicts: Vec<Conflict> = current_conflicts(tx, &deal).await?;
+    let policy = store::policy(tx).await?;
+    let is_partner = user.role.is_partner();
+    let mut partner_clashes = Vec::new();
+    let mut staff_clashes = Vec::new();
+    if is_partner {
+        for c in &conflicts {
+            partner_clashes.push(PartnerClash {
+                message: partner_message(&c.kind),
+                matched: c.matched_on.join(", "),
+                strength: format!("{}%", (c.score * 100.0).round()),
+                own_deal: (c.kind == "same_partner_duplicate").then_some(c.deal_id).flatten(),
+            });
+        }
+    } else {
+        let ids: Vec<Uuid> = conflicts.iter().filter_map(|c| c.deal_id).collect();
+        let others = store::by_ids(tx, &ids).await?;
+        for c in &conflicts {
+            let (kind, badge) = kind_text(&c.kind);
+            let named_account = if c.kind == "vendor_direct_account" {
+                c.evidence.iter().map(|e| e.detail.clone()).next().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            staff_clashes.push(StaffClash {
+                kind,
+                badge,
+                recommendation: title_case(&c.recommendation),
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|e| (title_case(&e.field), format!("{}%", (e.score * 100.0).round()), e.detail.clone()))
+                    .collect(),
+                other: c.deal_id.and_then(|id| others.iter().find(|o| o.id == id)).map(side),
+                named_account,
+            });
+        }
+    }
+    let overall = if conflicts.iter().any(|c| c.recommendation == "reject") {
+        ("Reject", "badge-red")
+    } else if conflicts.is_empty() {
+        ("Approve", "badge-green")
+    } else {
+        ("Review", "badge-yellow")
+    };
+    let history = store::history(tx, id)
+        .await?
+        .into_iter()
+        .map(|h| {
+            (
+                format::datetime(h.at),
+                title_case(&h.event.replace('_', " ")),
+                h.actor.unwrap_or_else(|| "System".into()),
+                h.note.unwrap_or_default(),
+            )
+        })
+        .collect();
+    let can_decide = matches!(user.role, Role::ProgramAdmin | Role::Cam);
+    let can_close = deal.status == "approved" && user.role != Role::ChannelChief;
+    Ok(ShowPage {
+        page: Page::new(
+            deal.customer_name.clone(),
+            csrf,
+            user,
+            if can_decide && deal.status == "pending" { "/deals/queue" } else { "/deals" },
+        )
+        .with_notice(notice(notice_code, NOTICES)),
+        notes: deal.notes.clone(),
+        expected_close: format::date(deal.expected_close_date),
+        status_raw: deal.status.clone(),
+        decided: match (&deal.decided_at, &deal.decided_by_name) {
+            (Some(at), Some(by)) => format!("{} by {by}", format::datetime(*at)),
+            (Some(at), None) => format!("{} (automatically)", format::datetime(*at)),
+            _ => String::new(),
+        },
+        decision: match (&deal.decision_reason, &deal.decision_note) {
+            (Some(r), Some(n)) => format!("{}: {n}", reason_label(r)),
+            (Some(r), None) => reason_label(r).to_string(),
+            _ => String::new(),
+        },
+        extension_requested: deal
+            .extension_requested_at
+            .map(|at| {
+                format!(
+                    "Requested {}{}",
+                    format::datetime(at),
+                    deal.extension_note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+                )
+            })
+            .unwrap_or_default(),
+        extensions_left: (policy.extensions_allowed - deal.extensions_used).max(0),
+        closed: deal.closed_amount.map(|a| format::money(a, &deal.currency)).unwrap_or_default(),
+        is_partner,
+        can_decide,
+        can_close,
+        partner_clashes,
+        staff_clashes,
+        history,
+        reasons: REJECT_REASONS.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect(),
+        alert,
+        errors,
+        recommendation: overall.0.to_string(),
+        recommendation_badge: overall.1,
+        deal: side(&deal),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn show_page(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<ShowPage> {
+    let page = render_show(&mut tx, &user, &csrf, id, None, FieldErrors::new(), q.notice.as_deref()).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+/// After an action: back to the registration with a notice, or the page again with the reason it was refused.
+async fn finish(
+    state: &AppState,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    tx: Tx,
+    id: Uuid,
+    result: Result<()>,
+    done: &str,
+) -> Result<Response> {
+    match result {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/deals/{id}?notice={done}")).into_response())
+        }
+        Err(e @ (Error::Conflict(_) | Error::Invalid(_))) => {
+            tx.rollback().await?;
+            let status = e.status();
+            let (alert, errors) = match e {
+                Error::Conflict(m) => (Some(m), FieldErrors::new()),
+                Error::Invalid(errors) => {
+                    (Some("Nothing was changed. Check the fields marked below.".to_string()), errors)
+                }
+                _ => (None, FieldErrors::new()),
+            };
+            let mut tx = state.begin(user).await?;
+            let page = render_show(&mut tx, user, csrf, id, alert, errors, None).await?;
+            tx.commit().await?;
+            let mut response = page.into_response();
+            *response.status_mut() = status;
+            Ok(response)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn approve_submit(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<Manager>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    let result = super::approve(&mut tx, &user, id).await.map(|_| ());
+    finish(&state, &user, &csrf, tx, id, result, "approved").await
+}
+
+#[derive(Deserialize, Default)]
+struct RejectForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn reject_submit(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<Manager>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+    Form(form): Form<RejectForm>,
+) -> Result<Response> {
+    let result = super::reject(&mut tx, &user, id, RejectInput { reason: form.reason, note: Some(form.note) }).await;
+    finish(&state, &user, &csrf, tx, id, result, "rejected").await
+}
+
+async fn withdraw_submit(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<PartnerMember>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    let result = super::withdraw(&mut tx, &user, id).await;
+    finish(&state, &user, &csrf, tx, id, result, "withdrawn").await
+}
+
+#[derive(Deserialize, Default)]
+struct ExtendForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn extend_submit(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<PartnerMember>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ExtendForm>,
+) -> Result<Response> {
+    let result =
+        super::request_extension(&mut tx, &user, &state.base_url, id, ExtendInput { note: Some(form.note) }).await;
+    finish(&state, &user, &csrf, tx, id, result, "extension-requested").await
+}
+
+async fn approve_extension_submit(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<Manager>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    let result = super::approve_extension(&mut tx, &user, id).await.map(|_| ());
+    finish(&state, &user, &csrf, tx, id, result, "extended").await
+}
+
+#[derive(Deserialize, Default)]
+struct CloseForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    amount: String,
+}
+
+async fn close_submit(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+    Form(form): Form<CloseForm>,
+) -> Result<Response> {
+    let amount = Some(form.amount.trim().to_string()).filter(|a| !a.is_empty()).map(serde_json::Value::String);
+    let outcome = form.outcome.clone();
+    let result = super::close(&mut tx, &user, id, CloseInput { outcome: form.outcome, amount }).await.map(|_| ());
+    let done = if outcome == "won" { "won" } else { "lost" };
+    finish(&state, &user, &csrf, tx, id, result, done).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deals/queue.html")]
+struct QueuePage {
+    page: Page,
+    pending: Vec<DealLine>,
+    extensions: Vec<DealLine>,
+    sla_hours: i32,
+    overdue: usize,
+}
+
+/// The approval queue: pending registrations of the caller's partners (all, for a program admin), oldest first.
+async fn queue_page(
+    Auth { user, mut tx, .. }: Auth<Manager>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> Result<QueuePage> {
+    let policy = store::policy(&mut tx).await?;
+    let pending_filter = ListFilter { status: Some("pending".into()), oldest_first: true, ..Default::default() };
+    let (pending, _) = store::list(&mut tx, user.scope(), &pending_filter, 500, 0).await?;
+    let extensions = store::extension_requests(&mut tx, user.scope()).await?;
+    tx.commit().await?;
+    let pending: Vec<DealLine> = pending.iter().map(|d| line(d, policy.approval_sla_hours)).collect();
+    Ok(QueuePage {
+        page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
+        overdue: pending.iter().filter(|l| l.sla_badge == "badge-red").count(),
+        pending,
+        extensions: extensions.iter().map(|d| line(d, policy.approval_sla_hours)).collect(),
+        sla_hours: policy.approval_sla_hours,
+    })
+}

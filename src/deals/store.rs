@@ -1,0 +1,483 @@
+//! SQL for deal registration: the tenant's policy, products and named accounts, registrations, candidates for the
+//! conflict check, and the history of each registration.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::auth::Scope;
+use crate::db::Tx;
+use crate::rules::deal_conflict::{NamedAccount, Registration, Status};
+
+/// The tenant's deal-registration policy; defaults apply until the program admin saves one.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Policy {
+    pub protection_days: i32,
+    pub similarity_threshold: f32,
+    pub require_product_overlap: bool,
+    pub auto_approve_clean: bool,
+    pub extensions_allowed: i32,
+    pub extension_days: i32,
+    pub approval_sla_hours: i32,
+    pub max_open_registrations: Option<i32>,
+    pub reminder_days: i32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            protection_days: 90,
+            similarity_threshold: 0.6,
+            require_product_overlap: true,
+            auto_approve_clean: false,
+            extensions_allowed: 1,
+            extension_days: 30,
+            approval_sla_hours: 48,
+            max_open_registrations: None,
+            reminder_days: 14,
+        }
+    }
+}
+
+const POLICY_COLUMNS: &str = "protection_days, similarity_threshold, require_product_overlap, auto_approve_clean,
+    extensions_allowed, extension_days, approval_sla_hours, max_open_registrations, reminder_days";
+
+pub async fn policy(tx: &mut Tx) -> Result<Policy, sqlx::Error> {
+    let found: Option<Policy> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("select {POLICY_COLUMNS} from deal_policies")))
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(found.unwrap_or_default())
+}
+
+pub async fn save_policy(tx: &mut Tx, tenant: Uuid, p: &Policy) -> Result<(), sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "insert into deal_policies (tenant_id, {POLICY_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         on conflict (tenant_id) do update set
+           protection_days = excluded.protection_days, similarity_threshold = excluded.similarity_threshold,
+           require_product_overlap = excluded.require_product_overlap, auto_approve_clean = excluded.auto_approve_clean,
+           extensions_allowed = excluded.extensions_allowed, extension_days = excluded.extension_days,
+           approval_sla_hours = excluded.approval_sla_hours, max_open_registrations = excluded.max_open_registrations,
+           reminder_days = excluded.reminder_days, updated_at = now()"
+    )))
+    .bind(tenant)
+    .bind(p.protection_days)
+    .bind(p.similarity_threshold)
+    .bind(p.require_product_overlap)
+    .bind(p.auto_approve_clean)
+    .bind(p.extensions_allowed)
+    .bind(p.extension_days)
+    .bind(p.approval_sla_hours)
+    .bind(p.max_open_registrations)
+    .bind(p.reminder_days)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Product {
+    pub code: String,
+    pub name: String,
+}
+
+pub async fn products(tx: &mut Tx) -> Result<Vec<Product>, sqlx::Error> {
+    sqlx::query_as("select code, name from products where active order by lower(name), code").fetch_all(&mut **tx).await
+}
+
+/// Replaces the active product list: listed codes are (re)activated and renamed, others deactivated (registrations
+/// keep referring to them).
+pub async fn replace_products(tx: &mut Tx, tenant: Uuid, list: &[Product]) -> Result<(), sqlx::Error> {
+    let codes: Vec<&str> = list.iter().map(|p| p.code.as_str()).collect();
+    sqlx::query("update products set active = false where active and not (code = any($1))")
+        .bind(&codes)
+        .execute(&mut **tx)
+        .await?;
+    for p in list {
+        sqlx::query(
+            "insert into products (tenant_id, id, code, name) values ($1, $2, $3, $4)
+             on conflict (tenant_id, code) do update set name = excluded.name, active = true
+             where products.name is distinct from excluded.name or not products.active",
+        )
+        .bind(tenant)
+        .bind(Uuid::new_v4())
+        .bind(&p.code)
+        .bind(&p.name)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct NamedAccountRow {
+    pub name: String,
+    pub domain: Option<String>,
+}
+
+pub async fn named_accounts(tx: &mut Tx) -> Result<Vec<NamedAccountRow>, sqlx::Error> {
+    sqlx::query_as("select name, domain from named_accounts order by lower(name)").fetch_all(&mut **tx).await
+}
+
+pub async fn replace_named_accounts(tx: &mut Tx, tenant: Uuid, list: &[NamedAccountRow]) -> Result<(), sqlx::Error> {
+    use crate::rules::deal_conflict::{normalize_name, registrable_domain};
+    sqlx::query("delete from named_accounts").execute(&mut **tx).await?;
+    for a in list {
+        sqlx::query(
+            "insert into named_accounts (tenant_id, id, name, domain, normalized_name, registrable_domain)
+             values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(tenant)
+        .bind(Uuid::new_v4())
+        .bind(&a.name)
+        .bind(&a.domain)
+        .bind(normalize_name(&a.name))
+        .bind(a.domain.as_deref().and_then(registrable_domain))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct CandidateRow {
+    id: Uuid,
+    partner_id: Uuid,
+    customer_name: String,
+    customer_domain: Option<String>,
+    country: String,
+    products: Vec<String>,
+    status: String,
+    protected_until: Option<NaiveDate>,
+}
+
+pub fn parse_status(s: &str) -> Status {
+    match s {
+        "approved" => Status::Approved,
+        "rejected" => Status::Rejected,
+        "withdrawn" => Status::Withdrawn,
+        "expired" => Status::Expired,
+        "won" => Status::Won,
+        "lost" => Status::Lost,
+        _ => Status::Pending,
+    }
+}
+
+/// Open registrations that could clash: the same registrable domain, or a trigram-similar normalised name (pg_trgm's
+/// `%`, threshold 0.3, below any policy threshold). Both conditions use indexes; the rule re-scores the result.
+pub async fn candidates(
+    tx: &mut Tx,
+    normalized_name: &str,
+    domain: Option<&str>,
+    exclude: Option<Uuid>,
+) -> Result<Vec<Registration>, sqlx::Error> {
+    let rows: Vec<CandidateRow> = sqlx::query_as(
+        "select id, partner_id, customer_name, customer_domain, country, products, status, protected_until
+           from deals
+          where status in ('pending', 'approved') and ($3::uuid is null or id <> $3)
+            and (normalized_name % $1 or registrable_domain = $2)
+          order by similarity(normalized_name, $1) desc, created_at
+          limit 200",
+    )
+    .bind(normalized_name)
+    .bind(domain)
+    .bind(exclude)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Registration {
+            id: r.id,
+            partner_id: r.partner_id,
+            customer_name: r.customer_name,
+            customer_domain: r.customer_domain,
+            country: r.country,
+            products: r.products,
+            status: parse_status(&r.status),
+            protected_until: r.protected_until,
+        })
+        .collect())
+}
+
+pub async fn matching_named_accounts(
+    tx: &mut Tx,
+    normalized_name: &str,
+    domain: Option<&str>,
+) -> Result<Vec<NamedAccount>, sqlx::Error> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select name, domain from named_accounts where normalized_name % $1 or registrable_domain = $2 limit 50",
+    )
+    .bind(normalized_name)
+    .bind(domain)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(name, domain)| NamedAccount { name, domain }).collect())
+}
+
+/// Open (pending or approved) registrations of a partner, for the cap on open registrations.
+pub async fn open_count(tx: &mut Tx, partner: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select count(*) from deals where partner_id = $1 and status in ('pending', 'approved')")
+        .bind(partner)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+pub struct NewDeal<'a> {
+    pub tenant_id: Uuid,
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub registered_by: Uuid,
+    pub customer_name: &'a str,
+    pub normalized_name: &'a str,
+    pub customer_domain: Option<&'a str>,
+    pub registrable_domain: Option<&'a str>,
+    pub country: &'a str,
+    pub products: &'a [String],
+    pub estimated_value: Decimal,
+    pub currency: &'a str,
+    pub expected_close_date: NaiveDate,
+    pub notes: &'a str,
+    pub status: &'a str,
+    pub conflicts: serde_json::Value,
+    pub protected_until: Option<NaiveDate>,
+}
+
+pub async fn insert(tx: &mut Tx, d: NewDeal<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, customer_domain,
+            registrable_domain, country, products, estimated_value, currency, expected_close_date, notes, status,
+            conflicts, protected_until, decided_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                 case when $15 = 'approved' then now() end)",
+    )
+    .bind(d.tenant_id)
+    .bind(d.id)
+    .bind(d.partner_id)
+    .bind(d.registered_by)
+    .bind(d.customer_name)
+    .bind(d.normalized_name)
+    .bind(d.customer_domain)
+    .bind(d.registrable_domain)
+    .bind(d.country)
+    .bind(d.products)
+    .bind(d.estimated_value)
+    .bind(d.currency)
+    .bind(d.expected_close_date)
+    .bind(d.notes)
+    .bind(d.status)
+    .bind(d.conflicts)
+    .bind(d.protected_until)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct DealRow {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub cam_id: Option<Uuid>,
+    pub registered_by: Uuid,
+    pub registered_by_name: String,
+    pub customer_name: String,
+    pub normalized_name: String,
+    pub customer_domain: Option<String>,
+    pub registrable_domain: Option<String>,
+    pub country: String,
+    pub products: Vec<String>,
+    pub estimated_value: Decimal,
+    pub currency: String,
+    pub expected_close_date: NaiveDate,
+    pub notes: String,
+    pub status: String,
+    pub conflicts: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by_name: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decision_note: Option<String>,
+    pub protected_until: Option<NaiveDate>,
+    pub extensions_used: i32,
+    pub extension_requested_at: Option<DateTime<Utc>>,
+    pub extension_note: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_amount: Option<Decimal>,
+}
+
+const SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_id, d.registered_by,
+        r.name as registered_by_name, d.customer_name, d.normalized_name, d.customer_domain, d.registrable_domain,
+        d.country, d.products, d.estimated_value, d.currency, d.expected_close_date, d.notes, d.status, d.conflicts,
+        d.created_at, d.decided_at, x.name as decided_by_name, d.decision_reason, d.decision_note, d.protected_until,
+        d.extensions_used, d.extension_requested_at, d.extension_note, d.closed_at, d.closed_amount
+   from deals d
+   join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
+   join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
+   left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
+
+fn scope_filters(scope: Scope) -> (Option<Uuid>, Option<Uuid>) {
+    match scope {
+        Scope::Tenant => (None, None),
+        Scope::Cam(cam) => (Some(cam), None),
+        Scope::Partner(p) => (None, Some(p)),
+    }
+}
+
+/// One registration the scope may see; `lock` takes the row for a state change.
+pub async fn get(tx: &mut Tx, scope: Scope, id: Uuid, lock: bool) -> Result<Option<DealRow>, sqlx::Error> {
+    let (cam, partner) = scope_filters(scope);
+    let suffix = if lock { " for update of d" } else { "" };
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} where d.id = $1 and ($2::uuid is null or p.cam_id = $2) and ($3::uuid is null or d.partner_id = $3){suffix}"
+    )))
+    .bind(id)
+    .bind(cam)
+    .bind(partner)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub status: Option<String>,
+    pub partner_id: Option<Uuid>,
+    /// Oldest first (queues) instead of newest first.
+    pub oldest_first: bool,
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    scope: Scope,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<DealRow>, i64), sqlx::Error> {
+    let (cam, partner) = scope_filters(scope);
+    let order = if filter.oldest_first { "d.created_at, d.id" } else { "d.created_at desc, d.id" };
+    let condition = "($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or d.partner_id = $2)
+        and ($3::text is null or d.status = $3) and ($4::uuid is null or d.partner_id = $4)";
+    let items =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} where {condition} order by {order} limit $5 offset $6")))
+            .bind(cam)
+            .bind(partner)
+            .bind(&filter.status)
+            .bind(filter.partner_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut **tx)
+            .await?;
+    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select count(*) from deals d join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id where {condition}"
+    )))
+    .bind(cam)
+    .bind(partner)
+    .bind(&filter.status)
+    .bind(filter.partner_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((items, total))
+}
+
+/// Approved registrations whose partner asked for more time, oldest request first.
+pub async fn extension_requests(tx: &mut Tx, scope: Scope) -> Result<Vec<DealRow>, sqlx::Error> {
+    let (cam, partner) = scope_filters(scope);
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} where d.status = 'approved' and d.extension_requested_at is not null
+            and ($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or d.partner_id = $2)
+          order by d.extension_requested_at limit 200"
+    )))
+    .bind(cam)
+    .bind(partner)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Registrations by id with their partner names, for showing the registrations a finding points at (staff only).
+pub async fn by_ids(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<DealRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} where d.id = any($1)"))).bind(ids).fetch_all(&mut **tx).await
+}
+
+/// Appends a history entry: who moved the registration from which status to which, and why.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_event(
+    tx: &mut Tx,
+    tenant: Uuid,
+    deal: Uuid,
+    actor: Option<Uuid>,
+    event: &str,
+    from: Option<&str>,
+    to: &str,
+    note: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into deal_events (tenant_id, deal_id, actor_id, event, from_status, to_status, note)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant)
+    .bind(deal)
+    .bind(actor)
+    .bind(event)
+    .bind(from)
+    .bind(to)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    pub event: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor: Option<String>,
+    pub note: Option<String>,
+}
+
+pub async fn history(tx: &mut Tx, deal: Uuid) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    sqlx::query_as(
+        "select e.at, e.event, e.from_status, e.to_status, u.name as actor, e.note
+           from deal_events e left join users u on u.tenant_id = e.tenant_id and u.id = e.actor_id
+          where e.deal_id = $1 order by e.at, e.id",
+    )
+    .bind(deal)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Serialises approvals within a tenant: the re-check of conflicts and the approval happen under this lock, so two
+/// clashing registrations can never both be approved, whatever the timing.
+pub async fn lock_approvals(tx: &mut Tx) -> Result<(), sqlx::Error> {
+    sqlx::query("select pg_advisory_xact_lock(7301, hashtext(app_current_tenant()::text))").execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Email addresses of the people to tell about a partner's registration: its active partner admins and the
+/// registering user.
+pub async fn partner_recipients(tx: &mut Tx, partner: Uuid, registered_by: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select email from users where partner_id = $1 and active and password_hash is not null
+            and (role = 'partner_admin' or id = $2) order by email",
+    )
+    .bind(partner)
+    .bind(registered_by)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Who reviews a partner's registrations: its CAM, or the program admins when it has none.
+pub async fn reviewer_recipients(tx: &mut Tx, partner: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select u.email from partners p join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
+          where p.id = $1 and u.active
+         union
+         select email from users where role = 'program_admin' and active
+            and not exists (select 1 from partners p join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
+                             where p.id = $1 and c.active)",
+    )
+    .bind(partner)
+    .fetch_all(&mut **tx)
+    .await
+}

@@ -1,0 +1,532 @@
+//! Deal registration: registering, the conflict check, the workflow and its forbidden moves, the race-proof
+//! approval, expiry, and who may see what.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+fn deal(customer: &str, domain: Option<&str>, products: &[&str]) -> Value {
+    json!({
+        "customer_name": customer,
+        "customer_domain": domain,
+        "country": "GB",
+        "products": products,
+        "estimated_value": "12500.00",
+        "currency": "GBP",
+        "expected_close_date": (chrono::Utc::now().date_naive() + chrono::Duration::days(45)).to_string(),
+        "notes": "Met the CIO at a trade show."
+    })
+}
+
+async fn register(app: &TestApp, token: &str, body: Value) -> Value {
+    let r = app.post_json("/api/v1/deals", Some(token), body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    r.json()
+}
+
+async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> crate::support::Resp {
+    app.post_json(&format!("/api/v1/deals/{id}/{action}"), Some(token), body).await
+}
+
+#[tokio::test]
+async fn registering_a_deal_stores_it_pending_and_tells_the_cam() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_USER).await;
+    let r = register(&app, &p1, deal("Soylent Foods", Some("https://www.soylent.co.uk/about"), &["crm"])).await;
+    assert_eq!(r["status"], "pending");
+    assert_eq!(r["conflicts"], json!([]));
+    assert!(r["protected_until"].is_null());
+    let id = r["id"].as_str().unwrap();
+    let shown = app.get(&format!("/api/v1/deals/{id}"), Some(&p1)).await.json();
+    assert_eq!(shown["customer_domain"], "https://www.soylent.co.uk/about");
+    assert_eq!(shown["estimated_value"], "12500.00");
+    assert_eq!(shown["history"][0]["event"], "registered");
+    let admin = app.token("acme", email::ADMIN).await;
+    let outbox = app.get("/api/v1/outbox", Some(&admin)).await.json();
+    assert_eq!(outbox["items"][0]["to"], email::CAM1);
+    assert!(outbox["items"][0]["body"].as_str().unwrap().contains(&format!("/deals/{id}")));
+    // The partner's first registration activates it.
+    assert_eq!(
+        app.count_in(A.id, "select count(*) from partners where life_stage = 'activated' and name = 'Partner One'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn invalid_registrations_name_every_field_and_store_nothing() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_USER).await;
+    let r = app
+        .post_json(
+            "/api/v1/deals",
+            Some(&p1),
+            json!({"customer_name": "", "customer_domain": "not a domain", "country": "XX", "products": ["warp-drive"],
+                   "estimated_value": "-5", "currency": "EURO", "expected_close_date": "2020-01-01"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.field_errors(),
+        vec![
+            "country",
+            "currency",
+            "customer_domain",
+            "customer_name",
+            "estimated_value",
+            "expected_close_date",
+            "products"
+        ]
+    );
+    let r = app.post_json("/api/v1/deals", Some(&p1), json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count_in(A.id, "select count(*) from deals").await, 0);
+    assert_eq!(app.count_in(A.id, "select count(*) from outbox").await, 0);
+}
+
+#[tokio::test]
+async fn only_partner_people_register_deals() {
+    let app = TestApp::new().await;
+    for who in [email::ADMIN, email::CAM1, email::CHIEF] {
+        let token = app.token("acme", who).await;
+        let r = app.post_json("/api/v1/deals", Some(&token), deal("X Ltd", None, &["crm"])).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+    }
+}
+
+#[tokio::test]
+async fn a_clash_is_found_whatever_the_spelling_subdomain_or_legal_suffix() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let first =
+        register(&app, &p1, deal("Acme Widgets, Inc.", Some("www.acmewidgets.co.uk"), &["crm", "analytics"])).await;
+    let second = register(&app, &p2, deal("ACME WIDGETS LTD", Some("eu.acmewidgets.co.uk"), &["crm"])).await;
+    let c = &second["conflicts"][0];
+    assert_eq!(c["kind"], "other_partner_pending");
+    assert_eq!(c["deal_id"], first["id"]);
+    assert_eq!(c["matched_on"], json!(["domain", "name", "country", "products"]));
+    assert_eq!(c["score"], 1.0);
+    // A name-only match with different punctuation, and no domain at all.
+    let third = register(&app, &p2, deal("Acme-Widgets", None, &["analytics"])).await;
+    assert_eq!(third["conflicts"][0]["kind"], "other_partner_pending");
+    // Another product line is no clash while the policy requires a product overlap.
+    let fourth = register(&app, &p2, deal("Acme Widgets", None, &["security"])).await;
+    assert_eq!(fourth["conflicts"], json!([]));
+}
+
+#[tokio::test]
+async fn the_first_approved_registration_wins_and_a_clashing_one_cannot_be_approved() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let first = register(&app, &p1, deal("Globex Corporation", Some("globex.com"), &["crm"])).await;
+    let second = register(&app, &p2, deal("Globex Corp.", Some("globex.com"), &["crm"])).await;
+    let first_id = first["id"].as_str().unwrap();
+    let r = act(&app, &cam1, first_id, "approve", json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["status"], "approved");
+    let until = chrono::NaiveDate::parse_from_str(r.json()["protected_until"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    assert_eq!(until, chrono::Utc::now().date_naive() + chrono::Duration::days(90));
+    let second_id = second["id"].as_str().unwrap();
+    let refused = act(&app, &admin, second_id, "approve", json!({})).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.header("content-type"), Some("application/problem+json"));
+    // The pending one now shows the protected clash, and the registering partner is told.
+    let shown = app.get(&format!("/api/v1/deals/{second_id}"), Some(&p2)).await.json();
+    assert_eq!(shown["status"], "pending");
+    assert_eq!(shown["conflicts"][0]["kind"], "other_partner_protected");
+    assert_eq!(shown["conflicts"][0]["recommendation"], "reject");
+    let outbox = app.get("/api/v1/outbox", Some(&admin)).await.json();
+    assert!(outbox["items"].as_array().unwrap().iter().any(
+        |m| m["to"] == email::P1_ADMIN && m["subject"].as_str().unwrap().starts_with("Deal registration approved")
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_approvals_of_clashing_registrations_let_exactly_one_win() {
+    let app = TestApp::new().await;
+    let mut ids = Vec::new();
+    for who in [email::P1_ADMIN, email::P1_USER, email::P2_ADMIN, email::P3_ADMIN] {
+        let token = app.token("acme", who).await;
+        for _ in 0..2 {
+            ids.push(
+                register(&app, &token, deal("Hooli GmbH", Some("hooli.de"), &["crm"])).await["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+    }
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let attempts = ids.iter().enumerate().map(|(i, id)| {
+        // Program admin and CAM race each other too, where the CAM may decide.
+        let token = if i < 4 && i % 2 == 0 { cam1.clone() } else { admin.clone() };
+        let app = &app;
+        async move { app.post_json(&format!("/api/v1/deals/{id}/approve"), Some(&token), json!({})).await.status }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), ids.len() - 1, "{statuses:?}");
+    assert_eq!(app.count_in(A.id, "select count(*) from deals where status = 'approved'").await, 1);
+}
+
+#[tokio::test]
+async fn the_rival_partner_is_never_named_to_a_partner() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let first = register(&app, &p1, deal("Vandelay Industries", Some("vandelay.com"), &["crm"])).await;
+    act(&app, &cam1, first["id"].as_str().unwrap(), "approve", json!({})).await;
+    let second = register(&app, &p2, deal("Vandelay Industries LLC", Some("vandelay.com"), &["crm"])).await;
+    let id = second["id"].as_str().unwrap();
+    for body in [second.to_string(), app.get(&format!("/api/v1/deals/{id}"), Some(&p2)).await.text()] {
+        assert!(!body.contains("Partner One"), "{body}");
+    }
+    let session = app.session("acme", email::P2_ADMIN).await;
+    let page = app.page(&format!("/deals/{id}"), &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text().contains("Partner One"));
+    assert!(page.text().contains("Another partner already holds a protected registration"));
+    // The clashing registration itself is out of reach.
+    let theirs = first["id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/deals/{theirs}"), Some(&p2)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.page(&format!("/deals/{theirs}"), &session).await.status, StatusCode::NOT_FOUND);
+    // The CAM deciding sees both sides, with the partner named.
+    let cam2 = app.session("acme", email::CAM2).await;
+    let staff = app.page(&format!("/deals/{id}"), &cam2).await;
+    assert!(staff.select("article.clash dd").contains(&"Partner One".to_string()));
+}
+
+#[tokio::test]
+async fn rejecting_needs_a_listed_reason_and_a_note_for_other() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let id = register(&app, &p1, deal("Wayne Shipping", None, &["crm"])).await["id"].as_str().unwrap().to_string();
+    let r = act(&app, &cam1, &id, "reject", json!({"reason": "bored"})).await;
+    assert_eq!(r.field_errors(), vec!["reason"]);
+    let r = act(&app, &cam1, &id, "reject", json!({"reason": "other"})).await;
+    assert_eq!(r.field_errors(), vec!["note"]);
+    assert_eq!(app.count_in(A.id, "select count(*) from deals where status = 'pending'").await, 1);
+    let r = act(&app, &cam1, &id, "reject", json!({"reason": "other", "note": "Customer is in receivership."})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let shown = app.get(&format!("/api/v1/deals/{id}"), Some(&p1)).await.json();
+    assert_eq!(shown["status"], "rejected");
+    assert_eq!(shown["decision_reason"], "other");
+    assert_eq!(shown["decision_note"], "Customer is in receivership.");
+    let last = shown["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"], "rejected");
+    assert_eq!(last["actor"], "Cara Cam");
+    assert_eq!(last["note"], "Other: Customer is in receivership.");
+}
+
+#[tokio::test]
+async fn every_move_the_state_machine_forbids_is_409_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let new = |name: &'static str| deal(name, None, &["crm"]);
+    let pending = register(&app, &p1, new("Pending Co")).await["id"].as_str().unwrap().to_string();
+    let approved = register(&app, &p1, new("Approved Co")).await["id"].as_str().unwrap().to_string();
+    act(&app, &cam1, &approved, "approve", json!({})).await;
+    let withdrawn = register(&app, &p1, new("Withdrawn Co")).await["id"].as_str().unwrap().to_string();
+    assert_eq!(act(&app, &p1, &withdrawn, "withdraw", json!({})).await.status, StatusCode::OK);
+    let won = register(&app, &p1, new("Won Co")).await["id"].as_str().unwrap().to_string();
+    act(&app, &cam1, &won, "approve", json!({})).await;
+    assert_eq!(
+        act(&app, &p1, &won, "close", json!({"outcome": "won", "amount": "15000.50"})).await.status,
+        StatusCode::OK
+    );
+    let before: i64 = app.count_in(A.id, "select count(*) from deal_events").await;
+
+    let forbidden = [
+        (&approved, "approve", &cam1),
+        (&withdrawn, "approve", &cam1),
+        (&won, "reject", &cam1),
+        (&approved, "withdraw", &p1),
+        (&pending, "extend", &p1),
+        (&pending, "close", &p1),
+        (&withdrawn, "close", &p1),
+        (&pending, "extension/approve", &cam1),
+        (&approved, "extension/approve", &cam1),
+        (&won, "withdraw", &p1),
+    ];
+    for (id, action, token) in forbidden {
+        let body = if action == "close" {
+            json!({"outcome": "lost"})
+        } else if action == "reject" {
+            json!({"reason": "duplicate"})
+        } else {
+            json!({})
+        };
+        let r = act(&app, token, id, action, body).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{action} on {id}: {}", r.text());
+    }
+    assert_eq!(app.count_in(A.id, "select count(*) from deal_events").await, before);
+    let shown = app.get(&format!("/api/v1/deals/{won}"), Some(&p1)).await.json();
+    assert_eq!(shown["status"], "won");
+    assert_eq!(shown["closed_amount"], "15000.50");
+}
+
+#[tokio::test]
+async fn an_extension_is_asked_by_the_partner_and_approved_by_the_cam_within_the_policy() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_USER).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let id = register(&app, &p1, deal("Stark Logistics", None, &["crm"])).await["id"].as_str().unwrap().to_string();
+    let until =
+        act(&app, &cam1, &id, "approve", json!({})).await.json()["protected_until"].as_str().unwrap().to_string();
+    // The CAM cannot ask, the partner cannot approve.
+    assert_eq!(act(&app, &cam1, &id, "extend", json!({})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(act(&app, &p1, &id, "extend", json!({"note": "Board meets in March."})).await.status, StatusCode::OK);
+    assert_eq!(act(&app, &p1, &id, "extend", json!({})).await.status, StatusCode::CONFLICT, "one request at a time");
+    assert_eq!(act(&app, &p1, &id, "extension/approve", json!({})).await.status, StatusCode::FORBIDDEN);
+    let r = act(&app, &cam1, &id, "extension/approve", json!({})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let old = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").unwrap();
+    let new = chrono::NaiveDate::parse_from_str(r.json()["protected_until"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    assert_eq!(new - old, chrono::Duration::days(30));
+    // The default policy allows one extension.
+    assert_eq!(act(&app, &p1, &id, "extend", json!({})).await.status, StatusCode::CONFLICT);
+    let events: Vec<String> = app.get(&format!("/api/v1/deals/{id}"), Some(&p1)).await.json()["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["event"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(events, vec!["registered", "approved", "extension_requested", "extension_approved"]);
+}
+
+#[tokio::test]
+async fn a_vendor_direct_named_account_is_flagged_for_rejection() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let r = register(&app, &p1, deal("Initrode", Some("sales.initrode.com"), &["security"])).await;
+    assert_eq!(r["conflicts"][0]["kind"], "vendor_direct_account");
+    assert_eq!(r["conflicts"][0]["recommendation"], "reject");
+    assert!(r["conflicts"][0]["deal_id"].is_null());
+}
+
+#[tokio::test]
+async fn another_tenants_and_another_partners_registrations_answer_404_everywhere() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let id = register(&app, &p1, deal("Private Deal Co", None, &["crm"])).await["id"].as_str().unwrap().to_string();
+    let outsiders = [
+        app.token("globex", email::ADMIN).await,
+        app.token("globex", email::P1_ADMIN).await,
+        app.token("acme", email::P2_ADMIN).await,
+        app.token("acme", email::CAM2).await,
+    ];
+    for token in &outsiders {
+        assert_eq!(app.get(&format!("/api/v1/deals/{id}"), Some(token)).await.status, StatusCode::NOT_FOUND);
+        let list = app.get("/api/v1/deals", Some(token)).await.json();
+        assert_eq!(list["total"], 0);
+    }
+    let b_admin = &outsiders[0];
+    let b_partner = &outsiders[1];
+    let p2 = &outsiders[2];
+    let cam2 = &outsiders[3];
+    for (action, token, body) in [
+        ("approve", b_admin, json!({})),
+        ("approve", cam2, json!({})),
+        ("reject", cam2, json!({"reason": "duplicate"})),
+        ("withdraw", p2, json!({})),
+        ("withdraw", b_partner, json!({})),
+        ("extend", p2, json!({})),
+        ("extension/approve", cam2, json!({})),
+        ("close", p2, json!({"outcome": "won"})),
+    ] {
+        let r = act(&app, token, &id, action, body).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{action}: {}", r.text());
+    }
+    assert_eq!(app.count_in(A.id, "select count(*) from deals where status = 'pending'").await, 1);
+    // The chief reads everything but decides nothing.
+    let chief = app.token("acme", email::CHIEF).await;
+    assert_eq!(app.get(&format!("/api/v1/deals/{id}"), Some(&chief)).await.status, StatusCode::OK);
+    assert_eq!(act(&app, &chief, &id, "approve", json!({})).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn listing_filters_by_status_and_partner() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let a = register(&app, &p1, deal("Alpha", None, &["crm"])).await["id"].as_str().unwrap().to_string();
+    register(&app, &p1, deal("Beta", None, &["crm"])).await;
+    register(&app, &p2, deal("Gamma", None, &["crm"])).await;
+    act(&app, &cam1, &a, "approve", json!({})).await;
+    let admin = app.token("acme", email::ADMIN).await;
+    assert_eq!(app.get("/api/v1/deals", Some(&admin)).await.json()["total"], 3);
+    assert_eq!(app.get("/api/v1/deals?status=pending", Some(&admin)).await.json()["total"], 2);
+    assert_eq!(app.get(&format!("/api/v1/deals?partner_id={}", A.p2), Some(&admin)).await.json()["total"], 1);
+    assert_eq!(app.get("/api/v1/deals", Some(&cam1)).await.json()["total"], 2);
+    let bad = app.get("/api/v1/deals?status=maybe", Some(&admin)).await;
+    assert_eq!(bad.field_errors(), vec!["status"]);
+}
+
+#[tokio::test]
+async fn the_expiry_job_expires_once_and_reminds_once() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let old = register(&app, &p1, deal("Old Deal", None, &["crm"])).await["id"].as_str().unwrap().to_string();
+    let soon = register(&app, &p1, deal("Soon Deal", None, &["crm"])).await["id"].as_str().unwrap().to_string();
+    act(&app, &cam1, &old, "approve", json!({})).await;
+    act(&app, &cam1, &soon, "approve", json!({})).await;
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    sqlx::query("update deals set protected_until = current_date - 1 where customer_name = 'Old Deal'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("update deals set protected_until = current_date + 5 where customer_name = 'Soon Deal'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let state = tributary::AppState::new(
+        app.pool.clone(),
+        &tributary::config::Config::for_tests(String::new()),
+        "http://x".into(),
+    );
+    // Two instances at once: each registration is expired and reminded exactly once.
+    let (a, b) = tokio::join!(tributary::jobs::expire_deals(&state), tributary::jobs::expire_deals(&state));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.0 + b.0, 1, "expired once");
+    assert_eq!(a.1 + b.1, 1, "reminded once");
+    assert_eq!(tributary::jobs::expire_deals(&state).await.unwrap(), (0, 0));
+    let shown = app.get(&format!("/api/v1/deals/{old}"), Some(&p1)).await.json();
+    assert_eq!(shown["status"], "expired");
+    let admin = app.token("acme", email::ADMIN).await;
+    let subjects: Vec<String> = app.get("/api/v1/outbox", Some(&admin)).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(subjects.iter().filter(|s| s.starts_with("Deal registration expired")).count(), 1);
+    assert_eq!(subjects.iter().filter(|s| s.starts_with("Deal registration expiring")).count(), 1);
+}
+
+async fn set_policy(app: &TestApp, fields: &[(&str, &str)]) -> crate::support::Resp {
+    let session = app.session("acme", email::ADMIN).await;
+    let mut all: Vec<(&str, &str)> = vec![
+        ("protection_days", "90"),
+        ("similarity_percent", "60"),
+        ("require_product_overlap", "on"),
+        ("extensions_allowed", "1"),
+        ("extension_days", "30"),
+        ("approval_sla_hours", "48"),
+        ("max_open_registrations", ""),
+        ("reminder_days", "14"),
+        ("products", "crm | CRM Suite\nanalytics | Analytics Cloud\nsecurity | Security Edge"),
+        ("named_accounts", "Initrode Global | initrode.com"),
+    ];
+    for (k, v) in fields {
+        all.retain(|(key, _)| key != k);
+        all.push((k, v));
+    }
+    app.submit("/admin/deal-policy", &session, &all).await
+}
+
+#[tokio::test]
+async fn the_policy_can_cap_open_registrations_and_auto_approve_clean_ones() {
+    let app = TestApp::new().await;
+    assert_eq!(
+        set_policy(&app, &[("max_open_registrations", "2"), ("auto_approve_clean", "on"), ("protection_days", "60")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let clean = register(&app, &p1, deal("Clean Co", Some("clean.example"), &["crm"])).await;
+    assert_eq!(clean["status"], "approved");
+    let until = chrono::NaiveDate::parse_from_str(clean["protected_until"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    assert_eq!(until, chrono::Utc::now().date_naive() + chrono::Duration::days(60));
+    let clash = register(&app, &p1, deal("Clean Company", Some("clean.example"), &["crm"])).await;
+    assert_eq!(clash["status"], "pending", "a clash is never approved automatically");
+    let capped = app.post_json("/api/v1/deals", Some(&p1), deal("Third", None, &["crm"])).await;
+    assert_eq!(capped.status, StatusCode::CONFLICT);
+    assert_eq!(app.count_in(A.id, "select count(*) from deals").await, 2);
+}
+
+#[tokio::test]
+async fn the_policy_page_refuses_invalid_settings_field_by_field() {
+    let app = TestApp::new().await;
+    let r = set_policy(
+        &app,
+        &[
+            ("protection_days", "0"),
+            ("similarity_percent", "5"),
+            ("products", "Bad Code!\n"),
+            ("named_accounts", "Foo | not a domain"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["protection_days", "similarity_percent", "products", "named_accounts"] {
+        assert_eq!(r.select(&format!("#e-{field}")).len(), 1, "{field}");
+    }
+    assert_eq!(app.count_in(A.id, "select count(*) from deal_policies").await, 0);
+    let ok = set_policy(&app, &[("products", "crm | CRM Suite\nedge | Edge Gateway")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count_in(A.id, "select count(*) from products where active").await, 2);
+}
+
+#[tokio::test]
+async fn the_pages_register_a_deal_and_rerender_mistakes_beside_the_fields() {
+    let app = TestApp::new().await;
+    let session = app.session("acme", email::P1_USER).await;
+    let form = app.page("/deals/new", &session).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.select("fieldset label.check").len(), 3);
+    let bad = app
+        .submit(
+            "/deals",
+            &session,
+            &[
+                ("customer_name", "Kramerica"),
+                ("country", "US"),
+                ("estimated_value", "lots"),
+                ("currency", "USD"),
+                ("expected_close_date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["estimated_value", "expected_close_date", "products"] {
+        assert_eq!(bad.select(&format!("#e-{field}")).len(), 1, "{field}");
+    }
+    assert!(bad.text().contains("value=\"Kramerica\""));
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+    let ok = app
+        .submit(
+            "/deals",
+            &session,
+            &[
+                ("customer_name", "Kramerica"),
+                ("country", "US"),
+                ("estimated_value", "25,000"),
+                ("currency", "USD"),
+                ("expected_close_date", &date),
+                ("products", "crm"),
+                ("products", "analytics"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let location = ok.header("location").unwrap().to_string();
+    let shown = app.page(&location, &session).await;
+    assert_eq!(shown.select("h1"), vec!["Kramerica".to_string()]);
+    assert!(shown.select("dd").contains(&"USD 25,000.00".to_string()));
+    let cam = app.session("acme", email::CAM1).await;
+    let queue = app.page("/deals/queue", &cam).await;
+    assert!(queue.select("table.data td a").contains(&"Kramerica".to_string()));
+}
