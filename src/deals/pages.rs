@@ -68,6 +68,8 @@ pub struct DealLine {
     pub sla: String,
     pub sla_badge: &'static str,
     pub extension_requested: bool,
+    /// Clashes found when it was registered or last decided.
+    pub clashes: usize,
 }
 
 fn sla(deal: &DealRow, sla_hours: i32) -> (String, &'static str) {
@@ -105,6 +107,7 @@ fn line(d: &DealRow, sla_hours: i32) -> DealLine {
         sla,
         sla_badge,
         extension_requested: d.extension_requested_at.is_some(),
+        clashes: d.conflicts.as_array().map(Vec::len).unwrap_or(0),
     }
 }
 
@@ -326,14 +329,23 @@ pub struct DealSide {
     pub value: String,
 }
 
-fn side(d: &DealRow) -> DealSide {
+/// Product codes as the names people know them by (codes no longer listed stay as they are).
+fn product_names(codes: &[String], products: &[store::Product]) -> String {
+    codes
+        .iter()
+        .map(|c| products.iter().find(|p| &p.code == c).map(|p| p.name.clone()).unwrap_or_else(|| c.clone()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn side(d: &DealRow, products: &[store::Product]) -> DealSide {
     DealSide {
         id: d.id,
         partner: d.partner_name.clone(),
         customer: d.customer_name.clone(),
         domain: d.customer_domain.clone().unwrap_or_else(|| "—".into()),
         country: country_name(&d.country).unwrap_or(&d.country).to_string(),
-        products: d.products.join(", "),
+        products: product_names(&d.products, products),
         status: title_case(&d.status),
         badge: status_badge(&d.status),
         protected_until: d.protected_until.map(format::date).unwrap_or_else(|| "—".into()),
@@ -402,6 +414,7 @@ async fn render_show(
     let deal = store::get(tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
     let conflicts: Vec<Conflict> = current_conflicts(tx, &deal).await?;
     let policy = store::policy(tx).await?;
+    let products = store::products(tx).await?;
     let is_partner = user.role.is_partner();
     let mut partner_clashes = Vec::new();
     let mut staff_clashes = Vec::new();
@@ -433,7 +446,7 @@ async fn render_show(
                     .iter()
                     .map(|e| (title_case(&e.field), format!("{}%", (e.score * 100.0).round()), e.detail.clone()))
                     .collect(),
-                other: c.deal_id.and_then(|id| others.iter().find(|o| o.id == id)).map(side),
+                other: c.deal_id.and_then(|id| others.iter().find(|o| o.id == id)).map(|o| side(o, &products)),
                 named_account,
             });
         }
@@ -503,7 +516,7 @@ async fn render_show(
         errors,
         recommendation: overall.0.to_string(),
         recommendation_badge: overall.1,
-        deal: side(&deal),
+        deal: side(&deal, &products),
     })
 }
 

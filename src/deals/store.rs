@@ -481,3 +481,16 @@ pub async fn reviewer_recipients(tx: &mut Tx, partner: Uuid) -> Result<Vec<Strin
     .fetch_all(&mut **tx)
     .await
 }
+
+/// Registrations per status within a scope, for home pages.
+pub async fn status_counts(tx: &mut Tx, scope: Scope) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let (cam, partner) = scope_filters(scope);
+    sqlx::query_as(
+        "select d.status, count(*) from deals d join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
+          where ($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or d.partner_id = $2) group by d.status",
+    )
+    .bind(cam)
+    .bind(partner)
+    .fetch_all(&mut **tx)
+    .await
+}

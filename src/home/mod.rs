@@ -46,6 +46,27 @@ struct PartnerHome {
     cam_email: String,
     members: Vec<MemberView>,
     is_admin: bool,
+    deals: DealCounts,
+}
+
+/// How many registrations stand where, for the home pages.
+#[derive(Default)]
+pub struct DealCounts {
+    pub pending: String,
+    pub approved: String,
+    pub won: String,
+    pub pending_n: i64,
+}
+
+async fn deal_counts(tx: &mut Tx, scope: crate::auth::Scope) -> Result<DealCounts> {
+    let rows = crate::deals::store::status_counts(tx, scope).await?;
+    let n = |s: &str| rows.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);
+    Ok(DealCounts {
+        pending: format::int(n("pending")),
+        approved: format::int(n("approved")),
+        won: format::int(n("won")),
+        pending_n: n("pending"),
+    })
 }
 
 async fn partner_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
@@ -60,6 +81,7 @@ async fn partner_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<Par
         cam_email,
         members: users.into_iter().filter(|u| u.active).map(MemberView::from).collect(),
         is_admin: user.role == Role::PartnerAdmin,
+        deals: deal_counts(tx, user.scope()).await?,
     })
 }
 
@@ -74,6 +96,7 @@ pub struct Stat {
 struct CamHome {
     page: Page,
     stats: Vec<Stat>,
+    deals: DealCounts,
     partners: Vec<PartnerView>,
 }
 
@@ -90,7 +113,8 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
         },
         Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
     ];
-    Ok(CamHome { page, stats, partners: rows.into_iter().map(PartnerView::from).collect() })
+    let deals = deal_counts(tx, user.scope()).await?;
+    Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect() })
 }
 
 pub struct BarView {

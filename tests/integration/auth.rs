@@ -158,7 +158,8 @@ async fn each_role_reaches_exactly_the_api_endpoints_it_may() {
         (email::P1_ADMIN, "partner_admin"),
         (email::P1_USER, "partner_user"),
     ];
-    let endpoints: [(&str, &[&str]); 5] = [
+    let endpoints: [(&str, &[&str]); 6] = [
+        ("/api/v1/deals", &["program_admin", "channel_chief", "cam", "partner_admin", "partner_user"]),
         ("/api/v1/partners", &["program_admin", "channel_chief", "cam", "partner_admin", "partner_user"]),
         ("/api/v1/users", &["program_admin", "partner_admin"]),
         ("/api/v1/outbox", &["program_admin"]),

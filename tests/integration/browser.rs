@@ -251,3 +251,88 @@ async fn a_partner_user_signs_in_on_a_phone_sees_their_home_and_signs_out() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_partner_registers_a_clashing_deal_the_cam_decides_on_the_evidence_and_the_partner_sees_why() {
+    let app = TestApp::new().await;
+    // Partner Two already registered the opportunity, and cam2 approved it.
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(40)).to_string();
+    let body = serde_json::json!({"customer_name": "Massive Dynamic Inc.", "customer_domain": "massivedynamic.com", "country": "US",
+        "products": ["crm"], "estimated_value": "80000", "currency": "USD", "expected_close_date": date});
+    let first = app.post_json("/api/v1/deals", Some(&p2), body).await.json();
+    let cam2 = app.token("acme", email::CAM2).await;
+    app.post_json(
+        &format!("/api/v1/deals/{}/approve", first["id"].as_str().unwrap()),
+        Some(&cam2),
+        serde_json::json!({}),
+    )
+    .await;
+    let base = app.serve().await;
+
+    let deal_path = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let path = deal_path.clone();
+    let base_p = base.clone();
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &base_p, email::P1_USER).await;
+        c.find(Locator::LinkText("Deals")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Deal registrations").await;
+        c.find(Locator::LinkText("Register a deal")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Register a deal").await;
+        c.find(Locator::Id("f-customer_name")).await.unwrap().send_keys("MASSIVE DYNAMIC LLC").await.unwrap();
+        c.find(Locator::Id("f-customer_domain")).await.unwrap().send_keys("www.massivedynamic.com").await.unwrap();
+        c.find(Locator::Id("f-country")).await.unwrap().select_by_value("US").await.unwrap();
+        c.find(Locator::Id("f-estimated_value")).await.unwrap().send_keys("95000").await.unwrap();
+        c.execute(&format!("document.getElementById('f-expected_close_date').value = '{date}'"), vec![]).await.unwrap();
+        c.find(Locator::Css("input[name=products][value=crm]")).await.unwrap().click().await.unwrap();
+        shot(&c, "partner_user-deal-register").await;
+        c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "MASSIVE DYNAMIC LLC").await;
+        wait_text(&c, ".alert-info", |t| t.contains("Another partner already holds a protected registration")).await;
+        let html = c.source().await.unwrap();
+        assert!(!html.contains("Partner Two"), "the rival partner is named to the partner");
+        shot(&c, "partner_user-deal-clash").await;
+        *path.lock().unwrap() = c.current_url().await.unwrap().path().to_string();
+        sign_out(&c, &base_p).await;
+    })
+    .await;
+
+    let deal = deal_path.lock().unwrap().clone();
+    let base_c = base.clone();
+    let deal_c = deal.clone();
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &base_c, email::CAM1).await;
+        c.find(Locator::LinkText("Approvals")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Approval queue").await;
+        shot(&c, "cam-queue").await;
+        c.find(Locator::LinkText("MASSIVE DYNAMIC LLC")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "article.clash", |t| t.contains("Partner Two") && t.contains("massivedynamic.com")).await;
+        shot(&c, "cam-deal-evidence").await;
+        // Approving is refused: the other partner is protected.
+        c.find(Locator::Css(&format!("form[action='{deal_c}/approve'] button"))).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-error", |t| t.contains("Another partner already holds")).await;
+        c.find(Locator::Id("f-reason")).await.unwrap().select_by_value("duplicate").await.unwrap();
+        c.find(Locator::Id("f-note")).await.unwrap().send_keys("Another partner registered it first.").await.unwrap();
+        c.find(Locator::Css(&format!("form[action='{deal_c}/reject'] button"))).await.unwrap().click().await.unwrap();
+        assert_text(&c, ".alert-success", "Registration rejected. The partner has been told why.").await;
+        sign_out(&c, &base_c).await;
+    })
+    .await;
+
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &base, email::P1_USER).await;
+        c.goto(&format!("{base}/deals")).await.unwrap();
+        wait_text(&c, "table.data tbody", |t| {
+            t.contains("Rejected") && t.contains("Duplicate of an existing registration")
+        })
+        .await;
+        shot(&c, "partner_user-deals").await;
+        c.goto(&format!("{base}{deal}")).await.unwrap();
+        wait_text(&c, "dl.facts", |t| {
+            t.contains("Duplicate of an existing registration: Another partner registered it first.")
+        })
+        .await;
+        shot(&c, "partner_user-deal-decided").await;
+    })
+    .await;
+}

@@ -71,6 +71,14 @@ async fn the_openapi_document_lists_the_contract_endpoints() {
         "/api/v1/partners",
         "/api/v1/partners/{id}",
         "/api/v1/outbox",
+        "/api/v1/deals",
+        "/api/v1/deals/{id}",
+        "/api/v1/deals/{id}/approve",
+        "/api/v1/deals/{id}/reject",
+        "/api/v1/deals/{id}/extend",
+        "/api/v1/deals/{id}/extension/approve",
+        "/api/v1/deals/{id}/withdraw",
+        "/api/v1/deals/{id}/close",
     ] {
         assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
     }
