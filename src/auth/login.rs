@@ -45,7 +45,7 @@ impl Credentials {
 }
 
 /// What sign-in reads of a user: id, password hash, role, partner, session version, active.
-type UserLogin = (Uuid, Option<String>, String, Option<Uuid>, i32, bool);
+type UserLogin = (Uuid, Option<String>, String, Option<Uuid>, i32, bool, String, String);
 
 /// Checks the credentials and opens a session. Wrong credentials of any kind answer the same `Unauthorized`.
 pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -> Result<SignedIn, Error> {
@@ -74,7 +74,8 @@ pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -
         Some(tenant) => {
             let mut tx = db::begin_tenant(&state.pool, tenant, None).await?;
             let row = sqlx::query_as(
-                "select id, password_hash, role, partner_id, session_version, active from users where email = $1",
+                "select u.id, u.password_hash, u.role, u.partner_id, u.session_version, u.active, u.name, t.name
+                   from users u join tenants t on t.id = u.tenant_id where u.email = $1",
             )
             .bind(&email)
             .fetch_optional(&mut *tx)
@@ -86,7 +87,8 @@ pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -
     };
     let stored_hash = user.as_ref().filter(|u| u.5).and_then(|u| u.1.clone());
     let verified = password::verify(creds.password, stored_hash).await;
-    let (Some(tenant), Some((user_id, _, role, partner_id, session_version, true)), true) = (tenant, user, verified)
+    let (Some(tenant), Some((user_id, _, role, partner_id, session_version, true, name, tenant_name)), true) =
+        (tenant, user, verified)
     else {
         sqlx::query("insert into login_failures (key) select unnest($1::text[])")
             .bind([account_key, address_key])
@@ -116,6 +118,9 @@ pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -
         role,
         pid: partner_id,
         sv: session_version,
+        name,
+        email: email.clone(),
+        tn: tenant_name,
         iat: now.timestamp(),
         exp: expires.timestamp(),
     })?;

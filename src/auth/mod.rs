@@ -140,34 +140,21 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
         let path = parts.extensions.get::<OriginalUri>().map(|u| u.0.path()).unwrap_or(parts.uri.path());
         let token = if path.starts_with("/api/") { bearer_token(parts) } else { cookie(parts, SESSION_COOKIE) };
         let claims = token.and_then(|t| state.keys.verify(&t)).ok_or(Error::Unauthorized)?;
-        let mut tx = db::begin_tenant(&state.pool, claims.tid, Some(claims.sub)).await?;
-        let row: Option<(String, String, String, Option<Uuid>, String)> = sqlx::query_as(
-            "select u.name, u.email, u.role, u.partner_id, t.name
-               from users u
-               join sessions s on s.tenant_id = u.tenant_id and s.user_id = u.id
-               join tenants t on t.id = u.tenant_id
-              where u.id = $1 and s.id = $2 and u.active and u.session_version = $3
-                and s.revoked_at is null and s.expires_at > now()",
-        )
-        .bind(claims.sub)
-        .bind(claims.sid)
-        .bind(claims.sv)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (name, email, role, partner_id, tenant_name) = row.ok_or(Error::Unauthorized)?;
-        let role = Role::parse(&role).ok_or(Error::Unauthorized)?;
-        if !R::ROLES.contains(&role) {
+        if !R::ROLES.contains(&claims.role) {
             return Err(Error::forbidden());
         }
+        let tx = db::begin_session(&state.pool, claims.tid, claims.sub, claims.sid, claims.sv)
+            .await?
+            .ok_or(Error::Unauthorized)?;
         let user = CurrentUser {
             id: claims.sub,
             tenant_id: claims.tid,
             session_id: claims.sid,
-            role,
-            partner_id,
-            name,
-            email,
-            tenant_name,
+            role: claims.role,
+            partner_id: claims.pid,
+            name: claims.name,
+            email: claims.email,
+            tenant_name: claims.tn,
         };
         Ok(Auth { user, tx, _roles: PhantomData })
     }

@@ -17,6 +17,10 @@ pub struct Claims {
     pub role: Role,
     pub pid: Option<Uuid>,
     pub sv: i32,
+    /// Display details, so that pages need no query to show who is signed in. Changing them bumps `sv`.
+    pub name: String,
+    pub email: String,
+    pub tn: String,
     pub iat: i64,
     pub exp: i64,
 }

@@ -65,6 +65,9 @@ pub async fn runtime_pool(owner_options: &PgConnectOptions, max: u32) -> anyhow:
         .max_connections(max)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx already tests every connection when it is released; a second test on acquire would cost each request
+        // a round trip.
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 conn.execute("set role tributary_app").await?;
@@ -86,4 +89,28 @@ pub async fn begin_tenant(pool: &PgPool, tenant: uuid::Uuid, actor: Option<uuid:
         "begin; select set_config('app.tenant_id', '{tenant}', true), set_config('app.user_id', '{actor}', true)"
     );
     pool.begin_with(sqlx::AssertSqlSafe(sql)).await
+}
+
+/// Opens the transaction of an authenticated request in one round trip: begin, scope it to the tenant and the user,
+/// and check that the session still holds (`app_check_session` raises SQLSTATE 28000 when it does not).
+pub async fn begin_session(
+    pool: &PgPool,
+    tenant: uuid::Uuid,
+    user: uuid::Uuid,
+    session: uuid::Uuid,
+    version: i32,
+) -> Result<Option<Tx>, sqlx::Error> {
+    // Only UUIDs and an integer are interpolated. The check runs before BEGIN, in the implicit transaction of this
+    // simple query: when it fails, PostgreSQL rolls that back and the connection is left clean; when it succeeds,
+    // BEGIN takes the settings into the explicit transaction.
+    let sql = format!(
+        "select set_config('app.tenant_id', '{tenant}', true), set_config('app.user_id', '{user}', true);
+         select app_check_session('{user}', '{session}', {version});
+         begin"
+    );
+    match pool.begin_with(sqlx::AssertSqlSafe(sql)).await {
+        Ok(tx) => Ok(Some(tx)),
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("28000") => Ok(None),
+        Err(e) => Err(e),
+    }
 }
