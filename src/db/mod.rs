@@ -114,3 +114,9 @@ pub async fn begin_session(
         Err(e) => Err(e),
     }
 }
+
+/// Ends a transaction that only read. Dropping it queues a ROLLBACK that travels with the pool's own check of the
+/// connection on release, which saves the request the round trip of a COMMIT.
+pub fn finish_read(tx: Tx) {
+    drop(tx);
+}

@@ -138,7 +138,7 @@ pub async fn list(
     let filter = ListFilter { status: q.status, partner_id: q.partner_id, oldest_first: false };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let (rows, total) = store::list(&mut tx, user.scope(), &filter, limit, q.offset.unwrap_or(0).max(0)).await?;
-    tx.commit().await?;
+    crate::db::finish_read(tx);
     Ok(Json(ListResponse { items: rows.into_iter().map(DealView::from).collect(), total }))
 }
 

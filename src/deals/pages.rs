@@ -680,7 +680,7 @@ async fn queue_page(
     let pending_filter = ListFilter { status: Some("pending".into()), oldest_first: true, ..Default::default() };
     let (pending, _) = store::list(&mut tx, user.scope(), &pending_filter, 500, 0).await?;
     let extensions = store::extension_requests(&mut tx, user.scope()).await?;
-    tx.commit().await?;
+    crate::db::finish_read(tx);
     let pending: Vec<DealLine> = pending.iter().map(|d| line(d, policy.approval_sla_hours)).collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),

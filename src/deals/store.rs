@@ -316,6 +316,18 @@ const SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_i
    join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
    left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
 
+/// `SELECT` with the count of all matching rows alongside each row.
+const SELECT_COUNTED: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_id, d.registered_by,
+        r.name as registered_by_name, d.customer_name, d.normalized_name, d.customer_domain, d.registrable_domain,
+        d.country, d.products, d.estimated_value, d.currency, d.expected_close_date, d.notes, d.status, d.conflicts,
+        d.created_at, d.decided_at, x.name as decided_by_name, d.decision_reason, d.decision_note, d.protected_until,
+        d.extensions_used, d.extension_requested_at, d.extension_note, d.closed_at, d.closed_amount,
+        count(*) over () as total
+   from deals d
+   join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
+   join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
+   left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
+
 fn scope_filters(scope: Scope) -> (Option<Uuid>, Option<Uuid>) {
     match scope {
         Scope::Tenant => (None, None),
@@ -346,6 +358,17 @@ pub struct ListFilter {
     pub oldest_first: bool,
 }
 
+#[derive(FromRow)]
+struct Counted {
+    #[sqlx(flatten)]
+    row: DealRow,
+    total: i64,
+}
+
+const LIST_CONDITION: &str = "($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or d.partner_id = $2)
+    and ($3::text is null or d.status = $3) and ($4::uuid is null or d.partner_id = $4)";
+
+/// A page of registrations and how many match in all, counted in the same statement.
 pub async fn list(
     tx: &mut Tx,
     scope: Scope,
@@ -355,28 +378,35 @@ pub async fn list(
 ) -> Result<(Vec<DealRow>, i64), sqlx::Error> {
     let (cam, partner) = scope_filters(scope);
     let order = if filter.oldest_first { "d.created_at, d.id" } else { "d.created_at desc, d.id" };
-    let condition = "($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or d.partner_id = $2)
-        and ($3::text is null or d.status = $3) and ($4::uuid is null or d.partner_id = $4)";
-    let items =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} where {condition} order by {order} limit $5 offset $6")))
-            .bind(cam)
-            .bind(partner)
-            .bind(&filter.status)
-            .bind(filter.partner_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&mut **tx)
-            .await?;
-    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select count(*) from deals d join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id where {condition}"
+    let rows: Vec<Counted> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_COUNTED} where {LIST_CONDITION} order by {order} limit $5 offset $6"
     )))
     .bind(cam)
     .bind(partner)
     .bind(&filter.status)
     .bind(filter.partner_id)
-    .fetch_one(&mut **tx)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut **tx)
     .await?;
-    Ok((items, total))
+    let total = match rows.first() {
+        Some(r) => r.total,
+        // Past the last page there is no row to carry the count.
+        None if offset > 0 => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select count(*) from deals d join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
+                  where {LIST_CONDITION}"
+            )))
+            .bind(cam)
+            .bind(partner)
+            .bind(&filter.status)
+            .bind(filter.partner_id)
+            .fetch_one(&mut **tx)
+            .await?
+        }
+        None => 0,
+    };
+    Ok((rows.into_iter().map(|c| c.row).collect(), total))
 }
 
 /// Approved registrations whose partner asked for more time, oldest request first.

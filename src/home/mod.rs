@@ -17,7 +17,6 @@ use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::partners::pages::{MemberView, PartnerView};
 use crate::partners::{self, store as partners_store};
-use crate::users::store as users_store;
 use crate::web::{Page, format};
 use store::Breakdown;
 
@@ -33,7 +32,7 @@ async fn home(Auth { user, mut tx, .. }: Auth, Extension(csrf): Extension<CsrfTo
         Role::ChannelChief => chief_home(&mut tx, page).await?.into_response(),
         Role::ProgramAdmin => admin_home(&mut tx, page).await?.into_response(),
     };
-    tx.commit().await?;
+    crate::db::finish_read(tx);
     Ok(response)
 }
 
@@ -71,17 +70,32 @@ async fn deal_counts(tx: &mut Tx, scope: crate::auth::Scope) -> Result<DealCount
 
 async fn partner_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
-    let partner = partners_store::get(tx, user.scope(), partner_id).await?.ok_or(Error::NotFound)?;
-    let cam_email = store::user_email(tx, partner.cam_id).await?.unwrap_or_default();
-    let (users, _) = users_store::list(tx, Some(partner_id), 50, 0).await?;
+    let row = store::partner_home(tx, partner_id).await?.ok_or(Error::NotFound)?;
+    let members = row
+        .members
+        .0
+        .into_iter()
+        .map(|m| MemberView {
+            role: Role::parse(&m.role).map(|r| r.label()).unwrap_or("Unknown"),
+            status: if m.has_password { "Active" } else { "Invited" },
+            badge: if m.has_password { "badge-green" } else { "badge-yellow" },
+            name: m.name,
+            email: m.email,
+        })
+        .collect();
     Ok(PartnerHome {
         page,
         first_name: user.name.split_whitespace().next().unwrap_or(&user.name).to_string(),
-        partner: partner.into(),
-        cam_email,
-        members: users.into_iter().filter(|u| u.active).map(MemberView::from).collect(),
+        partner: row.partner.into(),
+        cam_email: row.cam_email.unwrap_or_default(),
+        members,
         is_admin: user.role == Role::PartnerAdmin,
-        deals: deal_counts(tx, user.scope()).await?,
+        deals: DealCounts {
+            pending: format::int(row.pending),
+            approved: format::int(row.approved),
+            won: format::int(row.won),
+            pending_n: row.pending,
+        },
     })
 }
 

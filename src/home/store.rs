@@ -96,7 +96,48 @@ pub async fn unassigned(tx: &mut Tx) -> Result<Vec<PartnerRow>, sqlx::Error> {
     crate::partners::store::unassigned(tx, 10).await
 }
 
-pub async fn user_email(tx: &mut Tx, id: Option<Uuid>) -> Result<Option<String>, sqlx::Error> {
-    let Some(id) = id else { return Ok(None) };
-    sqlx::query_scalar("select email from users where id = $1").bind(id).fetch_optional(&mut **tx).await
+/// Everything a partner's home shows, in one statement: the partner, its CAM, its active people and how its
+/// registrations stand.
+#[derive(sqlx::FromRow)]
+pub struct PartnerHomeRow {
+    #[sqlx(flatten)]
+    pub partner: PartnerRow,
+    pub cam_email: Option<String>,
+    pub members: sqlx::types::Json<Vec<Member>>,
+    pub pending: i64,
+    pub approved: i64,
+    pub won: i64,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Member {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub has_password: bool,
+}
+
+pub async fn partner_home(tx: &mut Tx, partner: Uuid) -> Result<Option<PartnerHomeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage, p.created_at,
+                (select count(*) from users u where u.tenant_id = p.tenant_id and u.partner_id = p.id and u.active) as user_count,
+                c.email as cam_email,
+                (select coalesce(json_agg(json_build_object('name', m.name, 'email', m.email, 'role', m.role,
+                                                            'has_password', m.password_hash is not null)
+                                          order by lower(m.name)), '[]')
+                   from (select * from users u where u.tenant_id = p.tenant_id and u.partner_id = p.id and u.active
+                          order by lower(u.name) limit 50) m) as members,
+                d.pending, d.approved, d.won
+           from partners p
+           left join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
+           cross join lateral (
+                select count(*) filter (where status = 'pending') as pending,
+                       count(*) filter (where status = 'approved') as approved,
+                       count(*) filter (where status = 'won') as won
+                  from deals where tenant_id = p.tenant_id and partner_id = p.id) d
+          where p.id = $1",
+    )
+    .bind(partner)
+    .fetch_optional(&mut **tx)
+    .await
 }
