@@ -210,7 +210,8 @@ fn rule_policy(p: &Policy) -> deal_conflict::Policy {
 pub async fn findings_for(tx: &mut Tx, reg: &Registration, policy: &Policy) -> Result<Vec<Finding>, Error> {
     let normalized = deal_conflict::normalize_name(&reg.customer_name);
     let domain = reg.customer_domain.as_deref().and_then(deal_conflict::registrable_domain);
-    let candidates = store::candidates(tx, &normalized, domain.as_deref(), Some(reg.id)).await?;
+    let candidates =
+        store::candidates(tx, &normalized, domain.as_deref(), Some(reg.id), policy.similarity_threshold).await?;
     let named = store::matching_named_accounts(tx, &normalized, domain.as_deref()).await?;
     Ok(deal_conflict::check(reg, &candidates, &named, &rule_policy(policy), Utc::now().date_naive()))
 }

@@ -165,13 +165,20 @@ pub fn parse_status(s: &str) -> Status {
 }
 
 /// Open registrations that could clash: the same registrable domain, or a trigram-similar normalised name (pg_trgm's
-/// `%`, threshold 0.3, below any policy threshold). Both conditions use indexes; the rule re-scores the result.
+/// `%`). Both conditions use indexes; the rule re-scores the result.
 pub async fn candidates(
     tx: &mut Tx,
     normalized_name: &str,
     domain: Option<&str>,
     exclude: Option<Uuid>,
+    threshold: f32,
 ) -> Result<Vec<Registration>, sqlx::Error> {
+    // The trigram index prunes by pg_trgm's own threshold: set it just below the policy's (the rule computes the same
+    // similarity and has the final word), so the index hands over few candidates.
+    sqlx::query("select set_config('pg_trgm.similarity_threshold', $1, true)")
+        .bind((threshold - 0.05).max(0.1).to_string())
+        .execute(&mut **tx)
+        .await?;
     let rows: Vec<CandidateRow> = sqlx::query_as(
         "select id, partner_id, customer_name, customer_domain, country, products, status, protected_until
            from deals
@@ -316,17 +323,27 @@ const SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_i
    join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
    left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
 
-/// `SELECT` with the count of all matching rows alongside each row.
-const SELECT_COUNTED: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_id, d.registered_by,
+/// The columns of `DealRow` for a `page` of ids (with `total`), joined to names.
+const SELECT_PAGE: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_id, d.registered_by,
         r.name as registered_by_name, d.customer_name, d.normalized_name, d.customer_domain, d.registrable_domain,
         d.country, d.products, d.estimated_value, d.currency, d.expected_close_date, d.notes, d.status, d.conflicts,
         d.created_at, d.decided_at, x.name as decided_by_name, d.decision_reason, d.decision_note, d.protected_until,
-        d.extensions_used, d.extension_requested_at, d.extension_note, d.closed_at, d.closed_amount,
-        count(*) over () as total
-   from deals d
+        d.extensions_used, d.extension_requested_at, d.extension_note, d.closed_at, d.closed_amount, page.total
+   from page
+   join deals d on d.tenant_id = app_current_tenant() and d.id = page.id
    join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
    join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
    left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
+
+/// The scope as a condition on `$1`, one SQL text per kind of scope: each gets a prepared statement whose generic plan
+/// can use the right index (a `$1 is null or …` condition would leave generic plans scanning).
+fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
+    match scope {
+        Scope::Tenant => ("$1::uuid is null", None),
+        Scope::Cam(cam) => ("d.partner_id = any(array(select id from partners where cam_id = $1))", Some(cam)),
+        Scope::Partner(p) => ("d.partner_id = $1", Some(p)),
+    }
+}
 
 fn scope_filters(scope: Scope) -> (Option<Uuid>, Option<Uuid>) {
     match scope {
@@ -365,10 +382,11 @@ struct Counted {
     total: i64,
 }
 
-const LIST_CONDITION: &str = "($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or d.partner_id = $2)
-    and ($3::text is null or d.status = $3) and ($4::uuid is null or d.partner_id = $4)";
-
-/// A page of registrations and how many match in all, counted in the same statement.
+/// A page of registrations and how many match in all.
+///
+/// Within a CAM's or a partner's scope the matching ids are gathered first through the partner indexes, then counted,
+/// sorted and cut to the page, and only the page is joined to names: one statement whatever the tenant's size. Over
+/// the whole tenant the newest-first index serves the page and a second statement counts.
 pub async fn list(
     tx: &mut Tx,
     scope: Scope,
@@ -376,49 +394,80 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<DealRow>, i64), sqlx::Error> {
-    let (cam, partner) = scope_filters(scope);
-    let order = if filter.oldest_first { "d.created_at, d.id" } else { "d.created_at desc, d.id" };
-    let rows: Vec<Counted> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT_COUNTED} where {LIST_CONDITION} order by {order} limit $5 offset $6"
-    )))
-    .bind(cam)
-    .bind(partner)
-    .bind(&filter.status)
-    .bind(filter.partner_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut **tx)
-    .await?;
-    let total = match rows.first() {
-        Some(r) => r.total,
-        // Past the last page there is no row to carry the count.
-        None if offset > 0 => {
+    let (scope_sql, scope_id) = scope_condition(scope);
+    // Optional filters join the SQL only when given (every bound parameter must still appear, hence the constant
+    // conditions on NULL): one prepared statement per shape, each with a plan that fits it.
+    let mut condition = scope_sql.to_string();
+    condition.push_str(if filter.status.is_some() { " and d.status = $4" } else { " and $4::text is null" });
+    condition.push_str(if filter.partner_id.is_some() { " and d.partner_id = $5" } else { " and $5::uuid is null" });
+    let order = if filter.oldest_first { "created_at, id" } else { "created_at desc, id" };
+    if scope == Scope::Tenant {
+        let items: Vec<DealRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} where {condition} order by d.{} limit $2 offset $3",
+            order.replace(", id", ", d.id")
+        )))
+        .bind(scope_id)
+        .bind(limit)
+        .bind(offset)
+        .bind(&filter.status)
+        .bind(filter.partner_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let total = if offset == 0 && (items.len() as i64) < limit {
+            items.len() as i64
+        } else {
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "select count(*) from deals d join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
-                  where {LIST_CONDITION}"
+                "select count(*) from deals d where {condition} and $2::bigint is not null and $3::bigint is not null"
             )))
-            .bind(cam)
-            .bind(partner)
+            .bind(scope_id)
+            .bind(limit)
+            .bind(offset)
             .bind(&filter.status)
             .bind(filter.partner_id)
             .fetch_one(&mut **tx)
             .await?
-        }
-        None => 0,
-    };
+        };
+        return Ok((items, total));
+    }
+    let rows: Vec<Counted> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "with matching as materialized (select d.id, d.created_at from deals d where {condition}),
+              page as (select id, created_at, count(*) over () as total from matching order by {order} limit $2 offset $3)
+         {SELECT_PAGE} order by {}",
+        if filter.oldest_first { "page.created_at, page.id" } else { "page.created_at desc, page.id" }
+    )))
+    .bind(scope_id)
+    .bind(limit)
+    .bind(offset)
+    .bind(&filter.status)
+    .bind(filter.partner_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let total =
+        match rows.first() {
+            Some(r) => r.total,
+            None if offset > 0 => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select count(*) from deals d where {condition} and $2::bigint is not null and $3::bigint is not null"
+            )))
+            .bind(scope_id)
+            .bind(limit)
+            .bind(offset)
+            .bind(&filter.status)
+            .bind(filter.partner_id)
+            .fetch_one(&mut **tx)
+            .await?,
+            None => 0,
+        };
     Ok((rows.into_iter().map(|c| c.row).collect(), total))
 }
 
 /// Approved registrations whose partner asked for more time, oldest request first.
 pub async fn extension_requests(tx: &mut Tx, scope: Scope) -> Result<Vec<DealRow>, sqlx::Error> {
-    let (cam, partner) = scope_filters(scope);
+    let (condition, id) = scope_condition(scope);
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} where d.status = 'approved' and d.extension_requested_at is not null
-            and ($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or d.partner_id = $2)
+        "{SELECT} where d.status = 'approved' and d.extension_requested_at is not null and {condition}
           order by d.extension_requested_at limit 200"
     )))
-    .bind(cam)
-    .bind(partner)
+    .bind(id)
     .fetch_all(&mut **tx)
     .await
 }
@@ -512,15 +561,13 @@ pub async fn reviewer_recipients(tx: &mut Tx, partner: Uuid) -> Result<Vec<Strin
     .await
 }
 
-/// Registrations per status within a scope, for home pages.
-pub async fn status_counts(tx: &mut Tx, scope: Scope) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let (cam, partner) = scope_filters(scope);
-    sqlx::query_as(
-        "select d.status, count(*) from deals d join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
-          where ($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or d.partner_id = $2) group by d.status",
-    )
-    .bind(cam)
-    .bind(partner)
-    .fetch_all(&mut **tx)
+/// Registrations waiting for a decision within a scope (an index-only walk of the partners' pending entries).
+pub async fn pending_count(tx: &mut Tx, scope: Scope) -> Result<i64, sqlx::Error> {
+    let (condition, id) = scope_condition(scope);
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select count(*) from deals d where {condition} and d.status = 'pending'"
+    )))
+    .bind(id)
+    .fetch_one(&mut **tx)
     .await
 }

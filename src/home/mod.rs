@@ -57,17 +57,6 @@ pub struct DealCounts {
     pub pending_n: i64,
 }
 
-async fn deal_counts(tx: &mut Tx, scope: crate::auth::Scope) -> Result<DealCounts> {
-    let rows = crate::deals::store::status_counts(tx, scope).await?;
-    let n = |s: &str| rows.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);
-    Ok(DealCounts {
-        pending: format::int(n("pending")),
-        approved: format::int(n("approved")),
-        won: format::int(n("won")),
-        pending_n: n("pending"),
-    })
-}
-
 async fn partner_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
     let row = store::partner_home(tx, partner_id).await?.ok_or(Error::NotFound)?;
@@ -127,7 +116,8 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
         },
         Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
     ];
-    let deals = deal_counts(tx, user.scope()).await?;
+    let pending = crate::deals::store::pending_count(tx, user.scope()).await?;
+    let deals = DealCounts { pending: format::int(pending), pending_n: pending, ..Default::default() };
     Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect() })
 }
 
