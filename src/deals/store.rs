@@ -379,7 +379,8 @@ pub struct ListFilter {
 struct Counted {
     #[sqlx(flatten)]
     row: DealRow,
-    total: i64,
+    /// All matching rows, where the statement counted them.
+    total: Option<i64>,
 }
 
 /// A page of registrations and how many match in all.
@@ -400,12 +401,25 @@ pub async fn list(
     let mut condition = scope_sql.to_string();
     condition.push_str(if filter.status.is_some() { " and d.status = $4" } else { " and $4::text is null" });
     condition.push_str(if filter.partner_id.is_some() { " and d.partner_id = $5" } else { " and $5::uuid is null" });
-    let order = if filter.oldest_first { "created_at, id" } else { "created_at desc, id" };
-    if scope == Scope::Tenant {
-        let items: Vec<DealRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} where {condition} order by d.{} limit $2 offset $3",
-            order.replace(", id", ", d.id")
-        )))
+    let (order, page_order) = if filter.oldest_first {
+        ("d.created_at, d.id", "page.created_at, page.id")
+    } else {
+        ("d.created_at desc, d.id", "page.created_at desc, page.id")
+    };
+    let sql = if scope == Scope::Tenant {
+        // The newest-first index serves the page; counting comes after, when needed.
+        let select = SELECT.replacen("\n   from deals d", ", null::bigint as total\n   from deals d", 1);
+        format!("{select} where {condition} order by {order} limit $2 offset $3")
+    } else {
+        format!(
+            "with matching as materialized (select d.id, d.created_at from deals d where {condition}),
+                  page as (select id, created_at, count(*) over () as total from matching
+                            order by {} limit $2 offset $3)
+             {SELECT_PAGE} order by {page_order}",
+            page_order.replace("page.", "")
+        )
+    };
+    let rows: Vec<Counted> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(scope_id)
         .bind(limit)
         .bind(offset)
@@ -413,39 +427,13 @@ pub async fn list(
         .bind(filter.partner_id)
         .fetch_all(&mut **tx)
         .await?;
-        let total = if offset == 0 && (items.len() as i64) < limit {
-            items.len() as i64
-        } else {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "select count(*) from deals d where {condition} and $2::bigint is not null and $3::bigint is not null"
-            )))
-            .bind(scope_id)
-            .bind(limit)
-            .bind(offset)
-            .bind(&filter.status)
-            .bind(filter.partner_id)
-            .fetch_one(&mut **tx)
-            .await?
-        };
-        return Ok((items, total));
-    }
-    let rows: Vec<Counted> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "with matching as materialized (select d.id, d.created_at from deals d where {condition}),
-              page as (select id, created_at, count(*) over () as total from matching order by {order} limit $2 offset $3)
-         {SELECT_PAGE} order by {}",
-        if filter.oldest_first { "page.created_at, page.id" } else { "page.created_at desc, page.id" }
-    )))
-    .bind(scope_id)
-    .bind(limit)
-    .bind(offset)
-    .bind(&filter.status)
-    .bind(filter.partner_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let counted = rows.first().and_then(|r| r.total);
     let total =
-        match rows.first() {
-            Some(r) => r.total,
-            None if offset > 0 => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        match counted {
+            Some(n) => n,
+            // A first page that is not full says how many there are; otherwise count.
+            None if offset == 0 && (rows.len() as i64) < limit => rows.len() as i64,
+            None => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "select count(*) from deals d where {condition} and $2::bigint is not null and $3::bigint is not null"
             )))
             .bind(scope_id)
@@ -455,7 +443,6 @@ pub async fn list(
             .bind(filter.partner_id)
             .fetch_one(&mut **tx)
             .await?,
-            None => 0,
         };
     Ok((rows.into_iter().map(|c| c.row).collect(), total))
 }

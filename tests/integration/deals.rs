@@ -368,6 +368,15 @@ async fn listing_filters_by_status_and_partner() {
     assert_eq!(app.get("/api/v1/deals?status=pending", Some(&admin)).await.json()["total"], 2);
     assert_eq!(app.get(&format!("/api/v1/deals?partner_id={}", A.p2), Some(&admin)).await.json()["total"], 1);
     assert_eq!(app.get("/api/v1/deals", Some(&cam1)).await.json()["total"], 2);
+    // Totals hold on partial pages and past the last one, for the whole tenant and for a CAM.
+    for (token, expected) in [(&admin, 3), (&cam1, 2)] {
+        for query in ["limit=1", "limit=1&offset=1", "limit=2&offset=9"] {
+            let page = app.get(&format!("/api/v1/deals?{query}"), Some(token)).await.json();
+            assert_eq!(page["total"], expected, "{query}");
+        }
+    }
+    let oldest = app.get("/api/v1/deals?limit=1&offset=2", Some(&admin)).await.json();
+    assert_eq!(oldest["items"][0]["customer_name"], "Alpha", "newest first");
     let bad = app.get("/api/v1/deals?status=maybe", Some(&admin)).await;
     assert_eq!(bad.field_errors(), vec!["status"]);
 }
