@@ -665,11 +665,15 @@ async fn close_submit(
 #[template(path = "deals/queue.html")]
 struct QueuePage {
     page: Page,
+    waiting: String,
+    more: usize,
     pending: Vec<DealLine>,
     extensions: Vec<DealLine>,
     sla_hours: i32,
     overdue: usize,
 }
+
+const QUEUE_PAGE: i64 = 100;
 
 /// The approval queue: pending registrations of the caller's partners (all, for a program admin), oldest first.
 async fn queue_page(
@@ -678,12 +682,15 @@ async fn queue_page(
 ) -> Result<QueuePage> {
     let policy = store::policy(&mut tx).await?;
     let pending_filter = ListFilter { status: Some("pending".into()), oldest_first: true, ..Default::default() };
-    let (pending, _) = store::list(&mut tx, user.scope(), &pending_filter, 500, 0).await?;
+    // The oldest ones are what needs doing; a long queue says how long it is rather than listing it all.
+    let (pending, waiting) = store::list(&mut tx, user.scope(), &pending_filter, QUEUE_PAGE, 0).await?;
     let extensions = store::extension_requests(&mut tx, user.scope()).await?;
     crate::db::finish_read(tx);
     let pending: Vec<DealLine> = pending.iter().map(|d| line(d, policy.approval_sla_hours)).collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
+        waiting: format::int(waiting),
+        more: (waiting as usize).saturating_sub(pending.len()),
         overdue: pending.iter().filter(|l| l.sla_badge == "badge-red").count(),
         pending,
         extensions: extensions.iter().map(|d| line(d, policy.approval_sla_hours)).collect(),

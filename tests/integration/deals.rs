@@ -539,3 +539,19 @@ async fn the_pages_register_a_deal_and_rerender_mistakes_beside_the_fields() {
     let queue = app.page("/deals/queue", &cam).await;
     assert!(queue.select("table.data td a").contains(&"Kramerica".to_string()));
 }
+
+#[tokio::test]
+async fn a_long_queue_shows_the_oldest_hundred_and_says_how_many_wait() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    for i in 0..103 {
+        register(&app, &p1, deal(&format!("Queue Customer {i:03}"), None, &["crm"])).await;
+    }
+    let cam = app.session("acme", email::CAM1).await;
+    let queue = app.page("/deals/queue", &cam).await;
+    let rows = queue.select("main section:first-of-type table.data tbody tr td:first-child a");
+    assert_eq!(rows.len(), 100);
+    assert_eq!(rows[0], "Queue Customer 000", "oldest first");
+    assert!(queue.select(".lede")[0].starts_with("103 pending registrations"));
+    assert!(queue.text().contains("3 more are waiting"));
+}
