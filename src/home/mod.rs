@@ -228,7 +228,7 @@ async fn admin_home(tx: &mut Tx, page: Page) -> Result<AdminHome> {
         Stat { label: "Channel account managers", value: format::int(totals.cams), note: "active".into() },
         Stat { label: "Emails queued", value: format::int(totals.queued_mail), note: "waiting in the outbox".into() },
     ];
-    let unassigned = store::unassigned(tx).await?.into_iter().map(PartnerView::from).collect();
+    let unassigned = partners_store::unassigned(tx, 10).await?.into_iter().map(PartnerView::from).collect();
     let recent = crate::audit::recent(tx, 8, 0).await?.0.into_iter().map(AuditView::from).collect();
     Ok(AdminHome { page, stats, unassigned, recent })
 }

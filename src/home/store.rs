@@ -92,10 +92,6 @@ pub async fn by_cam(tx: &mut Tx) -> Result<Vec<CamLoad>, sqlx::Error> {
         .collect())
 }
 
-pub async fn unassigned(tx: &mut Tx) -> Result<Vec<PartnerRow>, sqlx::Error> {
-    crate::partners::store::unassigned(tx, 10).await
-}
-
 /// Everything a partner's home shows, in one statement: the partner, its CAM, its active people and how its
 /// registrations stand.
 #[derive(sqlx::FromRow)]
