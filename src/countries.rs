@@ -267,6 +267,53 @@ pub fn is_country(code: &str) -> bool {
     country_name(code).is_some()
 }
 
+/// The sales region of an uppercase ISO 3166-1 alpha-2 code: "NA" (the United States and Canada, US territories,
+/// Bermuda, Saint Pierre and Miquelon), "LATAM" (Mexico, Central and South America, the Caribbean), "EMEA" (Europe
+/// with Greenland, Russia and Turkey, the Middle East, Africa, the Caucasus and Central Asia's former Soviet states)
+/// or "APAC" (the rest of Asia, Oceania, Antarctica and most sub-Antarctic islands).
+///
+/// None exactly when `code` is not in [`COUNTRIES`]; like [`country_name`], the match is exact and case-sensitive.
+pub fn region_of(code: &str) -> Option<&'static str> {
+    if !is_country(code) {
+        return None;
+    }
+    match code {
+        "US" | "CA" | "PR" | "GU" | "VI" | "AS" | "MP" | "UM" | "BM" | "PM" => Some("NA"),
+        // Mexico and Central America.
+        "MX" | "BZ" | "GT" | "SV" | "HN" | "NI" | "CR" | "PA"
+        // South America and the South Atlantic.
+        | "AR" | "BO" | "BR" | "CL" | "CO" | "EC" | "FK" | "GF" | "GY" | "PY" | "PE" | "SR" | "UY" | "VE" | "GS"
+        // The Caribbean.
+        | "AI" | "AG" | "AW" | "BS" | "BB" | "BQ" | "VG" | "KY" | "CU" | "CW" | "DM" | "DO" | "GD" | "GP" | "HT"
+        | "JM" | "MQ" | "MS" | "BL" | "KN" | "LC" | "MF" | "VC" | "SX" | "TT" | "TC" => Some("LATAM"),
+        // Europe, with Greenland and the Arctic dependencies.
+        "AX" | "AL" | "AD" | "AT" | "BY" | "BE" | "BA" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FO" | "FI" | "FR"
+        | "DE" | "GI" | "GR" | "GG" | "HU" | "IS" | "IE" | "IM" | "IT" | "JE" | "LV" | "LI" | "LT" | "LU" | "MT"
+        | "MD" | "MC" | "ME" | "NL" | "MK" | "NO" | "PL" | "PT" | "RO" | "RU" | "SM" | "RS" | "SK" | "SI" | "ES"
+        | "SJ" | "SE" | "CH" | "UA" | "GB" | "VA" | "GL"
+        // The Caucasus, Turkey and Central Asia's former Soviet states.
+        | "AM" | "AZ" | "GE" | "TR" | "KZ" | "KG" | "TJ" | "TM" | "UZ"
+        // The Middle East.
+        | "BH" | "IR" | "IQ" | "IL" | "JO" | "KW" | "LB" | "OM" | "PS" | "QA" | "SA" | "SY" | "AE" | "YE"
+        // Africa and its islands.
+        | "DZ" | "AO" | "BJ" | "BW" | "BF" | "BI" | "CM" | "CV" | "CF" | "TD" | "KM" | "CD" | "CG" | "CI" | "DJ"
+        | "EG" | "GQ" | "ER" | "SZ" | "ET" | "GA" | "GM" | "GH" | "GN" | "GW" | "KE" | "LS" | "LR" | "LY" | "MG"
+        | "MW" | "ML" | "MR" | "MU" | "YT" | "MA" | "MZ" | "NA" | "NE" | "NG" | "RE" | "RW" | "SH" | "ST" | "SN"
+        | "SC" | "SL" | "SO" | "ZA" | "SS" | "SD" | "TZ" | "TG" | "TN" | "UG" | "EH" | "ZM" | "ZW" => Some("EMEA"),
+        // South, East and South-East Asia.
+        "AF" | "BD" | "BT" | "BN" | "KH" | "CN" | "HK" | "IN" | "ID" | "JP" | "KP" | "KR" | "LA" | "MO" | "MY" | "MV"
+        | "MN" | "MM" | "NP" | "PK" | "PH" | "SG" | "LK" | "TW" | "TH" | "TL" | "VN"
+        // The Indian Ocean territories.
+        | "IO" | "CX" | "CC"
+        // Oceania.
+        | "AU" | "NZ" | "CK" | "FJ" | "PF" | "KI" | "MH" | "FM" | "NR" | "NC" | "NU" | "NF" | "PW" | "PG" | "PN"
+        | "WS" | "SB" | "TK" | "TO" | "TV" | "VU" | "WF"
+        // Antarctica and the sub-Antarctic islands.
+        | "AQ" | "BV" | "HM" | "TF" => Some("APAC"),
+        _ => None,
+    }
+}
+
 /// Active ISO 4217 currency codes in common business use, with English names,
 /// sorted by code.
 pub const CURRENCIES: &[(&str, &str)] = &[
@@ -397,6 +444,51 @@ mod tests {
         assert_eq!(country_name(""), None);
         assert!(!is_country("XX"));
         assert!(!is_country("de"));
+    }
+
+    #[test]
+    fn every_listed_country_has_a_sales_region() {
+        for (code, name) in COUNTRIES {
+            let region = region_of(code);
+            assert!(region.is_some(), "{code} ({name}) has no region");
+            assert!(matches!(region, Some("NA" | "LATAM" | "EMEA" | "APAC")), "{code} has region {region:?}");
+        }
+    }
+
+    #[test]
+    fn countries_fall_in_their_expected_sales_regions() {
+        for (code, region) in [
+            ("US", "NA"),
+            ("CA", "NA"),
+            ("PR", "NA"),
+            ("BM", "NA"),
+            ("BR", "LATAM"),
+            ("MX", "LATAM"),
+            ("JM", "LATAM"),
+            ("DE", "EMEA"),
+            ("GB", "EMEA"),
+            ("ZA", "EMEA"),
+            ("AE", "EMEA"),
+            ("IL", "EMEA"),
+            ("RU", "EMEA"),
+            ("TR", "EMEA"),
+            ("KZ", "EMEA"),
+            ("JP", "APAC"),
+            ("AU", "APAC"),
+            ("IN", "APAC"),
+            ("SG", "APAC"),
+            ("AQ", "APAC"),
+        ] {
+            assert_eq!(region_of(code), Some(region), "{code}");
+        }
+    }
+
+    #[test]
+    fn codes_outside_the_country_list_have_no_region() {
+        assert_eq!(region_of("XX"), None);
+        assert_eq!(region_of("us"), None);
+        assert_eq!(region_of(""), None);
+        assert_eq!(region_of("USA"), None);
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub enum Error {
     Invalid(FieldErrors),
     #[error("too many attempts")]
     TooManyRequests { retry_after: u64 },
+    /// A partner person whose organisation has not accepted the current partner agreement.
+    #[error("partner agreement not accepted")]
+    AgreementPending,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -72,7 +75,7 @@ impl Error {
         match self {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
-            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::Forbidden(_) | Error::AgreementPending => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -86,6 +89,7 @@ impl Error {
             Error::BadRequest(_) => "Malformed request",
             Error::Unauthorized => "Authentication required",
             Error::Forbidden(_) => "Forbidden",
+            Error::AgreementPending => "Partner agreement not accepted",
             Error::NotFound => "Not found",
             Error::Conflict(_) => "Conflict",
             Error::Invalid(_) => "Invalid input",
@@ -98,10 +102,16 @@ impl Error {
         match self {
             Error::BadRequest(m) | Error::Forbidden(m) | Error::Conflict(m) => m.clone(),
             Error::Unauthorized => "Sign in, or send a valid bearer token.".into(),
+            Error::AgreementPending => {
+                "Your organisation has not accepted the current partner agreement. A partner admin \
+                                        must accept it (GET /api/v1/agreement, POST /api/v1/agreement/accept) before \
+                                        the portal can be used."
+                    .into()
+            }
             Error::NotFound => "There is nothing here, or you may not see it.".into(),
             Error::Invalid(_) => "Some fields are invalid; each is named in `errors`.".into(),
             Error::TooManyRequests { retry_after } => {
-                format!("Too many failed sign-ins. Try again in {} minute(s).", retry_after.div_ceil(60))
+                format!("Too many attempts from here. Try again in {} minute(s).", retry_after.div_ceil(60))
             }
             Error::Internal(_) => "An unexpected error occurred. It has been logged.".into(),
         }
@@ -114,6 +124,8 @@ pub struct ErrorInfo {
     pub status: StatusCode,
     pub title: &'static str,
     pub detail: String,
+    /// Where a page route sends the visitor instead of showing the error.
+    pub redirect: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -155,7 +167,8 @@ impl IntoResponse for Error {
         if let Error::Unauthorized = &self {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        response.extensions_mut().insert(ErrorInfo { status, title: self.title(), detail });
+        let redirect = matches!(self, Error::AgreementPending).then_some("/agreement");
+        response.extensions_mut().insert(ErrorInfo { status, title: self.title(), detail, redirect });
         response
     }
 }

@@ -1,6 +1,7 @@
 //! Tributary: a multi-tenant partner relationship management server. `app` builds the router that `main` serves and
 //! the tests drive.
 
+pub mod agreement;
 pub mod api;
 pub mod audit;
 pub mod auth;
@@ -12,10 +13,13 @@ pub mod demo;
 pub mod error;
 pub mod home;
 pub mod jobs;
+pub mod onboarding;
 pub mod openapi;
 pub mod ops;
 pub mod outbox;
 pub mod partners;
+pub mod program;
+pub mod recruitment;
 pub mod rules;
 pub mod server;
 pub mod tenants;
@@ -93,6 +97,9 @@ pub fn app(state: AppState) -> Router {
         .merge(partners::api::routes())
         .merge(outbox::routes::api())
         .merge(deals::api::routes())
+        .merge(recruitment::api::routes())
+        .merge(onboarding::api::routes())
+        .merge(agreement::api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -105,6 +112,10 @@ pub fn app(state: AppState) -> Router {
         .merge(audit::pages::routes())
         .merge(deals::pages::routes())
         .merge(deals::policy::routes())
+        .merge(recruitment::pages::routes())
+        .merge(onboarding::pages::routes())
+        .merge(agreement::pages::routes())
+        .merge(program::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))
         .layer(from_fn(web::error_pages::render));

@@ -30,10 +30,23 @@ use utoipa::{Modify, OpenApi};
         crate::deals::api::approve_extension,
         crate::deals::api::withdraw,
         crate::deals::api::close,
+        crate::recruitment::api::submit,
+        crate::recruitment::api::list,
+        crate::recruitment::api::show,
+        crate::recruitment::api::approve,
+        crate::recruitment::api::reject,
+        crate::recruitment::api::add_note,
+        crate::agreement::api::show,
+        crate::agreement::api::accept,
+        crate::agreement::api::publish,
+        crate::onboarding::api::checklist,
+        crate::onboarding::api::complete,
+        crate::onboarding::api::undo,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"))
+    tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"), (name = "recruitment"), (name = "agreement"),
+        (name = "onboarding"))
 )]
 pub struct ApiDoc;
 

@@ -143,9 +143,12 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
         if !R::ROLES.contains(&claims.role) {
             return Err(Error::forbidden());
         }
-        let tx = db::begin_session(&state.pool, claims.tid, claims.sub, claims.sid, claims.sv)
-            .await?
-            .ok_or(Error::Unauthorized)?;
+        let agreement = claims.role.is_partner() && !agreement_exempt(path);
+        let tx = match db::begin_session(&state.pool, claims.tid, claims.sub, claims.sid, claims.sv, agreement).await? {
+            Ok(tx) => tx,
+            Err(db::SessionRefused::Invalid) => return Err(Error::Unauthorized),
+            Err(db::SessionRefused::AgreementPending) => return Err(Error::AgreementPending),
+        };
         let user = CurrentUser {
             id: claims.sub,
             tenant_id: claims.tid,
@@ -158,6 +161,17 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
         };
         Ok(Auth { user, tx, _roles: PhantomData })
     }
+}
+
+/// Where partner people may go before their organisation has accepted the current partner agreement: the agreement
+/// itself and signing in or out.
+fn agreement_exempt(path: &str) -> bool {
+    path == "/agreement"
+        || path.starts_with("/agreement/")
+        || path.starts_with("/api/v1/agreement")
+        || path.starts_with("/api/v1/auth/")
+        || path == "/logout"
+        || path == "/login"
 }
 
 /// The signed-in user when there is one, for pages that also serve visitors (the sign-in page).

@@ -91,26 +91,40 @@ pub async fn begin_tenant(pool: &PgPool, tenant: uuid::Uuid, actor: Option<uuid:
     pool.begin_with(sqlx::AssertSqlSafe(sql)).await
 }
 
+/// Why an authenticated request may not open its transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionRefused {
+    /// Signed out, expired, deactivated or the session version bumped.
+    Invalid,
+    /// A partner person whose organisation has not accepted the current partner agreement.
+    AgreementPending,
+}
+
 /// Opens the transaction of an authenticated request in one round trip: begin, scope it to the tenant and the user,
-/// and check that the session still holds (`app_check_session` raises SQLSTATE 28000 when it does not).
+/// and check that the session still holds (`app_check_session` raises SQLSTATE 28000 when it does not) and, with
+/// `agreement`, that the user's partner has accepted the current agreement (SQLSTATE TRAGR).
 pub async fn begin_session(
     pool: &PgPool,
     tenant: uuid::Uuid,
     user: uuid::Uuid,
     session: uuid::Uuid,
     version: i32,
-) -> Result<Option<Tx>, sqlx::Error> {
-    // Only UUIDs and an integer are interpolated. The check runs before BEGIN, in the implicit transaction of this
-    // simple query: when it fails, PostgreSQL rolls that back and the connection is left clean; when it succeeds,
-    // BEGIN takes the settings into the explicit transaction.
+    agreement: bool,
+) -> Result<Result<Tx, SessionRefused>, sqlx::Error> {
+    // Only UUIDs, an integer and a boolean are interpolated. The check runs before BEGIN, in the implicit transaction
+    // of this simple query: when it fails, PostgreSQL rolls that back and the connection is left clean; when it
+    // succeeds, BEGIN takes the settings into the explicit transaction.
     let sql = format!(
         "select set_config('app.tenant_id', '{tenant}', true), set_config('app.user_id', '{user}', true);
-         select app_check_session('{user}', '{session}', {version});
+         select app_check_session('{user}', '{session}', {version}, {agreement});
          begin"
     );
     match pool.begin_with(sqlx::AssertSqlSafe(sql)).await {
-        Ok(tx) => Ok(Some(tx)),
-        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("28000") => Ok(None),
+        Ok(tx) => Ok(Ok(tx)),
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("28000") => Ok(Err(SessionRefused::Invalid)),
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("TRAGR") => {
+            Ok(Err(SessionRefused::AgreementPending))
+        }
         Err(e) => Err(e),
     }
 }

@@ -18,14 +18,30 @@ use crate::error::{Error, Result};
 use crate::partners::pages::{MemberView, PartnerView};
 use crate::partners::{self, store as partners_store};
 use crate::web::{Page, format};
+use axum::extract::Query;
 use store::Breakdown;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(home))
 }
 
-async fn home(Auth { user, mut tx, .. }: Auth, Extension(csrf): Extension<CsrfToken>) -> Result<Response> {
-    let page = Page::new(format!("{} home", user.role.label()), &csrf, &user, "/");
+#[derive(serde::Deserialize, Default)]
+struct HomeQuery {
+    notice: Option<String>,
+}
+
+const NOTICES: &[(&str, &str)] = &[(
+    "agreement-accepted",
+    "Thank you. The partner agreement is accepted for your organisation; the portal is open.",
+)];
+
+async fn home(
+    Auth { user, mut tx, .. }: Auth,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<HomeQuery>,
+) -> Result<Response> {
+    let page = Page::new(format!("{} home", user.role.label()), &csrf, &user, "/")
+        .with_notice(crate::web::notice(q.notice.as_deref(), NOTICES));
     let response = match user.role {
         Role::PartnerAdmin | Role::PartnerUser => partner_home(&mut tx, &user, page).await?.into_response(),
         Role::Cam => cam_home(&mut tx, &user, page).await?.into_response(),
@@ -46,6 +62,15 @@ struct PartnerHome {
     members: Vec<MemberView>,
     is_admin: bool,
     deals: DealCounts,
+    onboarding: Option<Onboarding>,
+}
+
+/// Where the partner stands in its onboarding plan.
+struct Onboarding {
+    percent: i64,
+    overdue: i64,
+    /// Title, due date, overdue, link.
+    next: Vec<(String, String, bool, String)>,
 }
 
 /// How many registrations stand where, for the home pages.
@@ -79,6 +104,19 @@ async fn partner_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<Par
         cam_email: row.cam_email.unwrap_or_default(),
         members,
         is_admin: user.role == Role::PartnerAdmin,
+        onboarding: (row.ob_required > 0 || !row.ob_next.0.is_empty()).then(|| {
+            let today = chrono::Utc::now().date_naive();
+            Onboarding {
+                percent: if row.ob_required == 0 { 100 } else { row.ob_done * 100 / row.ob_required },
+                overdue: row.ob_overdue,
+                next: row
+                    .ob_next
+                    .0
+                    .iter()
+                    .map(|n| (n.title.clone(), format::date(n.due_on), n.due_on < today, n.link.clone()))
+                    .collect(),
+            }
+        }),
         deals: DealCounts {
             pending: format::int(row.pending),
             approved: format::int(row.approved),

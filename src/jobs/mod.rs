@@ -40,6 +40,9 @@ pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationTo
                 if let Err(e) = crate::auth::login::prune_failures(&state.pool).await {
                     tracing::warn!(error = %e, "pruning sign-in failures failed");
                 }
+                if let Err(e) = crate::recruitment::store::prune_submissions(&state.pool).await {
+                    tracing::warn!(error = %e, "pruning public submissions failed");
+                }
             }
             rounds += 1;
         }

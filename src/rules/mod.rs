@@ -1,3 +1,5 @@
 //! Pure domain rules: no I/O, explainable results, unit- and property-tested.
 
+pub mod cam_assignment;
 pub mod deal_conflict;
+pub mod fit_score;

@@ -26,6 +26,9 @@ pub async fn render(request: Request, next: Next) -> Response {
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
     };
+    if let Some(to) = info.redirect {
+        return Redirect::to(to).into_response();
+    }
     if info.status == StatusCode::UNAUTHORIZED {
         let next = if is_get && target != "/" {
             format!("/login?next={}", form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>())

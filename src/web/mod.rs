@@ -24,6 +24,8 @@ pub struct Page {
     pub nav: Vec<NavLink>,
     pub notice: Option<String>,
     pub asset_version: u64,
+    /// A visitor's page with a long form (the public application): a wider card.
+    pub wide: bool,
 }
 
 impl Page {
@@ -45,6 +47,7 @@ impl Page {
             nav,
             notice: None,
             asset_version: assets::VERSION,
+            wide: false,
         }
     }
 
@@ -59,6 +62,7 @@ impl Page {
             nav: Vec::new(),
             notice: None,
             asset_version: assets::VERSION,
+            wide: false,
         }
     }
 
@@ -76,18 +80,34 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::ProgramAdmin => &[
             ("/", "Overview"),
+            ("/applications", "Applications"),
             ("/deals/queue", "Approvals"),
             ("/deals", "Deals"),
+            ("/onboarding", "Onboarding"),
             ("/admin/partners", "Partners"),
             ("/users", "Users"),
+            ("/admin/program", "Program"),
             ("/admin/outbox", "Outbox"),
             ("/admin/audit", "Audit log"),
-            ("/admin/deal-policy", "Policy"),
         ],
-        Role::ChannelChief => &[("/", "Overview"), ("/deals", "Deals")],
-        Role::Cam => &[("/", "My partners"), ("/deals/queue", "Approvals"), ("/deals", "Deals")],
-        Role::PartnerAdmin => &[("/", "Home"), ("/deals", "Deals"), ("/users", "Team")],
-        Role::PartnerUser => &[("/", "Home"), ("/deals", "Deals")],
+        Role::ChannelChief => &[("/", "Overview"), ("/deals", "Deals"), ("/onboarding", "Onboarding")],
+        Role::Cam => &[
+            ("/", "My partners"),
+            ("/applications", "Applications"),
+            ("/deals/queue", "Approvals"),
+            ("/deals", "Deals"),
+            ("/onboarding", "Onboarding"),
+        ],
+        Role::PartnerAdmin => &[
+            ("/", "Home"),
+            ("/onboarding", "Onboarding"),
+            ("/deals", "Deals"),
+            ("/users", "Team"),
+            ("/agreement", "Agreement"),
+        ],
+        Role::PartnerUser => {
+            &[("/", "Home"), ("/onboarding", "Onboarding"), ("/deals", "Deals"), ("/agreement", "Agreement")]
+        }
     }
 }
 
@@ -95,4 +115,21 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
 pub fn notice(code: Option<&str>, known: &[(&str, &str)]) -> Option<String> {
     let code = code?;
     known.iter().find(|(c, _)| *c == code).map(|(_, text)| text.to_string())
+}
+
+/// A form body in which repeated fields (a group of checkboxes) collect into a `Vec`. Form structs take every field as
+/// text, so that each value can be checked and reported beside its field.
+pub struct HtmlForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for HtmlForm<T> {
+    type Rejection = crate::error::Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| crate::error::Error::BadRequest("The form could not be read.".into()))?;
+        serde_html_form::from_bytes(&bytes)
+            .map(HtmlForm)
+            .map_err(|e| crate::error::Error::BadRequest(format!("The form could not be read: {e}.")))
+    }
 }

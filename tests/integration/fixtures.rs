@@ -102,6 +102,18 @@ pub async fn load(pool: &PgPool) {
         insert_user(&mut tx, t.id, t.p2_admin, email::P2_ADMIN, "Pat Two", "partner_admin", Some(t.p2), &hash).await;
         insert_user(&mut tx, t.id, t.p3_admin, email::P3_ADMIN, "Quinn Three", "partner_admin", Some(t.p3), &hash)
             .await;
+        // Every fixture partner has accepted the tenant's first agreement (the gate has tests of its own).
+        for (partner, admin) in [(t.p1, t.p1_admin), (t.p2, t.p2_admin), (t.p3, t.p3_admin)] {
+            sqlx::query(
+                "insert into agreement_acceptances (tenant_id, partner_id, version, user_id) values ($1, $2, 1, $3)",
+            )
+            .bind(t.id)
+            .bind(partner)
+            .bind(admin)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
         use tributary::deals::store as deals;
         let products = [("crm", "CRM Suite"), ("analytics", "Analytics Cloud"), ("security", "Security Edge")]
             .map(|(c, n)| deals::Product { code: c.into(), name: n.into() });

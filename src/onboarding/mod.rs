@@ -1,0 +1,277 @@
+//! Onboarding: the tenant's 30-60-90 template and each new partner's checklist copied from it. The partner completes
+//! partner-owned items, the CAM CAM-owned ones; items the system can see happen (agreement accepted, users invited,
+//! first deal registered) complete themselves (see `app_refresh_onboarding` in the migrations). Every completion and
+//! undo lands in the audit log through the table's trigger.
+
+pub mod api;
+pub mod pages;
+pub mod store;
+
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::{CurrentUser, Role};
+use crate::db::Tx;
+use crate::error::{Error, FieldErrors};
+use crate::validate;
+use store::{ItemRow, TemplateItem};
+
+pub const PHASES: [i32; 3] = [30, 60, 90];
+pub const AUTOS: [(&str, &str); 3] = [
+    ("agreement_accepted", "when the partner accepts the current agreement"),
+    ("users_invited", "when the partner has invited a second portal user"),
+    ("first_deal_registered", "when the partner registers its first deal"),
+];
+
+pub fn auto_label(auto: &str) -> &'static str {
+    AUTOS.iter().find(|(a, _)| *a == auto).map(|(_, l)| *l).unwrap_or("")
+}
+
+pub fn phase_label(phase: i32) -> &'static str {
+    match phase {
+        30 => "First 30 days",
+        60 => "Days 31-60",
+        _ => "Days 61-90",
+    }
+}
+
+pub async fn create_checklist(tx: &mut Tx, tenant: Uuid, partner: Uuid, start: NaiveDate) -> Result<u64, Error> {
+    Ok(store::create_checklist(tx, tenant, partner, start).await?)
+}
+
+/// Share of the required items done (all items when none is required), 0-100.
+pub fn percent_complete(items: &[ItemRow]) -> i64 {
+    let counted: Vec<&ItemRow> = if items.iter().any(|i| i.required) {
+        items.iter().filter(|i| i.required).collect()
+    } else {
+        items.iter().collect()
+    };
+    if counted.is_empty() {
+        return 0;
+    }
+    let done = counted.iter().filter(|i| i.completed_at.is_some()).count();
+    (done * 100 / counted.len()) as i64
+}
+
+pub fn is_overdue(item: &ItemRow, today: NaiveDate) -> bool {
+    item.completed_at.is_none() && item.due_on < today
+}
+
+/// Whether `user` works this item: partner people their partner's items, the partner's CAM (or a program admin) the
+/// CAM's items.
+fn may_work(user: &CurrentUser, item: &ItemRow) -> bool {
+    match user.role {
+        Role::PartnerAdmin | Role::PartnerUser => item.owner == "partner" && user.partner_id == Some(item.partner_id),
+        Role::Cam => item.owner == "cam" && item.cam_id == Some(user.id),
+        Role::ProgramAdmin => item.owner == "cam",
+        Role::ChannelChief => false,
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct CompleteInput {
+    /// What was done, for the other side to read.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Marks an item done (or, with `done` false, not done again). 404 when the caller may not see the item, 403 when it
+/// is the other side's to complete, 409 when it is already so or completes itself.
+pub async fn set_done(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    id: Uuid,
+    note: Option<&str>,
+    done: bool,
+) -> Result<ItemRow, Error> {
+    let item = store::item(tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
+    if !may_work(user, &item) {
+        let whose = if item.owner == "cam" { "the channel account manager" } else { "the partner" };
+        return Err(Error::Forbidden(format!("This item is for {whose} to complete.")));
+    }
+    if let Some(auto) = &item.auto {
+        return Err(Error::Conflict(format!("This item completes itself {}.", auto_label(auto))));
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > 2000) {
+        return Err(Error::invalid("note", "Use at most 2000 characters."));
+    }
+    match (done, item.completed_at.is_some()) {
+        (true, true) => return Err(Error::Conflict("This item is already complete.".into())),
+        (false, false) => return Err(Error::Conflict("This item is not complete.".into())),
+        _ => {}
+    }
+    store::set_completed(tx, id, Some(user.id), note, done).await?;
+    store::item(tx, user.scope(), id).await?.ok_or(Error::NotFound)
+}
+
+/// A template item as the program admin edits it: every field as text, checked and named.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct TemplateInput {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub link: String,
+    /// 30, 60 or 90.
+    #[serde(default)]
+    pub phase: String,
+    /// partner or cam.
+    #[serde(default)]
+    pub owner: String,
+    /// Days after signing when the item is due.
+    #[serde(default)]
+    pub due_days: String,
+    #[serde(default)]
+    pub required: Option<String>,
+    /// agreement_accepted, users_invited, first_deal_registered, or empty.
+    #[serde(default)]
+    pub auto: String,
+}
+
+impl TemplateInput {
+    pub fn from_item(t: &TemplateItem) -> TemplateInput {
+        TemplateInput {
+            title: t.title.clone(),
+            description: t.description.clone(),
+            link: t.link.clone(),
+            phase: t.phase.to_string(),
+            owner: t.owner.clone(),
+            due_days: t.due_days.to_string(),
+            required: t.required.then(|| "on".into()),
+            auto: t.auto.clone().unwrap_or_default(),
+        }
+    }
+
+    pub fn parse(&self) -> Result<TemplateItem, Error> {
+        let mut errors = FieldErrors::new();
+        let title = validate::text(&mut errors, "title", &self.title, 200);
+        let description = self.description.trim().to_string();
+        if description.chars().count() > 2000 {
+            errors.add("description", "Use at most 2000 characters.");
+        }
+        let link = self.link.trim().to_string();
+        if !link.is_empty()
+            && (link.len() > 500
+                || !(link.starts_with('/') && !link.starts_with("//")
+                    || url::Url::parse(&link).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))))
+        {
+            errors.add("link", "Use a page of this portal (/deals/new) or a full https:// address.");
+        }
+        let phase = match self.phase.trim().parse::<i32>() {
+            Ok(p) if PHASES.contains(&p) => p,
+            _ => {
+                errors.add("phase", "Choose the 30, 60 or 90 day phase.");
+                30
+            }
+        };
+        let owner = self.owner.trim().to_string();
+        if owner != "partner" && owner != "cam" {
+            errors.add("owner", "Choose who completes it: partner or cam.");
+        }
+        let due_days = match self.due_days.trim().parse::<i32>() {
+            Ok(d) if (0..=365).contains(&d) => d,
+            _ => {
+                errors.add("due_days", "Enter the number of days after signing, from 0 to 365.");
+                0
+            }
+        };
+        let auto = Some(self.auto.trim().to_string()).filter(|a| !a.is_empty());
+        if let Some(a) = &auto {
+            if !AUTOS.iter().any(|(k, _)| k == a) {
+                errors.add("auto", "Choose one of: agreement_accepted, users_invited, first_deal_registered.");
+            } else if owner != "partner" {
+                errors.add("auto", "Items that complete themselves belong to the partner.");
+            }
+        }
+        errors.into_result()?;
+        let required = self.required.as_deref().is_some_and(|r| matches!(r, "on" | "true" | "1"));
+        Ok(TemplateItem {
+            id: Uuid::nil(),
+            position: 0,
+            title,
+            description,
+            link,
+            phase,
+            owner,
+            due_days,
+            required,
+            auto,
+        })
+    }
+}
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(required: bool, done: bool) -> ItemRow {
+        ItemRow {
+            id: Uuid::nil(),
+            partner_id: Uuid::nil(),
+            cam_id: None,
+            title: "x".into(),
+            description: String::new(),
+            link: String::new(),
+            phase: 30,
+            owner: "partner".into(),
+            due_on: today(),
+            required,
+            auto: None,
+            completed_at: done.then(Utc::now),
+            completed_by: None,
+            completed_by_name: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn progress_counts_required_items_only() {
+        let items = [item(true, true), item(true, false), item(false, false), item(false, true)];
+        assert_eq!(percent_complete(&items), 50);
+    }
+
+    #[test]
+    fn with_no_required_item_every_item_counts() {
+        assert_eq!(percent_complete(&[item(false, true), item(false, false), item(false, false)]), 33);
+        assert_eq!(percent_complete(&[]), 0);
+    }
+
+    #[test]
+    fn a_template_item_names_every_bad_field() {
+        let input = TemplateInput {
+            title: " ".into(),
+            link: "javascript:alert(1)".into(),
+            phase: "45".into(),
+            owner: "vendor".into(),
+            due_days: "-3".into(),
+            auto: "magic".into(),
+            ..Default::default()
+        };
+        let Err(Error::Invalid(e)) = input.parse() else { panic!("accepted") };
+        for f in ["title", "link", "phase", "owner", "due_days", "auto"] {
+            assert!(e.get(f).is_some(), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_portal_path_or_https_address_is_a_valid_link() {
+        for link in ["/deals/new", "https://learn.example.com/course"] {
+            let input = TemplateInput {
+                title: "T".into(),
+                link: link.into(),
+                phase: "60".into(),
+                owner: "cam".into(),
+                due_days: "40".into(),
+                ..Default::default()
+            };
+            assert!(input.parse().is_ok(), "{link}");
+        }
+    }
+}

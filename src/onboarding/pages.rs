@@ -1,0 +1,482 @@
+//! Onboarding pages: the partner's checklist by phase, the CAM's progress overview and a partner's checklist with the
+//! CAM's items to complete, and the program admin's template editor.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::store::{self, ItemRow};
+use super::{PHASES, TemplateInput, auto_label, is_overdue, percent_complete, phase_label, today};
+use crate::AppState;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::{AnyRole, Auth, CurrentUser, ProgramAdmin, Role};
+use crate::db::Tx;
+use crate::error::{Error, FieldErrors, Result};
+use crate::web::{Page, format, notice};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/onboarding", get(home_page))
+        .route("/partners/{id}/onboarding", get(partner_page))
+        .route("/onboarding-items/{id}/complete", post(complete_submit))
+        .route("/onboarding-items/{id}/undo", post(undo_submit))
+        .route("/admin/onboarding-template", get(template_page).post(template_add))
+        .route("/admin/onboarding-template/{id}", get(template_item_page).post(template_item_save))
+        .route("/admin/onboarding-template/{id}/delete", post(template_item_delete))
+}
+
+const NOTICES: &[(&str, &str)] = &[
+    ("completed", "Item completed."),
+    ("undone", "Item marked as not done."),
+    ("added", "Item added to the template. New partners' checklists will include it."),
+    ("saved", "Item saved. New partners' checklists will use it."),
+    ("deleted", "Item removed from the template. Existing checklists keep it."),
+];
+
+/// A checklist item as the page shows it.
+pub struct ItemLine {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub link: String,
+    pub owner: &'static str,
+    pub due: String,
+    pub required: bool,
+    pub done: bool,
+    pub overdue: bool,
+    pub completed: String,
+    pub note: String,
+    pub auto: &'static str,
+    pub can_work: bool,
+}
+
+pub struct Phase {
+    pub label: &'static str,
+    pub done: usize,
+    pub total: usize,
+    pub items: Vec<ItemLine>,
+}
+
+fn may_work(user: &CurrentUser, item: &ItemRow) -> bool {
+    item.auto.is_none()
+        && match user.role {
+            Role::PartnerAdmin | Role::PartnerUser => item.owner == "partner",
+            Role::Cam => item.owner == "cam" && item.cam_id == Some(user.id),
+            Role::ProgramAdmin => item.owner == "cam",
+            Role::ChannelChief => false,
+        }
+}
+
+fn phases(user: &CurrentUser, items: &[ItemRow]) -> Vec<Phase> {
+    let today = today();
+    PHASES
+        .iter()
+        .map(|&p| {
+            let of_phase: Vec<&ItemRow> = items.iter().filter(|i| i.phase == p).collect();
+            Phase {
+                label: phase_label(p),
+                done: of_phase.iter().filter(|i| i.completed_at.is_some()).count(),
+                total: of_phase.len(),
+                items: of_phase
+                    .iter()
+                    .map(|i| ItemLine {
+                        id: i.id,
+                        title: i.title.clone(),
+                        description: i.description.clone(),
+                        link: i.link.clone(),
+                        owner: match (i.owner.as_str(), user.role.is_partner()) {
+                            ("cam", _) => "Channel account manager",
+                            (_, true) => "Your team",
+                            _ => "Partner",
+                        },
+                        due: format::date(i.due_on),
+                        required: i.required,
+                        done: i.completed_at.is_some(),
+                        overdue: is_overdue(i, today),
+                        completed: match (&i.completed_at, &i.completed_by_name) {
+                            (Some(at), Some(by)) => format!("Done {} by {by}", format::date(at.date_naive())),
+                            (Some(at), None) => format!("Done automatically {}", format::date(at.date_naive())),
+                            _ => String::new(),
+                        },
+                        note: i.note.clone().unwrap_or_default(),
+                        auto: i.auto.as_deref().map(auto_label).unwrap_or(""),
+                        can_work: may_work(user, i),
+                    })
+                    .collect(),
+            }
+        })
+        .filter(|p| p.total > 0)
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "onboarding/checklist.html")]
+struct ChecklistPage {
+    page: Page,
+    heading: String,
+    lede: String,
+    percent: i64,
+    overdue: usize,
+    phases: Vec<Phase>,
+    alert: Option<String>,
+    is_staff: bool,
+    partner_id: Uuid,
+}
+
+async fn render_checklist(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    partner: Uuid,
+    alert: Option<String>,
+) -> Result<ChecklistPage> {
+    let p = crate::partners::store::get(tx, user.scope(), partner).await?.ok_or(Error::NotFound)?;
+    let items = store::items(tx, partner).await?;
+    let today = today();
+    let is_staff = !user.role.is_partner();
+    let (heading, lede) = if is_staff {
+        (
+            format!("Onboarding: {}", p.name),
+            format!(
+                "{} · {} · CAM {}. Complete the items that are yours; the partner works the rest.",
+                crate::partners::tier_label(&p.life_stage),
+                p.region,
+                p.cam_name.clone().unwrap_or_else(|| "not assigned".into())
+            ),
+        )
+    } else {
+        (
+            "Your onboarding plan".to_string(),
+            "The first 90 days in the program, step by step. Some items complete themselves as you go.".to_string(),
+        )
+    };
+    Ok(ChecklistPage {
+        page: Page::new(heading.clone(), csrf, user, "/onboarding"),
+        heading,
+        lede,
+        percent: percent_complete(&items),
+        overdue: items.iter().filter(|i| is_overdue(i, today)).count(),
+        phases: phases(user, &items),
+        alert,
+        is_staff,
+        partner_id: partner,
+    })
+}
+
+struct ProgressLine {
+    partner_id: Uuid,
+    partner: String,
+    stage: String,
+    stage_badge: &'static str,
+    cam: String,
+    percent: i64,
+    overdue: i64,
+    cam_open: i64,
+    next: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "onboarding/overview.html")]
+struct OverviewPage {
+    page: Page,
+    rows: Vec<ProgressLine>,
+    overdue_partners: usize,
+    show_cam: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// Partner people see their checklist; the vendor's people the progress of every partner they can see.
+async fn home_page(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response> {
+    if let Some(partner) = user.partner_id {
+        let mut page = render_checklist(&mut tx, &user, &csrf, partner, None).await?;
+        crate::db::finish_read(tx);
+        page.page.notice = notice(q.notice.as_deref(), NOTICES);
+        return Ok(page.into_response());
+    }
+    let rows = store::progress(&mut tx, user.scope()).await?;
+    crate::db::finish_read(tx);
+    let rows: Vec<ProgressLine> = rows
+        .into_iter()
+        .map(|r| ProgressLine {
+            partner_id: r.partner_id,
+            partner: r.partner_name,
+            stage: crate::partners::tier_label(&r.life_stage),
+            stage_badge: crate::partners::life_stage_badge(&r.life_stage),
+            cam: r.cam_name.unwrap_or_else(|| "Unassigned".into()),
+            percent: if r.required == 0 { 100 } else { r.required_done * 100 / r.required },
+            overdue: r.overdue,
+            cam_open: r.cam_open,
+            next: match (r.next_title, r.next_due) {
+                (Some(t), Some(d)) => format!("{t} · due {}", format::date(d)),
+                _ => "All done".into(),
+            },
+        })
+        .collect();
+    Ok(OverviewPage {
+        page: Page::new("Onboarding", &csrf, &user, "/onboarding"),
+        overdue_partners: rows.iter().filter(|r| r.overdue > 0).count(),
+        show_cam: user.role != Role::Cam,
+        rows,
+    }
+    .into_response())
+}
+
+async fn partner_page(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<ChecklistPage> {
+    let mut page = render_checklist(&mut tx, &user, &csrf, id, None).await?;
+    crate::db::finish_read(tx);
+    page.page.notice = notice(q.notice.as_deref(), NOTICES);
+    Ok(page)
+}
+
+#[derive(Deserialize, Default)]
+struct ItemForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn set(
+    state: AppState,
+    auth: Auth<AnyRole>,
+    csrf: CsrfToken,
+    id: Uuid,
+    note: &str,
+    done: bool,
+) -> Result<Response> {
+    let Auth { user, mut tx, .. } = auth;
+    match super::set_done(&mut tx, &user, id, Some(note), done).await {
+        Ok(item) => {
+            tx.commit().await?;
+            let back = if user.role.is_partner() {
+                "/onboarding".to_string()
+            } else {
+                format!("/partners/{}/onboarding", item.partner_id)
+            };
+            let code = if done { "completed" } else { "undone" };
+            Ok(Redirect::to(&format!("{back}?notice={code}#item-{id}")).into_response())
+        }
+        Err(e @ (Error::Conflict(_) | Error::Forbidden(_) | Error::Invalid(_))) => {
+            tx.rollback().await?;
+            let status = e.status();
+            let alert = match e {
+                Error::Conflict(m) | Error::Forbidden(m) => m,
+                Error::Invalid(errors) => errors.get("note").unwrap_or("The note is invalid.").to_string(),
+                _ => String::new(),
+            };
+            let mut tx = state.begin(&user).await?;
+            let item = store::item(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
+            let page = render_checklist(&mut tx, &user, &csrf, item.partner_id, Some(alert)).await?;
+            crate::db::finish_read(tx);
+            let mut response = page.into_response();
+            *response.status_mut() = status;
+            Ok(response)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn complete_submit(
+    State(state): State<AppState>,
+    auth: Auth<AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ItemForm>,
+) -> Result<Response> {
+    set(state, auth, csrf, id, &form.note, true).await
+}
+
+async fn undo_submit(
+    State(state): State<AppState>,
+    auth: Auth<AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    set(state, auth, csrf, id, "", false).await
+}
+
+struct TemplateLine {
+    id: Uuid,
+    title: String,
+    phase: &'static str,
+    owner: &'static str,
+    due_days: i32,
+    required: bool,
+    auto: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "onboarding/template.html")]
+struct TemplatePage {
+    page: Page,
+    items: Vec<TemplateLine>,
+    form: TemplateInput,
+    errors: FieldErrors,
+    phases: Vec<(String, String)>,
+    owners: Vec<(String, String)>,
+    autos: Vec<(String, String)>,
+    editing: Option<Uuid>,
+}
+
+type Options = Vec<(String, String)>;
+
+fn choices() -> (Options, Options, Options) {
+    let phases = PHASES.iter().map(|p| (p.to_string(), phase_label(*p).to_string())).collect();
+    let owners = vec![("partner".to_string(), "The partner".to_string()), ("cam".to_string(), "The CAM".to_string())];
+    let mut autos = vec![(String::new(), "No: completed by hand".to_string())];
+    autos.extend(super::AUTOS.iter().map(|(k, l)| (k.to_string(), format!("Yes, {l}"))));
+    (phases, owners, autos)
+}
+
+async fn render_template(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    form: TemplateInput,
+    errors: FieldErrors,
+    editing: Option<Uuid>,
+) -> Result<TemplatePage> {
+    let items = store::template(tx).await?;
+    let (phases, owners, autos) = choices();
+    Ok(TemplatePage {
+        page: Page::new("Onboarding template", csrf, user, "/admin/program"),
+        items: items
+            .iter()
+            .map(|t| TemplateLine {
+                id: t.id,
+                title: t.title.clone(),
+                phase: phase_label(t.phase),
+                owner: if t.owner == "cam" { "CAM" } else { "Partner" },
+                due_days: t.due_days,
+                required: t.required,
+                auto: t.auto.as_deref().map(auto_label).unwrap_or(""),
+            })
+            .collect(),
+        form,
+        errors,
+        phases,
+        owners,
+        autos,
+        editing,
+    })
+}
+
+async fn template_page(
+    Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<TemplatePage> {
+    let form = TemplateInput {
+        phase: "30".into(),
+        owner: "partner".into(),
+        due_days: "30".into(),
+        required: Some("on".into()),
+        ..Default::default()
+    };
+    let mut page = render_template(&mut tx, &user, &csrf, form, FieldErrors::new(), None).await?;
+    crate::db::finish_read(tx);
+    page.page.notice = notice(q.notice.as_deref(), NOTICES);
+    Ok(page)
+}
+
+async fn save(
+    Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
+    csrf: CsrfToken,
+    id: Option<Uuid>,
+    form: TemplateInput,
+) -> Result<Response> {
+    match form.parse() {
+        Ok(item) => {
+            if !store::save_template_item(&mut tx, user.tenant_id, id, &item).await? {
+                return Err(Error::NotFound);
+            }
+            tx.commit().await?;
+            let code = if id.is_some() { "saved" } else { "added" };
+            Ok(Redirect::to(&format!("/admin/onboarding-template?notice={code}")).into_response())
+        }
+        Err(Error::Invalid(errors)) => {
+            let page = render_template(&mut tx, &user, &csrf, form, errors, id).await?;
+            crate::db::finish_read(tx);
+            let mut response = page.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn template_add(
+    auth: Auth<ProgramAdmin>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(form): Form<TemplateInput>,
+) -> Result<Response> {
+    save(auth, csrf, None, form).await
+}
+
+async fn template_item_page(
+    Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+) -> Result<TemplatePage> {
+    let item = store::template_item(&mut tx, id).await?.ok_or(Error::NotFound)?;
+    let page =
+        render_template(&mut tx, &user, &csrf, TemplateInput::from_item(&item), FieldErrors::new(), Some(id)).await?;
+    crate::db::finish_read(tx);
+    Ok(page)
+}
+
+async fn template_item_save(
+    auth: Auth<ProgramAdmin>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<Uuid>,
+    Form(form): Form<TemplateInput>,
+) -> Result<Response> {
+    save(auth, csrf, Some(id), form).await
+}
+
+async fn template_item_delete(Auth { mut tx, .. }: Auth<ProgramAdmin>, Path(id): Path<Uuid>) -> Result<Response> {
+    if !store::delete_template_item(&mut tx, id).await? {
+        return Err(Error::NotFound);
+    }
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/onboarding-template?notice=deleted").into_response())
+}
+
+/// The onboarding summary of the partner home: progress and the next open items.
+pub struct HomeSummary {
+    pub percent: i64,
+    pub overdue: usize,
+    pub next: Vec<(String, String, bool)>,
+}
+
+pub async fn home_summary(tx: &mut Tx, partner: Uuid) -> Result<Option<HomeSummary>> {
+    let items = store::items(tx, partner).await?;
+    if items.is_empty() {
+        return Ok(None);
+    }
+    let today = today();
+    let mut open: Vec<&ItemRow> = items.iter().filter(|i| i.completed_at.is_none()).collect();
+    open.sort_by_key(|i| i.due_on);
+    Ok(Some(HomeSummary {
+        percent: percent_complete(&items),
+        overdue: items.iter().filter(|i| is_overdue(i, today)).count(),
+        next: open.iter().take(3).map(|i| (i.title.clone(), format::date(i.due_on), is_overdue(i, today))).collect(),
+    }))
+}

@@ -1,0 +1,556 @@
+//! Recruitment: the public "become a partner" application, its fit score against the ideal partner profile, the
+//! review queue, and approval into a partner (with CAM, partner admin invitation and onboarding checklist) in one
+//! transaction.
+
+pub mod api;
+pub mod pages;
+pub mod store;
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::countries;
+use crate::db::{self, Tx};
+use crate::error::{Error, FieldErrors, violates};
+use crate::rules::cam_assignment;
+use crate::rules::fit_score::{self, Applicant, FitScore, IdealProfile, SERVICES, VERTICALS};
+use crate::{outbox, validate};
+
+/// Applications stored from one address per hour, across tenants.
+pub const MAX_PER_HOUR: i64 = 5;
+pub const STATUSES: [&str; 3] = ["submitted", "approved", "rejected"];
+
+/// What an applicant sends. Text fields as text and `employees` as a number or numeric text, so that every field can
+/// be checked and named at once.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ApplicationInput {
+    #[serde(default)]
+    pub company_name: String,
+    /// The company's web address, such as `acme.com` or `https://www.acme.com`.
+    #[serde(default)]
+    pub website: String,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub contact_name: String,
+    #[serde(default)]
+    pub contact_email: String,
+    /// Number of employees (1 or more).
+    #[serde(default)]
+    #[schema(value_type = i32)]
+    pub employees: serde_json::Value,
+    /// Codes: financial_services, healthcare, manufacturing, retail, public_sector, education, technology, telecom,
+    /// energy, media.
+    #[serde(default)]
+    pub verticals: Vec<String>,
+    /// Codes: resale, implementation, managed_services, consulting, integration, training, support, development.
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Left empty by people; a filled value marks the submission as spam.
+    #[serde(default)]
+    pub fax: Option<String>,
+}
+
+struct Valid {
+    company_name: String,
+    website: String,
+    country: String,
+    region: &'static str,
+    contact_name: String,
+    contact_email: String,
+    employees: i32,
+    verticals: Vec<String>,
+    services: Vec<String>,
+    message: String,
+}
+
+fn validate_input(input: &ApplicationInput) -> Result<Valid, Error> {
+    let mut errors = FieldErrors::new();
+    let company_name = validate::text(&mut errors, "company_name", &input.company_name, 200);
+    let website = website(&mut errors, "website", &input.website);
+    let country = validate::country(&mut errors, "country", &input.country);
+    let contact_name = validate::text(&mut errors, "contact_name", &input.contact_name, 200);
+    let contact_email = validate::email(&mut errors, "contact_email", &input.contact_email);
+    let employees = employees(&mut errors, "employees", &input.employees);
+    let verticals = choices(&mut errors, "verticals", &input.verticals, VERTICALS, "vertical");
+    let services = choices(&mut errors, "services", &input.services, SERVICES, "service");
+    let message = input.message.as_deref().unwrap_or("").trim().to_string();
+    if message.chars().count() > 5000 {
+        errors.add("message", "Use at most 5000 characters.");
+    }
+    errors.into_result()?;
+    Ok(Valid {
+        region: countries::region_of(&country).unwrap_or("EMEA"),
+        company_name,
+        website,
+        country,
+        contact_name,
+        contact_email,
+        employees,
+        verticals,
+        services,
+        message,
+    })
+}
+
+/// A web address with a host that has a dot; `acme.com` becomes `https://acme.com`.
+fn website(errors: &mut FieldErrors, field: &str, raw: &str) -> String {
+    let v = raw.trim();
+    if v.is_empty() {
+        errors.add(field, "Enter your company's website, such as acme.com.");
+        return String::new();
+    }
+    let full = if v.contains("://") { v.to_string() } else { format!("https://{v}") };
+    let ok = v.len() <= 253
+        && url::Url::parse(&full).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| h.contains('.') && !h.starts_with('.') && !h.ends_with('.'))
+        });
+    if !ok {
+        errors.add(field, "Enter a web address such as acme.com or https://www.acme.com.");
+    }
+    full.trim_end_matches('/').to_string()
+}
+
+fn employees(errors: &mut FieldErrors, field: &str, raw: &serde_json::Value) -> i32 {
+    let n = match raw {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().replace([',', ' ', '_'], "").parse::<i64>().ok(),
+        _ => None,
+    };
+    match n {
+        Some(n) if (1..=10_000_000).contains(&n) => n as i32,
+        Some(_) => {
+            errors.add(field, "Enter a number of employees between 1 and 10,000,000.");
+            0
+        }
+        None if raw.is_null() || raw.as_str().is_some_and(|s| s.trim().is_empty()) => {
+            errors.add(field, "Enter how many people work for your company.");
+            0
+        }
+        None => {
+            errors.add(field, "Enter a whole number, such as 120.");
+            0
+        }
+    }
+}
+
+fn choices(errors: &mut FieldErrors, field: &str, given: &[String], known: &[(&str, &str)], what: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut unknown = Vec::new();
+    for g in given.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
+        if !known.iter().any(|(code, _)| *code == g) {
+            unknown.push(g.to_string());
+        } else if !out.iter().any(|o| o == g) {
+            out.push(g.to_string());
+        }
+    }
+    if !unknown.is_empty() {
+        let codes: Vec<&str> = known.iter().map(|(c, _)| *c).collect();
+        errors.add(field, format!("Unknown {what}: {}. Choose from: {}.", unknown.join(", "), codes.join(", ")));
+    } else if out.is_empty() {
+        errors.add(field, format!("Choose at least one {what}."));
+    }
+    out
+}
+
+impl From<&store::ProfileRow> for IdealProfile {
+    fn from(p: &store::ProfileRow) -> Self {
+        IdealProfile {
+            countries: p.countries.clone(),
+            regions: p.regions.clone(),
+            verticals: p.verticals.clone(),
+            services: p.services.clone(),
+            min_employees: p.min_employees,
+        }
+    }
+}
+
+/// The tenant a public form belongs to: id and display name.
+pub async fn tenant_by_slug(pool: &sqlx::PgPool, slug: &str) -> Result<(Uuid, String), Error> {
+    let slug = slug.trim().to_lowercase();
+    if !crate::tenants::is_slug(&slug) {
+        return Err(Error::NotFound);
+    }
+    sqlx::query_as("select id, name from tenants where slug = $1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+pub fn rate_key(ip: Option<IpAddr>) -> String {
+    format!("apply:{}", ip.map(|i| i.to_string()).unwrap_or_else(|| "unknown".into()))
+}
+
+/// Refuses an address that already sent the most applications an hour allows.
+pub async fn check_rate(pool: &sqlx::PgPool, ip: Option<IpAddr>) -> Result<(), Error> {
+    let (count, oldest) = store::recent_submissions(pool, &rate_key(ip)).await?;
+    if count >= MAX_PER_HOUR {
+        let wait = oldest.map(|o| (o + Duration::hours(1) - Utc::now()).num_seconds().max(1)).unwrap_or(3600);
+        return Err(Error::TooManyRequests { retry_after: wait as u64 });
+    }
+    Ok(())
+}
+
+pub struct Submitted {
+    pub id: Uuid,
+    pub fit_score: i32,
+    pub contact_email: String,
+}
+
+/// What became of a submission.
+pub enum Submission {
+    Stored(Submitted),
+    /// The honeypot was filled: nothing stored, and the sender is not told.
+    Discarded,
+}
+
+/// Stores an application for the tenant (after the spam checks), scores it, confirms it to the applicant and tells
+/// the program admins.
+pub async fn submit(
+    pool: &sqlx::PgPool,
+    tenant: (Uuid, String),
+    ip: Option<IpAddr>,
+    input: ApplicationInput,
+) -> Result<Submission, Error> {
+    let (tenant_id, tenant_name) = tenant;
+    check_rate(pool, ip).await?;
+    if input.fax.as_deref().is_some_and(|f| !f.trim().is_empty()) {
+        return Ok(Submission::Discarded);
+    }
+    let v = validate_input(&input)?;
+    let mut tx = db::begin_tenant(pool, tenant_id, None).await?;
+    let profile = store::profile(&mut tx).await?;
+    let fit = fit_score::score(
+        &IdealProfile::from(&profile),
+        &Applicant {
+            country: &v.country,
+            region: v.region,
+            employees: v.employees,
+            verticals: &v.verticals,
+            services: &v.services,
+        },
+    );
+    let id = store::insert(
+        &mut tx,
+        store::NewApplication {
+            tenant_id,
+            company_name: &v.company_name,
+            website: &v.website,
+            country: &v.country,
+            region: v.region,
+            contact_name: &v.contact_name,
+            contact_email: &v.contact_email,
+            employees: v.employees,
+            verticals: &v.verticals,
+            services: &v.services,
+            message: &v.message,
+            fit_score: i32::from(fit.score),
+            fit: serde_json::to_value(&fit).map_err(anyhow::Error::from)?,
+        },
+    )
+    .await?;
+    store::record_submission(&mut tx, &rate_key(ip)).await?;
+    let subject = format!("We received your application to the {tenant_name} partner program");
+    let body = format!(
+        "Hello {},\n\nThank you for applying to the {tenant_name} partner program on behalf of {}.\n\n\
+         Our channel team reviews every application and will get back to you. If we approve it, you will receive an \
+         invitation to the partner portal at this address.\n",
+        v.contact_name, v.company_name
+    );
+    outbox::enqueue(&mut tx, tenant_id, &v.contact_email, &subject, &body).await?;
+    let subject = format!("New partner application: {} ({} % fit)", v.company_name, fit.score);
+    let body = format!(
+        "{} from {} applied to become a partner.\n\nFit with the ideal partner profile: {} %\n{}\n\nReview it: /applications/{id}\n",
+        v.contact_name,
+        v.company_name,
+        fit.score,
+        explain(&fit)
+    );
+    for to in store::admin_recipients(&mut tx).await? {
+        outbox::enqueue(&mut tx, tenant_id, &to, &subject, &body).await?;
+    }
+    tx.commit().await?;
+    Ok(Submission::Stored(Submitted { id, fit_score: i32::from(fit.score), contact_email: v.contact_email }))
+}
+
+fn explain(fit: &FitScore) -> String {
+    fit.criteria
+        .iter()
+        .map(|c| format!("- {}: {}/{} — {}", c.label, c.points, c.max, c.detail))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What approving created.
+pub struct Approved {
+    pub partner_id: Uuid,
+    pub partner_admin_user_id: Uuid,
+    pub cam_id: Option<Uuid>,
+}
+
+fn already_decided(a: &store::ApplicationRow) -> Error {
+    let when = a.decided_at.map(|d| crate::web::format::date(d.date_naive())).unwrap_or_default();
+    Error::Conflict(format!("This application was already {} on {when}.", a.status))
+}
+
+/// Approves an application in one transaction: the partner (life-stage onboarding) with its CAM — the one chosen, or
+/// the least-loaded CAM of the partner's region —, the contact as partner admin with an invitation email, and the
+/// onboarding checklist from the tenant's template. Any failure leaves nothing behind (the caller's transaction).
+pub async fn approve(
+    tx: &mut Tx,
+    actor: &CurrentUser,
+    base_url: &str,
+    id: Uuid,
+    cam: Option<&str>,
+) -> Result<Approved, Error> {
+    let app = store::get(tx, id, true).await?.ok_or(Error::NotFound)?;
+    if app.status != "submitted" {
+        return Err(already_decided(&app));
+    }
+    let mut errors = FieldErrors::new();
+    let chosen = validate::optional_id(&mut errors, "cam_id", cam);
+    if let Some(c) = chosen {
+        if !crate::partners::store::is_cam(tx, c).await? {
+            errors.add("cam_id", "This user is not an active channel account manager.");
+        }
+    }
+    errors.into_result()?;
+    let cam_id = match chosen {
+        Some(c) => Some(c),
+        None => cam_assignment::least_loaded(&store::cam_loads(tx, &app.region).await?).map(|c| c.id),
+    };
+    let partner_id = crate::partners::store::insert(
+        tx,
+        crate::partners::store::NewPartner {
+            tenant_id: actor.tenant_id,
+            name: &app.company_name,
+            country: &app.country,
+            region: &app.region,
+            tier: "registered",
+            cam_id,
+            life_stage: "onboarding",
+        },
+    )
+    .await
+    .map_err(|e| {
+        if violates(&e, "partners_name_key") {
+            Error::Conflict(format!(
+                "A partner named \"{}\" already exists. Reject this application as a duplicate, or rename the existing partner first.",
+                app.company_name
+            ))
+        } else {
+            e.into()
+        }
+    })?;
+    let user = crate::users::store::insert(
+        tx,
+        crate::users::store::NewUser {
+            tenant_id: actor.tenant_id,
+            email: &app.contact_email,
+            name: &app.contact_name,
+            role: "partner_admin",
+            partner_id: Some(partner_id),
+            password_hash: None,
+        },
+    )
+    .await
+    .map_err(|e| {
+        if violates(&e, "users_tenant_id_email_key") {
+            Error::Conflict(format!(
+                "A user with the contact's email address {} already exists, so the partner admin cannot be created. Nothing was changed.",
+                app.contact_email
+            ))
+        } else {
+            e.into()
+        }
+    })?;
+    crate::users::invitations::invite(tx, actor, user, &app.contact_email, &app.contact_name, base_url).await?;
+    crate::onboarding::create_checklist(tx, actor.tenant_id, partner_id, Utc::now().date_naive()).await?;
+    store::decide(tx, id, "approved", actor.id, None, Some(partner_id)).await?;
+    Ok(Approved { partner_id, partner_admin_user_id: user, cam_id })
+}
+
+/// Rejects an application with a reason (kept for the team) and tells the applicant politely.
+pub async fn reject(tx: &mut Tx, actor: &CurrentUser, id: Uuid, reason: &str) -> Result<(), Error> {
+    let app = store::get(tx, id, true).await?.ok_or(Error::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let reason = validate::text(&mut errors, "reason", reason, 1000);
+    if app.status != "submitted" {
+        return Err(already_decided(&app));
+    }
+    errors.into_result()?;
+    store::decide(tx, id, "rejected", actor.id, Some(&reason), None).await?;
+    let subject = format!("Your application to the {} partner program", actor.tenant_name);
+    let body = format!(
+        "Hello {},\n\nThank you for your interest in the {} partner program. After reviewing the application of {}, \
+         we are not able to offer a partnership at this time.\n\nYou are welcome to apply again when your business changes.\n",
+        app.contact_name, actor.tenant_name, app.company_name
+    );
+    outbox::enqueue(tx, actor.tenant_id, &app.contact_email, &subject, &body).await?;
+    Ok(())
+}
+
+pub async fn add_note(tx: &mut Tx, actor: &CurrentUser, id: Uuid, body: &str) -> Result<Uuid, Error> {
+    store::get(tx, id, false).await?.ok_or(Error::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let body = validate::text(&mut errors, "body", body, 5000);
+    errors.into_result()?;
+    Ok(store::add_note(tx, actor.tenant_id, id, actor.id, &body).await?)
+}
+
+pub fn status_badge(status: &str, stale: bool) -> &'static str {
+    match status {
+        "submitted" if stale => "badge-red",
+        "submitted" => "badge-yellow",
+        "approved" => "badge-green",
+        "rejected" => "badge-gray",
+        _ => "badge-gray",
+    }
+}
+
+/// The badge colour of a fit score.
+pub fn fit_badge(score: i32) -> &'static str {
+    match score {
+        75.. => "badge-green",
+        50..=74 => "badge-yellow",
+        _ => "badge-gray",
+    }
+}
+
+pub fn age_days(at: DateTime<Utc>) -> i64 {
+    (Utc::now() - at).num_days()
+}
+
+/// The ideal profile as the program admin edits it; every field checked and named.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ProfileInput {
+    /// ISO 3166-1 alpha-2 codes.
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// NA, LATAM, EMEA or APAC.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub verticals: Vec<String>,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub min_employees: String,
+    #[serde(default)]
+    pub stale_days: String,
+}
+
+pub fn parse_profile(input: &ProfileInput) -> Result<store::ProfileRow, Error> {
+    let mut errors = FieldErrors::new();
+    let mut countries = Vec::new();
+    for c in input.countries.iter().flat_map(|c| c.split([',', ' '])).map(|c| c.trim().to_uppercase()) {
+        if c.is_empty() {
+            continue;
+        }
+        if !countries::is_country(&c) {
+            errors.add("countries", format!("{c} is not an ISO 3166-1 country code."));
+        } else if !countries.contains(&c) {
+            countries.push(c);
+        }
+    }
+    let mut regions = Vec::new();
+    for r in input.regions.iter().map(|r| r.trim().to_uppercase()).filter(|r| !r.is_empty()) {
+        if !crate::partners::REGIONS.contains(&r.as_str()) {
+            errors.add("regions", format!("Choose regions from: {}.", crate::partners::REGIONS.join(", ")));
+        } else if !regions.contains(&r) {
+            regions.push(r);
+        }
+    }
+    let pick = |errors: &mut FieldErrors, field: &str, given: &[String], known: &[(&str, &str)]| -> Vec<String> {
+        let given: Vec<String> = given.iter().map(|g| g.trim().to_string()).filter(|g| !g.is_empty()).collect();
+        if given.is_empty() { Vec::new() } else { choices(errors, field, &given, known, &field[..field.len() - 1]) }
+    };
+    let verticals = pick(&mut errors, "verticals", &input.verticals, VERTICALS);
+    let services = pick(&mut errors, "services", &input.services, SERVICES);
+    let min_employees = match input.min_employees.trim() {
+        "" => 0,
+        s => match s.replace([',', ' '], "").parse::<i32>() {
+            Ok(n) if (0..=1_000_000).contains(&n) => n,
+            _ => {
+                errors.add("min_employees", "Enter a whole number from 0 to 1,000,000 (0: no minimum).");
+                0
+            }
+        },
+    };
+    let stale_days = match input.stale_days.trim().parse::<i32>() {
+        Ok(n) if (1..=365).contains(&n) => n,
+        _ => {
+            errors.add("stale_days", "Enter a number of days from 1 to 365.");
+            7
+        }
+    };
+    errors.into_result()?;
+    Ok(store::ProfileRow { countries, regions, verticals, services, min_employees, stale_days })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_domain_becomes_an_https_address() {
+        let mut e = FieldErrors::new();
+        assert_eq!(website(&mut e, "website", " acme.com/ "), "https://acme.com");
+        assert!(e.is_empty());
+    }
+
+    #[test]
+    fn a_website_without_a_dotted_host_is_refused() {
+        for bad in ["acme", "ftp://acme.com", "https://", "http://.com", "not a url at all"] {
+            let mut e = FieldErrors::new();
+            website(&mut e, "website", bad);
+            assert!(e.get("website").is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn employees_accept_numbers_and_numeric_text() {
+        let mut e = FieldErrors::new();
+        assert_eq!(employees(&mut e, "employees", &serde_json::json!(120)), 120);
+        assert_eq!(employees(&mut e, "employees", &serde_json::json!("1,200")), 1200);
+        assert!(e.is_empty());
+        for bad in [serde_json::json!(0), serde_json::json!("many"), serde_json::json!(null), serde_json::json!(1.5)] {
+            let mut e = FieldErrors::new();
+            employees(&mut e, "employees", &bad);
+            assert!(e.get("employees").is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_verticals_are_named() {
+        let mut e = FieldErrors::new();
+        choices(&mut e, "verticals", &["healthcare".into(), "gaming".into()], VERTICALS, "vertical");
+        assert!(e.get("verticals").unwrap().contains("gaming"));
+    }
+
+    #[test]
+    fn every_field_of_an_empty_application_is_named() {
+        let Err(Error::Invalid(e)) = validate_input(&ApplicationInput::default()) else { panic!("accepted") };
+        for f in [
+            "company_name",
+            "website",
+            "country",
+            "contact_name",
+            "contact_email",
+            "employees",
+            "verticals",
+            "services",
+        ] {
+            assert!(e.get(f).is_some(), "{f}");
+        }
+    }
+}
