@@ -9,5 +9,6 @@ mod deals;
 mod mail;
 mod ops;
 mod partners;
+mod recruitment;
 mod tenancy;
 mod users;
