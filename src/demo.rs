@@ -155,7 +155,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
         partner_id,
         password_hash: Some(hash.clone()),
     };
-    users_store::insert(&mut tx, user("admin@demo.test", "Priya Raman", "program_admin", None)).await?;
+    let admin = users_store::insert(&mut tx, user("admin@demo.test", "Priya Raman", "program_admin", None)).await?;
     users_store::insert(&mut tx, user("chief@demo.test", "Marcus Chen", "channel_chief", None)).await?;
     let cams = [
         users_store::insert(&mut tx, user("cam1@demo.test", "Sofia Alvarez", "cam", None)).await?,
@@ -181,6 +181,9 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
     }
     invite_pending(&mut tx, tenant).await?;
     deals(&mut tx, tenant).await?;
+    agreements(&mut tx, tenant).await?;
+    onboarding(&mut tx, tenant).await?;
+    applications(&mut tx, tenant, admin).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -496,5 +499,237 @@ async fn invite_pending(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
         "http://127.0.0.1:8080",
     )
     .await?;
+    Ok(())
+}
+
+/// Every partner admin has accepted the first agreement but Sierra Networks', whose people meet the agreement page.
+async fn agreements(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
+    sqlx::query(
+        "insert into agreement_acceptances (tenant_id, partner_id, version, user_id, accepted_at)
+         select $1, p.id, 1, min(u.id::text)::uuid, p.created_at + interval '1 day'
+           from partners p join users u on u.tenant_id = p.tenant_id and u.partner_id = p.id and u.role = 'partner_admin'
+          where p.name <> 'Sierra Networks'
+          group by p.id, p.created_at",
+    )
+    .bind(tenant)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Partners at different points of their 30-60-90 plan: (partner, days since signing, items done by hand).
+const CHECKLISTS: &[(&str, i64, i32)] = &[
+    ("Brightpath Solutions", 200, 8),
+    ("Northwind IT", 70, 5),
+    ("Tidewater Tech", 45, 2),
+    ("Fjord Systems", 38, 0),
+    ("Sierra Networks", 6, 1),
+];
+
+async fn onboarding(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
+    let today = chrono::Utc::now().date_naive();
+    for (name, age, done) in CHECKLISTS {
+        let (partner, cam): (Uuid, Option<Uuid>) =
+            sqlx::query_as("select id, cam_id from partners where name = $1").bind(name).fetch_one(&mut **tx).await?;
+        crate::onboarding::create_checklist(tx, tenant, partner, today - chrono::Duration::days(*age)).await?;
+        // The first `done` open items (in plan order) were completed a little before they were due, each by its owner.
+        sqlx::query(
+            "with todo as (
+                 select i.id, i.owner from onboarding_items i
+                  where i.partner_id = $1 and i.completed_at is null and i.auto is null
+                  order by i.position limit $2)
+             update onboarding_items i
+                set completed_at = least(i.due_on - 2, current_date)::timestamptz + interval '10 hours',
+                    completed_by = case when todo.owner = 'cam' then $3
+                                   else (select id from users u where u.partner_id = $1 and u.role = 'partner_admin'
+                                          order by u.created_at limit 1) end,
+                    note = case when todo.owner = 'cam' then 'Approved by finance.' else null end
+               from todo where i.id = todo.id",
+        )
+        .bind(partner)
+        .bind(i64::from(*done))
+        .bind(cam)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+struct DemoApplication {
+    company: &'static str,
+    website: &'static str,
+    country: &'static str,
+    contact: (&'static str, &'static str),
+    employees: i32,
+    verticals: &'static [&'static str],
+    services: &'static [&'static str],
+    message: &'static str,
+    status: &'static str,
+    /// Days since it arrived, and since anyone last acted on it.
+    age: i64,
+    idle: i64,
+}
+
+const APPLICATIONS: &[DemoApplication] = &[
+    DemoApplication {
+        company: "Helvetia Health IT AG",
+        website: "https://helvetia-health.ch",
+        country: "CH",
+        contact: ("Nina Keller", "nina.keller@helvetia-health.ch"),
+        employees: 140,
+        verticals: &["healthcare", "public_sector"],
+        services: &["implementation", "managed_services"],
+        message: "We run EHR integrations for 30 Swiss hospitals and want to add analytics.",
+        status: "submitted",
+        age: 1,
+        idle: 1,
+    },
+    DemoApplication {
+        company: "Prairie Ledger Partners",
+        website: "https://prairieledger.com",
+        country: "US",
+        contact: ("Tom Becker", "tom@prairieledger.com"),
+        employees: 35,
+        verticals: &["financial_services"],
+        services: &["consulting", "implementation"],
+        message: "Credit unions in the Midwest ask us for a modern CRM.",
+        status: "submitted",
+        age: 3,
+        idle: 2,
+    },
+    DemoApplication {
+        company: "Saigon Pixel Studio",
+        website: "saigonpixel.vn",
+        country: "VN",
+        contact: ("Linh Tran", "linh@saigonpixel.vn"),
+        employees: 8,
+        verticals: &["media"],
+        services: &["development"],
+        message: "",
+        status: "submitted",
+        age: 12,
+        idle: 12,
+    },
+    DemoApplication {
+        company: "Nordlicht Manufaktur Consulting",
+        website: "https://nordlicht-consulting.de",
+        country: "DE",
+        contact: ("Jan Petersen", "jan@nordlicht-consulting.de"),
+        employees: 60,
+        verticals: &["manufacturing"],
+        services: &["consulting", "training"],
+        message: "Lean manufacturing consultancy; 20 mid-size plants as clients.",
+        status: "submitted",
+        age: 16,
+        idle: 9,
+    },
+    DemoApplication {
+        company: "Tidewater Tech",
+        website: "https://tidewater.tech",
+        country: "US",
+        contact: ("Avery Brooks", "avery@tidewater.tech"),
+        employees: 45,
+        verticals: &["healthcare", "retail"],
+        services: &["implementation", "support"],
+        message: "Regional integrator on the East Coast.",
+        status: "approved",
+        age: 50,
+        idle: 45,
+    },
+    DemoApplication {
+        company: "QuickFlip Resellers",
+        website: "https://quickflip.example",
+        country: "US",
+        contact: ("Rob Quinn", "rob@quickflip.example"),
+        employees: 3,
+        verticals: &["retail"],
+        services: &["resale"],
+        message: "We can sell anything at volume.",
+        status: "rejected",
+        age: 20,
+        idle: 18,
+    },
+];
+
+/// Applications in every state, scored against the demo's ideal partner profile.
+async fn applications(tx: &mut Tx, tenant: Uuid, admin: Uuid) -> anyhow::Result<()> {
+    use crate::recruitment::store as rs;
+    use crate::rules::fit_score;
+    let profile = rs::ProfileRow {
+        countries: vec![],
+        regions: vec!["NA".into(), "EMEA".into()],
+        verticals: vec!["healthcare".into(), "financial_services".into(), "manufacturing".into()],
+        services: vec!["implementation".into(), "managed_services".into()],
+        min_employees: 25,
+        stale_days: 7,
+    };
+    rs::save_profile(tx, tenant, &profile).await?;
+    let ideal = fit_score::IdealProfile::from(&profile);
+    for a in APPLICATIONS {
+        let verticals: Vec<String> = a.verticals.iter().map(|v| v.to_string()).collect();
+        let services: Vec<String> = a.services.iter().map(|v| v.to_string()).collect();
+        let region = crate::countries::region_of(a.country).unwrap_or("EMEA");
+        let fit = fit_score::score(
+            &ideal,
+            &fit_score::Applicant {
+                country: a.country,
+                region,
+                employees: a.employees,
+                verticals: &verticals,
+                services: &services,
+            },
+        );
+        let id = rs::insert(
+            tx,
+            rs::NewApplication {
+                tenant_id: tenant,
+                company_name: a.company,
+                website: a.website,
+                country: a.country,
+                region,
+                contact_name: a.contact.0,
+                contact_email: a.contact.1,
+                employees: a.employees,
+                verticals: &verticals,
+                services: &services,
+                message: a.message,
+                fit_score: i32::from(fit.score),
+                fit: serde_json::to_value(&fit)?,
+            },
+        )
+        .await?;
+        let partner: Option<Uuid> = if a.status == "approved" {
+            sqlx::query_scalar("select id from partners where name = $1")
+                .bind(a.company)
+                .fetch_optional(&mut **tx)
+                .await?
+        } else {
+            None
+        };
+        sqlx::query(
+            "update applications set created_at = now() - make_interval(days => $2),
+                    last_activity_at = now() - make_interval(days => $3), status = $4,
+                    decided_at = case when $4 <> 'submitted' then now() - make_interval(days => $3) end,
+                    decided_by = case when $4 <> 'submitted' then $5::uuid end,
+                    reason = case when $4 = 'rejected' then 'A pure reseller with three people; outside our profile.' end,
+                    partner_id = $6
+              where id = $1",
+        )
+        .bind(id)
+        .bind(a.age as i32)
+        .bind(a.idle as i32)
+        .bind(a.status)
+        .bind(admin)
+        .bind(partner)
+        .execute(&mut **tx)
+        .await?;
+        if a.company == "Nordlicht Manufaktur Consulting" {
+            rs::add_note(tx, tenant, id, admin, "Strong plant network. Asked for two customer references.").await?;
+            sqlx::query("update applications set last_activity_at = now() - interval '9 days' where id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
     Ok(())
 }

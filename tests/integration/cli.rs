@@ -146,7 +146,44 @@ async fn demo_data_loads_once_and_a_second_run_changes_nothing() {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{who}");
+        // Both demo partners have accepted the agreement: the portal is open to them.
+        let token = r.json()["token"].as_str().unwrap().to_string();
+        assert_eq!(app.get("/api/v1/deals", Some(&token)).await.status, StatusCode::OK, "{who}");
     }
+    // Applications in every state, one stale; checklists at different points, some overdue.
+    let cam = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            json!({"tenant": "demo", "email": "cam1@demo.test", "password": "demo-password"}),
+        )
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let apps = app.get("/api/v1/applications?limit=100", Some(&cam)).await.json();
+    for status in ["submitted", "approved", "rejected"] {
+        assert!(apps["items"].as_array().unwrap().iter().any(|a| a["status"] == status), "{status}");
+    }
+    assert!(apps["items"].as_array().unwrap().iter().any(|a| a["stale"] == true));
+    let url = app.database_url();
+    let pool = tributary::db::runtime_pool(&url.parse().unwrap(), 1).await.unwrap();
+    let tenant: uuid::Uuid =
+        sqlx::query_scalar("select id from tenants where slug = 'demo'").fetch_one(&pool).await.unwrap();
+    let mut tx = tributary::db::begin_tenant(&pool, tenant, None).await.unwrap();
+    let (lists, complete, overdue, gated): (i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(distinct partner_id) from onboarding_items),
+                (select count(*) from (select partner_id from onboarding_items group by partner_id
+                                        having bool_and(completed_at is not null)) c),
+                (select count(distinct partner_id) from onboarding_items where completed_at is null and due_on < current_date),
+                (select count(*) from partners p where exists (select 1 from users u where u.partner_id = p.id)
+                    and not exists (select 1 from agreement_acceptances a where a.partner_id = p.id))",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert!(lists >= 4 && complete >= 1 && overdue >= 1 && gated == 1, "{lists} {complete} {overdue} {gated}");
     std::fs::remove_dir_all(dir).ok();
 }
 
