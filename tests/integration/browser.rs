@@ -336,3 +336,120 @@ async fn a_partner_registers_a_clashing_deal_the_cam_decides_on_the_evidence_and
     })
     .await;
 }
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    c.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
+}
+
+async fn sign_in_as(c: &Client, base: &str, email: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "f-tenant", "acme").await;
+    fill(c, "f-email", email).await;
+    fill(c, "f-password", password).await;
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("header.topbar")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_company_applies_a_cam_approves_and_the_new_partner_admin_accepts_and_works_the_checklist() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    let pool = app.pool.clone();
+    journey(1280, 900, |c| async move {
+        // A company applies on the tenant's public page.
+        c.goto(&format!("{base}/apply/acme")).await.unwrap();
+        assert_text(&c, "main h1", "Become a Acme Corp partner").await;
+        fill(&c, "f-company_name", "Rhein Health Systems GmbH").await;
+        fill(&c, "f-website", "rhein-health.de").await;
+        fill(&c, "f-employees", "85").await;
+        c.find(Locator::Id("f-country")).await.unwrap().select_by_value("DE").await.unwrap();
+        c.find(Locator::Css("input[name=verticals][value=healthcare]")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("input[name=services][value=implementation]")).await.unwrap().click().await.unwrap();
+        fill(&c, "f-contact_name", "Greta Lang").await;
+        fill(&c, "f-contact_email", "greta@rhein-health.de").await;
+        shot(&c, "applicant-form").await;
+        c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Thank you for applying").await;
+        shot(&c, "applicant-thanks").await;
+
+        // The CAM of the region reviews it and approves it in one step.
+        sign_in(&c, &base, email::CAM2).await;
+        c.find(Locator::LinkText("Applications")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Partner applications").await;
+        shot(&c, "cam-applications").await;
+        c.find(Locator::LinkText("Rhein Health Systems GmbH")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Rhein Health Systems GmbH").await;
+        shot(&c, "cam-application").await;
+        c.find(Locator::Css("form[action$='/approve'] button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Application approved")).await;
+        sign_out(&c, &base).await;
+
+        // The contact arrives through the emailed link and sets a password.
+        let tenant = A.id;
+        let mut tx = tributary::db::begin_tenant(&pool, tenant, None).await.unwrap();
+        let body: String = sqlx::query_scalar(
+            "select body from outbox where to_address = 'greta@rhein-health.de' and body like '%/invitations/%'",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let link = body.split_whitespace().find(|w| w.contains("/invitations/")).unwrap().to_string();
+        assert!(link.starts_with(&base), "{link}");
+        c.goto(&link).await.unwrap();
+        assert_text(&c, "main h1", "Welcome, Greta Lang").await;
+        fill(&c, "f-password", "rhein health 2026").await;
+        fill(&c, "f-confirm", "rhein health 2026").await;
+        c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Id("f-tenant")).await.unwrap();
+
+        // Signing in leads to the agreement first.
+        sign_in_as(&c, &base, "greta@rhein-health.de", "rhein health 2026").await;
+        assert_text(&c, "main h1", "Partner agreement").await;
+        shot(&c, "partner_admin-agreement").await;
+        c.find(Locator::Css("input[name=confirm]")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("form[action='/agreement/accept'] button")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Welcome back, Greta").await;
+        shot(&c, "partner_admin-home-onboarding").await;
+
+        // The checklist: the agreement item completed itself; the admin completes the next one with a note.
+        c.find(Locator::LinkText("Open the checklist")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Your onboarding plan").await;
+        let progress = wait_text(&c, ".progress-head strong", |t| t.ends_with('%')).await;
+        assert_eq!(progress, "12 %");
+        let item = c
+            .find(Locator::XPath(
+                "//li[contains(@class,'check-item')][.//strong[text()='Conflict rules acknowledged']]",
+            ))
+            .await
+            .unwrap();
+        item.find(Locator::Css("input[name=note]"))
+            .await
+            .unwrap()
+            .send_keys("Walked the sales team through it")
+            .await
+            .unwrap();
+        item.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+        assert_text(&c, ".alert-success", "Item completed.").await;
+        assert_text(&c, ".progress-head strong", "25 %").await;
+        shot(&c, "partner_admin-checklist").await;
+        sign_out(&c, &base).await;
+
+        // The CAM watches the progress.
+        sign_in(&c, &base, email::CAM2).await;
+        c.find(Locator::LinkText("Onboarding")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Onboarding").await;
+        let row = wait_text(&c, "table.data tbody", |t| t.contains("Rhein Health Systems GmbH")).await;
+        assert!(row.contains("25 %"), "{row}");
+        shot(&c, "cam-onboarding").await;
+        c.find(Locator::LinkText("Rhein Health Systems GmbH")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Onboarding: Rhein Health Systems GmbH").await;
+        shot(&c, "cam-partner-checklist").await;
+        sign_out(&c, &base).await;
+    })
+    .await;
+    assert_eq!(
+        app.count_in(A.id, "select count(*) from onboarding_items i join users u on u.tenant_id = i.tenant_id and u.id = i.completed_by where u.email = 'greta@rhein-health.de' and i.note = 'Walked the sales team through it'").await,
+        1
+    );
+}
