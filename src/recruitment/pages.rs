@@ -340,7 +340,11 @@ async fn render_show(
         .iter()
         .map(|c| {
             let mark = if Some(c.id) == suggested { " — suggested" } else { "" };
-            (c.id.to_string(), format!("{} ({} partners, {} in {}){mark}", c.name, c.partners, c.in_region, app.region))
+            let plural = if c.partners == 1 { "" } else { "s" };
+            (
+                c.id.to_string(),
+                format!("{} ({} partner{plural}, {} in {}){mark}", c.name, c.partners, c.in_region, app.region),
+            )
         })
         .collect();
     cams.sort_by_key(|c| c.1.to_lowercase());
