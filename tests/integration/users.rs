@@ -221,6 +221,23 @@ async fn a_partner_admin_adds_users_to_their_own_org_only() {
 }
 
 #[tokio::test]
+async fn a_partner_admin_lists_and_deactivates_only_their_own_people() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let listed = app.get("/api/v1/users", Some(&p1)).await.json();
+    let emails: Vec<&str> = listed["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    assert_eq!(emails.len(), 2, "{emails:?}");
+    assert!(emails.contains(&email::P1_USER) && emails.contains(&email::P1_ADMIN));
+    // Another partner's user is not there to deactivate.
+    assert_eq!(app.delete(&format!("/api/v1/users/{}", A.p2_admin), Some(&p1)).await.status, StatusCode::NOT_FOUND);
+    let user_token = app.token("acme", email::P1_USER).await;
+    assert_eq!(app.get("/api/v1/deals", Some(&user_token)).await.status, StatusCode::OK);
+    assert!(app.delete(&format!("/api/v1/users/{}", A.p1_user), Some(&p1)).await.status.is_success());
+    // The deactivated user's token stops working at once.
+    assert_eq!(app.get("/api/v1/deals", Some(&user_token)).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn an_admin_cannot_deactivate_themselves() {
     let app = TestApp::new().await;
     let admin = app.token("acme", email::ADMIN).await;
