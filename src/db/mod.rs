@@ -69,8 +69,11 @@ pub async fn runtime_pool(owner_options: &PgConnectOptions, max: u32) -> anyhow:
         // a round trip.
         .test_before_acquire(false)
         .after_connect(|conn, _meta| {
+            // Generic plans: every statement is prepared per scope and filter shape, so its generic plan fits; left to
+            // itself, PostgreSQL keeps re-planning statements whose generic estimate looks worse (a CAM's partner set
+            // in an array), which cost the queue and the homes more than executing them.
             Box::pin(async move {
-                conn.execute("set role tributary_app").await?;
+                conn.execute("set role tributary_app; set plan_cache_mode = force_generic_plan").await?;
                 Ok(())
             })
         })
