@@ -147,7 +147,8 @@ $$;
 REVOKE UPDATE, DELETE ON agreements, agreement_acceptances FROM tributary_app;
 
 -- Completes the open automatic checklist items of a partner whose condition now holds. Called by the triggers below
--- and after a checklist is created, so that no code path has to remember it.
+-- and after a checklist is created, so that no code path has to remember it. Every lookup names the item's tenant, so
+-- the result is right also where row-level security does not apply (a superuser loading data).
 CREATE FUNCTION app_refresh_onboarding(p_partner uuid) RETURNS void
     LANGUAGE sql AS $$
     UPDATE onboarding_items i
@@ -156,9 +157,12 @@ CREATE FUNCTION app_refresh_onboarding(p_partner uuid) RETURNS void
        AND CASE i.auto
            WHEN 'agreement_accepted' THEN EXISTS (
                SELECT 1 FROM agreement_acceptances a
-                WHERE a.partner_id = p_partner AND a.version = (SELECT max(version) FROM agreements))
-           WHEN 'users_invited' THEN (SELECT count(*) FROM users u WHERE u.partner_id = p_partner) >= 2
-           WHEN 'first_deal_registered' THEN EXISTS (SELECT 1 FROM deals d WHERE d.partner_id = p_partner)
+                WHERE a.tenant_id = i.tenant_id AND a.partner_id = p_partner
+                  AND a.version = (SELECT max(g.version) FROM agreements g WHERE g.tenant_id = i.tenant_id))
+           WHEN 'users_invited' THEN
+               (SELECT count(*) FROM users u WHERE u.tenant_id = i.tenant_id AND u.partner_id = p_partner) >= 2
+           WHEN 'first_deal_registered' THEN
+               EXISTS (SELECT 1 FROM deals d WHERE d.tenant_id = i.tenant_id AND d.partner_id = p_partner)
            ELSE false
        END
 $$;
@@ -244,10 +248,11 @@ DROP FUNCTION app_check_session(uuid, uuid, integer);
 CREATE FUNCTION app_check_session(p_user uuid, p_session uuid, p_version integer, p_agreement boolean) RETURNS void
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
+    v_tenant uuid;
     v_partner uuid;
     v_current integer;
 BEGIN
-    SELECT u.partner_id INTO v_partner
+    SELECT u.tenant_id, u.partner_id INTO v_tenant, v_partner
       FROM users u
       JOIN sessions s ON s.tenant_id = u.tenant_id AND s.user_id = u.id
      WHERE u.id = p_user AND s.id = p_session AND u.active AND u.session_version = p_version
@@ -256,9 +261,10 @@ BEGIN
         RAISE EXCEPTION 'session is no longer valid' USING ERRCODE = 'invalid_authorization_specification';
     END IF;
     IF p_agreement AND v_partner IS NOT NULL THEN
-        SELECT max(version) INTO v_current FROM agreements;
+        SELECT max(version) INTO v_current FROM agreements WHERE tenant_id = v_tenant;
         IF v_current IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM agreement_acceptances a WHERE a.partner_id = v_partner AND a.version = v_current) THEN
+            SELECT 1 FROM agreement_acceptances a
+             WHERE a.tenant_id = v_tenant AND a.partner_id = v_partner AND a.version = v_current) THEN
             RAISE EXCEPTION 'the partner agreement (version %) is not accepted', v_current USING ERRCODE = 'TRAGR';
         END IF;
     END IF;

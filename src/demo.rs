@@ -531,7 +531,7 @@ async fn onboarding(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
     for (name, age, done) in CHECKLISTS {
         let (partner, cam): (Uuid, Option<Uuid>) =
             sqlx::query_as("select id, cam_id from partners where name = $1").bind(name).fetch_one(&mut **tx).await?;
-        crate::onboarding::create_checklist(tx, tenant, partner, today - chrono::Duration::days(*age)).await?;
+        crate::onboarding::store::create_checklist(tx, tenant, partner, today - chrono::Duration::days(*age)).await?;
         // The first `done` open items (in plan order) were completed a little before they were due, each by its owner.
         sqlx::query(
             "with todo as (

@@ -85,6 +85,9 @@ pub async fn publish(tx: &mut Tx, user: &CurrentUser, body: &str) -> Result<i32,
     } else if body.chars().count() > 100_000 {
         errors.add("body", "Use at most 100,000 characters.");
     }
+    if current(tx).await?.is_some_and(|c| c.body.trim() == body) {
+        errors.add("body", "The text is unchanged; edit it before publishing a new version.");
+    }
     errors.into_result()?;
     let version: i32 = sqlx::query_scalar(
         "insert into agreements (tenant_id, version, body, created_by)

@@ -12,9 +12,11 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
-use crate::auth::{AnyRole, Auth, PartnerMember, ProgramAdmin, Role};
+use crate::auth::{AnyRole, Auth, CurrentUser, PartnerMember, ProgramAdmin, Role};
+use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
 use crate::web::{Page, format, notice};
+use axum::extract::State;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,20 +48,14 @@ struct NoticeQuery {
     notice: Option<String>,
 }
 
-async fn page(
-    Auth { user, mut tx, .. }: Auth<AnyRole>,
-    Extension(csrf): Extension<CsrfToken>,
-    Query(q): Query<NoticeQuery>,
-) -> Result<AgreementPage> {
-    let current = super::current(&mut tx).await?.ok_or(Error::NotFound)?;
+async fn render(tx: &mut Tx, user: &CurrentUser, csrf: &CsrfToken, alert: Option<String>) -> Result<AgreementPage> {
+    let current = super::current(tx).await?.ok_or(Error::NotFound)?;
     let accepted = match user.partner_id {
-        Some(p) => super::acceptance(&mut tx, p, current.version).await?,
+        Some(p) => super::acceptance(tx, p, current.version).await?,
         None => None,
     };
-    crate::db::finish_read(tx);
     Ok(AgreementPage {
-        page: Page::new("Partner agreement", &csrf, &user, "/agreement")
-            .with_notice(notice(q.notice.as_deref(), NOTICES)),
+        page: Page::new("Partner agreement", csrf, user, "/agreement"),
         version: current.version,
         published: format::date(current.created_at.date_naive()),
         body: current.body,
@@ -69,8 +65,19 @@ async fn page(
             .unwrap_or_default(),
         can_accept: accepted.is_none() && user.role == Role::PartnerAdmin,
         is_partner: user.role.is_partner(),
-        alert: None,
+        alert,
     })
+}
+
+async fn page(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<AgreementPage> {
+    let mut page = render(&mut tx, &user, &csrf, None).await?;
+    crate::db::finish_read(tx);
+    page.page.notice = notice(q.notice.as_deref(), NOTICES);
+    Ok(page)
 }
 
 #[derive(Deserialize, Default)]
@@ -82,6 +89,7 @@ struct AcceptForm {
 }
 
 async fn accept_submit(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<AcceptForm>,
@@ -103,19 +111,11 @@ async fn accept_submit(
                 Error::Invalid(errors) => errors.0.values().flatten().next().cloned().unwrap_or_default(),
                 _ => String::new(),
             };
-            let current = super::current(&mut tx).await?.ok_or(Error::NotFound)?;
+            tx.rollback().await?;
+            let mut tx = state.begin(&user).await?;
+            let page = render(&mut tx, &user, &csrf, Some(alert)).await?;
             crate::db::finish_read(tx);
-            let mut response = AgreementPage {
-                page: Page::new("Partner agreement", &csrf, &user, "/agreement"),
-                version: current.version,
-                published: format::date(current.created_at.date_naive()),
-                body: current.body,
-                accepted: String::new(),
-                can_accept: true,
-                is_partner: true,
-                alert: Some(alert),
-            }
-            .into_response();
+            let mut response = page.into_response();
             *response.status_mut() = status;
             Ok(response)
         }
@@ -135,24 +135,35 @@ struct AdminPage {
     errors: FieldErrors,
 }
 
+async fn render_admin(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    body: Option<String>,
+    errors: FieldErrors,
+) -> Result<AdminPage> {
+    let current = super::current(tx).await?;
+    let (accepted, partners) = super::acceptance_counts(tx).await?;
+    Ok(AdminPage {
+        page: Page::new("Partner agreement", csrf, user, "/admin/program"),
+        version: current.as_ref().map(|c| c.version).unwrap_or(0),
+        published: current.as_ref().map(|c| format::date(c.created_at.date_naive())).unwrap_or_default(),
+        body: body.or_else(|| current.map(|c| c.body)).unwrap_or_default(),
+        accepted,
+        partners,
+        errors,
+    })
+}
+
 async fn admin_page(
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<AdminPage> {
-    let current = super::current(&mut tx).await?;
-    let (accepted, partners) = super::acceptance_counts(&mut tx).await?;
+    let mut page = render_admin(&mut tx, &user, &csrf, None, FieldErrors::new()).await?;
     crate::db::finish_read(tx);
-    Ok(AdminPage {
-        page: Page::new("Partner agreement", &csrf, &user, "/admin/program")
-            .with_notice(notice(q.notice.as_deref(), NOTICES)),
-        version: current.as_ref().map(|c| c.version).unwrap_or(0),
-        published: current.as_ref().map(|c| format::date(c.created_at.date_naive())).unwrap_or_default(),
-        body: current.map(|c| c.body).unwrap_or_default(),
-        accepted,
-        partners,
-        errors: FieldErrors::new(),
-    })
+    page.page.notice = notice(q.notice.as_deref(), NOTICES);
+    Ok(page)
 }
 
 #[derive(Deserialize, Default)]
@@ -162,42 +173,25 @@ struct PublishForm {
 }
 
 async fn publish_submit(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response> {
-    let current = super::current(&mut tx).await?;
-    if current.as_ref().is_some_and(|c| c.body.trim() == form.body.trim()) {
-        return Err(Error::invalid("body", "The text is unchanged; edit it before publishing a new version."))
-            .or_else(|e| render_admin_error(e, user, csrf, form.body, current.map(|c| (c.version, c.created_at))));
-    }
     match super::publish(&mut tx, &user, &form.body).await {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to("/admin/agreement?notice=published").into_response())
         }
-        Err(e) => render_admin_error(e, user, csrf, form.body, current.map(|c| (c.version, c.created_at))),
+        Err(Error::Invalid(errors)) => {
+            tx.rollback().await?;
+            let mut tx = state.begin(&user).await?;
+            let page = render_admin(&mut tx, &user, &csrf, Some(form.body), errors).await?;
+            crate::db::finish_read(tx);
+            let mut response = page.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e),
     }
-}
-
-fn render_admin_error(
-    e: Error,
-    user: crate::auth::CurrentUser,
-    csrf: CsrfToken,
-    body: String,
-    current: Option<(i32, chrono::DateTime<chrono::Utc>)>,
-) -> Result<Response> {
-    let Error::Invalid(errors) = e else { return Err(e) };
-    let mut response = AdminPage {
-        page: Page::new("Partner agreement", &csrf, &user, "/admin/program"),
-        version: current.map(|c| c.0).unwrap_or(0),
-        published: current.map(|c| format::date(c.1.date_naive())).unwrap_or_default(),
-        body,
-        accepted: 0,
-        partners: 0,
-        errors,
-    }
-    .into_response();
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
 }

@@ -18,10 +18,10 @@ use super::{CloseInput, Conflict, DealInput, ExtendInput, REJECT_REASONS, Reject
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
-use crate::countries::{COUNTRIES, CURRENCIES, country_name};
+use crate::countries::{CURRENCIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
-use crate::web::{Page, format, notice};
+use crate::web::{HtmlForm, Page, country_options, format, notice};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -209,12 +209,10 @@ async fn render_register(
 ) -> Result<RegisterPage> {
     let products = store::products(tx).await?;
     let policy = store::policy(tx).await?;
-    let mut countries = vec![(String::new(), "Choose a country".to_string())];
-    countries.extend(COUNTRIES.iter().map(|(c, n)| (c.to_string(), n.to_string())));
     Ok(RegisterPage {
         page: Page::new("Register a deal", csrf, user, "/deals"),
         products: products.into_iter().map(|p| (p.code.clone(), p.name, form.products.contains(&p.code))).collect(),
-        countries,
+        countries: country_options(),
         currencies: CURRENCIES.iter().map(|(c, n)| (c.to_string(), format!("{c} — {n}"))).collect(),
         min_date: Utc::now().date_naive().to_string(),
         protection_days: policy.protection_days,
@@ -237,9 +235,8 @@ async fn register_submit(
     State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
     Extension(csrf): Extension<CsrfToken>,
-    axum_extra_form: RawForm,
+    HtmlForm(form): HtmlForm<RegisterForm>,
 ) -> Result<Response> {
-    let form = axum_extra_form.0;
     let input = DealInput {
         customer_name: form.customer_name.clone(),
         customer_domain: Some(form.customer_domain.clone()),
@@ -265,35 +262,6 @@ async fn register_submit(
             Ok(response)
         }
         Err(e) => Err(e),
-    }
-}
-
-/// The register form repeats `products`: parsed by hand, as `Form` would keep only one value.
-pub struct RawForm(RegisterForm);
-
-impl<S: Send + Sync> axum::extract::FromRequest<S> for RawForm {
-    type Rejection = Error;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| Error::BadRequest("Unreadable form.".into()))?;
-        let mut form = RegisterForm::default();
-        for (k, v) in form_urlencoded::parse(&bytes) {
-            let v = v.into_owned();
-            match k.as_ref() {
-                "customer_name" => form.customer_name = v,
-                "customer_domain" => form.customer_domain = v,
-                "country" => form.country = v,
-                "products" => form.products.push(v),
-                "estimated_value" => form.estimated_value = v,
-                "currency" => form.currency = v,
-                "expected_close_date" => form.expected_close_date = v,
-                "notes" => form.notes = v,
-                _ => {}
-            }
-        }
-        Ok(RawForm(form))
     }
 }
 

@@ -104,10 +104,16 @@ async fn partner_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<Par
         cam_email: row.cam_email.unwrap_or_default(),
         members,
         is_admin: user.role == Role::PartnerAdmin,
-        onboarding: (row.ob_required > 0 || !row.ob_next.0.is_empty()).then(|| {
+        onboarding: (row.ob_items > 0).then(|| {
             let today = chrono::Utc::now().date_naive();
             Onboarding {
-                percent: if row.ob_required == 0 { 100 } else { row.ob_done * 100 / row.ob_required },
+                percent: crate::onboarding::Counts {
+                    items: row.ob_items,
+                    done: row.ob_items_done,
+                    required: row.ob_required,
+                    required_done: row.ob_done,
+                }
+                .percent(),
                 overdue: row.ob_overdue,
                 next: row
                     .ob_next

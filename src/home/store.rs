@@ -103,7 +103,9 @@ pub struct PartnerHomeRow {
     pub pending: i64,
     pub approved: i64,
     pub won: i64,
-    /// Onboarding: required items, of them done, overdue items, and the next three open items.
+    /// Onboarding: items and of them done, required items and of them done, overdue items, the next three open items.
+    pub ob_items: i64,
+    pub ob_items_done: i64,
     pub ob_required: i64,
     pub ob_done: i64,
     pub ob_overdue: i64,
@@ -135,7 +137,7 @@ pub async fn partner_home(tx: &mut Tx, partner: Uuid) -> Result<Option<PartnerHo
                                           order by lower(m.name)), '[]')
                    from (select * from users u where u.tenant_id = p.tenant_id and u.partner_id = p.id and u.active
                           order by lower(u.name) limit 50) m) as members,
-                d.pending, d.approved, d.won, o.ob_required, o.ob_done, o.ob_overdue,
+                d.pending, d.approved, d.won, o.ob_items, o.ob_items_done, o.ob_required, o.ob_done, o.ob_overdue,
                 (select coalesce(json_agg(json_build_object('title', x.title, 'due_on', x.due_on, 'link', x.link)
                                           order by x.due_on, x.position), '[]')
                    from (select title, due_on, link, position from onboarding_items i
@@ -149,7 +151,8 @@ pub async fn partner_home(tx: &mut Tx, partner: Uuid) -> Result<Option<PartnerHo
                        count(*) filter (where status = 'won') as won
                   from deals where tenant_id = p.tenant_id and partner_id = p.id) d
            cross join lateral (
-                select count(*) filter (where required) as ob_required,
+                select count(*) as ob_items, count(*) filter (where completed_at is not null) as ob_items_done,
+                       count(*) filter (where required) as ob_required,
                        count(*) filter (where required and completed_at is not null) as ob_done,
                        count(*) filter (where completed_at is null and due_on < current_date) as ob_overdue
                   from onboarding_items i where i.tenant_id = p.tenant_id and i.partner_id = p.id) o

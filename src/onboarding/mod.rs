@@ -36,22 +36,34 @@ pub fn phase_label(phase: i32) -> &'static str {
     }
 }
 
-pub async fn create_checklist(tx: &mut Tx, tenant: Uuid, partner: Uuid, start: NaiveDate) -> Result<u64, Error> {
-    Ok(store::create_checklist(tx, tenant, partner, start).await?)
+/// How far a checklist is, 0-100: the share of its required items done, or of all its items when none is required.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub items: i64,
+    pub done: i64,
+    pub required: i64,
+    pub required_done: i64,
 }
 
-/// Share of the required items done (all items when none is required), 0-100.
-pub fn percent_complete(items: &[ItemRow]) -> i64 {
-    let counted: Vec<&ItemRow> = if items.iter().any(|i| i.required) {
-        items.iter().filter(|i| i.required).collect()
-    } else {
-        items.iter().collect()
-    };
-    if counted.is_empty() {
-        return 0;
+impl Counts {
+    pub fn percent(self) -> i64 {
+        let (done, of) = if self.required > 0 { (self.required_done, self.required) } else { (self.done, self.items) };
+        if of == 0 { 0 } else { done * 100 / of }
     }
-    let done = counted.iter().filter(|i| i.completed_at.is_some()).count();
-    (done * 100 / counted.len()) as i64
+}
+
+pub fn percent_complete(items: &[ItemRow]) -> i64 {
+    let mut c = Counts::default();
+    for i in items {
+        let done = i64::from(i.completed_at.is_some());
+        c.items += 1;
+        c.done += done;
+        if i.required {
+            c.required += 1;
+            c.required_done += done;
+        }
+    }
+    c.percent()
 }
 
 pub fn is_overdue(item: &ItemRow, today: NaiveDate) -> bool {
@@ -60,7 +72,7 @@ pub fn is_overdue(item: &ItemRow, today: NaiveDate) -> bool {
 
 /// Whether `user` works this item: partner people their partner's items, the partner's CAM (or a program admin) the
 /// CAM's items.
-fn may_work(user: &CurrentUser, item: &ItemRow) -> bool {
+pub fn may_work(user: &CurrentUser, item: &ItemRow) -> bool {
     match user.role {
         Role::PartnerAdmin | Role::PartnerUser => item.owner == "partner" && user.partner_id == Some(item.partner_id),
         Role::Cam => item.owner == "cam" && item.cam_id == Some(user.id),

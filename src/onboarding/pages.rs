@@ -63,16 +63,6 @@ pub struct Phase {
     pub items: Vec<ItemLine>,
 }
 
-fn may_work(user: &CurrentUser, item: &ItemRow) -> bool {
-    item.auto.is_none()
-        && match user.role {
-            Role::PartnerAdmin | Role::PartnerUser => item.owner == "partner",
-            Role::Cam => item.owner == "cam" && item.cam_id == Some(user.id),
-            Role::ProgramAdmin => item.owner == "cam",
-            Role::ChannelChief => false,
-        }
-}
-
 fn phases(user: &CurrentUser, items: &[ItemRow]) -> Vec<Phase> {
     let today = today();
     PHASES
@@ -106,7 +96,7 @@ fn phases(user: &CurrentUser, items: &[ItemRow]) -> Vec<Phase> {
                         },
                         note: i.note.clone().unwrap_or_default(),
                         auto: i.auto.as_deref().map(auto_label).unwrap_or(""),
-                        can_work: may_work(user, i),
+                        can_work: i.auto.is_none() && super::may_work(user, i),
                     })
                     .collect(),
             }
@@ -217,7 +207,13 @@ async fn home_page(
             stage: crate::partners::tier_label(&r.life_stage),
             stage_badge: crate::partners::life_stage_badge(&r.life_stage),
             cam: r.cam_name.unwrap_or_else(|| "Unassigned".into()),
-            percent: if r.required == 0 { 100 } else { r.required_done * 100 / r.required },
+            percent: super::Counts {
+                items: r.items,
+                done: r.done,
+                required: r.required,
+                required_done: r.required_done,
+            }
+            .percent(),
             overdue: r.overdue,
             cam_open: r.cam_open,
             next: match (r.next_title, r.next_due) {
@@ -457,26 +453,4 @@ async fn template_item_delete(Auth { mut tx, .. }: Auth<ProgramAdmin>, Path(id):
     }
     tx.commit().await?;
     Ok(Redirect::to("/admin/onboarding-template?notice=deleted").into_response())
-}
-
-/// The onboarding summary of the partner home: progress and the next open items.
-pub struct HomeSummary {
-    pub percent: i64,
-    pub overdue: usize,
-    pub next: Vec<(String, String, bool)>,
-}
-
-pub async fn home_summary(tx: &mut Tx, partner: Uuid) -> Result<Option<HomeSummary>> {
-    let items = store::items(tx, partner).await?;
-    if items.is_empty() {
-        return Ok(None);
-    }
-    let today = today();
-    let mut open: Vec<&ItemRow> = items.iter().filter(|i| i.completed_at.is_none()).collect();
-    open.sort_by_key(|i| i.due_on);
-    Ok(Some(HomeSummary {
-        percent: percent_complete(&items),
-        overdue: items.iter().filter(|i| is_overdue(i, today)).count(),
-        next: open.iter().take(3).map(|i| (i.title.clone(), format::date(i.due_on), is_overdue(i, today))).collect(),
-    }))
 }

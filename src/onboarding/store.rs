@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use crate::auth::Scope;
 use crate::db::Tx;
+use crate::partners::store::scope_condition;
 
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct TemplateItem {
@@ -20,23 +21,20 @@ pub struct TemplateItem {
     pub auto: Option<String>,
 }
 
+const TEMPLATE_SELECT: &str = "select id, position, title, description, link, phase, owner, due_days, required, auto
+   from onboarding_template_items";
+
 pub async fn template(tx: &mut Tx) -> Result<Vec<TemplateItem>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, position, title, description, link, phase, owner, due_days, required, auto
-           from onboarding_template_items order by phase, due_days, position, id",
-    )
-    .fetch_all(&mut **tx)
-    .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{TEMPLATE_SELECT} order by phase, due_days, position, id")))
+        .fetch_all(&mut **tx)
+        .await
 }
 
 pub async fn template_item(tx: &mut Tx, id: Uuid) -> Result<Option<TemplateItem>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, position, title, description, link, phase, owner, due_days, required, auto
-           from onboarding_template_items where id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{TEMPLATE_SELECT} where id = $1")))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 /// Inserts (`id` None) or updates a template item; false when the item to update does not exist.
@@ -136,14 +134,6 @@ const ITEM_SELECT: &str = "select i.id, i.partner_id, p.cam_id, i.title, i.descr
    join partners p on p.tenant_id = i.tenant_id and p.id = i.partner_id
    left join users u on u.tenant_id = i.tenant_id and u.id = i.completed_by";
 
-fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
-    match scope {
-        Scope::Tenant => ("$2::uuid is null", None),
-        Scope::Cam(cam) => ("p.cam_id = $2", Some(cam)),
-        Scope::Partner(p) => ("p.id = $2", Some(p)),
-    }
-}
-
 pub async fn items(tx: &mut Tx, partner: Uuid) -> Result<Vec<ItemRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} where i.partner_id = $1 order by i.position, i.id")))
         .bind(partner)
@@ -154,9 +144,9 @@ pub async fn items(tx: &mut Tx, partner: Uuid) -> Result<Vec<ItemRow>, sqlx::Err
 /// One checklist item the caller may see (locked for a change), or None.
 pub async fn item(tx: &mut Tx, scope: Scope, id: Uuid) -> Result<Option<ItemRow>, sqlx::Error> {
     let (condition, sid) = scope_condition(scope);
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} where i.id = $1 and {condition} for update of i")))
-        .bind(id)
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} where i.id = $2 and {condition} for update of i")))
         .bind(sid)
+        .bind(id)
         .fetch_optional(&mut **tx)
         .await
 }
@@ -184,6 +174,8 @@ pub struct ProgressRow {
     pub partner_name: String,
     pub life_stage: String,
     pub cam_name: Option<String>,
+    pub items: i64,
+    pub done: i64,
     pub required: i64,
     pub required_done: i64,
     pub overdue: i64,
@@ -194,13 +186,11 @@ pub struct ProgressRow {
 
 /// Every partner in scope that has a checklist, the ones with overdue items first.
 pub async fn progress(tx: &mut Tx, scope: Scope) -> Result<Vec<ProgressRow>, sqlx::Error> {
-    let (condition, sid) = match scope {
-        Scope::Tenant => ("$1::uuid is null", None),
-        Scope::Cam(cam) => ("p.cam_id = $1", Some(cam)),
-        Scope::Partner(p) => ("p.id = $1", Some(p)),
-    };
+    let (condition, sid) = scope_condition(scope);
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select p.id as partner_id, p.name as partner_name, p.life_stage, c.name as cam_name,
+                count(*) as items,
+                count(*) filter (where i.completed_at is not null) as done,
                 count(*) filter (where i.required) as required,
                 count(*) filter (where i.required and i.completed_at is not null) as required_done,
                 count(*) filter (where i.completed_at is null and i.due_on < current_date) as overdue,

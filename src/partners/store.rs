@@ -37,9 +37,9 @@ fn filters(scope: Scope) -> (Option<Uuid>, Option<Uuid>) {
     }
 }
 
-/// The scope as a condition on `$1`, one SQL text per kind of scope so that each prepared statement keeps a plan
-/// that uses the right index.
-fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
+/// The scope as a condition on `$1` over partners aliased `p`, one SQL text per kind of scope so that each prepared
+/// statement keeps a plan that uses the right index.
+pub(crate) fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
     match scope {
         Scope::Tenant => ("$1::uuid is null", None),
         Scope::Cam(cam) => ("p.cam_id = $1", Some(cam)),

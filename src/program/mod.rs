@@ -20,7 +20,7 @@ pub fn routes() -> Router<AppState> {
 struct ProgramPage {
     page: Page,
     agreement_version: i32,
-    template_items: i64,
+    template_items: usize,
     accepted: i64,
     partners: i64,
 }
@@ -31,8 +31,7 @@ async fn page(
 ) -> Result<ProgramPage> {
     let agreement_version = crate::agreement::current(&mut tx).await?.map(|a| a.version).unwrap_or(0);
     let (accepted, partners) = crate::agreement::acceptance_counts(&mut tx).await?;
-    let template_items: i64 =
-        sqlx::query_scalar("select count(*) from onboarding_template_items").fetch_one(&mut *tx).await?;
+    let template_items = crate::onboarding::store::template(&mut tx).await?.len();
     crate::db::finish_read(tx);
     Ok(ProgramPage {
         page: Page::new("Program settings", &csrf, &user, "/admin/program"),

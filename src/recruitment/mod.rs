@@ -203,7 +203,6 @@ pub async fn check_rate(pool: &sqlx::PgPool, ip: Option<IpAddr>) -> Result<(), E
 pub struct Submitted {
     pub id: Uuid,
     pub fit_score: i32,
-    pub contact_email: String,
 }
 
 /// What became of a submission.
@@ -279,7 +278,7 @@ pub async fn submit(
         outbox::enqueue(&mut tx, tenant_id, &to, &subject, &body).await?;
     }
     tx.commit().await?;
-    Ok(Submission::Stored(Submitted { id, fit_score: i32::from(fit.score), contact_email: v.contact_email }))
+    Ok(Submission::Stored(Submitted { id, fit_score: i32::from(fit.score) }))
 }
 
 fn explain(fit: &FitScore) -> String {
@@ -374,7 +373,7 @@ pub async fn approve(
         }
     })?;
     crate::users::invitations::invite(tx, actor, user, &app.contact_email, &app.contact_name, base_url).await?;
-    crate::onboarding::create_checklist(tx, actor.tenant_id, partner_id, Utc::now().date_naive()).await?;
+    crate::onboarding::store::create_checklist(tx, actor.tenant_id, partner_id, Utc::now().date_naive()).await?;
     store::decide(tx, id, "approved", actor.id, None, Some(partner_id)).await?;
     Ok(Approved { partner_id, partner_admin_user_id: user, cam_id })
 }

@@ -16,12 +16,13 @@ use super::{ApplicationInput, ProfileInput, STATUSES, Submission, age_days, fit_
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{Auth, ClientIp, CurrentUser, Manager, ProgramAdmin};
-use crate::countries::{COUNTRIES, country_name};
+use crate::countries::country_name;
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
 use crate::rules::cam_assignment;
 use crate::rules::fit_score::{Criterion, FitScore, Outcome, SERVICES, VERTICALS, service_label, vertical_label};
-use crate::web::{HtmlForm, Page, format, notice};
+use crate::users::invitations::tenant_slug;
+use crate::web::{HtmlForm, Page, country_options, format, notice};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,12 +41,6 @@ pub type Choice = (String, String, bool);
 
 fn choice_list(known: &[(&str, &str)], selected: &[String]) -> Vec<Choice> {
     known.iter().map(|(c, l)| (c.to_string(), l.to_string(), selected.iter().any(|s| s == c))).collect()
-}
-
-fn country_options(first: &str) -> Vec<(String, String)> {
-    let mut out = vec![(String::new(), first.to_string())];
-    out.extend(COUNTRIES.iter().map(|(c, n)| (c.to_string(), n.to_string())));
-    out
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -92,7 +87,7 @@ fn apply_view(slug: &str, tenant_name: String, csrf: &CsrfToken, form: ApplyForm
         page,
         slug: slug.to_string(),
         tenant_name,
-        countries: country_options("Choose a country"),
+        countries: country_options(),
         verticals: choice_list(VERTICALS, &form.verticals),
         services: choice_list(SERVICES, &form.services),
         form,
@@ -248,10 +243,6 @@ async fn queue_page(
         stale_days: profile.stale_days,
         apply_url: format!("{}/apply/{slug}", state.base_url),
     })
-}
-
-async fn tenant_slug(tx: &mut Tx) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("select slug from tenants where id = app_current_tenant()").fetch_one(&mut **tx).await
 }
 
 const NOTICES: &[(&str, &str)] = &[

@@ -125,17 +125,24 @@ pub struct ApplicationRow {
     pub stale: bool,
 }
 
-const SELECT: &str = "select a.id, a.company_name, a.website, a.country, a.region, a.contact_name, a.contact_email,
+/// Waiting for a decision with no action for longer than the profile's stale days.
+const STALE: &str = "a.status = 'submitted'
+    and a.last_activity_at < now() - make_interval(days => coalesce((select stale_days from ideal_profiles), 7))";
+
+const SELECT_TEMPLATE: &str =
+    "select a.id, a.company_name, a.website, a.country, a.region, a.contact_name, a.contact_email,
         a.employees, a.verticals, a.services, a.message, a.fit_score, a.fit, a.status, a.created_at,
         a.last_activity_at, a.decided_at, a.decided_by, d.name as decided_by_name, a.reason, a.partner_id,
-        (a.status = 'submitted' and a.last_activity_at
-            < now() - make_interval(days => coalesce((select stale_days from ideal_profiles), 7))) as stale
+        {STALE} as stale
    from applications a left join users d on d.tenant_id = a.tenant_id and d.id = a.decided_by";
 
 pub async fn get(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<ApplicationRow>, sqlx::Error> {
-    let sql =
-        if lock { format!("{SELECT} where a.id = $1 for update of a") } else { format!("{SELECT} where a.id = $1") };
+    let sql = format!("{} where a.id = $1{}", select(), if lock { " for update of a" } else { "" });
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await
+}
+
+fn select() -> String {
+    SELECT_TEMPLATE.replace("{STALE}", STALE)
 }
 
 /// Applications by status (all when `None`): the best fit first, then the oldest; with the total.
@@ -145,9 +152,12 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ApplicationRow>, i64), sqlx::Error> {
+    // One statement per shape (a status or none), so that each generic plan fits it.
+    let condition = if status.is_some() { "a.status = $1" } else { "$1::text is null" };
     let items: Vec<ApplicationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} where ($1::text is null or a.status = $1)
-          order by (a.status = 'submitted') desc, a.fit_score desc, a.created_at, a.id limit $2 offset $3"
+        "{} where {condition}
+          order by (a.status = 'submitted') desc, a.fit_score desc, a.created_at, a.id limit $2 offset $3",
+        select()
     )))
     .bind(status)
     .bind(limit)
@@ -157,7 +167,7 @@ pub async fn list(
     let total = if offset == 0 && (items.len() as i64) < limit {
         items.len() as i64
     } else {
-        sqlx::query_scalar("select count(*) from applications a where ($1::text is null or a.status = $1)")
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from applications a where {condition}")))
             .bind(status)
             .fetch_one(&mut **tx)
             .await?
@@ -167,11 +177,9 @@ pub async fn list(
 
 /// How many applications wait for a decision, and how many of them are stale.
 pub async fn waiting(tx: &mut Tx) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as(
-        "select count(*), count(*) filter (where last_activity_at
-                < now() - make_interval(days => coalesce((select stale_days from ideal_profiles), 7)))
-           from applications where status = 'submitted'",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select count(*), count(*) filter (where {STALE}) from applications a where a.status = 'submitted'"
+    )))
     .fetch_one(&mut **tx)
     .await
 }

@@ -42,7 +42,8 @@ pub async fn invite(
     Ok(link)
 }
 
-async fn tenant_slug(tx: &mut Tx) -> Result<String, sqlx::Error> {
+/// The slug of the transaction's tenant, for links and sign-in hints.
+pub async fn tenant_slug(tx: &mut Tx) -> Result<String, sqlx::Error> {
     sqlx::query_scalar("select slug from tenants where id = app_current_tenant()").fetch_one(&mut **tx).await
 }
 

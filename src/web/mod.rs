@@ -111,6 +111,13 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// Every country as a select's options, after an empty "Choose a country".
+pub fn country_options() -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), "Choose a country".to_string())];
+    out.extend(crate::countries::COUNTRIES.iter().map(|(c, n)| (c.to_string(), n.to_string())));
+    out
+}
+
 /// A notice shown after a redirect, chosen by a fixed code so that no text can be injected through the URL.
 pub fn notice(code: Option<&str>, known: &[(&str, &str)]) -> Option<String> {
     let code = code?;

@@ -358,7 +358,7 @@ async fn the_invited_admin_accepts_the_agreement_before_using_the_portal() {
 async fn checklist_for(app: &TestApp, partner: Uuid) {
     let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
     let start = chrono::Utc::now().date_naive() - chrono::Duration::days(40);
-    tributary::onboarding::create_checklist(&mut tx, A.id, partner, start).await.unwrap();
+    tributary::onboarding::store::create_checklist(&mut tx, A.id, partner, start).await.unwrap();
     tx.commit().await.unwrap();
 }
 
