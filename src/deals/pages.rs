@@ -641,7 +641,7 @@ struct QueuePage {
     overdue: usize,
 }
 
-const QUEUE_PAGE: i64 = 100;
+const QUEUE_PAGE: i64 = 50;
 
 /// The approval queue: pending registrations of the caller's partners (all, for a program admin), oldest first.
 async fn queue_page(

@@ -173,10 +173,11 @@ pub async fn candidates(
     exclude: Option<Uuid>,
     threshold: f32,
 ) -> Result<Vec<Registration>, sqlx::Error> {
-    // The trigram index prunes by pg_trgm's own threshold: set it just below the policy's (the rule computes the same
-    // similarity and has the final word), so the index hands over few candidates.
+    // The trigram index prunes by pg_trgm's own threshold: set it a hair below the policy's (pg_trgm compares in
+    // single precision; the rule computes the same similarity in double and has the final word), so the index hands
+    // over every name the rule could match and few others.
     sqlx::query("select set_config('pg_trgm.similarity_threshold', $1, true)")
-        .bind((threshold - 0.05).max(0.1).to_string())
+        .bind((threshold - 0.001).max(0.0).to_string())
         .execute(&mut **tx)
         .await?;
     let rows: Vec<CandidateRow> = sqlx::query_as(
@@ -323,24 +324,13 @@ const SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_i
    join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
    left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
 
-/// The columns of `DealRow` for a `page` of ids (with `total`), joined to names.
-const SELECT_PAGE: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_id, d.registered_by,
-        r.name as registered_by_name, d.customer_name, d.normalized_name, d.customer_domain, d.registrable_domain,
-        d.country, d.products, d.estimated_value, d.currency, d.expected_close_date, d.notes, d.status, d.conflicts,
-        d.created_at, d.decided_at, x.name as decided_by_name, d.decision_reason, d.decision_note, d.protected_until,
-        d.extensions_used, d.extension_requested_at, d.extension_note, d.closed_at, d.closed_amount, page.total
-   from page
-   join deals d on d.tenant_id = app_current_tenant() and d.id = page.id
-   join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
-   join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
-   left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
-
 /// The scope as a condition on `$1`, one SQL text per kind of scope: each gets a prepared statement whose generic plan
 /// can use the right index (a `$1 is null or …` condition would leave generic plans scanning).
 fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
     match scope {
         Scope::Tenant => ("$1::uuid is null", None),
-        Scope::Cam(cam) => ("d.partner_id = any(array(select id from partners where cam_id = $1))", Some(cam)),
+        // Registrations carry their partner's CAM (kept in step by triggers) and have indexes by it.
+        Scope::Cam(cam) => ("d.cam_id = $1", Some(cam)),
         Scope::Partner(p) => ("d.partner_id = $1", Some(p)),
     }
 }
@@ -375,19 +365,11 @@ pub struct ListFilter {
     pub oldest_first: bool,
 }
 
-#[derive(FromRow)]
-struct Counted {
-    #[sqlx(flatten)]
-    row: DealRow,
-    /// All matching rows, where the statement counted them.
-    total: Option<i64>,
-}
-
 /// A page of registrations and how many match in all.
 ///
-/// Within a CAM's or a partner's scope the matching ids are gathered first through the partner indexes, then counted,
-/// sorted and cut to the page, and only the page is joined to names: one statement whatever the tenant's size. Over
-/// the whole tenant the newest-first index serves the page and a second statement counts.
+/// Every scope has an index in the order of the page (the tenant's by age; a CAM's and a partner's by status and
+/// age, or by age alone), so the page is read in order and cut; the rows are counted by a second statement only when
+/// the page alone does not say how many there are.
 pub async fn list(
     tx: &mut Tx,
     scope: Scope,
@@ -401,50 +383,32 @@ pub async fn list(
     let mut condition = scope_sql.to_string();
     condition.push_str(if filter.status.is_some() { " and d.status = $4" } else { " and $4::text is null" });
     condition.push_str(if filter.partner_id.is_some() { " and d.partner_id = $5" } else { " and $5::uuid is null" });
-    let (order, page_order) = if filter.oldest_first {
-        ("d.created_at, d.id", "page.created_at, page.id")
-    } else {
-        ("d.created_at desc, d.id", "page.created_at desc, page.id")
-    };
-    let sql = if scope == Scope::Tenant {
-        // The newest-first index serves the page; counting comes after, when needed.
-        let select = SELECT.replacen("\n   from deals d", ", null::bigint as total\n   from deals d", 1);
-        format!("{select} where {condition} order by {order} limit $2 offset $3")
-    } else {
-        format!(
-            "with matching as materialized (select d.id, d.created_at from deals d where {condition}),
-                  page as (select id, created_at, count(*) over () as total from matching
-                            order by {} limit $2 offset $3)
-             {SELECT_PAGE} order by {page_order}",
-            page_order.replace("page.", "")
-        )
-    };
-    let rows: Vec<Counted> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(scope_id)
-        .bind(limit)
-        .bind(offset)
-        .bind(&filter.status)
-        .bind(filter.partner_id)
-        .fetch_all(&mut **tx)
-        .await?;
-    let counted = rows.first().and_then(|r| r.total);
-    let total =
-        match counted {
-            Some(n) => n,
-            // A first page that is not full says how many there are; otherwise count.
-            None if offset == 0 && (rows.len() as i64) < limit => rows.len() as i64,
-            None => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "select count(*) from deals d where {condition} and $2::bigint is not null and $3::bigint is not null"
-            )))
+    let order = if filter.oldest_first { "d.created_at, d.id" } else { "d.created_at desc, d.id" };
+    let rows: Vec<DealRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} where {condition} order by {order} limit $2 offset $3")))
             .bind(scope_id)
             .bind(limit)
             .bind(offset)
             .bind(&filter.status)
             .bind(filter.partner_id)
-            .fetch_one(&mut **tx)
-            .await?,
-        };
-    Ok((rows.into_iter().map(|c| c.row).collect(), total))
+            .fetch_all(&mut **tx)
+            .await?;
+    let total = if offset == 0 && (rows.len() as i64) < limit {
+        // A first page that is not full says how many there are.
+        rows.len() as i64
+    } else {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select count(*) from deals d where {condition} and $2::bigint is not null and $3::bigint is not null"
+        )))
+        .bind(scope_id)
+        .bind(limit)
+        .bind(offset)
+        .bind(&filter.status)
+        .bind(filter.partner_id)
+        .fetch_one(&mut **tx)
+        .await?
+    };
+    Ok((rows, total))
 }
 
 /// Approved registrations whose partner asked for more time, oldest request first.

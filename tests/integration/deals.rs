@@ -1,7 +1,7 @@
 //! Deal registration: registering, the conflict check, the workflow and its forbidden moves, the race-proof
 //! approval, expiry, and who may see what.
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -541,17 +541,59 @@ async fn the_pages_register_a_deal_and_rerender_mistakes_beside_the_fields() {
 }
 
 #[tokio::test]
-async fn a_long_queue_shows_the_oldest_hundred_and_says_how_many_wait() {
+async fn a_long_queue_shows_the_oldest_fifty_and_says_how_many_wait() {
     let app = TestApp::new().await;
     let p1 = app.token("acme", email::P1_ADMIN).await;
-    for i in 0..103 {
+    for i in 0..53 {
         register(&app, &p1, deal(&format!("Queue Customer {i:03}"), None, &["crm"])).await;
     }
     let cam = app.session("acme", email::CAM1).await;
     let queue = app.page("/deals/queue", &cam).await;
     let rows = queue.select("main section:first-of-type table.data tbody tr td:first-child a");
-    assert_eq!(rows.len(), 100);
+    assert_eq!(rows.len(), 50);
     assert_eq!(rows[0], "Queue Customer 000", "oldest first");
-    assert!(queue.select(".lede")[0].starts_with("103 pending registrations"));
+    assert_eq!(rows[49], "Queue Customer 049");
+    assert!(queue.select(".lede")[0].starts_with("53 pending registrations"));
     assert!(queue.text().contains("3 more are waiting"));
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list["items"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_partner_moved_to_another_cam_takes_its_registrations_to_that_cams_queue() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let id = register(&app, &p1, deal("Moving Customer", None, &["crm"])).await["id"].as_str().unwrap().to_string();
+    let (cam1, cam2) = (app.token("acme", email::CAM1).await, app.token("acme", email::CAM2).await);
+    let pending = "/api/v1/deals?status=pending";
+    assert!(ids(&app.get(pending, Some(&cam1)).await.json()).contains(&id));
+    assert!(!ids(&app.get(pending, Some(&cam2)).await.json()).contains(&id));
+    assert_eq!(app.get(&format!("/api/v1/deals/{id}"), Some(&cam2)).await.status, StatusCode::NOT_FOUND);
+
+    let admin = app.token("acme", email::ADMIN).await;
+    let moved = app
+        .json(Method::PATCH, &format!("/api/v1/partners/{}", A.p1), Some(&admin), json!({"cam_id": A.cam2.to_string()}))
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+
+    let before = app.get(pending, Some(&cam1)).await.json();
+    assert!(!ids(&before).contains(&id), "the former CAM no longer sees it");
+    assert_eq!(app.get(&format!("/api/v1/deals/{id}"), Some(&cam1)).await.status, StatusCode::NOT_FOUND);
+    let after = app.get(pending, Some(&cam2)).await.json();
+    assert!(ids(&after).contains(&id), "the new CAM has it");
+    assert_eq!(after["total"], after["items"].as_array().unwrap().len());
+    let queue = app.page("/deals/queue", &app.session("acme", email::CAM2).await).await;
+    assert!(queue.select("table.data td a").contains(&"Moving Customer".to_string()));
+    // A registered deal is the only deal insert audited; its CAM following the partner is audited on the partner.
+    assert_eq!(
+        app.count_in(A.id, "select count(*) from audit_log where entity_type = 'deals' and action <> 'deals.insert'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count_in(A.id, "select count(*) from audit_log where entity_type = 'partners' and action = 'partners.update' and after ? 'cam_id'").await,
+        1
+    );
 }
