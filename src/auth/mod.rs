@@ -136,6 +136,25 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Signed { user, check, .. } = Signed::<R>::from_request_parts(parts, state).await?;
+        let tx = db::begin_session(&state.pool, &check).await?.map_err(refused)?;
+        Ok(Auth { user, tx, _roles: PhantomData })
+    }
+}
+
+/// A user with one of the roles `R` whose token is genuine, and what the database is still to check of their
+/// session: the first statement the handler sends does (`db::read_once` for a page that reads in one round trip,
+/// `db::begin_session` otherwise). The token alone proves nothing about a signed-out or deactivated session.
+pub struct Signed<R: RoleSet = AnyRole> {
+    pub user: CurrentUser,
+    pub check: db::SessionCheck,
+    _roles: PhantomData<R>,
+}
+
+impl<R: RoleSet> FromRequestParts<AppState> for Signed<R> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // Nested routers see their path without the `/api/v1` prefix; the original URI says where we are.
         let path = parts.extensions.get::<OriginalUri>().map(|u| u.0.path()).unwrap_or(parts.uri.path());
         let token = if path.starts_with("/api/") { bearer_token(parts) } else { cookie(parts, SESSION_COOKIE) };
@@ -143,11 +162,12 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
         if !R::ROLES.contains(&claims.role) {
             return Err(Error::forbidden());
         }
-        let agreement = claims.role.is_partner() && !agreement_exempt(path);
-        let tx = match db::begin_session(&state.pool, claims.tid, claims.sub, claims.sid, claims.sv, agreement).await? {
-            Ok(tx) => tx,
-            Err(db::SessionRefused::Invalid) => return Err(Error::Unauthorized),
-            Err(db::SessionRefused::AgreementPending) => return Err(Error::AgreementPending),
+        let check = db::SessionCheck {
+            tenant: claims.tid,
+            user: claims.sub,
+            session: claims.sid,
+            version: claims.sv,
+            agreement: claims.role.is_partner() && !agreement_exempt(path),
         };
         let user = CurrentUser {
             id: claims.sub,
@@ -159,7 +179,15 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
             email: claims.email,
             tenant_name: claims.tn,
         };
-        Ok(Auth { user, tx, _roles: PhantomData })
+        Ok(Signed { user, check, _roles: PhantomData })
+    }
+}
+
+/// The answer to a request whose session the database refused.
+pub fn refused(refusal: db::SessionRefused) -> Error {
+    match refusal {
+        db::SessionRefused::Invalid => Error::Unauthorized,
+        db::SessionRefused::AgreementPending => Error::AgreementPending,
     }
 }
 

@@ -103,32 +103,98 @@ pub enum SessionRefused {
     AgreementPending,
 }
 
-/// Opens the transaction of an authenticated request in one round trip: begin, scope it to the tenant and the user,
-/// and check that the session still holds (`app_check_session` raises SQLSTATE 28000 when it does not) and, with
-/// `agreement`, that the user's partner has accepted the current agreement (SQLSTATE TRAGR).
-pub async fn begin_session(
-    pool: &PgPool,
-    tenant: uuid::Uuid,
-    user: uuid::Uuid,
-    session: uuid::Uuid,
-    version: i32,
-    agreement: bool,
-) -> Result<Result<Tx, SessionRefused>, sqlx::Error> {
-    // Only UUIDs, an integer and a boolean are interpolated. The check runs before BEGIN, in the implicit transaction
-    // of this simple query: when it fails, PostgreSQL rolls that back and the connection is left clean; when it
-    // succeeds, BEGIN takes the settings into the explicit transaction.
-    let sql = format!(
-        "select set_config('app.tenant_id', '{tenant}', true), set_config('app.user_id', '{user}', true);
-         select app_check_session('{user}', '{session}', {version}, {agreement});
-         begin"
-    );
+/// What the database checks before it serves an authenticated request: that the session still holds and, with
+/// `agreement`, that the user's partner has accepted the current partner agreement.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionCheck {
+    pub tenant: uuid::Uuid,
+    pub user: uuid::Uuid,
+    pub session: uuid::Uuid,
+    pub version: i32,
+    pub agreement: bool,
+}
+
+impl SessionCheck {
+    /// Scopes the implicit transaction of a simple query to the tenant and the user, then checks the session
+    /// (`app_check_session` raises SQLSTATE 28000 when it no longer holds, TRAGR when the agreement is pending).
+    /// Only UUIDs, an integer and a boolean are interpolated.
+    fn sql(&self) -> String {
+        let SessionCheck { tenant, user, session, version, agreement } = self;
+        format!(
+            "select set_config('app.tenant_id', '{tenant}', true), set_config('app.user_id', '{user}', true);
+             select app_check_session('{user}', '{session}', {version}, {agreement});"
+        )
+    }
+}
+
+fn refusal(e: &sqlx::Error) -> Option<SessionRefused> {
+    match e {
+        sqlx::Error::Database(e) if e.code().as_deref() == Some("28000") => Some(SessionRefused::Invalid),
+        sqlx::Error::Database(e) if e.code().as_deref() == Some("TRAGR") => Some(SessionRefused::AgreementPending),
+        _ => None,
+    }
+}
+
+/// Opens the transaction of an authenticated request in one round trip: scope it to the tenant and the user, check
+/// the session, begin.
+pub async fn begin_session(pool: &PgPool, check: &SessionCheck) -> Result<Result<Tx, SessionRefused>, sqlx::Error> {
+    // The check runs before BEGIN, in the implicit transaction of this simple query: when it fails, PostgreSQL rolls
+    // that back and the connection is left clean; when it succeeds, BEGIN takes the settings into the explicit
+    // transaction.
+    let sql = format!("{} begin", check.sql());
     match pool.begin_with(sqlx::AssertSqlSafe(sql)).await {
         Ok(tx) => Ok(Ok(tx)),
-        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("28000") => Ok(Err(SessionRefused::Invalid)),
-        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("TRAGR") => {
-            Ok(Err(SessionRefused::AgreementPending))
+        Err(e) => refusal(&e).map(Err).ok_or(e),
+    }
+}
+
+/// A read-only statement that `read_once` runs by name: prepared on a connection the first time it runs there, with
+/// the parameter types `params` (`"uuid, integer"`).
+pub struct Prepared {
+    pub name: &'static str,
+    pub params: &'static str,
+    pub sql: &'static str,
+}
+
+/// A parameter of a `Prepared` statement, written into the query as a literal: only kinds whose text cannot break out
+/// of one.
+pub enum Arg {
+    Uuid(uuid::Uuid),
+}
+
+impl std::fmt::Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::Uuid(u) => write!(f, "'{u}'"),
         }
-        Err(e) => Err(e),
+    }
+}
+
+/// Serves a read-only request in one round trip: the session check and `statement` travel in one simple query, in
+/// one implicit transaction that ends with it, so there is no BEGIN and no ROLLBACK to wait for. Returns the
+/// statement's rows.
+pub async fn read_once(
+    pool: &PgPool,
+    check: &SessionCheck,
+    statement: &Prepared,
+    args: &[Arg],
+) -> Result<Result<Vec<sqlx::postgres::PgRow>, SessionRefused>, sqlx::Error> {
+    let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+    let sql = format!("{} execute {}({})", check.sql(), statement.name, args.join(", "));
+    let mut conn = pool.acquire().await?;
+    let mut prepared = false;
+    loop {
+        match sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *conn).await {
+            // One row from each of the two statements of the check come first.
+            Ok(rows) => return Ok(Ok(rows.into_iter().skip(2).collect())),
+            // SQLSTATE 26000: not prepared on this connection yet.
+            Err(sqlx::Error::Database(e)) if !prepared && e.code().as_deref() == Some("26000") => {
+                let Prepared { name, params, sql } = statement;
+                conn.execute(sqlx::AssertSqlSafe(format!("prepare {name}({params}) as {sql}"))).await?;
+                prepared = true;
+            }
+            Err(e) => return refusal(&e).map(Err).ok_or(e),
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 //! Rollup queries for the home pages. One definition of each count, computed in SQL over the tenant's rows.
 
+use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::auth::refused;
+use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
+use crate::error::Result;
 use crate::partners::store::PartnerRow;
 
 pub struct Totals {
@@ -127,9 +130,11 @@ pub struct Member {
     pub has_password: bool,
 }
 
-pub async fn partner_home(tx: &mut Tx, partner: Uuid) -> Result<Option<PartnerHomeRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage, p.created_at,
+/// The partner home's statement, run with the session check in one round trip.
+static PARTNER_HOME: Prepared = Prepared {
+    name: "home_partner",
+    params: "uuid",
+    sql: "select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage, p.created_at,
                 (select count(*) from users u where u.tenant_id = p.tenant_id and u.partner_id = p.id and u.active) as user_count,
                 c.email as cam_email,
                 (select coalesce(json_agg(json_build_object('name', m.name, 'email', m.email, 'role', m.role,
@@ -157,8 +162,9 @@ pub async fn partner_home(tx: &mut Tx, partner: Uuid) -> Result<Option<PartnerHo
                        count(*) filter (where completed_at is null and due_on < current_date) as ob_overdue
                   from onboarding_items i where i.tenant_id = p.tenant_id and i.partner_id = p.id) o
           where p.id = $1",
-    )
-    .bind(partner)
-    .fetch_optional(&mut **tx)
-    .await
+};
+
+pub async fn partner_home(pool: &PgPool, check: &SessionCheck, partner: Uuid) -> Result<Option<PartnerHomeRow>> {
+    let rows = db::read_once(pool, check, &PARTNER_HOME, &[Arg::Uuid(partner)]).await?.map_err(refused)?;
+    Ok(rows.first().map(PartnerHomeRow::from_row).transpose()?)
 }

@@ -302,3 +302,28 @@ async fn a_form_posted_from_another_origin_is_refused() {
     let ok = app.submit(&format!("/admin/partners/{}/cam", A.p1), &session, &[("cam_id", &A.cam2.to_string())]).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "the same form from our origin works");
 }
+
+#[tokio::test]
+async fn the_partner_home_checks_the_session_in_the_same_round_trip_as_its_data() {
+    let app = TestApp::new().await;
+    let admin = app.session("acme", email::P1_ADMIN).await;
+    let user = app.session("acme", email::P1_USER).await;
+    // Several times over the pool's connections: the first use on a connection prepares the statement, later ones
+    // run it.
+    for _ in 0..6 {
+        let home = app.page("/", &user).await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert_eq!(home.select("h1").len(), 1);
+        assert!(home.text().contains(email::P1_ADMIN), "the org's people are listed");
+    }
+    // Deactivated: the very next page is refused.
+    let token = app.token("acme", email::P1_ADMIN).await;
+    assert!(app.delete(&format!("/api/v1/users/{}", A.p1_user), Some(&token)).await.status.is_success());
+    let refused = app.page("/", &user).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(refused.header("location").unwrap().starts_with("/login"));
+    // Signed out: the same.
+    assert_eq!(app.page("/", &admin).await.status, StatusCode::OK);
+    app.submit("/logout", &admin, &[]).await;
+    assert_eq!(app.page("/", &admin).await.status, StatusCode::SEE_OTHER);
+}
