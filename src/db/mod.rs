@@ -2,11 +2,14 @@
 
 pub mod embedded;
 
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use futures_util::TryStreamExt;
+use sqlx::Either;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
 use sqlx::{Connection, Executor, PgPool, Postgres};
 
 use crate::config::Config;
@@ -149,53 +152,84 @@ pub async fn begin_session(pool: &PgPool, check: &SessionCheck) -> Result<Result
 }
 
 /// A read-only statement that `read_once` runs by name: prepared on a connection the first time it runs there, with
-/// the parameter types `params` (`"uuid, integer"`).
+/// the parameter types `params` (`"uuid, integer"`, or empty).
 pub struct Prepared {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub params: &'static str,
-    pub sql: &'static str,
+    pub sql: Cow<'static, str>,
 }
 
 /// A parameter of a `Prepared` statement, written into the query as a literal: only kinds whose text cannot break out
 /// of one.
+#[derive(Debug, Clone, Copy)]
 pub enum Arg {
     Uuid(uuid::Uuid),
+    Null,
 }
 
 impl std::fmt::Display for Arg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Arg::Uuid(u) => write!(f, "'{u}'"),
+            Arg::Null => f.write_str("null"),
         }
     }
 }
 
-/// Serves a read-only request in one round trip: the session check and `statement` travel in one simple query, in
-/// one implicit transaction that ends with it, so there is no BEGIN and no ROLLBACK to wait for. Returns the
-/// statement's rows.
+/// Serves a read-only request in one round trip: the session check and the `statements` travel in one simple query,
+/// in one implicit transaction that ends with it, so there is no BEGIN and no ROLLBACK to wait for. Returns the rows
+/// of each statement, in order.
 pub async fn read_once(
     pool: &PgPool,
     check: &SessionCheck,
-    statement: &Prepared,
-    args: &[Arg],
-) -> Result<Result<Vec<sqlx::postgres::PgRow>, SessionRefused>, sqlx::Error> {
-    let args: Vec<String> = args.iter().map(ToString::to_string).collect();
-    let sql = format!("{} execute {}({})", check.sql(), statement.name, args.join(", "));
+    statements: &[(&Prepared, &[Arg])],
+) -> Result<Result<Vec<Vec<PgRow>>, SessionRefused>, sqlx::Error> {
+    let mut sql = check.sql();
+    for (statement, args) in statements {
+        sql.push_str(" execute ");
+        sql.push_str(&statement.name);
+        if !args.is_empty() {
+            let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+            sql.push_str(&format!("({})", args.join(", ")));
+        }
+        sql.push(';');
+    }
     let mut conn = pool.acquire().await?;
     let mut prepared = false;
     loop {
-        match sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).fetch_all(&mut *conn).await {
-            // One row from each of the two statements of the check come first.
-            Ok(rows) => return Ok(Ok(rows.into_iter().skip(2).collect())),
-            // SQLSTATE 26000: not prepared on this connection yet.
+        match results_of(&mut conn, &sql).await {
+            // The two statements of the check come first.
+            Ok(results) => return Ok(Ok(results.into_iter().skip(2).collect())),
+            // SQLSTATE 26000: one of them is not prepared on this connection yet.
             Err(sqlx::Error::Database(e)) if !prepared && e.code().as_deref() == Some("26000") => {
-                let Prepared { name, params, sql } = statement;
-                conn.execute(sqlx::AssertSqlSafe(format!("prepare {name}({params}) as {sql}"))).await?;
+                let existing: Vec<String> =
+                    sqlx::query_scalar("select name from pg_prepared_statements").fetch_all(&mut *conn).await?;
+                for (statement, _) in statements {
+                    let Prepared { name, params, sql } = statement;
+                    if !existing.iter().any(|e| e == name) {
+                        let params = if params.is_empty() { String::new() } else { format!("({params})") };
+                        conn.execute(sqlx::AssertSqlSafe(format!("prepare {name}{params} as {sql}"))).await?;
+                    }
+                }
                 prepared = true;
             }
             Err(e) => return refusal(&e).map(Err).ok_or(e),
         }
     }
+}
+
+/// The rows of each statement of a simple query.
+async fn results_of(conn: &mut PgConnection, sql: &str) -> Result<Vec<Vec<PgRow>>, sqlx::Error> {
+    let (mut results, mut rows) = (Vec::new(), Vec::new());
+    let mut stream = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).fetch_many(&mut *conn);
+    while let Some(item) = stream.try_next().await? {
+        match item {
+            // A statement's rows come before its completion.
+            Either::Left(_) => results.push(std::mem::take(&mut rows)),
+            Either::Right(row) => rows.push(row),
+        }
+    }
+    Ok(results)
 }
 
 /// Ends a transaction that only read. Dropping it queues a ROLLBACK that travels with the pool's own check of the

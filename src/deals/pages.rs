@@ -13,11 +13,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::api::current_conflicts;
-use super::store::{self, DealRow, ListFilter};
+use super::store::{self, DealRow, LineRow, ListFilter};
 use super::{CloseInput, Conflict, DealInput, ExtendInput, REJECT_REASONS, RejectInput, STATUSES, reason_label};
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
-use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
+use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role, Signed};
 use crate::countries::{CURRENCIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
@@ -72,7 +72,7 @@ pub struct DealLine {
     pub clashes: usize,
 }
 
-fn sla(deal: &DealRow, sla_hours: i32) -> (String, &'static str) {
+fn sla(deal: &LineRow, sla_hours: i32) -> (String, &'static str) {
     if deal.status != "pending" {
         return (String::new(), "");
     }
@@ -91,7 +91,7 @@ fn hours(h: i64) -> String {
     if h >= 48 { format!("{} days", h / 24) } else { format!("{h} h") }
 }
 
-fn line(d: &DealRow, sla_hours: i32) -> DealLine {
+fn line(d: &LineRow, sla_hours: i32) -> DealLine {
     let (sla, sla_badge) = sla(d, sla_hours);
     DealLine {
         id: d.id,
@@ -107,7 +107,7 @@ fn line(d: &DealRow, sla_hours: i32) -> DealLine {
         sla,
         sla_badge,
         extension_requested: d.extension_requested_at.is_some(),
-        clashes: d.conflicts.as_array().map(Vec::len).unwrap_or(0),
+        clashes: d.clashes.max(0) as usize,
     }
 }
 
@@ -149,7 +149,7 @@ async fn list_page(
     Ok(ListPage {
         page: Page::new("Deal registrations", &csrf, &user, "/deals").with_notice(notice(q.notice.as_deref(), NOTICES)),
         lede,
-        deals: rows.iter().map(|d| line(d, policy.approval_sla_hours)).collect(),
+        deals: rows.iter().map(|d| line(&d.into(), policy.approval_sla_hours)).collect(),
         tabs,
         is_partner,
         total: format::int(total),
@@ -641,27 +641,26 @@ struct QueuePage {
     overdue: usize,
 }
 
-const QUEUE_PAGE: i64 = 50;
+const QUEUE_PAGE: u16 = 50;
 
-/// The approval queue: pending registrations of the caller's partners (all, for a program admin), oldest first.
+/// The approval queue: pending registrations of the caller's partners (all, for a program admin), oldest first. One
+/// round trip with the session check.
 async fn queue_page(
-    Auth { user, mut tx, .. }: Auth<Manager>,
+    Signed { user, check, .. }: Signed<Manager>,
+    State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
 ) -> Result<QueuePage> {
-    let policy = store::policy(&mut tx).await?;
-    let pending_filter = ListFilter { status: Some("pending".into()), oldest_first: true, ..Default::default() };
     // The oldest ones are what needs doing; a long queue says how long it is rather than listing it all.
-    let (pending, waiting) = store::list(&mut tx, user.scope(), &pending_filter, QUEUE_PAGE, 0).await?;
-    let extensions = store::extension_requests(&mut tx, user.scope()).await?;
-    crate::db::finish_read(tx);
-    let pending: Vec<DealLine> = pending.iter().map(|d| line(d, policy.approval_sla_hours)).collect();
+    let queue = store::queue(&state.pool, &check, user.scope(), QUEUE_PAGE).await?;
+    let sla_hours = queue.policy.approval_sla_hours;
+    let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours)).collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
-        waiting: format::int(waiting),
-        more: (waiting as usize).saturating_sub(pending.len()),
+        waiting: format::int(queue.waiting),
+        more: (queue.waiting as usize).saturating_sub(pending.len()),
         overdue: pending.iter().filter(|l| l.sla_badge == "badge-red").count(),
         pending,
-        extensions: extensions.iter().map(|d| line(d, policy.approval_sla_hours)).collect(),
-        sla_hours: policy.approval_sla_hours,
+        extensions: queue.extensions.iter().map(|d| line(d, sla_hours)).collect(),
+        sla_hours,
     })
 }

@@ -3,11 +3,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use sqlx::FromRow;
+use sqlx::postgres::PgRow;
+use sqlx::{FromRow, PgPool, Row};
 use uuid::Uuid;
 
-use crate::auth::Scope;
-use crate::db::Tx;
+use crate::auth::{Scope, refused};
+use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
+use crate::error::Error;
 use crate::rules::deal_conflict::{NamedAccount, Registration, Status};
 
 /// The tenant's deal-registration policy; defaults apply until the program admin saves one.
@@ -324,6 +326,49 @@ const SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_i
    join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
    left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
 
+/// What a line of a registration list or queue shows: a few columns, and how many clashes were found rather than
+/// the findings themselves.
+#[derive(Debug, Clone, FromRow)]
+pub struct LineRow {
+    pub id: Uuid,
+    pub partner_name: String,
+    pub customer_name: String,
+    pub customer_domain: Option<String>,
+    pub estimated_value: Decimal,
+    pub currency: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub decision_reason: Option<String>,
+    pub protected_until: Option<NaiveDate>,
+    pub extension_requested_at: Option<DateTime<Utc>>,
+    pub clashes: i32,
+}
+
+impl From<&DealRow> for LineRow {
+    fn from(d: &DealRow) -> LineRow {
+        LineRow {
+            id: d.id,
+            partner_name: d.partner_name.clone(),
+            customer_name: d.customer_name.clone(),
+            customer_domain: d.customer_domain.clone(),
+            estimated_value: d.estimated_value,
+            currency: d.currency.clone(),
+            status: d.status.clone(),
+            created_at: d.created_at,
+            decision_reason: d.decision_reason.clone(),
+            protected_until: d.protected_until,
+            extension_requested_at: d.extension_requested_at,
+            clashes: d.conflicts.as_array().map_or(0, |c| c.len() as i32),
+        }
+    }
+}
+
+const SELECT_LINE: &str = "select d.id, p.name as partner_name, d.customer_name, d.customer_domain, d.estimated_value,
+        d.currency, d.status, d.created_at, d.decision_reason, d.protected_until, d.extension_requested_at,
+        jsonb_array_length(d.conflicts) as clashes
+   from deals d
+   join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id";
+
 /// The scope as a condition on `$1`, one SQL text per kind of scope: each gets a prepared statement whose generic plan
 /// can use the right index (a `$1 is null or …` condition would leave generic plans scanning).
 fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
@@ -409,18 +454,6 @@ pub async fn list(
         .await?
     };
     Ok((rows, total))
-}
-
-/// Approved registrations whose partner asked for more time, oldest request first.
-pub async fn extension_requests(tx: &mut Tx, scope: Scope) -> Result<Vec<DealRow>, sqlx::Error> {
-    let (condition, id) = scope_condition(scope);
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} where d.status = 'approved' and d.extension_requested_at is not null and {condition}
-          order by d.extension_requested_at limit 200"
-    )))
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await
 }
 
 /// Registrations by id with their partner names, for showing the registrations a finding points at (staff only).
@@ -515,10 +548,62 @@ pub async fn reviewer_recipients(tx: &mut Tx, partner: Uuid) -> Result<Vec<Strin
 /// Registrations waiting for a decision within a scope (an index-only walk of the partners' pending entries).
 pub async fn pending_count(tx: &mut Tx, scope: Scope) -> Result<i64, sqlx::Error> {
     let (condition, id) = scope_condition(scope);
-    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "select count(*) from deals d where {condition} and d.status = 'pending'"
-    )))
-    .bind(id)
-    .fetch_one(&mut **tx)
-    .await
+    sqlx::query_scalar(sqlx::AssertSqlSafe(pending_count_sql(condition))).bind(id).fetch_one(&mut **tx).await
+}
+
+fn pending_count_sql(condition: &str) -> String {
+    format!("select count(*) from deals d where {condition} and d.status = 'pending'")
+}
+
+/// What the approval queue shows.
+pub struct Queue {
+    pub policy: Policy,
+    /// The oldest pending registrations, at most the page asked for.
+    pub pending: Vec<LineRow>,
+    /// All pending registrations of the scope.
+    pub waiting: i64,
+    /// Approved registrations whose partner asked for more time, oldest request first.
+    pub extensions: Vec<LineRow>,
+}
+
+/// The approval queue's four statements, sent with the session check in one round trip.
+pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16) -> Result<Queue, Error> {
+    let (condition, id) = scope_condition(scope);
+    let kind = match scope {
+        Scope::Tenant => "tenant",
+        Scope::Cam(_) => "cam",
+        Scope::Partner(_) => "partner",
+    };
+    let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
+    let policy = Prepared {
+        name: "deals_policy".into(),
+        params: "",
+        sql: format!("select {POLICY_COLUMNS} from deal_policies").into(),
+    };
+    let pending = prepared(
+        format!("deals_queue_{kind}_{page}"),
+        format!("{SELECT_LINE} where {condition} and d.status = 'pending' order by d.created_at, d.id limit {page}"),
+    );
+    let waiting = prepared(format!("deals_pending_{kind}"), pending_count_sql(condition));
+    let extensions = prepared(
+        format!("deals_extensions_{kind}"),
+        format!(
+            "{SELECT_LINE} where d.status = 'approved' and d.extension_requested_at is not null and {condition}
+              order by d.extension_requested_at limit 200"
+        ),
+    );
+    let arg = [id.map_or(Arg::Null, Arg::Uuid)];
+    let results =
+        db::read_once(pool, check, &[(&policy, &[]), (&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
+            .await?
+            .map_err(refused)?;
+    let [policies, pending, waiting, extensions] = <[Vec<PgRow>; 4]>::try_from(results)
+        .map_err(|r| Error::Internal(anyhow::anyhow!("the queue statements answered {} results", r.len())))?;
+    let rows = |rows: Vec<PgRow>| rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>();
+    Ok(Queue {
+        policy: policies.first().map(Policy::from_row).transpose()?.unwrap_or_default(),
+        pending: rows(pending)?,
+        waiting: waiting.first().map(|r| r.try_get(0)).transpose()?.unwrap_or(0),
+        extensions: rows(extensions)?,
+    })
 }

@@ -1,5 +1,7 @@
 //! Rollup queries for the home pages. One definition of each count, computed in SQL over the tenant's rows.
 
+use std::borrow::Cow;
+
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
@@ -132,9 +134,9 @@ pub struct Member {
 
 /// The partner home's statement, run with the session check in one round trip.
 static PARTNER_HOME: Prepared = Prepared {
-    name: "home_partner",
+    name: Cow::Borrowed("home_partner"),
     params: "uuid",
-    sql: "select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage, p.created_at,
+    sql: Cow::Borrowed("select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage, p.created_at,
                 (select count(*) from users u where u.tenant_id = p.tenant_id and u.partner_id = p.id and u.active) as user_count,
                 c.email as cam_email,
                 (select coalesce(json_agg(json_build_object('name', m.name, 'email', m.email, 'role', m.role,
@@ -161,10 +163,10 @@ static PARTNER_HOME: Prepared = Prepared {
                        count(*) filter (where required and completed_at is not null) as ob_done,
                        count(*) filter (where completed_at is null and due_on < current_date) as ob_overdue
                   from onboarding_items i where i.tenant_id = p.tenant_id and i.partner_id = p.id) o
-          where p.id = $1",
+          where p.id = $1"),
 };
 
 pub async fn partner_home(pool: &PgPool, check: &SessionCheck, partner: Uuid) -> Result<Option<PartnerHomeRow>> {
-    let rows = db::read_once(pool, check, &PARTNER_HOME, &[Arg::Uuid(partner)]).await?.map_err(refused)?;
-    Ok(rows.first().map(PartnerHomeRow::from_row).transpose()?)
+    let results = db::read_once(pool, check, &[(&PARTNER_HOME, &[Arg::Uuid(partner)])]).await?.map_err(refused)?;
+    Ok(results.first().and_then(|rows| rows.first()).map(PartnerHomeRow::from_row).transpose()?)
 }

@@ -597,3 +597,39 @@ async fn a_partner_moved_to_another_cam_takes_its_registrations_to_that_cams_que
         1
     );
 }
+
+#[tokio::test]
+async fn the_queue_shows_each_manager_their_pending_registrations_clashes_and_extension_requests() {
+    let app = TestApp::new().await;
+    let (p1, p2) = (app.token("acme", email::P1_ADMIN).await, app.token("acme", email::P2_ADMIN).await);
+    register(&app, &p1, deal("Initech", Some("initech.com"), &["crm"])).await;
+    register(&app, &p2, deal("Initech Inc.", Some("initech.com"), &["crm"])).await;
+    let asked = register(&app, &p1, deal("Hooli", None, &["crm"])).await["id"].as_str().unwrap().to_string();
+    let cam1 = app.token("acme", email::CAM1).await;
+    assert_eq!(act(&app, &cam1, &asked, "approve", json!({})).await.status, StatusCode::OK);
+    assert_eq!(act(&app, &p1, &asked, "extend", json!({"note": "Budget in Q3."})).await.status, StatusCode::OK);
+    register(&app, &app.token("globex", email::P1_ADMIN).await, deal("Globex Customer", None, &["crm"])).await;
+
+    let cell = |page: &crate::support::Resp, section: usize| {
+        page.select(&format!("main section:nth-of-type({section}) table.data tbody tr td:first-child a"))
+    };
+    // The program admin sees every partner's; each CAM only their partners'; nobody another tenant's.
+    let admin = app.page("/deals/queue", &app.session("acme", email::ADMIN).await).await;
+    assert_eq!(admin.status, StatusCode::OK);
+    assert_eq!(cell(&admin, 1), ["Initech", "Initech Inc."]);
+    assert!(admin.select(".lede")[0].starts_with("2 pending registrations"));
+    // Clashes are counted when a registration is made: the first Initech had none then, the second found it.
+    assert_eq!(admin.select("main section:nth-of-type(1) .badge-red"), ["1 found"]);
+    assert_eq!(cell(&admin, 2), ["Hooli"], "the extension request");
+    let cam = app.page("/deals/queue", &app.session("acme", email::CAM1).await).await;
+    assert_eq!(cell(&cam, 1), ["Initech"]);
+    assert_eq!(cell(&cam, 2), ["Hooli"]);
+    let cam2 = app.page("/deals/queue", &app.session("acme", email::CAM2).await).await;
+    assert_eq!(cell(&cam2, 1), ["Initech Inc."]);
+    assert!(cell(&cam2, 2).is_empty());
+    // Partner people have no queue.
+    assert_eq!(
+        app.page("/deals/queue", &app.session("acme", email::P1_ADMIN).await).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
