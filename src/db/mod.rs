@@ -94,7 +94,18 @@ pub async fn begin_tenant(pool: &PgPool, tenant: uuid::Uuid, actor: Option<uuid:
     let sql = format!(
         "begin; select set_config('app.tenant_id', '{tenant}', true), set_config('app.user_id', '{actor}', true)"
     );
-    pool.begin_with(sqlx::AssertSqlSafe(sql)).await
+    begin_uncancelled(pool, sql).await
+}
+
+/// Begins a transaction with `sql`, to the end even when the request that asked is cancelled half way (its client
+/// went away). sqlx counts a transaction only once the answer to BEGIN is read: a BEGIN cancelled in flight would put
+/// its connection back into the pool inside a transaction that nobody ends, scoped to the cancelled request's tenant.
+/// The spawned task always finishes, and dropping what it got rolls the transaction back.
+async fn begin_uncancelled(pool: &PgPool, sql: String) -> Result<Tx, sqlx::Error> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with(sqlx::AssertSqlSafe(sql)).await })
+        .await
+        .map_err(|_| sqlx::Error::WorkerCrashed)?
 }
 
 /// Why an authenticated request may not open its transaction.
@@ -145,7 +156,7 @@ pub async fn begin_session(pool: &PgPool, check: &SessionCheck) -> Result<Result
     // that back and the connection is left clean; when it succeeds, BEGIN takes the settings into the explicit
     // transaction.
     let sql = format!("{} begin", check.sql());
-    match pool.begin_with(sqlx::AssertSqlSafe(sql)).await {
+    match begin_uncancelled(pool, sql).await {
         Ok(tx) => Ok(Ok(tx)),
         Err(e) => refusal(&e).map(Err).ok_or(e),
     }

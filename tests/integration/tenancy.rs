@@ -182,3 +182,30 @@ async fn a_token_of_one_tenant_cannot_read_another_even_with_a_known_id() {
     let outbox = app.get("/api/v1/outbox", Some(&b_admin)).await.json();
     assert_eq!(outbox["total"], 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_cancelled_while_its_transaction_begins_leaves_no_transaction_open() {
+    let app = TestApp::new().await;
+    // One connection, so whatever a cancelled beginning leaves behind is what the next request gets.
+    let pool = tributary::db::runtime_pool(&app.owner, 1).await.unwrap();
+    for i in 0..60u32 {
+        // Polled a few times (which sends BEGIN), then given time to run it on the server, then dropped unanswered,
+        // as when a client goes away mid-request.
+        let mut begin = Box::pin(tributary::db::begin_tenant(&pool, A.id, Some(A.admin)));
+        for _ in 0..=i % 4 {
+            if futures_util::poll!(&mut begin).is_ready() {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        drop(begin);
+        let mut conn = pool.acquire().await.unwrap();
+        // A transaction left open would still be scoped to the cancelled request's tenant.
+        let tenant: Option<String> = sqlx::query_scalar("select nullif(current_setting('app.tenant_id', true), '')")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(tenant, None, "a transaction was left open by beginning {i}");
+    }
+}
