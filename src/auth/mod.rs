@@ -87,6 +87,25 @@ pub enum Scope {
     Partner(Uuid),
 }
 
+impl Scope {
+    /// The kind of scope, for naming the statements prepared per kind.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Scope::Tenant => "tenant",
+            Scope::Cam(_) => "cam",
+            Scope::Partner(_) => "partner",
+        }
+    }
+
+    /// The scope's id as the `$1` of a statement prepared per kind (null for the tenant).
+    pub fn arg(self) -> crate::db::Arg {
+        match self {
+            Scope::Tenant => crate::db::Arg::Null,
+            Scope::Cam(id) | Scope::Partner(id) => crate::db::Arg::Uuid(id),
+        }
+    }
+}
+
 impl CurrentUser {
     pub fn scope(&self) -> Scope {
         match (self.role, self.partner_id) {

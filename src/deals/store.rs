@@ -8,7 +8,7 @@ use sqlx::{FromRow, PgPool, Row};
 use uuid::Uuid;
 
 use crate::auth::{Scope, refused};
-use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
+use crate::db::{self, Prepared, SessionCheck, Tx};
 use crate::error::Error;
 use crate::rules::deal_conflict::{NamedAccount, Registration, Status};
 
@@ -555,6 +555,15 @@ fn pending_count_sql(condition: &str) -> String {
     format!("select count(*) from deals d where {condition} and d.status = 'pending'")
 }
 
+/// `pending_count` as a statement prepared per kind of scope (`$1`: `Scope::arg`).
+pub(crate) fn pending_count_statement(scope: Scope) -> Prepared {
+    Prepared {
+        name: format!("deals_pending_{}", scope.kind()).into(),
+        params: "uuid",
+        sql: pending_count_sql(scope_condition(scope).0).into(),
+    }
+}
+
 /// What the approval queue shows.
 pub struct Queue {
     pub policy: Policy,
@@ -568,12 +577,8 @@ pub struct Queue {
 
 /// The approval queue's four statements, sent with the session check in one round trip.
 pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16) -> Result<Queue, Error> {
-    let (condition, id) = scope_condition(scope);
-    let kind = match scope {
-        Scope::Tenant => "tenant",
-        Scope::Cam(_) => "cam",
-        Scope::Partner(_) => "partner",
-    };
+    let (condition, _) = scope_condition(scope);
+    let kind = scope.kind();
     let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
     let policy = Prepared {
         name: "deals_policy".into(),
@@ -584,7 +589,7 @@ pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16)
         format!("deals_queue_{kind}_{page}"),
         format!("{SELECT_LINE} where {condition} and d.status = 'pending' order by d.created_at, d.id limit {page}"),
     );
-    let waiting = prepared(format!("deals_pending_{kind}"), pending_count_sql(condition));
+    let waiting = pending_count_statement(scope);
     let extensions = prepared(
         format!("deals_extensions_{kind}"),
         format!(
@@ -592,7 +597,7 @@ pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16)
               order by d.extension_requested_at limit 200"
         ),
     );
-    let arg = [id.map_or(Arg::Null, Arg::Uuid)];
+    let arg = [scope.arg()];
     let results =
         db::read_once(pool, check, &[(&policy, &[]), (&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
             .await?

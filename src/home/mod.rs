@@ -44,18 +44,21 @@ async fn home(
 ) -> Result<Response> {
     let page = Page::new(format!("{} home", user.role.label()), &csrf, &user, "/")
         .with_notice(crate::web::notice(q.notice.as_deref(), NOTICES));
-    // The partner home, the most visited page, is one statement: it travels with the session check.
-    if user.role.is_partner() {
-        return Ok(partner_home(&state, &check, &user, page).await?.into_response());
-    }
-    let mut tx = db::begin_session(&state.pool, &check).await?.map_err(refused)?;
+    // The partner and CAM homes, the most visited pages, travel with the session check in one round trip.
     let response = match user.role {
-        Role::Cam => cam_home(&mut tx, &user, page).await?.into_response(),
-        Role::ChannelChief => chief_home(&mut tx, page).await?.into_response(),
-        // The program admin: partner people were served above.
-        _ => admin_home(&mut tx, page).await?.into_response(),
+        Role::PartnerAdmin | Role::PartnerUser => partner_home(&state, &check, &user, page).await?.into_response(),
+        Role::Cam => cam_home(&state, &check, &user, page).await?.into_response(),
+        Role::ChannelChief | Role::ProgramAdmin => {
+            let mut tx = db::begin_session(&state.pool, &check).await?.map_err(refused)?;
+            let response = if user.role == Role::ChannelChief {
+                chief_home(&mut tx, page).await?.into_response()
+            } else {
+                admin_home(&mut tx, page).await?.into_response()
+            };
+            db::finish_read(tx);
+            response
+        }
     };
-    db::finish_read(tx);
     Ok(response)
 }
 
@@ -154,11 +157,13 @@ struct CamHome {
     partners: Vec<PartnerView>,
 }
 
-async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome> {
-    let (rows, total) = partners_store::list(tx, user.scope(), 500, 0).await?;
+/// The CAM home in one round trip with the session check.
+async fn cam_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<CamHome> {
+    let home = store::cam_home(&state.pool, check, user.scope(), 500).await?;
+    let rows = home.partners;
     let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
     let stats = vec![
-        Stat { label: "Assigned partners", value: format::int(total), note: "in your portfolio".into() },
+        Stat { label: "Assigned partners", value: format::int(home.total), note: "in your portfolio".into() },
         Stat { label: "Onboarding", value: format::int(count("onboarding")), note: "in their first 90 days".into() },
         Stat {
             label: "Producing",
@@ -167,8 +172,7 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
         },
         Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
     ];
-    let pending = crate::deals::store::pending_count(tx, user.scope()).await?;
-    let deals = DealCounts { pending: format::int(pending), pending_n: pending, ..Default::default() };
+    let deals = DealCounts { pending: format::int(home.pending), pending_n: home.pending, ..Default::default() };
     Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect() })
 }
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::auth::Scope;
-use crate::db::Tx;
+use crate::db::{Prepared, Tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct PartnerRow {
@@ -45,6 +45,25 @@ pub(crate) fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
         Scope::Cam(cam) => ("p.cam_id = $1", Some(cam)),
         Scope::Partner(p) => ("p.id = $1", Some(p)),
     }
+}
+
+/// The first page of `list` and the count, as statements prepared per kind of scope (`$1`: `Scope::arg`), for pages
+/// that send them with the session check (`db::read_once`).
+pub(crate) fn first_page_statements(scope: Scope, limit: u16) -> [Prepared; 2] {
+    let (condition, _) = scope_condition(scope);
+    let kind = scope.kind();
+    [
+        Prepared {
+            name: format!("partners_page_{kind}_{limit}").into(),
+            params: "uuid",
+            sql: format!("{SELECT} where {condition} order by lower(p.name), p.id limit {limit}").into(),
+        },
+        Prepared {
+            name: format!("partners_count_{kind}").into(),
+            params: "uuid",
+            sql: format!("select count(*) from partners p where {condition}").into(),
+        },
+    ]
 }
 
 pub async fn list(tx: &mut Tx, scope: Scope, limit: i64, offset: i64) -> Result<(Vec<PartnerRow>, i64), sqlx::Error> {

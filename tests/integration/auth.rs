@@ -327,3 +327,41 @@ async fn the_partner_home_checks_the_session_in_the_same_round_trip_as_its_data(
     app.submit("/logout", &admin, &[]).await;
     assert_eq!(app.page("/", &admin).await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_cam_home_shows_only_their_partners_and_waiting_registrations_in_one_round_trip() {
+    let app = TestApp::new().await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let deal = |name: &str| {
+        json!({"customer_name": name, "country": "DE", "products": ["crm"], "estimated_value": "1000.00",
+               "currency": "EUR", "expected_close_date": (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string()})
+    };
+    for name in ["Umbrella", "Tyrell"] {
+        assert_eq!(app.post_json("/api/v1/deals", Some(&p2), deal(name)).await.status, StatusCode::CREATED);
+    }
+    let stat = |home: &Resp, label: &str| {
+        let labels = home.select(".stat .stat-label");
+        home.select(".stat .stat-value")[labels.iter().position(|l| l == label).unwrap()].clone()
+    };
+    let cam2 = app.session("acme", email::CAM2).await;
+    // Twice: once preparing the statements on the connection, once running them.
+    for _ in 0..2 {
+        let home = app.page("/", &cam2).await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert_eq!(home.select("main h1"), ["My partners"]);
+        assert_eq!(home.select("table.data tbody tr td:first-child a"), ["Partner Two"]);
+        assert_eq!(stat(&home, "Assigned partners"), "1");
+        assert_eq!(stat(&home, "Onboarding"), "0", "its first registration activated it");
+        assert!(home.select(".alert-info")[0].starts_with("2 deal registration(s)"));
+    }
+    let cam1 = app.page("/", &app.session("acme", email::CAM1).await).await;
+    assert_eq!(cam1.select("table.data tbody tr td:first-child a"), ["Partner One"]);
+    assert!(cam1.select(".alert-info").is_empty(), "no registration waits for cam1");
+    // The same CAM email in another tenant sees that tenant's partner only.
+    let globex = app.page("/", &app.session("globex", email::CAM2).await).await;
+    assert_eq!(globex.select("table.data tbody tr td:first-child a"), ["Partner Two"]);
+    assert!(globex.select(".alert-info").is_empty());
+    // Signed out, the home is refused.
+    app.submit("/logout", &cam2, &[]).await;
+    assert_eq!(app.page("/", &cam2).await.status, StatusCode::SEE_OTHER);
+}
