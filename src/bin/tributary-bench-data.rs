@@ -282,8 +282,22 @@ async fn ensure_tenant(
     conn.execute("commit").await?;
     let commit = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    // VACUUM too: it sets the visibility map, so the index-only scans the pages rely on need no heap visits.
-    conn.execute("vacuum (analyze) users, partners, products, deal_policies, deals").await?;
+    // VACUUM too: it sets the visibility map, so the index-only scans the pages rely on need no heap visits. It can
+    // mark a page all-visible only once no snapshot older than the load is left, and an automatic ANALYZE that began
+    // during the load keeps one: vacuum again until the map covers the tables.
+    for attempt in 0.. {
+        conn.execute("vacuum (analyze) users, partners, products, deal_policies, deals").await?;
+        let unmarked: i64 = sqlx::query_scalar(
+            "select coalesce(sum(relpages - relallvisible), 0)::bigint from pg_class
+              where relname in ('users', 'partners', 'deals') and relnamespace = current_schema()::regnamespace",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if unmarked < 100 || attempt == 30 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
     let analyze = t.elapsed().as_secs_f64();
     eprintln!(
         "{slug}: done in {:.1} s (delete {:.1} s, users+partners {:.1} s, deals {:.1} s, indexes {:.1} s, commit {:.1} s, analyze {:.1} s)",
