@@ -10,7 +10,7 @@ use anyhow::Context;
 use futures_util::TryStreamExt;
 use sqlx::Either;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
-use sqlx::{Connection, Executor, PgPool, Postgres};
+use sqlx::{Connection, Executor, PgPool, Postgres, Row};
 
 use crate::config::Config;
 use embedded::{Durability, EmbeddedPg};
@@ -190,11 +190,11 @@ impl std::fmt::Display for Arg {
 /// Serves a read-only request in one round trip: the session check and the `statements` travel in one simple query,
 /// in one implicit transaction that ends with it, so there is no BEGIN and no ROLLBACK to wait for. Returns the rows
 /// of each statement, in order.
-pub async fn read_once(
+pub async fn read_once<const N: usize>(
     pool: &PgPool,
     check: &SessionCheck,
-    statements: &[(&Prepared, &[Arg])],
-) -> Result<Result<Vec<Vec<PgRow>>, SessionRefused>, sqlx::Error> {
+    statements: [(&Prepared, &[Arg]); N],
+) -> Result<Result<[Vec<PgRow>; N], SessionRefused>, sqlx::Error> {
     let mut sql = check.sql();
     for (statement, args) in statements {
         sql.push_str(" execute ");
@@ -210,7 +210,14 @@ pub async fn read_once(
     loop {
         match results_of(&mut conn, &sql).await {
             // The two statements of the check come first.
-            Ok(results) => return Ok(Ok(results.into_iter().skip(2).collect())),
+            Ok(results) => {
+                let results: Vec<Vec<PgRow>> = results.into_iter().skip(2).collect();
+                let answered = results.len();
+                return results
+                    .try_into()
+                    .map(Ok)
+                    .map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")));
+            }
             // SQLSTATE 26000: one of them is not prepared on this connection yet.
             Err(sqlx::Error::Database(e)) if !prepared && e.code().as_deref() == Some("26000") => {
                 let existing: Vec<String> =
@@ -227,6 +234,11 @@ pub async fn read_once(
             Err(e) => return refusal(&e).map(Err).ok_or(e),
         }
     }
+}
+
+/// The first column of the first row, as a count: zero when there is no row.
+pub fn count(rows: &[PgRow]) -> Result<i64, sqlx::Error> {
+    rows.first().map(|r| r.try_get(0)).transpose().map(Option::unwrap_or_default)
 }
 
 /// The rows of each statement of a simple query.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::postgres::PgRow;
-use sqlx::{FromRow, PgPool, Row};
+use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
 use crate::auth::{Scope, refused};
@@ -545,22 +545,14 @@ pub async fn reviewer_recipients(tx: &mut Tx, partner: Uuid) -> Result<Vec<Strin
     .await
 }
 
-/// Registrations waiting for a decision within a scope (an index-only walk of the partners' pending entries).
-pub async fn pending_count(tx: &mut Tx, scope: Scope) -> Result<i64, sqlx::Error> {
-    let (condition, id) = scope_condition(scope);
-    sqlx::query_scalar(sqlx::AssertSqlSafe(pending_count_sql(condition))).bind(id).fetch_one(&mut **tx).await
-}
-
-fn pending_count_sql(condition: &str) -> String {
-    format!("select count(*) from deals d where {condition} and d.status = 'pending'")
-}
-
-/// `pending_count` as a statement prepared per kind of scope (`$1`: `Scope::arg`).
+/// How many registrations wait for a decision within a scope (an index-only walk of the scope's pending entries), as
+/// a statement prepared per kind of scope (`$1`: `Scope::arg`).
 pub(crate) fn pending_count_statement(scope: Scope) -> Prepared {
+    let (condition, _) = scope_condition(scope);
     Prepared {
         name: format!("deals_pending_{}", scope.kind()).into(),
         params: "uuid",
-        sql: pending_count_sql(scope_condition(scope).0).into(),
+        sql: format!("select count(*) from deals d where {condition} and d.status = 'pending'").into(),
     }
 }
 
@@ -598,17 +590,15 @@ pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16)
         ),
     );
     let arg = [scope.arg()];
-    let results =
-        db::read_once(pool, check, &[(&policy, &[]), (&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
+    let [policies, pending, waiting, extensions] =
+        db::read_once(pool, check, [(&policy, &[]), (&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
             .await?
             .map_err(refused)?;
-    let [policies, pending, waiting, extensions] = <[Vec<PgRow>; 4]>::try_from(results)
-        .map_err(|r| Error::Internal(anyhow::anyhow!("the queue statements answered {} results", r.len())))?;
     let rows = |rows: Vec<PgRow>| rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>();
     Ok(Queue {
         policy: policies.first().map(Policy::from_row).transpose()?.unwrap_or_default(),
         pending: rows(pending)?,
-        waiting: waiting.first().map(|r| r.try_get(0)).transpose()?.unwrap_or(0),
+        waiting: db::count(&waiting)?,
         extensions: rows(extensions)?,
     })
 }

@@ -2,13 +2,12 @@
 
 use std::borrow::Cow;
 
-use sqlx::postgres::PgRow;
-use sqlx::{FromRow, PgPool, Row};
+use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
 use crate::auth::{Scope, refused};
 use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::partners::store::PartnerRow;
 
 pub struct Totals {
@@ -168,8 +167,8 @@ static PARTNER_HOME: Prepared = Prepared {
 };
 
 pub async fn partner_home(pool: &PgPool, check: &SessionCheck, partner: Uuid) -> Result<Option<PartnerHomeRow>> {
-    let results = db::read_once(pool, check, &[(&PARTNER_HOME, &[Arg::Uuid(partner)])]).await?.map_err(refused)?;
-    Ok(results.first().and_then(|rows| rows.first()).map(PartnerHomeRow::from_row).transpose()?)
+    let [rows] = db::read_once(pool, check, [(&PARTNER_HOME, &[Arg::Uuid(partner)])]).await?.map_err(refused)?;
+    Ok(rows.first().map(PartnerHomeRow::from_row).transpose()?)
 }
 
 /// A CAM's home: their partners (a first page) with how many there are, and how many registrations wait for them.
@@ -184,15 +183,11 @@ pub async fn cam_home(pool: &PgPool, check: &SessionCheck, scope: Scope, limit: 
     let [page, count] = crate::partners::store::first_page_statements(scope, limit);
     let pending = crate::deals::store::pending_count_statement(scope);
     let arg = [scope.arg()];
-    let results =
-        db::read_once(pool, check, &[(&page, &arg), (&count, &arg), (&pending, &arg)]).await?.map_err(refused)?;
-    let [partners, total, pending] = <[Vec<PgRow>; 3]>::try_from(results)
-        .map_err(|r| Error::Internal(anyhow::anyhow!("the CAM home statements answered {} results", r.len())))?;
-    let count =
-        |rows: &[PgRow]| rows.first().map(|r| r.try_get::<i64, _>(0)).transpose().map(Option::unwrap_or_default);
+    let [partners, total, pending] =
+        db::read_once(pool, check, [(&page, &arg), (&count, &arg), (&pending, &arg)]).await?.map_err(refused)?;
     Ok(CamHomeRows {
         partners: partners.iter().map(PartnerRow::from_row).collect::<Result<_, _>>()?,
-        total: count(&total)?,
-        pending: count(&pending)?,
+        total: db::count(&total)?,
+        pending: db::count(&pending)?,
     })
 }
