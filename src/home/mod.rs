@@ -92,6 +92,10 @@ pub struct DealCounts {
     pub pending_n: i64,
 }
 
+/// How many of the partner's people, and of its open onboarding items, the home lists.
+const MEMBERS_SHOWN: usize = 50;
+const NEXT_ITEMS_SHOWN: usize = 3;
+
 async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
     let row = store::partner_home(&state.pool, check, partner_id).await?.ok_or(Error::NotFound)?;
@@ -99,6 +103,7 @@ async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser
         .members
         .0
         .into_iter()
+        .take(MEMBERS_SHOWN)
         .map(|m| MemberView {
             role: Role::parse(&m.role).map(|r| r.label()).unwrap_or("Unknown"),
             status: if m.has_password { "Active" } else { "Invited" },
@@ -129,6 +134,7 @@ async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser
                     .ob_next
                     .0
                     .iter()
+                    .take(NEXT_ITEMS_SHOWN)
                     .map(|n| (n.title.clone(), format::date(n.due_on), n.due_on < today, n.link.clone()))
                     .collect(),
             }

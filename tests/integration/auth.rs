@@ -329,6 +329,61 @@ async fn the_partner_home_checks_the_session_in_the_same_round_trip_as_its_data(
 }
 
 #[tokio::test]
+async fn the_partner_home_shows_its_own_counts_and_the_three_earliest_open_onboarding_items() {
+    let app = TestApp::new().await;
+    // A checklist started 40 days ago: some items are overdue.
+    let start = chrono::Utc::now().date_naive() - chrono::Duration::days(40);
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    tributary::onboarding::store::create_checklist(&mut tx, A.id, A.p1, start).await.unwrap();
+    tx.commit().await.unwrap();
+    let admin = app.token("acme", email::P1_ADMIN).await;
+    let checklist = app.get(&format!("/api/v1/partners/{}/onboarding", A.p1), Some(&admin)).await.json();
+    // (due date, position, title, id, partner may complete it) of the open items; the API lists them by position.
+    let open: Vec<(String, usize, String, String, bool)> = checklist["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i["completed_at"].is_null())
+        .map(|(position, i)| {
+            let text = |k: &str| i[k].as_str().unwrap().to_owned();
+            (text("due_on"), position, text("title"), text("id"), i["owner"] == "partner" && i["auto"].is_null())
+        })
+        .collect();
+    let mut by_due = open.clone();
+    by_due.sort();
+    // Completing the earliest item the partner may complete takes it off the list.
+    let done = by_due.iter().find(|i| i.4).unwrap().clone();
+    let r = app.post_json(&format!("/api/v1/onboarding-items/{}/complete", done.3), Some(&admin), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let expected: Vec<&str> = by_due.iter().filter(|i| i.3 != done.3).take(3).map(|i| i.2.as_str()).collect();
+    assert_eq!(expected.len(), 3, "the template has enough open items for this test");
+    // One registration of the partner's own, and one of another partner's that must not count.
+    let deal = |name: &str| {
+        json!({"customer_name": name, "country": "DE", "products": ["crm"], "estimated_value": "1000.00",
+               "currency": "EUR", "expected_close_date": (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string()})
+    };
+    assert_eq!(app.post_json("/api/v1/deals", Some(&admin), deal("Umbrella")).await.status, StatusCode::CREATED);
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    assert_eq!(app.post_json("/api/v1/deals", Some(&p2), deal("Tyrell")).await.status, StatusCode::CREATED);
+
+    let home = app.page("/", &app.session("acme", email::P1_USER).await).await;
+    assert_eq!(home.status, StatusCode::OK);
+    let listed = home.select(".next-items li");
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    for (shown, title) in listed.iter().zip(&expected) {
+        assert!(shown.starts_with(title), "{shown:?} should be {title:?}: expected {expected:?}");
+    }
+    assert!(!home.select(".next-items .badge-red").is_empty(), "items due before today are marked overdue");
+    let stat = |label: &str| {
+        let labels = home.select(".stat .stat-label");
+        home.select(".stat .stat-value")[labels.iter().position(|l| l == label).unwrap()].clone()
+    };
+    assert_eq!(stat("Waiting for a decision"), "1", "only the partner's own registration counts");
+    assert_eq!(stat("Won"), "0");
+}
+
+#[tokio::test]
 async fn the_cam_home_shows_only_their_partners_and_waiting_registrations_in_one_round_trip() {
     let app = TestApp::new().await;
     let p2 = app.token("acme", email::P2_ADMIN).await;
