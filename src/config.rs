@@ -16,6 +16,15 @@ pub struct Config {
     /// Set explicitly, or derived from the listen address once it is bound.
     pub base_url: Option<String>,
     pub smtp_url: Option<String>,
+    /// How many connections the server keeps to PostgreSQL.
+    pub db_pool: u32,
+}
+
+/// The default pool: four connections per core. More connections than that only make PostgreSQL's backends take turns
+/// on the same cores (measured on 2 cores: 8 connections serve the partner home a quarter faster than 16).
+pub fn default_db_pool() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    (4 * cores).clamp(4, 32)
 }
 
 impl Config {
@@ -42,6 +51,13 @@ impl Config {
             Some(s) => s.into_bytes(),
             None => load_or_create_secret(&data_dir)?,
         };
+        let db_pool = match var("TRIBUTARY_DB_POOL") {
+            None => default_db_pool(),
+            Some(v) => match v.trim().parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => n,
+                _ => bail!("TRIBUTARY_DB_POOL={v:?} is not a number of connections from 1 to 1000"),
+            },
+        };
         Ok(Config {
             database_url: var("DATABASE_URL"),
             data_dir,
@@ -49,6 +65,7 @@ impl Config {
             secret,
             base_url,
             smtp_url: var("TRIBUTARY_SMTP_URL"),
+            db_pool,
         })
     }
 
@@ -61,6 +78,7 @@ impl Config {
             secret: b"test-secret-test-secret-test-secret!".to_vec(),
             base_url: Some("http://127.0.0.1:8080".into()),
             smtp_url: None,
+            db_pool: default_db_pool(),
         }
     }
 }

@@ -40,7 +40,7 @@ impl Database {
             }
         };
         migrate(&owner_options).await?;
-        let pool = runtime_pool(&owner_options, 16).await?;
+        let pool = runtime_pool(&owner_options, config.db_pool).await?;
         Ok(Database { pool, owner_options, embedded })
     }
 

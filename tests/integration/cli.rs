@@ -259,12 +259,16 @@ async fn a_killed_server_leaves_no_orphaned_postgres_and_the_next_start_reuses_t
 }
 
 #[test]
-fn a_bad_listen_address_is_a_one_line_error() {
-    let dir = scratch();
-    let out = tributary(None, &dir).arg("migrate").env("TRIBUTARY_LISTEN", "not-an-address").output().unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("TRIBUTARY_LISTEN"));
-    std::fs::remove_dir_all(dir).ok();
+fn a_bad_listen_address_or_pool_size_is_a_one_line_error() {
+    for (variable, value) in
+        [("TRIBUTARY_LISTEN", "not-an-address"), ("TRIBUTARY_DB_POOL", "0"), ("TRIBUTARY_DB_POOL", "many")]
+    {
+        let dir = scratch();
+        let out = tributary(None, &dir).arg("migrate").env(variable, value).output().unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(variable), "{stderr}");
+        std::fs::remove_dir_all(dir).ok();
+    }
 }
