@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -72,12 +72,12 @@ pub struct DealLine {
     pub clashes: usize,
 }
 
-fn sla(deal: &LineRow, sla_hours: i32) -> (String, &'static str) {
+fn sla(deal: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> (String, &'static str) {
     if deal.status != "pending" {
         return (String::new(), "");
     }
     let due = deal.created_at + chrono::Duration::hours(i64::from(sla_hours));
-    let left = (due - Utc::now()).num_hours();
+    let left = (due - now).num_hours();
     if left < 0 {
         (format!("Overdue by {}", hours(-left)), "badge-red")
     } else if left * 4 < i64::from(sla_hours) {
@@ -91,8 +91,9 @@ fn hours(h: i64) -> String {
     if h >= 48 { format!("{} days", h / 24) } else { format!("{h} h") }
 }
 
-fn line(d: &LineRow, sla_hours: i32) -> DealLine {
-    let (sla, sla_badge) = sla(d, sla_hours);
+/// A registration as a row of a list, its approval deadline measured from `now`.
+fn line(d: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
+    let (sla, sla_badge) = sla(d, sla_hours, now);
     DealLine {
         id: d.id,
         customer: d.customer_name.clone(),
@@ -149,7 +150,10 @@ async fn list_page(
     Ok(ListPage {
         page: Page::new("Deal registrations", &csrf, &user, "/deals").with_notice(notice(q.notice.as_deref(), NOTICES)),
         lede,
-        deals: rows.iter().map(|d| line(&d.into(), policy.approval_sla_hours)).collect(),
+        deals: {
+            let now = Utc::now();
+            rows.iter().map(|d| line(&d.into(), policy.approval_sla_hours, now)).collect()
+        },
         tabs,
         is_partner,
         total: format::int(total),
@@ -653,14 +657,15 @@ async fn queue_page(
     // The oldest ones are what needs doing; a long queue says how long it is rather than listing it all.
     let queue = store::queue(&state.pool, &check, user.scope(), QUEUE_PAGE).await?;
     let sla_hours = queue.policy.approval_sla_hours;
-    let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours)).collect();
+    let now = Utc::now();
+    let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours, now)).collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
         waiting: format::int(queue.waiting),
         more: (queue.waiting as usize).saturating_sub(pending.len()),
         overdue: pending.iter().filter(|l| l.sla_badge == "badge-red").count(),
         pending,
-        extensions: queue.extensions.iter().map(|d| line(d, sla_hours)).collect(),
+        extensions: queue.extensions.iter().map(|d| line(d, sla_hours, now)).collect(),
         sla_hours,
     })
 }

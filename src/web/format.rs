@@ -1,13 +1,18 @@
 //! Formatting of what people read: dates, times, whole numbers.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// "9 Mar 2026". Written out rather than through a strftime pattern, which is parsed anew on every call: lists
+/// format a few dates per row.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
+/// "9 Mar 2026, 14:05 UTC".
 pub fn datetime(t: DateTime<Utc>) -> String {
-    t.format("%-d %b %Y, %H:%M UTC").to_string()
+    format!("{}, {:02}:{:02} UTC", date(t.date_naive()), t.hour(), t.minute())
 }
 
 /// 1234567 → "1,234,567".
@@ -44,6 +49,19 @@ mod tests {
     #[test]
     fn dates_read_day_month_year() {
         assert_eq!(date(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()), "9 Mar 2026");
+        assert_eq!(date(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()), "31 Dec 1999");
+        let t = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap().and_hms_opt(7, 4, 59).unwrap().and_utc();
+        assert_eq!(datetime(t), "5 Jan 2026, 07:04 UTC");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dates_read_as_strftime_would_write_them(days in 0i64..200_000, secs in 0u32..86_400) {
+            let d = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+            proptest::prop_assert_eq!(date(d), d.format("%-d %b %Y").to_string());
+            let t = d.and_hms_opt(secs / 3600, secs / 60 % 60, secs % 60).unwrap().and_utc();
+            proptest::prop_assert_eq!(datetime(t), t.format("%-d %b %Y, %H:%M UTC").to_string());
+        }
     }
 
     #[test]
