@@ -286,7 +286,7 @@ async fn ensure_tenant(
     // mark a page all-visible only once no snapshot older than the load is left, and an automatic ANALYZE that began
     // during the load keeps one: vacuum again until the map covers the tables.
     for attempt in 0.. {
-        conn.execute("vacuum (analyze) users, partners, products, deal_policies, deals").await?;
+        conn.execute("vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts").await?;
         let unmarked: i64 = sqlx::query_scalar(
             "select coalesce(sum(relpages - relallvisible), 0)::bigint from pg_class
               where relname in ('users', 'partners', 'deals') and relnamespace = current_schema()::regnamespace",
@@ -510,6 +510,18 @@ async fn generate(
         let line: Vec<String> = STATUSES.iter().zip(statuses).map(|(s, n)| format!("{s} {}", sep(n as i64))).collect();
         eprintln!("{slug}: statuses: {}", line.join(", "));
     }
+    // The per-partner counts the triggers keep, which were off during the load.
+    sqlx::query(
+        "insert into deal_counts (tenant_id, partner_id, status, cam_id, n)
+         select d.tenant_id, d.partner_id, d.status, p.cam_id, count(*)
+           from deals d join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
+          where d.tenant_id = $1
+          group by d.tenant_id, d.partner_id, d.status, p.cam_id",
+    )
+    .bind(tenant)
+    .execute(&mut *conn)
+    .await
+    .context("counting the registrations per partner and status")?;
     timings.deals = t.elapsed().as_secs_f64();
 
     let t = Instant::now();

@@ -175,6 +175,9 @@ pub struct Prepared {
 #[derive(Debug, Clone, Copy)]
 pub enum Arg {
     Uuid(uuid::Uuid),
+    Int(i64),
+    /// Text from the program itself (a status from a fixed list), never from a request.
+    Const(&'static str),
     Null,
 }
 
@@ -182,6 +185,8 @@ impl std::fmt::Display for Arg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Arg::Uuid(u) => write!(f, "'{u}'"),
+            Arg::Int(n) => write!(f, "{n}"),
+            Arg::Const(s) => write!(f, "'{}'", s.replace('\'', "''")),
             Arg::Null => f.write_str("null"),
         }
     }

@@ -6,13 +6,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::store::{self, DealRow, HistoryEntry, ListFilter};
 use super::{CloseInput, Conflict, DealInput, ExtendInput, RejectInput};
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery, ListResponse, parse_json};
-use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
+use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role, Signed};
 use crate::db::Tx;
 use crate::error::{Error, Result};
 
@@ -60,7 +61,7 @@ pub async fn create(
 }
 
 /// A registration as the API shows it.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct DealView {
     pub id: Uuid,
     pub partner_id: Uuid,
@@ -127,19 +128,25 @@ pub struct DealQuery {
 #[utoipa::path(get, path = "/api/v1/deals", tag = "deals", params(DealQuery),
     responses((status = 200, body = ListResponse<DealView>), (status = 422)), security(("bearer" = [])))]
 pub async fn list(
-    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Signed { user, check, .. }: Signed<AnyRole>,
+    State(state): State<AppState>,
     ApiQuery(q): ApiQuery<DealQuery>,
 ) -> Result<Json<ListResponse<DealView>>> {
-    if let Some(s) = &q.status {
-        if !super::STATUSES.contains(&s.as_str()) {
-            return Err(Error::invalid("status", format!("Use one of: {}.", super::STATUSES.join(", "))));
-        }
-    }
-    let filter = ListFilter { status: q.status, partner_id: q.partner_id, oldest_first: false };
+    let status = match q.status {
+        None => None,
+        Some(s) => Some(
+            super::STATUSES
+                .into_iter()
+                .find(|known| *known == s)
+                .ok_or_else(|| Error::invalid("status", format!("Use one of: {}.", super::STATUSES.join(", "))))?,
+        ),
+    };
+    let filter = ListFilter { status, partner_id: q.partner_id };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let (rows, total) = store::list(&mut tx, user.scope(), &filter, limit, q.offset.unwrap_or(0).max(0)).await?;
-    crate::db::finish_read(tx);
-    Ok(Json(ListResponse { items: rows.into_iter().map(DealView::from).collect(), total }))
+    let offset = q.offset.unwrap_or(0).max(0);
+    let listed = store::list(&state.pool, &check, user.scope(), &filter, store::Columns::View, limit, offset).await?;
+    let items = listed.rows.iter().map(DealView::from_row).collect::<Result<_, _>>()?;
+    Ok(Json(ListResponse { items, total: listed.total }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

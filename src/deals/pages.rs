@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::api::current_conflicts;
@@ -129,18 +130,19 @@ struct ListQuery {
     notice: Option<String>,
 }
 
+/// Registrations the caller may see, newest first. One round trip with the session check.
 async fn list_page(
-    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Signed { user, check, .. }: Signed<AnyRole>,
+    State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage> {
-    let status = q.status.filter(|s| STATUSES.contains(&s.as_str()));
-    let filter = ListFilter { status: status.clone(), ..Default::default() };
-    let (rows, total) = store::list(&mut tx, user.scope(), &filter, 200, 0).await?;
-    let policy = store::policy(&mut tx).await?;
-    tx.commit().await?;
+    let status = q.status.and_then(|s| STATUSES.into_iter().find(|known| *known == s));
+    let filter = ListFilter { status, ..Default::default() };
+    let listed = store::list(&state.pool, &check, user.scope(), &filter, store::Columns::Line, 200, 0).await?;
+    let rows = listed.rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>()?;
     let mut tabs = vec![("/deals".to_string(), "All".to_string(), status.is_none())];
-    tabs.extend(STATUSES.iter().map(|s| (format!("/deals?status={s}"), title_case(s), status.as_deref() == Some(*s))));
+    tabs.extend(STATUSES.iter().map(|s| (format!("/deals?status={s}"), title_case(s), status == Some(*s))));
     let is_partner = user.role.is_partner();
     let lede = if is_partner {
         "Your deal registrations: what is protected, until when, and why each decision was taken.".to_string()
@@ -152,11 +154,11 @@ async fn list_page(
         lede,
         deals: {
             let now = Utc::now();
-            rows.iter().map(|d| line(&d.into(), policy.approval_sla_hours, now)).collect()
+            rows.iter().map(|d| line(d, listed.policy.approval_sla_hours, now)).collect()
         },
         tabs,
         is_partner,
-        total: format::int(total),
+        total: format::int(listed.total),
     })
 }
 

@@ -8,7 +8,7 @@ use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
 use crate::auth::{Scope, refused};
-use crate::db::{self, Prepared, SessionCheck, Tx};
+use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
 use crate::error::Error;
 use crate::rules::deal_conflict::{NamedAccount, Registration, Status};
 
@@ -227,7 +227,9 @@ pub async fn matching_named_accounts(
 
 /// Open (pending or approved) registrations of a partner, for the cap on open registrations.
 pub async fn open_count(tx: &mut Tx, partner: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select count(*) from deals where partner_id = $1 and status in ('pending', 'approved')")
+    sqlx::query_scalar(
+        "select coalesce(sum(n), 0)::bigint from deal_counts where partner_id = $1 and status in ('pending', 'approved')",
+    )
         .bind(partner)
         .fetch_one(&mut **tx)
         .await
@@ -344,25 +346,6 @@ pub struct LineRow {
     pub clashes: i32,
 }
 
-impl From<&DealRow> for LineRow {
-    fn from(d: &DealRow) -> LineRow {
-        LineRow {
-            id: d.id,
-            partner_name: d.partner_name.clone(),
-            customer_name: d.customer_name.clone(),
-            customer_domain: d.customer_domain.clone(),
-            estimated_value: d.estimated_value,
-            currency: d.currency.clone(),
-            status: d.status.clone(),
-            created_at: d.created_at,
-            decision_reason: d.decision_reason.clone(),
-            protected_until: d.protected_until,
-            extension_requested_at: d.extension_requested_at,
-            clashes: d.conflicts.as_array().map_or(0, |c| c.len() as i32),
-        }
-    }
-}
-
 const SELECT_LINE: &str = "select d.id, p.name as partner_name, d.customer_name, d.customer_domain, d.estimated_value,
         d.currency, d.status, d.created_at, d.decision_reason, d.protected_until, d.extension_requested_at,
         jsonb_array_length(d.conflicts) as clashes
@@ -378,6 +361,20 @@ fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
         Scope::Cam(cam) => ("d.cam_id = $1", Some(cam)),
         Scope::Partner(p) => ("d.partner_id = $1", Some(p)),
     }
+}
+
+/// The same scope over `deal_counts c`, the registrations counted per partner and status (kept by triggers).
+fn count_scope_condition(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Tenant => "$1::uuid is null",
+        Scope::Cam(_) => "c.cam_id = $1",
+        Scope::Partner(_) => "c.partner_id = $1",
+    }
+}
+
+/// How many registrations match `condition` over `deal_counts c`: a sum over at most one row per partner and status.
+fn count_sql(condition: &str) -> String {
+    format!("select coalesce(sum(c.n), 0)::bigint from deal_counts c where {condition}")
 }
 
 fn scope_filters(scope: Scope) -> (Option<Uuid>, Option<Uuid>) {
@@ -404,56 +401,96 @@ pub async fn get(tx: &mut Tx, scope: Scope, id: Uuid, lock: bool) -> Result<Opti
 
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
-    pub status: Option<String>,
+    /// One of `STATUSES`.
+    pub status: Option<&'static str>,
     pub partner_id: Option<Uuid>,
-    /// Oldest first (queues) instead of newest first.
-    pub oldest_first: bool,
 }
 
-/// A page of registrations and how many match in all.
+/// The columns of a registration as the JSON API lists it (`api::DealView`).
+const VIEW_SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, d.customer_name, d.customer_domain,
+        d.country, d.products, d.estimated_value::text as estimated_value, d.currency, d.expected_close_date, d.notes,
+        d.status, d.created_at, d.decided_at, d.decision_reason, d.decision_note, d.protected_until, d.extensions_used,
+        d.extension_requested_at is not null as extension_requested, d.closed_amount::text as closed_amount
+   from deals d
+   join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id";
+
+/// What a list reads of each registration.
+#[derive(Debug, Clone, Copy)]
+pub enum Columns {
+    /// A `LineRow`, for pages.
+    Line,
+    /// An `api::DealView`.
+    View,
+}
+
+/// A page of registrations, newest first, with how many match in all and the tenant's policy.
+pub struct Listed {
+    pub rows: Vec<PgRow>,
+    pub total: i64,
+    pub policy: Policy,
+}
+
+/// A page of registrations and how many match in all, read with the session check in one round trip.
 ///
-/// Every scope has an index in the order of the page (the tenant's by age; a CAM's and a partner's by status and
-/// age, or by age alone), so the page is read in order and cut; the rows are counted by a second statement only when
-/// the page alone does not say how many there are.
+/// Every scope has an index in the order of the page (the tenant's by age; a CAM's and a partner's by age, or by
+/// status and age), so the page is read in order and cut; the total adds up the per-partner counts. Optional filters
+/// join the SQL only when given: one prepared statement per kind of scope and filter shape, each with a generic plan
+/// that fits it. Parameters: `$1` the scope, `$2` limit, `$3` offset, `$4` status, `$5` partner.
 pub async fn list(
-    tx: &mut Tx,
+    pool: &PgPool,
+    check: &SessionCheck,
     scope: Scope,
     filter: &ListFilter,
+    columns: Columns,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<DealRow>, i64), sqlx::Error> {
-    let (scope_sql, scope_id) = scope_condition(scope);
-    // Optional filters join the SQL only when given (every bound parameter must still appear, hence the constant
-    // conditions on NULL): one prepared statement per shape, each with a plan that fits it.
-    let mut condition = scope_sql.to_string();
-    condition.push_str(if filter.status.is_some() { " and d.status = $4" } else { " and $4::text is null" });
-    condition.push_str(if filter.partner_id.is_some() { " and d.partner_id = $5" } else { " and $5::uuid is null" });
-    let order = if filter.oldest_first { "d.created_at, d.id" } else { "d.created_at desc, d.id" };
-    let rows: Vec<DealRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} where {condition} order by {order} limit $2 offset $3")))
-            .bind(scope_id)
-            .bind(limit)
-            .bind(offset)
-            .bind(&filter.status)
-            .bind(filter.partner_id)
-            .fetch_all(&mut **tx)
-            .await?;
+) -> Result<Listed, Error> {
+    let mut rows_where = scope_condition(scope).0.to_string();
+    let mut counts_where = count_scope_condition(scope).to_string();
+    let mut shape = String::new();
+    if filter.status.is_some() {
+        rows_where.push_str(" and d.status = $4");
+        counts_where.push_str(" and c.status = $4");
+        shape.push('s');
+    }
+    if filter.partner_id.is_some() {
+        rows_where.push_str(" and d.partner_id = $5");
+        counts_where.push_str(" and c.partner_id = $5");
+        shape.push('p');
+    }
+    let kind = scope.kind();
+    let (select, name) = match columns {
+        Columns::Line => (SELECT_LINE, "line"),
+        Columns::View => (VIEW_SELECT, "view"),
+    };
+    const PARAMS: &str = "uuid, bigint, bigint, text, uuid";
+    let page = Prepared {
+        name: format!("deals_{name}_{kind}_{shape}").into(),
+        params: PARAMS,
+        sql: format!("{select} where {rows_where} order by d.created_at desc, d.id limit $2 offset $3").into(),
+    };
+    let total = Prepared {
+        name: format!("deals_total_{kind}_{shape}").into(),
+        params: PARAMS,
+        sql: count_sql(&counts_where).into(),
+    };
+    let policy = policy_statement();
+    let args = [
+        scope.arg(),
+        Arg::Int(limit),
+        Arg::Int(offset),
+        filter.status.map_or(Arg::Null, Arg::Const),
+        filter.partner_id.map_or(Arg::Null, Arg::Uuid),
+    ];
+    let [policies, rows, total] =
+        db::read_once(pool, check, [(&policy, &[]), (&page, &args), (&total, &args)]).await?.map_err(refused)?;
     let total = if offset == 0 && (rows.len() as i64) < limit {
-        // A first page that is not full says how many there are.
+        // A first page that is not full says how many there are, as of the same moment as its rows.
         rows.len() as i64
     } else {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "select count(*) from deals d where {condition} and $2::bigint is not null and $3::bigint is not null"
-        )))
-        .bind(scope_id)
-        .bind(limit)
-        .bind(offset)
-        .bind(&filter.status)
-        .bind(filter.partner_id)
-        .fetch_one(&mut **tx)
-        .await?
+        db::count(&total)?
     };
-    Ok((rows, total))
+    Ok(Listed { rows, total, policy: policies.first().map(Policy::from_row).transpose()?.unwrap_or_default() })
 }
 
 /// Registrations by id with their partner names, for showing the registrations a finding points at (staff only).
@@ -545,14 +582,23 @@ pub async fn reviewer_recipients(tx: &mut Tx, partner: Uuid) -> Result<Vec<Strin
     .await
 }
 
-/// How many registrations wait for a decision within a scope (an index-only walk of the scope's pending entries), as
-/// a statement prepared per kind of scope (`$1`: `Scope::arg`).
+/// How many registrations wait for a decision within a scope, as a statement prepared per kind of scope (`$1`:
+/// `Scope::arg`).
 pub(crate) fn pending_count_statement(scope: Scope) -> Prepared {
-    let (condition, _) = scope_condition(scope);
+    let condition = count_scope_condition(scope);
     Prepared {
         name: format!("deals_pending_{}", scope.kind()).into(),
         params: "uuid",
-        sql: format!("select count(*) from deals d where {condition} and d.status = 'pending'").into(),
+        sql: count_sql(&format!("{condition} and c.status = 'pending'")).into(),
+    }
+}
+
+/// The tenant's policy, as a statement for `read_once`.
+fn policy_statement() -> Prepared {
+    Prepared {
+        name: "deals_policy".into(),
+        params: "",
+        sql: format!("select {POLICY_COLUMNS} from deal_policies").into(),
     }
 }
 
@@ -572,11 +618,7 @@ pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16)
     let (condition, _) = scope_condition(scope);
     let kind = scope.kind();
     let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
-    let policy = Prepared {
-        name: "deals_policy".into(),
-        params: "",
-        sql: format!("select {POLICY_COLUMNS} from deal_policies").into(),
-    };
+    let policy = policy_statement();
     let pending = prepared(
         format!("deals_queue_{kind}_{page}"),
         format!("{SELECT_LINE} where {condition} and d.status = 'pending' order by d.created_at, d.id limit {page}"),

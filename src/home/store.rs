@@ -152,10 +152,10 @@ static PARTNER_HOME: Prepared = Prepared {
                                          order by lower(u.name)), '[]') as members
                   from users u where u.partner_id = p.id and u.active) m
            cross join lateral (
-                select count(*) filter (where status = 'pending') as pending,
-                       count(*) filter (where status = 'approved') as approved,
-                       count(*) filter (where status = 'won') as won
-                  from deals where partner_id = p.id) d
+                select coalesce(sum(n) filter (where status = 'pending'), 0)::bigint as pending,
+                       coalesce(sum(n) filter (where status = 'approved'), 0)::bigint as approved,
+                       coalesce(sum(n) filter (where status = 'won'), 0)::bigint as won
+                  from deal_counts where partner_id = p.id) d
            cross join lateral (
                 select count(*) as ob_items, count(*) filter (where completed_at is not null) as ob_items_done,
                        count(*) filter (where required) as ob_required,

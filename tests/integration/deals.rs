@@ -633,3 +633,77 @@ async fn the_queue_shows_each_manager_their_pending_registrations_clashes_and_ex
         StatusCode::FORBIDDEN
     );
 }
+
+async fn total(app: &TestApp, path: &str, token: &str) -> i64 {
+    app.get(path, Some(token)).await.json()["total"].as_i64().unwrap()
+}
+
+/// Registrations per partner, status and CAM that `deal_counts` does not say, or says wrongly (0 when in step).
+const COUNTS_OUT_OF_STEP: &str = "select count(*) from (
+    (select partner_id, status, cam_id, n from deal_counts where n <> 0
+     except select partner_id, status, cam_id, count(*) from deals group by 1, 2, 3)
+    union all
+    (select partner_id, status, cam_id, count(*) from deals group by 1, 2, 3
+     except select partner_id, status, cam_id, n from deal_counts where n <> 0)) x";
+
+#[tokio::test]
+async fn the_counts_behind_totals_stay_in_step_through_every_change_of_a_registration() {
+    let app = TestApp::new().await;
+    let (p1, p2) = (app.token("acme", email::P1_ADMIN).await, app.token("acme", email::P2_ADMIN).await);
+    let (cam1, cam2) = (app.token("acme", email::CAM1).await, app.token("acme", email::CAM2).await);
+    let id = |v: Value| v["id"].as_str().unwrap().to_string();
+    let mut p1_deals = Vec::new();
+    for name in ["Alpha", "Bravo", "Charlie", "Delta", "Echo"] {
+        p1_deals.push(id(register(&app, &p1, deal(name, None, &["crm"])).await));
+    }
+    register(&app, &p2, deal("Foxtrot", None, &["crm"])).await;
+    register(&app, &app.token("globex", email::P1_ADMIN).await, deal("Golf", None, &["crm"])).await;
+    assert_eq!(act(&app, &cam1, &p1_deals[0], "approve", json!({})).await.status, StatusCode::OK);
+    assert_eq!(act(&app, &cam1, &p1_deals[1], "approve", json!({})).await.status, StatusCode::OK);
+    let won = act(&app, &p1, &p1_deals[1], "close", json!({"outcome": "won", "amount": "900.00"})).await;
+    assert_eq!(won.status, StatusCode::OK, "{}", won.text());
+    let rejected = act(&app, &cam1, &p1_deals[2], "reject", json!({"reason": "other", "note": "No."})).await;
+    assert_eq!(rejected.status, StatusCode::OK, "{}", rejected.text());
+    assert_eq!(act(&app, &p1, &p1_deals[3], "withdraw", json!({})).await.status, StatusCode::OK);
+    assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
+    assert_eq!(app.count_in(B.id, COUNTS_OUT_OF_STEP).await, 0);
+
+    // Totals read the counts: a one-item page of each scope and filter says how many there are in all.
+    let admin = app.token("acme", email::ADMIN).await;
+    assert_eq!(total(&app, "/api/v1/deals?limit=1", &admin).await, 6, "the tenant's, not another tenant's");
+    assert_eq!(total(&app, "/api/v1/deals?limit=1&status=pending", &admin).await, 2);
+    assert_eq!(total(&app, &format!("/api/v1/deals?limit=1&partner_id={}", A.p2), &admin).await, 1);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1", &cam1).await, 5, "cam1 has partner one");
+    assert_eq!(total(&app, "/api/v1/deals?limit=1&status=won", &cam1).await, 1);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1", &cam2).await, 1);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1", &p1).await, 5);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1&status=withdrawn", &p1).await, 1);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1", &p2).await, 1);
+
+    // The partner moves to cam2: its counts go along.
+    let moved = app
+        .json(Method::PATCH, &format!("/api/v1/partners/{}", A.p1), Some(&admin), json!({"cam_id": A.cam2.to_string()}))
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+    assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1", &cam1).await, 0);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1", &cam2).await, 6);
+    let queue = app.page("/deals/queue", &app.session("acme", email::CAM2).await).await;
+    assert!(queue.select(".lede")[0].starts_with("2 pending registrations"), "{:?}", queue.select(".lede"));
+
+    // The expiry job moves approved registrations on.
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    sqlx::query("update deals set protected_until = current_date - 1 where status = 'approved'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let state = tributary::AppState::new(
+        app.pool.clone(),
+        &tributary::config::Config::for_tests(String::new()),
+        "http://x".into(),
+    );
+    assert_eq!(tributary::jobs::expire_deals(&state).await.unwrap().0, 1);
+    assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1&status=expired", &p1).await, 1);
+}
