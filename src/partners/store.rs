@@ -24,7 +24,7 @@ pub struct PartnerRow {
 }
 
 const SELECT: &str = "select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage,
-        (select count(*) from users u where u.tenant_id = p.tenant_id and u.partner_id = p.id and u.active) as user_count,
+        p.active_users::bigint as user_count,
         p.created_at
    from partners p left join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id";
 
