@@ -135,9 +135,7 @@ pub async fn list(
     let status = match q.status {
         None => None,
         Some(s) => Some(
-            super::STATUSES
-                .into_iter()
-                .find(|known| *known == s)
+            super::status_named(&s)
                 .ok_or_else(|| Error::invalid("status", format!("Use one of: {}.", super::STATUSES.join(", "))))?,
         ),
     };

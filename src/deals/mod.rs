@@ -21,6 +21,11 @@ use store::{DealRow, NewDeal, Policy};
 
 pub const STATUSES: [&str; 7] = ["pending", "approved", "rejected", "withdrawn", "expired", "won", "lost"];
 
+/// The status named `s`, as the program spells it; None for a name that is no status.
+pub fn status_named(s: &str) -> Option<&'static str> {
+    STATUSES.into_iter().find(|known| *known == s)
+}
+
 /// Reasons a CAM may give for rejecting a registration (`other` needs a note).
 pub const REJECT_REASONS: [(&str, &str); 6] = [
     ("duplicate", "Duplicate of an existing registration"),

@@ -137,7 +137,7 @@ async fn list_page(
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage> {
-    let status = q.status.and_then(|s| STATUSES.into_iter().find(|known| *known == s));
+    let status = q.status.as_deref().and_then(super::status_named);
     let filter = ListFilter { status, ..Default::default() };
     let listed = store::list(&state.pool, &check, user.scope(), &filter, store::Columns::Line, 200, 0).await?;
     let rows = listed.rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>()?;

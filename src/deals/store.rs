@@ -493,7 +493,7 @@ pub async fn list(
     } else {
         db::count(&total)?
     };
-    Ok(Listed { rows, total, policy: policies.first().map(Policy::from_row).transpose()?.unwrap_or_default() })
+    Ok(Listed { rows, total, policy: policy_of(&policies)? })
 }
 
 /// Registrations by id with their partner names, for showing the registrations a finding points at (staff only).
@@ -605,6 +605,11 @@ fn policy_statement() -> Prepared {
     }
 }
 
+/// The policy from the rows of `policy_statement`: the defaults until the program admin saves one.
+fn policy_of(rows: &[PgRow]) -> Result<Policy, sqlx::Error> {
+    Ok(rows.first().map(Policy::from_row).transpose()?.unwrap_or_default())
+}
+
 /// What the approval queue shows.
 pub struct Queue {
     pub policy: Policy,
@@ -654,7 +659,7 @@ pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16)
             .map_err(refused)?;
     let rows = |rows: Vec<PgRow>| rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>();
     Ok(Queue {
-        policy: policies.first().map(Policy::from_row).transpose()?.unwrap_or_default(),
+        policy: policy_of(&policies)?,
         pending: rows(pending)?,
         waiting: db::count(&waiting)?,
         extensions: rows(extensions)?,

@@ -400,11 +400,7 @@ async fn the_expiry_job_expires_once_and_reminds_once() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let state = tributary::AppState::new(
-        app.pool.clone(),
-        &tributary::config::Config::for_tests(String::new()),
-        "http://x".into(),
-    );
+    let state = app.state();
     // Two instances at once: each registration is expired and reminded exactly once.
     let (a, b) = tokio::join!(tributary::jobs::expire_deals(&state), tributary::jobs::expire_deals(&state));
     let (a, b) = (a.unwrap(), b.unwrap());
@@ -698,11 +694,7 @@ async fn the_counts_behind_totals_stay_in_step_through_every_change_of_a_registr
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let state = tributary::AppState::new(
-        app.pool.clone(),
-        &tributary::config::Config::for_tests(String::new()),
-        "http://x".into(),
-    );
+    let state = app.state();
     assert_eq!(tributary::jobs::expire_deals(&state).await.unwrap().0, 1);
     assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
     assert_eq!(total(&app, "/api/v1/deals?limit=1&status=expired", &p1).await, 1);

@@ -151,6 +151,11 @@ impl TestApp {
         }
     }
 
+    /// The application state over this test's database, for running background jobs directly.
+    pub fn state(&self) -> AppState {
+        AppState::new(self.pool.clone(), &Config::for_tests(String::new()), "http://127.0.0.1:8080".into())
+    }
+
     /// The router of this test's database as served at another base URL.
     pub fn router_with_base_url(&self, base_url: &str) -> Router {
         app(AppState::new(self.pool.clone(), &Config::for_tests(String::new()), base_url.into()))
