@@ -129,17 +129,22 @@ pub struct SessionCheck {
 }
 
 impl SessionCheck {
-    /// Scopes the implicit transaction of a simple query to the tenant and the user, then checks the session
-    /// (`app_check_session` raises SQLSTATE 28000 when it no longer holds, TRAGR when the agreement is pending).
-    /// Only UUIDs, an integer and a boolean are interpolated.
-    fn sql(&self) -> String {
+    /// The check's arguments, for `app_open_session` (which scopes the implicit transaction of a simple query to the
+    /// tenant and the user, then raises SQLSTATE 28000 when the session no longer holds, TRAGR when the agreement is
+    /// pending). Only UUIDs, an integer and a boolean are interpolated.
+    fn args(&self) -> String {
         let SessionCheck { tenant, user, session, version, agreement } = self;
-        format!(
-            "select set_config('app.tenant_id', '{tenant}', true), set_config('app.user_id', '{user}', true);
-             select app_check_session('{user}', '{session}', {version}, {agreement});"
-        )
+        format!("('{tenant}', '{user}', '{session}', {version}, {agreement})")
     }
 }
+
+/// The check as a statement prepared on each connection, so that a request reading in one round trip has none of it
+/// parsed or planned.
+static OPEN_SESSION: Prepared = Prepared {
+    name: Cow::Borrowed("app_session"),
+    params: "uuid, uuid, uuid, integer, boolean",
+    sql: Cow::Borrowed("select app_open_session($1, $2, $3, $4, $5)"),
+};
 
 fn refusal(e: &sqlx::Error) -> Option<SessionRefused> {
     match e {
@@ -155,7 +160,7 @@ pub async fn begin_session(pool: &PgPool, check: &SessionCheck) -> Result<Result
     // The check runs before BEGIN, in the implicit transaction of this simple query: when it fails, PostgreSQL rolls
     // that back and the connection is left clean; when it succeeds, BEGIN takes the settings into the explicit
     // transaction.
-    let sql = format!("{} begin", check.sql());
+    let sql = format!("select app_open_session{}; begin", check.args());
     match begin_uncancelled(pool, sql).await {
         Ok(tx) => Ok(Ok(tx)),
         Err(e) => refusal(&e).map(Err).ok_or(e),
@@ -200,7 +205,7 @@ pub async fn read_once<const N: usize>(
     check: &SessionCheck,
     statements: [(&Prepared, &[Arg]); N],
 ) -> Result<Result<[Vec<PgRow>; N], SessionRefused>, sqlx::Error> {
-    let mut sql = check.sql();
+    let mut sql = format!("execute {}{};", OPEN_SESSION.name, check.args());
     for (statement, args) in statements {
         sql.push_str(" execute ");
         sql.push_str(&statement.name);
@@ -214,9 +219,9 @@ pub async fn read_once<const N: usize>(
     let mut prepared = false;
     loop {
         match results_of(&mut conn, &sql).await {
-            // The two statements of the check come first.
+            // The check's comes first.
             Ok(results) => {
-                let results: Vec<Vec<PgRow>> = results.into_iter().skip(2).collect();
+                let results: Vec<Vec<PgRow>> = results.into_iter().skip(1).collect();
                 let answered = results.len();
                 return results
                     .try_into()
@@ -227,7 +232,7 @@ pub async fn read_once<const N: usize>(
             Err(sqlx::Error::Database(e)) if !prepared && e.code().as_deref() == Some("26000") => {
                 let existing: Vec<String> =
                     sqlx::query_scalar("select name from pg_prepared_statements").fetch_all(&mut *conn).await?;
-                for (statement, _) in statements {
+                for statement in std::iter::once(&OPEN_SESSION).chain(statements.iter().map(|(s, _)| *s)) {
                     let Prepared { name, params, sql } = statement;
                     if !existing.iter().any(|e| e == name) {
                         let params = if params.is_empty() { String::new() } else { format!("({params})") };
