@@ -699,3 +699,41 @@ async fn the_counts_behind_totals_stay_in_step_through_every_change_of_a_registr
     assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
     assert_eq!(total(&app, "/api/v1/deals?limit=1&status=expired", &p1).await, 1);
 }
+
+/// A copy of one of the partner's registrations, under a new id and with `status`.
+const COPY_A_REGISTRATION: &str = "insert into deals (tenant_id, id, partner_id, registered_by, customer_name,
+        normalized_name, country, products, estimated_value, currency, expected_close_date, status)
+    select tenant_id, gen_random_uuid(), partner_id, registered_by, customer_name, normalized_name, country, products,
+           estimated_value, currency, expected_close_date, $2
+      from deals where partner_id = $1 limit 1";
+
+#[tokio::test]
+async fn registrations_of_one_partner_do_not_wait_on_each_other_for_its_counts() {
+    let app = TestApp::new().await;
+    register(&app, &app.token("acme", email::P1_ADMIN).await, deal("Alpha", None, &["crm"])).await;
+    register(&app, &app.token("acme", email::P2_ADMIN).await, deal("Bravo", None, &["crm"])).await;
+
+    // The first registration is still open when the second of the same partner and status commits.
+    let mut first = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    sqlx::query(COPY_A_REGISTRATION).bind(A.p1).bind("pending").execute(&mut *first).await.unwrap();
+    let mut second = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    sqlx::query("set local lock_timeout = '2s'").execute(&mut *second).await.unwrap();
+    sqlx::query(COPY_A_REGISTRATION).bind(A.p1).bind("pending").execute(&mut *second).await.unwrap();
+    second.commit().await.expect("the second registration waited on the first one's count");
+    first.commit().await.unwrap();
+    assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
+
+    // Counted at commit, a registration whose partner moves to another CAM in the same transaction is counted under
+    // the new CAM, also where the partner had no count for its status yet.
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    sqlx::query(COPY_A_REGISTRATION).bind(A.p2).bind("won").execute(&mut *tx).await.unwrap();
+    sqlx::query("update partners set cam_id = $1 where id = $2")
+        .bind(A.cam1)
+        .bind(A.p2)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
+    assert_eq!(total(&app, "/api/v1/deals?limit=1&status=won", &app.token("acme", email::CAM1).await).await, 1);
+}
