@@ -1,7 +1,6 @@
 //! Deal-registration conflicts: whether a newly registered deal clashes with other registrations or the vendor's
 //! named accounts, with field-by-field evidence so a channel manager can see why.
 
-use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
 use chrono::NaiveDate;
@@ -260,29 +259,53 @@ pub fn registrable_domain(input: &str) -> Option<String> {
 /// Trigram similarity of the normalised names, as PostgreSQL's pg_trgm `similarity()` computes it, so the rule
 /// agrees with the SQL pre-filter. 0.0 when either name normalises to nothing.
 pub fn name_similarity(a: &str, b: &str) -> f64 {
-    normalized_similarity(&normalize_name(a), &normalize_name(b))
+    let (a, b) = (Name::new(normalize_name(a)), Name::new(normalize_name(b)));
+    a.similarity(&b)
 }
 
-fn normalized_similarity(a: &str, b: &str) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    if a == b {
-        return 1.0;
-    }
-    let (ta, tb) = (trigrams(a), trigrams(b));
-    let shared = ta.intersection(&tb).count();
-    let union = ta.len() + tb.len() - shared;
-    if union == 0 { 0.0 } else { shared as f64 / union as f64 }
+/// A normalised name with its trigrams, computed once however many names it is compared with.
+struct Name {
+    text: String,
+    /// Distinct, sorted.
+    trigrams: Vec<[char; 3]>,
 }
 
-fn trigrams(s: &str) -> HashSet<[char; 3]> {
-    let mut set = HashSet::new();
-    for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        let padded: Vec<char> = [' ', ' '].into_iter().chain(word.chars()).chain([' ']).collect();
-        set.extend(padded.windows(3).map(|w| [w[0], w[1], w[2]]));
+impl Name {
+    fn new(text: String) -> Name {
+        let mut trigrams = Vec::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            let padded: Vec<char> = [' ', ' '].into_iter().chain(word.chars()).chain([' ']).collect();
+            trigrams.extend(padded.windows(3).map(|w| [w[0], w[1], w[2]]));
+        }
+        trigrams.sort_unstable();
+        trigrams.dedup();
+        Name { text, trigrams }
     }
-    set
+
+    /// Shared trigrams over all distinct trigrams of the two names.
+    fn similarity(&self, other: &Name) -> f64 {
+        if self.text.is_empty() || other.text.is_empty() {
+            return 0.0;
+        }
+        if self.text == other.text {
+            return 1.0;
+        }
+        let (a, b) = (&self.trigrams, &other.trigrams);
+        let (mut i, mut j, mut shared) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let union = a.len() + b.len() - shared;
+        if union == 0 { 0.0 } else { shared as f64 / union as f64 }
+    }
 }
 
 /// A registration still holds its claim while pending, or while approved and inside its protection window.
@@ -296,13 +319,13 @@ fn is_relevant(candidate: &Registration, today: NaiveDate) -> bool {
 
 /// The parts of a customer that are compared, normalised once.
 struct Customer {
-    name: String,
+    name: Name,
     domain: Option<String>,
 }
 
 impl Customer {
     fn new(name: &str, domain: Option<&str>) -> Customer {
-        Customer { name: normalize_name(name), domain: domain.and_then(registrable_domain) }
+        Customer { name: Name::new(normalize_name(name)), domain: domain.and_then(registrable_domain) }
     }
 
     /// Domain and name evidence against another customer, in that order; empty when neither matches.
@@ -315,13 +338,13 @@ impl Customer {
             }
             _ => {}
         }
-        let similarity = normalized_similarity(&self.name, &other.name);
+        let similarity = self.name.similarity(&other.name);
         // A zero similarity is never a match, even under a zero threshold: names sharing no trigram are no evidence.
         if similarity > 0.0 && similarity >= threshold {
             evidence.push(Evidence {
                 field: Field::Name,
                 score: similarity,
-                detail: format!("\"{}\" ~ \"{}\" ({:.0}%)", self.name, other.name, similarity * 100.0),
+                detail: format!("\"{}\" ~ \"{}\" ({:.0}%)", self.name.text, other.name.text, similarity * 100.0),
             });
         }
         evidence
@@ -762,6 +785,34 @@ mod tests {
         fn normalize_name_is_idempotent(name in prop_oneof![company_name(), any::<String>()]) {
             let once = normalize_name(&name);
             prop_assert_eq!(normalize_name(&once), once);
+        }
+
+        #[test]
+        fn name_similarity_counts_what_a_set_intersection_of_trigrams_counts(
+            a in prop_oneof![company_name(), any::<String>()],
+            b in prop_oneof![company_name(), any::<String>()],
+        ) {
+            // pg_trgm's definition, written the obvious way.
+            fn trigram_set(s: &str) -> std::collections::HashSet<[char; 3]> {
+                s.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .flat_map(|w| {
+                        let padded: Vec<char> = [' ', ' '].into_iter().chain(w.chars()).chain([' ']).collect();
+                        padded.windows(3).map(|t| [t[0], t[1], t[2]]).collect::<Vec<_>>()
+                    })
+                    .collect()
+            }
+            let (na, nb) = (normalize_name(&a), normalize_name(&b));
+            let expected = if na.is_empty() || nb.is_empty() {
+                0.0
+            } else if na == nb {
+                1.0
+            } else {
+                let (ta, tb) = (trigram_set(&na), trigram_set(&nb));
+                let shared = ta.intersection(&tb).count();
+                shared as f64 / (ta.len() + tb.len() - shared) as f64
+            };
+            prop_assert_eq!(name_similarity(&a, &b), expected);
         }
 
         #[test]
