@@ -60,6 +60,8 @@ pub struct StateInner {
     pub secure_cookies: bool,
     /// Whether mail leaves the outbox by SMTP (otherwise it stays there for program admins to read).
     pub smtp_enabled: bool,
+    /// Each tenant's customer names indexed for the conflict check (a cache of `deal_names`).
+    pub names: deals::names::Names,
 }
 
 impl Deref for AppState {
@@ -78,6 +80,7 @@ impl AppState {
             base_url,
             secure_cookies,
             smtp_enabled: config.smtp_url.is_some(),
+            names: deals::names::Names::default(),
         }))
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use super::names::Names;
 use super::store::{self, DealRow, HistoryEntry, ListFilter};
 use super::{CloseInput, Conflict, DealInput, ExtendInput, RejectInput};
 use crate::AppState;
@@ -47,7 +48,7 @@ pub async fn create(
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
     ApiJson(input): ApiJson<DealInput>,
 ) -> Result<(StatusCode, Json<RegisteredDeal>)> {
-    let r = super::register(&mut tx, &user, &state.base_url, input).await?;
+    let r = super::register(&mut tx, &state.names, &user, &state.base_url, input).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -157,10 +158,10 @@ pub struct DealDetail {
 }
 
 /// The conflicts of a registration: live while pending, the recorded ones after a decision.
-pub async fn current_conflicts(tx: &mut Tx, deal: &DealRow) -> Result<Vec<Conflict>> {
+pub async fn current_conflicts(tx: &mut Tx, names: &Names, tenant: Uuid, deal: &DealRow) -> Result<Vec<Conflict>> {
     if deal.status == "pending" {
         let policy = store::policy(tx).await?;
-        let findings = super::findings_for(tx, &super::registration_of(deal), &policy).await?;
+        let findings = super::findings_for(tx, names, tenant, &super::registration_of(deal), &policy).await?;
         Ok(findings.iter().map(Conflict::from_finding).collect())
     } else {
         Ok(serde_json::from_value(deal.conflicts.clone()).unwrap_or_default())
@@ -169,9 +170,13 @@ pub async fn current_conflicts(tx: &mut Tx, deal: &DealRow) -> Result<Vec<Confli
 
 #[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = DealDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<Uuid>) -> Result<Json<DealDetail>> {
+pub async fn show(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<DealDetail>> {
     let deal = store::get(&mut tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
-    let conflicts = current_conflicts(&mut tx, &deal).await?;
+    let conflicts = current_conflicts(&mut tx, &state.names, user.tenant_id, &deal).await?;
     let history = store::history(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(DealDetail { deal: deal.into(), conflicts, history }))
@@ -193,8 +198,12 @@ async fn respond(mut tx: Tx, user: &CurrentUser, id: Uuid) -> Result<Json<Decide
 /// an approved, unexpired registration for the same opportunity.
 #[utoipa::path(post, path = "/api/v1/deals/{id}/approve", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
-pub async fn approve(Auth { user, mut tx, .. }: Auth<Manager>, Path(id): Path<Uuid>) -> Result<Json<Decided>> {
-    super::approve(&mut tx, &user, id).await?;
+pub async fn approve(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<Manager>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Decided>> {
+    super::approve(&mut tx, &state.names, &user, id).await?;
     respond(tx, &user, id).await
 }
 

@@ -14,6 +14,7 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::api::current_conflicts;
+use super::names::Names;
 use super::store::{self, DealRow, LineRow, ListFilter};
 use super::{CloseInput, Conflict, DealInput, ExtendInput, REJECT_REASONS, RejectInput, STATUSES, reason_label};
 use crate::AppState;
@@ -253,7 +254,7 @@ async fn register_submit(
         expected_close_date: form.expected_close_date.clone(),
         notes: Some(form.notes.clone()),
     };
-    match super::register(&mut tx, &user, &state.base_url, input).await {
+    match super::register(&mut tx, &state.names, &user, &state.base_url, input).await {
         Ok(r) => {
             tx.commit().await?;
             Ok(Redirect::to(&format!("/deals/{}?notice=registered", r.id)).into_response())
@@ -378,15 +379,15 @@ struct ShowPage {
 
 async fn render_show(
     tx: &mut Tx,
+    names: &Names,
     user: &CurrentUser,
     csrf: &CsrfToken,
     id: Uuid,
-    alert: Option<String>,
-    errors: FieldErrors,
+    (alert, errors): (Option<String>, FieldErrors),
     notice_code: Option<&str>,
 ) -> Result<ShowPage> {
     let deal = store::get(tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
-    let conflicts: Vec<Conflict> = current_conflicts(tx, &deal).await?;
+    let conflicts: Vec<Conflict> = current_conflicts(tx, names, user.tenant_id, &deal).await?;
     let policy = store::policy(tx).await?;
     let products = store::products(tx).await?;
     let is_partner = user.role.is_partner();
@@ -500,12 +501,14 @@ struct NoticeQuery {
 }
 
 async fn show_page(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ShowPage> {
-    let page = render_show(&mut tx, &user, &csrf, id, None, FieldErrors::new(), q.notice.as_deref()).await?;
+    let page =
+        render_show(&mut tx, &state.names, &user, &csrf, id, (None, FieldErrors::new()), q.notice.as_deref()).await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -536,7 +539,7 @@ async fn finish(
                 _ => (None, FieldErrors::new()),
             };
             let mut tx = state.begin(user).await?;
-            let page = render_show(&mut tx, user, csrf, id, alert, errors, None).await?;
+            let page = render_show(&mut tx, &state.names, user, csrf, id, (alert, errors), None).await?;
             tx.commit().await?;
             let mut response = page.into_response();
             *response.status_mut() = status;
@@ -552,7 +555,7 @@ async fn approve_submit(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    let result = super::approve(&mut tx, &user, id).await.map(|_| ());
+    let result = super::approve(&mut tx, &state.names, &user, id).await.map(|_| ());
     finish(&state, &user, &csrf, tx, id, result, "approved").await
 }
 

@@ -166,31 +166,23 @@ pub fn parse_status(s: &str) -> Status {
     }
 }
 
-/// Open registrations that could clash: the same registrable domain, or a trigram-similar normalised name (pg_trgm's
-/// `%`). Both conditions use indexes; the rule re-scores the result.
+/// Open registrations that could clash: the same registrable domain, or one of `names` (the normalised names similar
+/// enough, most similar first, from `names::Names`). Both conditions use indexes; the rule re-scores the result.
 pub async fn candidates(
     tx: &mut Tx,
-    normalized_name: &str,
+    names: &[String],
     domain: Option<&str>,
     exclude: Option<Uuid>,
-    threshold: f32,
 ) -> Result<Vec<Registration>, sqlx::Error> {
-    // The trigram index prunes by pg_trgm's own threshold: set it a hair below the policy's (pg_trgm compares in
-    // single precision; the rule computes the same similarity in double and has the final word), so the index hands
-    // over every name the rule could match and few others.
-    sqlx::query("select set_config('pg_trgm.similarity_threshold', $1, true)")
-        .bind((threshold - 0.001).max(0.0).to_string())
-        .execute(&mut **tx)
-        .await?;
     let rows: Vec<CandidateRow> = sqlx::query_as(
         "select id, partner_id, customer_name, customer_domain, country, products, status, protected_until
            from deals
           where status in ('pending', 'approved') and ($3::uuid is null or id <> $3)
-            and (normalized_name % $1 or registrable_domain = $2)
-          order by similarity(normalized_name, $1) desc, created_at
+            and (normalized_name = any($1) or registrable_domain = $2)
+          order by array_position($1, normalized_name), created_at
           limit 200",
     )
-    .bind(normalized_name)
+    .bind(names)
     .bind(domain)
     .bind(exclude)
     .fetch_all(&mut **tx)

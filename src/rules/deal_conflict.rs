@@ -267,18 +267,27 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
 struct Name {
     text: String,
     /// Distinct, sorted.
-    trigrams: Vec<[char; 3]>,
+    trigrams: Vec<Trigram>,
+}
+
+/// One trigram of a name, as pg_trgm forms them: each word padded with two spaces before and one after.
+pub type Trigram = [char; 3];
+
+/// The distinct trigrams of a normalised name, sorted: what `name_similarity` compares.
+pub fn trigrams(normalized: &str) -> Vec<Trigram> {
+    let mut trigrams = Vec::new();
+    for word in normalized.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let padded: Vec<char> = [' ', ' '].into_iter().chain(word.chars()).chain([' ']).collect();
+        trigrams.extend(padded.windows(3).map(|w| [w[0], w[1], w[2]]));
+    }
+    trigrams.sort_unstable();
+    trigrams.dedup();
+    trigrams
 }
 
 impl Name {
     fn new(text: String) -> Name {
-        let mut trigrams = Vec::new();
-        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-            let padded: Vec<char> = [' ', ' '].into_iter().chain(word.chars()).chain([' ']).collect();
-            trigrams.extend(padded.windows(3).map(|w| [w[0], w[1], w[2]]));
-        }
-        trigrams.sort_unstable();
-        trigrams.dedup();
+        let trigrams = trigrams(&text);
         Name { text, trigrams }
     }
 

@@ -737,3 +737,65 @@ async fn registrations_of_one_partner_do_not_wait_on_each_other_for_its_counts()
     assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
     assert_eq!(total(&app, "/api/v1/deals?limit=1&status=won", &app.token("acme", email::CAM1).await).await, 1);
 }
+
+/// The conflict check's name search keeps each tenant's names in memory: names added by another instance, or by a
+/// transaction that was still open when this instance last looked, are found all the same.
+#[tokio::test]
+async fn the_name_search_finds_names_added_by_other_instances_and_by_transactions_open_at_the_last_search() {
+    use sqlx::{Connection, Executor};
+    let app = TestApp::new().await;
+    let other = app.router_with_base_url("http://127.0.0.1:8081");
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let p3 = app.token("acme", email::P3_ADMIN).await;
+    // A similar name in the other tenant is never a candidate.
+    let b_p1 = app.token("globex", email::P1_ADMIN).await;
+    register(&app, &b_p1, deal("Initech Systems", None, &["crm"])).await;
+    let first = register(&app, &p1, deal("Initech Systems", None, &["crm"])).await;
+    assert_eq!(first["conflicts"], json!([]));
+
+    // A registration added directly, in a transaction that stays open while the others below happen.
+    let mut open = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
+    open.execute("begin").await.unwrap();
+    let asia: uuid::Uuid = sqlx::query_scalar(
+        "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, country,
+                            products, estimated_value, currency, expected_close_date)
+         select tenant_id, gen_random_uuid(), partner_id, registered_by, 'Initech Systems Asia', 'initech systems asia',
+                country, products, estimated_value, currency, expected_close_date
+           from deals where id = $1::uuid
+         returning id",
+    )
+    .bind(first["id"].as_str().unwrap())
+    .fetch_one(&mut open)
+    .await
+    .unwrap();
+
+    // Another instance adds a name after that transaction began; this instance reads it at its next search.
+    let request = TestApp::request(Method::POST, "/api/v1/deals")
+        .header("authorization", format!("Bearer {p2}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(deal("Initech Systems Europe", None, &["crm"]).to_string()))
+        .unwrap();
+    let europe = tower::ServiceExt::oneshot(other, request).await.unwrap();
+    assert_eq!(europe.status(), StatusCode::CREATED);
+    let europe: Value =
+        serde_json::from_slice(&axum::body::to_bytes(europe.into_body(), usize::MAX).await.unwrap()).unwrap();
+    let seen = register(&app, &p3, deal("Initech Systems Ltd", None, &["crm"])).await;
+    let ids = |r: &Value| -> Vec<String> {
+        let mut ids: Vec<String> =
+            r["conflicts"].as_array().unwrap().iter().map(|c| c["deal_id"].as_str().unwrap().to_string()).collect();
+        ids.sort();
+        ids
+    };
+    let mut expected = vec![first["id"].as_str().unwrap().to_string(), europe["id"].as_str().unwrap().to_string()];
+    expected.sort();
+    assert_eq!(ids(&seen), expected);
+
+    // Committed now: older than the newest name this instance has read, and found all the same.
+    open.execute("commit").await.unwrap();
+    let last = register(&app, &p2, deal("INITECH SYSTEMS, INC.", None, &["crm"])).await;
+    expected.push(asia.to_string());
+    expected.push(seen["id"].as_str().unwrap().to_string());
+    expected.sort();
+    assert_eq!(ids(&last), expected);
+}
