@@ -74,6 +74,9 @@ async fn catch_up(entry: &Tenant, tx: &mut Tx) -> Result<(), sqlx::Error> {
     for name in &added {
         index.names.add(name);
     }
+    if added.len() > 1000 {
+        index.names.shrink();
+    }
     // Everything older than `horizon` had finished when these names were read, and names from `from` on were read:
     // whatever another search has moved the horizon to meanwhile, the larger one holds.
     index.horizon = index.horizon.max(horizon);

@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use super::deal_conflict::{Trigram, trigrams};
 
@@ -17,7 +18,9 @@ pub struct NameIndex {
     /// How many distinct trigrams each name has.
     sizes: Vec<u32>,
     postings: HashMap<Trigram, Vec<u32>>,
-    numbers: HashMap<Box<str>, u32>,
+    /// Name numbers by the name's hash, so each name is stored once.
+    numbers: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
 }
 
 thread_local! {
@@ -55,7 +58,8 @@ impl NameIndex {
 
     /// Adds a normalised name; a name already there, or one without trigrams, changes nothing.
     pub fn add(&mut self, name: &str) {
-        if self.numbers.contains_key(name) {
+        let hash = self.hasher.hash_one(name);
+        if self.numbers.find(hash, |&n| &*self.names[n as usize] == name).is_some() {
             return;
         }
         let grams = trigrams(name);
@@ -68,7 +72,17 @@ impl NameIndex {
         }
         self.sizes.push(grams.len() as u32);
         self.names.push(name.into());
-        self.numbers.insert(name.into(), number);
+        let (names, hasher) = (&self.names, &self.hasher);
+        self.numbers.insert_unique(hash, number, |&n| hasher.hash_one(&*names[n as usize]));
+    }
+
+    /// Gives back the room the posting lists grew into, after adding many names at once.
+    pub fn shrink(&mut self) {
+        for list in self.postings.values_mut() {
+            list.shrink_to_fit();
+        }
+        self.names.shrink_to_fit();
+        self.sizes.shrink_to_fit();
     }
 
     /// The indexed names whose similarity to the normalised `query` is above zero and at least `threshold`, most
