@@ -261,11 +261,11 @@ pub async fn register(
 ) -> Result<Registered, Error> {
     let partner = user.partner_id.ok_or_else(Error::forbidden)?;
     let today = Utc::now().date_naive();
-    let policy = store::policy(tx).await?;
-    let products = store::products(tx).await?;
-    let v = validate_input(&input, &products, today)?;
+    let context = store::registration_context(tx, partner).await?;
+    let policy = &context.policy;
+    let v = validate_input(&input, &context.products, today)?;
     if let Some(cap) = policy.max_open_registrations {
-        if store::open_count(tx, partner).await? >= i64::from(cap) {
+        if context.open >= i64::from(cap) {
             return Err(Error::Conflict(format!(
                 "Your organisation already has {cap} open registrations, the most the program allows. Close or withdraw some first."
             )));
@@ -285,7 +285,7 @@ pub async fn register(
         status: Status::Pending,
         protected_until: None,
     };
-    let findings = findings_for(tx, names, user.tenant_id, &reg, &policy).await?;
+    let findings = findings_for(tx, names, user.tenant_id, &reg, policy).await?;
     let approve = policy.auto_approve_clean && findings.is_empty();
     let (status, protected_until) = if approve {
         ("approved", Some(today + Duration::days(i64::from(policy.protection_days))))
@@ -294,7 +294,17 @@ pub async fn register(
     };
     let conflicts: Vec<Conflict> = findings.iter().map(Conflict::from_finding).collect();
     let normalized = deal_conflict::normalize_name(&v.customer_name);
-    store::insert(
+    let subject = format!("New deal registration: {} ({})", v.customer_name, context.partner_name);
+    let clash = if findings.is_empty() {
+        "No conflicts were found.".to_string()
+    } else {
+        format!("{} possible conflict(s) to review.", findings.len())
+    };
+    let body = format!(
+        "{} registered {} for {} {} (expected close {}).\n{clash}\n\nReview it: {base_url}/deals/{id}\n",
+        user.name, v.customer_name, v.currency, v.estimated_value, v.expected_close_date
+    );
+    store::insert_registered(
         tx,
         NewDeal {
             tenant_id: user.tenant_id,
@@ -315,48 +325,15 @@ pub async fn register(
             conflicts: serde_json::to_value(&conflicts).unwrap_or_default(),
             protected_until,
         },
+        user.id,
+        approve.then_some("Approved automatically: no conflicts."),
+        store::Mail { to: &context.reviewers, subject: &subject, body: &body },
     )
     .await?;
-    store::record_event(tx, user.tenant_id, id, Some(user.id), "registered", None, "pending", None).await?;
-    if approve {
-        store::record_event(
-            tx,
-            user.tenant_id,
-            id,
-            None,
-            "approved",
-            Some("pending"),
-            "approved",
-            Some("Approved automatically: no conflicts."),
-        )
-        .await?;
-    }
-    // The first registered deal activates an onboarding partner.
-    sqlx::query("update partners set life_stage = 'activated', updated_at = now() where id = $1 and life_stage in ('applicant', 'onboarding')")
-        .bind(partner)
-        .execute(&mut **tx)
-        .await?;
-    let subject = format!("New deal registration: {} ({})", v.customer_name, partner_name(tx, partner).await?);
-    let clash = if findings.is_empty() {
-        "No conflicts were found.".to_string()
-    } else {
-        format!("{} possible conflict(s) to review.", findings.len())
-    };
-    let body = format!(
-        "{} registered {} for {} {} (expected close {}).\n{clash}\n\nReview it: {base_url}/deals/{id}\n",
-        user.name, v.customer_name, v.currency, v.estimated_value, v.expected_close_date
-    );
-    for to in store::reviewer_recipients(tx, partner).await? {
-        outbox::enqueue(tx, user.tenant_id, &to, &subject, &body).await?;
-    }
     if approve {
         notify_partner_of(tx, user.tenant_id, partner, user.id, &v.customer_name, "approved", protected_until).await?;
     }
     Ok(Registered { id, status, findings, protected_until })
-}
-
-async fn partner_name(tx: &mut Tx, partner: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("select name from partners where id = $1").bind(partner).fetch_one(&mut **tx).await
 }
 
 async fn notify_partner_of(

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::postgres::PgRow;
-use sqlx::{FromRow, PgPool};
+use sqlx::{FromRow, PgPool, Row};
 use uuid::Uuid;
 
 use crate::auth::{Scope, refused};
@@ -217,16 +217,6 @@ pub async fn matching_named_accounts(
     Ok(rows.into_iter().map(|(name, domain)| NamedAccount { name, domain }).collect())
 }
 
-/// Open (pending or approved) registrations of a partner, for the cap on open registrations.
-pub async fn open_count(tx: &mut Tx, partner: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "select coalesce(sum(n), 0)::bigint from deal_counts where partner_id = $1 and status in ('pending', 'approved')",
-    )
-        .bind(partner)
-        .fetch_one(&mut **tx)
-        .await
-}
-
 pub struct NewDeal<'a> {
     pub tenant_id: Uuid,
     pub id: Uuid,
@@ -247,18 +237,113 @@ pub struct NewDeal<'a> {
     pub protected_until: Option<NaiveDate>,
 }
 
-pub async fn insert(tx: &mut Tx, d: NewDeal<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, customer_domain,
+/// A registration row from the fields of a `NewDeal`, in order (`$1` … `$17`).
+const INSERT_DEAL: &str =
+    "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, customer_domain,
             registrable_domain, country, products, estimated_value, currency, expected_close_date, notes, status,
             conflicts, protected_until, decided_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 case when $15 = 'approved' then now() end)",
-    )
+                 case when $15 = 'approved' then now() end)";
+
+/// Stores a registration row as it is, without history or mail (demo data).
+pub async fn insert(tx: &mut Tx, d: NewDeal<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(INSERT_DEAL)
+        .bind(d.tenant_id)
+        .bind(d.id)
+        .bind(d.partner_id)
+        .bind(d.registered_by)
+        .bind(d.customer_name)
+        .bind(d.normalized_name)
+        .bind(d.customer_domain)
+        .bind(d.registrable_domain)
+        .bind(d.country)
+        .bind(d.products)
+        .bind(d.estimated_value)
+        .bind(d.currency)
+        .bind(d.expected_close_date)
+        .bind(d.notes)
+        .bind(d.status)
+        .bind(d.conflicts)
+        .bind(d.protected_until)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What a new registration needs to know before it is checked, read in one statement: the policy (defaults until the
+/// program admin saves one), the active products, the partner's name, its open registrations and who reviews them.
+pub struct RegistrationContext {
+    pub policy: Policy,
+    pub products: Vec<Product>,
+    pub partner_name: String,
+    /// Pending and approved registrations of the partner, for the cap on open registrations.
+    pub open: i64,
+    /// Its CAM, or the program admins when it has none (active people only).
+    pub reviewers: Vec<String>,
+}
+
+pub async fn registration_context(tx: &mut Tx, partner: Uuid) -> Result<RegistrationContext, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select p.tenant_id is not null as saved, {POLICY_COLUMNS},
+                array(select code from products where active order by lower(name), code) as product_codes,
+                array(select name from products where active order by lower(name), code) as product_names,
+                (select name from partners where id = $1) as partner_name,
+                (select coalesce(sum(n), 0)::bigint from deal_counts
+                  where partner_id = $1 and status in ('pending', 'approved')) as open,
+                array({REVIEWERS}) as reviewers
+           from (select) one left join deal_policies p on true"
+    )))
+    .bind(partner)
+    .fetch_one(&mut **tx)
+    .await?;
+    let policy = if row.try_get("saved")? { Policy::from_row(&row)? } else { Policy::default() };
+    let codes: Vec<String> = row.try_get("product_codes")?;
+    let names: Vec<String> = row.try_get("product_names")?;
+    Ok(RegistrationContext {
+        policy,
+        products: codes.into_iter().zip(names).map(|(code, name)| Product { code, name }).collect(),
+        partner_name: row.try_get("partner_name")?,
+        open: row.try_get("open")?,
+        reviewers: row.try_get("reviewers")?,
+    })
+}
+
+/// The mail a registration sends its reviewers.
+pub struct Mail<'a> {
+    pub to: &'a [String],
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Stores a new registration in one statement: the row, its history (registered, and approved when `approved_note`
+/// says why), the partner's activation by its first registration, and the reviewers' mail.
+pub async fn insert_registered(
+    tx: &mut Tx,
+    d: NewDeal<'_>,
+    actor: Uuid,
+    approved_note: Option<&str>,
+    mail: Mail<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "with deal as ({INSERT_DEAL} returning tenant_id, id),
+         events as (
+            -- In this order in the history: the automatic approval a microsecond after the registration.
+            insert into deal_events (tenant_id, deal_id, actor_id, event, from_status, to_status, note, at)
+            select deal.tenant_id, deal.id, e.actor, e.event, e.from_status, e.to_status, e.note,
+                   clock_timestamp() + e.n * interval '1 microsecond'
+              from deal, (values (0, $4::uuid, 'registered', null, 'pending', null),
+                                 (1, null, 'approved', 'pending', 'approved', $18)) e(n, actor, event, from_status, to_status, note)
+             where e.n = 0 or $18 is not null),
+         activated as (
+            -- The first registered deal activates an onboarding partner.
+            update partners set life_stage = 'activated', updated_at = now()
+             where id = $3 and life_stage in ('applicant', 'onboarding'))
+         insert into outbox (tenant_id, to_address, subject, body) select $1, unnest($19::text[]), $20, $21"
+    )))
     .bind(d.tenant_id)
     .bind(d.id)
     .bind(d.partner_id)
-    .bind(d.registered_by)
+    .bind(actor)
     .bind(d.customer_name)
     .bind(d.normalized_name)
     .bind(d.customer_domain)
@@ -272,6 +357,10 @@ pub async fn insert(tx: &mut Tx, d: NewDeal<'_>) -> Result<(), sqlx::Error> {
     .bind(d.status)
     .bind(d.conflicts)
     .bind(d.protected_until)
+    .bind(approved_note)
+    .bind(mail.to)
+    .bind(mail.subject)
+    .bind(mail.body)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -564,18 +653,16 @@ pub async fn partner_recipients(tx: &mut Tx, partner: Uuid, registered_by: Uuid)
 
 /// Who reviews a partner's registrations: its CAM, or the program admins when it has none.
 pub async fn reviewer_recipients(tx: &mut Tx, partner: Uuid) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "select u.email from partners p join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
-          where p.id = $1 and u.active
-         union
-         select email from users where role = 'program_admin' and active
-            and not exists (select 1 from partners p join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
-                             where p.id = $1 and c.active)",
-    )
-    .bind(partner)
-    .fetch_all(&mut **tx)
-    .await
+    sqlx::query_scalar(REVIEWERS).bind(partner).fetch_all(&mut **tx).await
 }
+
+/// The emails of a partner's (`$1`) reviewers.
+const REVIEWERS: &str = "select u.email from partners p join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
+      where p.id = $1 and u.active
+     union
+     select email from users where role = 'program_admin' and active
+        and not exists (select 1 from partners p join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
+                         where p.id = $1 and c.active)";
 
 /// How many registrations wait for a decision within a scope, as a statement prepared per kind of scope (`$1`:
 /// `Scope::arg`).

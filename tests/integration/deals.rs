@@ -455,6 +455,20 @@ async fn the_policy_can_cap_open_registrations_and_auto_approve_clean_ones() {
     assert_eq!(clean["status"], "approved");
     let until = chrono::NaiveDate::parse_from_str(clean["protected_until"].as_str().unwrap(), "%Y-%m-%d").unwrap();
     assert_eq!(until, chrono::Utc::now().date_naive() + chrono::Duration::days(60));
+    // Its history says it was registered, then approved automatically, in that order; its CAM is told, and so is
+    // the partner.
+    let shown = app.get(&format!("/api/v1/deals/{}", clean["id"].as_str().unwrap()), Some(&p1)).await.json();
+    let history: Vec<(&str, Option<&str>)> = shown["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["event"].as_str().unwrap(), e["note"].as_str()))
+        .collect();
+    assert_eq!(history, [("registered", None), ("approved", Some("Approved automatically: no conflicts."))]);
+    let told = "select count(*) from outbox where (to_address, subject) in
+        (('cam1@example.com', 'New deal registration: Clean Co (Partner One)'),
+         ('p1.admin@example.com', 'Deal registration approved: Clean Co'))";
+    assert_eq!(app.count_in(A.id, told).await, 2);
     let clash = register(&app, &p1, deal("Clean Company", Some("clean.example"), &["crm"])).await;
     assert_eq!(clash["status"], "pending", "a clash is never approved automatically");
     let capped = app.post_json("/api/v1/deals", Some(&p1), deal("Third", None, &["crm"])).await;
