@@ -132,6 +132,14 @@ async fn the_first_approved_registration_wins_and_a_clashing_one_cannot_be_appro
     let until = chrono::NaiveDate::parse_from_str(r.json()["protected_until"].as_str().unwrap(), "%Y-%m-%d").unwrap();
     assert_eq!(until, chrono::Utc::now().date_naive() + chrono::Duration::days(90));
     let second_id = second["id"].as_str().unwrap();
+    // The audit log records how many findings a registration had, not a copy of them, and an approval's change.
+    assert_eq!(second["conflicts"].as_array().unwrap().len(), 1);
+    let audited = "select count(*) from audit_log a join deals d on d.id = a.entity_id
+        where (d.customer_name, a.action, a.after -> 'conflicts') in
+              (('Globex Corporation', 'deals.insert', '0'), ('Globex Corp.', 'deals.insert', '1'))
+           or (d.customer_name, a.action, a.before ->> 'status', a.after ->> 'status')
+              = ('Globex Corporation', 'deals.update', 'pending', 'approved')";
+    assert_eq!(app.count_in(A.id, audited).await, 3);
     let refused = act(&app, &admin, second_id, "approve", json!({})).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert_eq!(refused.header("content-type"), Some("application/problem+json"));
