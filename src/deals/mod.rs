@@ -226,7 +226,7 @@ pub async fn findings_for(
     let rule = rule_policy(policy);
     let similar = names.similar(tx, tenant, &normalized, rule.similarity_threshold).await?;
     let candidates = store::candidates(tx, &similar, domain.as_deref(), Some(reg.id)).await?;
-    let named = store::matching_named_accounts(tx, &normalized, domain.as_deref()).await?;
+    let named = store::matching_named_accounts(tx, &normalized, domain.as_deref(), rule.similarity_threshold).await?;
     Ok(deal_conflict::check(reg, &candidates, &named, &rule, Utc::now().date_naive()))
 }
 
@@ -325,7 +325,6 @@ pub async fn register(
             conflicts: serde_json::to_value(&conflicts).unwrap_or_default(),
             protected_until,
         },
-        user.id,
         approve.then_some("Approved automatically: no conflicts."),
         store::Mail { to: &context.reviewers, subject: &subject, body: &body },
     )

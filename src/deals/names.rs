@@ -8,6 +8,7 @@
 //! snapshot sees, as a database search would, whichever instance added them.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::OnceCell;
@@ -27,14 +28,10 @@ pub struct Names {
 #[derive(Default)]
 struct Tenant {
     loaded: OnceCell<()>,
-    index: RwLock<Indexed>,
-}
-
-#[derive(Default)]
-struct Indexed {
-    names: NameIndex,
-    /// Every name added by a transaction older than this is in `names`.
-    horizon: i64,
+    names: RwLock<NameIndex>,
+    /// Every name added by a transaction older than this is in `names`. Outside the lock, so that a search that
+    /// finds no new names never waits for other searches reading the index.
+    horizon: AtomicI64,
 }
 
 impl Names {
@@ -53,16 +50,25 @@ impl Names {
     ) -> Result<Vec<String>, sqlx::Error> {
         let entry = self.tenant(tenant);
         // The first search of a tenant reads all of its names; searches arriving meanwhile wait for that one.
-        entry.loaded.get_or_try_init(|| catch_up(&entry, tx)).await?;
-        catch_up(&entry, tx).await?;
-        let index = entry.index.read().unwrap_or_else(|e| e.into_inner());
-        Ok(index.names.similar(normalized, threshold, MAX_NAMES).into_iter().map(|(n, _)| n.to_owned()).collect())
+        let mut loaded_now = false;
+        entry
+            .loaded
+            .get_or_try_init(|| {
+                loaded_now = true;
+                catch_up(&entry, tx)
+            })
+            .await?;
+        if !loaded_now {
+            catch_up(&entry, tx).await?;
+        }
+        let index = entry.names.read().unwrap_or_else(|e| e.into_inner());
+        Ok(index.similar(normalized, threshold, MAX_NAMES).into_iter().map(|(n, _)| n.to_owned()).collect())
     }
 }
 
 /// Reads the names added at or after the tenant's horizon and moves the horizon on.
 async fn catch_up(entry: &Tenant, tx: &mut Tx) -> Result<(), sqlx::Error> {
-    let from = entry.index.read().unwrap_or_else(|e| e.into_inner()).horizon;
+    let from = entry.horizon.load(Ordering::Acquire);
     let (horizon, added): (i64, Vec<String>) = sqlx::query_as(
         "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
                 array(select name from deal_names where xid >= $1)",
@@ -70,15 +76,18 @@ async fn catch_up(entry: &Tenant, tx: &mut Tx) -> Result<(), sqlx::Error> {
     .bind(from)
     .fetch_one(&mut **tx)
     .await?;
-    let mut index = entry.index.write().unwrap_or_else(|e| e.into_inner());
-    for name in &added {
-        index.names.add(name);
+    if !added.is_empty() {
+        let mut names = entry.names.write().unwrap_or_else(|e| e.into_inner());
+        for name in &added {
+            names.add(name);
+        }
+        if added.len() > 1000 {
+            names.shrink();
+        }
     }
-    if added.len() > 1000 {
-        index.names.shrink();
-    }
-    // Everything older than `horizon` had finished when these names were read, and names from `from` on were read:
-    // whatever another search has moved the horizon to meanwhile, the larger one holds.
-    index.horizon = index.horizon.max(horizon);
+    // Everything older than `horizon` had finished when these names were read, and names from `from` on were read
+    // (and are in the index before the horizon moves): whatever another search has moved it to meanwhile, the larger
+    // one holds.
+    entry.horizon.fetch_max(horizon, Ordering::AcqRel);
     Ok(())
 }

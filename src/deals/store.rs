@@ -202,16 +202,24 @@ pub async fn candidates(
         .collect())
 }
 
+/// The vendor's named accounts with the same registrable domain or a name similar enough. pg_trgm's `%` (its default
+/// threshold, 0.3, the lowest the policy allows) lets the index prune; the policy's threshold, a hair lower since
+/// pg_trgm compares in single precision, keeps the 50 read to ones the rule could match.
 pub async fn matching_named_accounts(
     tx: &mut Tx,
     normalized_name: &str,
     domain: Option<&str>,
+    threshold: f64,
 ) -> Result<Vec<NamedAccount>, sqlx::Error> {
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-        "select name, domain from named_accounts where normalized_name % $1 or registrable_domain = $2 limit 50",
+        "select name, domain from named_accounts
+          where (normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2
+          order by similarity(normalized_name, $1) desc, name
+          limit 50",
     )
     .bind(normalized_name)
     .bind(domain)
+    .bind((threshold - 0.001) as f32)
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|(name, domain)| NamedAccount { name, domain }).collect())
@@ -245,28 +253,38 @@ const INSERT_DEAL: &str =
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
                  case when $15 = 'approved' then now() end)";
 
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Binds `$1` … `$17` of `INSERT_DEAL`.
+trait BindDeal<'q> {
+    fn bind_deal(self, d: NewDeal<'q>) -> Self;
+}
+
+impl<'q> BindDeal<'q> for PgQuery<'q> {
+    fn bind_deal(self, d: NewDeal<'q>) -> Self {
+        self.bind(d.tenant_id)
+            .bind(d.id)
+            .bind(d.partner_id)
+            .bind(d.registered_by)
+            .bind(d.customer_name)
+            .bind(d.normalized_name)
+            .bind(d.customer_domain)
+            .bind(d.registrable_domain)
+            .bind(d.country)
+            .bind(d.products)
+            .bind(d.estimated_value)
+            .bind(d.currency)
+            .bind(d.expected_close_date)
+            .bind(d.notes)
+            .bind(d.status)
+            .bind(d.conflicts)
+            .bind(d.protected_until)
+    }
+}
+
 /// Stores a registration row as it is, without history or mail (demo data).
 pub async fn insert(tx: &mut Tx, d: NewDeal<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(INSERT_DEAL)
-        .bind(d.tenant_id)
-        .bind(d.id)
-        .bind(d.partner_id)
-        .bind(d.registered_by)
-        .bind(d.customer_name)
-        .bind(d.normalized_name)
-        .bind(d.customer_domain)
-        .bind(d.registrable_domain)
-        .bind(d.country)
-        .bind(d.products)
-        .bind(d.estimated_value)
-        .bind(d.currency)
-        .bind(d.expected_close_date)
-        .bind(d.notes)
-        .bind(d.status)
-        .bind(d.conflicts)
-        .bind(d.protected_until)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(INSERT_DEAL).bind_deal(d).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -315,12 +333,11 @@ pub struct Mail<'a> {
     pub body: &'a str,
 }
 
-/// Stores a new registration in one statement: the row, its history (registered, and approved when `approved_note`
-/// says why), the partner's activation by its first registration, and the reviewers' mail.
+/// Stores a new registration in one statement: the row, its history (registered by `registered_by`, and approved
+/// when `approved_note` says why), the partner's activation by its first registration, and the reviewers' mail.
 pub async fn insert_registered(
     tx: &mut Tx,
     d: NewDeal<'_>,
-    actor: Uuid,
     approved_note: Option<&str>,
     mail: Mail<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -340,23 +357,7 @@ pub async fn insert_registered(
              where id = $3 and life_stage in ('applicant', 'onboarding'))
          insert into outbox (tenant_id, to_address, subject, body) select $1, unnest($19::text[]), $20, $21"
     )))
-    .bind(d.tenant_id)
-    .bind(d.id)
-    .bind(d.partner_id)
-    .bind(actor)
-    .bind(d.customer_name)
-    .bind(d.normalized_name)
-    .bind(d.customer_domain)
-    .bind(d.registrable_domain)
-    .bind(d.country)
-    .bind(d.products)
-    .bind(d.estimated_value)
-    .bind(d.currency)
-    .bind(d.expected_close_date)
-    .bind(d.notes)
-    .bind(d.status)
-    .bind(d.conflicts)
-    .bind(d.protected_until)
+    .bind_deal(d)
     .bind(approved_note)
     .bind(mail.to)
     .bind(mail.subject)
