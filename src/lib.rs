@@ -62,6 +62,8 @@ pub struct StateInner {
     pub smtp_enabled: bool,
     /// Each tenant's customer names indexed for the conflict check (a cache of `deal_names`).
     pub names: deals::names::Names,
+    /// Sessions checked lately, trusted until a notification says they changed.
+    pub sessions: db::SessionCache,
 }
 
 impl Deref for AppState {
@@ -74,6 +76,8 @@ impl Deref for AppState {
 impl AppState {
     pub fn new(pool: PgPool, config: &Config, base_url: String) -> AppState {
         let secure_cookies = base_url.starts_with("https://");
+        let sessions = db::SessionCache::default();
+        sessions.listen(&pool);
         AppState(Arc::new(StateInner {
             pool,
             keys: Keys::new(&config.secret),
@@ -81,6 +85,7 @@ impl AppState {
             secure_cookies,
             smtp_enabled: config.smtp_url.is_some(),
             names: deals::names::Names::default(),
+            sessions,
         }))
     }
 }

@@ -178,7 +178,7 @@ async fn publish_submit(
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response> {
-    match super::publish(&mut tx, &user, &form.body).await {
+    match super::publish(&mut tx, &state.sessions, &user, &form.body).await {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to("/admin/agreement?notice=published").into_response())

@@ -156,7 +156,7 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Signed { user, check, .. } = Signed::<R>::from_request_parts(parts, state).await?;
-        let tx = db::begin_session(&state.pool, &check).await?.map_err(refused)?;
+        let tx = db::begin_session(&state.pool, &state.sessions, &check).await?.map_err(refused)?;
         Ok(Auth { user, tx, _roles: PhantomData })
     }
 }

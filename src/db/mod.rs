@@ -1,12 +1,14 @@
 //! The database: connecting (to `DATABASE_URL` or the embedded default), migrations, and tenant-scoped transactions.
 
 pub mod embedded;
+pub mod sessions;
 
 use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use sqlx::Either;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
@@ -14,6 +16,7 @@ use sqlx::{Connection, Executor, PgPool, Postgres, Row};
 
 use crate::config::Config;
 use embedded::{Durability, EmbeddedPg};
+pub use sessions::SessionCache;
 
 pub type Tx = sqlx::Transaction<'static, Postgres>;
 
@@ -146,6 +149,14 @@ static OPEN_SESSION: Prepared = Prepared {
     sql: Cow::Borrowed("select app_open_session($1, $2, $3, $4, $5)"),
 };
 
+/// What a request whose session was checked lately sends instead of the check: the tenant and the user, for
+/// row-level security and the audit log.
+static SCOPE: Prepared = Prepared {
+    name: Cow::Borrowed("app_scope"),
+    params: "text, text",
+    sql: Cow::Borrowed("select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)"),
+};
+
 fn refusal(e: &sqlx::Error) -> Option<SessionRefused> {
     match e {
         sqlx::Error::Database(e) if e.code().as_deref() == Some("28000") => Some(SessionRefused::Invalid),
@@ -154,17 +165,42 @@ fn refusal(e: &sqlx::Error) -> Option<SessionRefused> {
     }
 }
 
-/// Opens the transaction of an authenticated request in one round trip: scope it to the tenant and the user, check
-/// the session, begin.
-pub async fn begin_session(pool: &PgPool, check: &SessionCheck) -> Result<Result<Tx, SessionRefused>, sqlx::Error> {
-    // The check runs before BEGIN, in the implicit transaction of this simple query: when it fails, PostgreSQL rolls
-    // that back and the connection is left clean; when it succeeds, BEGIN takes the settings into the explicit
-    // transaction.
-    let sql = format!("select app_open_session{}; begin", check.args());
-    match begin_uncancelled(pool, sql).await {
-        Ok(tx) => Ok(Ok(tx)),
-        Err(e) => refusal(&e).map(Err).ok_or(e),
+/// Opens the transaction of an authenticated request: scope it to the tenant and the user, check the session unless
+/// `sessions` admits it, begin. One round trip, except for the first request of a session that can be remembered: its
+/// check goes ahead on its own, to learn the session's expiry.
+pub async fn begin_session(
+    pool: &PgPool,
+    sessions: &SessionCache,
+    check: &SessionCheck,
+) -> Result<Result<Tx, SessionRefused>, sqlx::Error> {
+    if sessions.admits(check) {
+        return begin_tenant(pool, check.tenant, Some(check.user)).await.map(Ok);
     }
+    let Some(ticket) = sessions.ticket() else {
+        // The check runs before BEGIN, in the implicit transaction of this simple query: when it fails, PostgreSQL
+        // rolls that back and the connection is left clean; when it succeeds, BEGIN takes the settings into the
+        // explicit transaction.
+        let sql = format!("select app_open_session{}; begin", check.args());
+        return match begin_uncancelled(pool, sql).await {
+            Ok(tx) => Ok(Ok(tx)),
+            Err(e) => refusal(&e).map(Err).ok_or(e),
+        };
+    };
+    let SessionCheck { tenant, user, session, version, agreement } = *check;
+    // An implicit transaction that ends with the check: a refused check leaves nothing open.
+    let expires: Result<DateTime<Utc>, _> = sqlx::query_scalar("select app_open_session($1, $2, $3, $4, $5)")
+        .bind(tenant)
+        .bind(user)
+        .bind(session)
+        .bind(version)
+        .bind(agreement)
+        .fetch_one(pool)
+        .await;
+    match expires {
+        Ok(expires) => sessions.remember(ticket, check, expires),
+        Err(e) => return refusal(&e).map(Err).ok_or(e),
+    }
+    begin_tenant(pool, tenant, Some(user)).await.map(Ok)
 }
 
 /// A read-only statement that `read_once` runs by name: prepared on a connection the first time it runs there, with
@@ -202,10 +238,16 @@ impl std::fmt::Display for Arg {
 /// of each statement, in order.
 pub async fn read_once<const N: usize>(
     pool: &PgPool,
+    sessions: &SessionCache,
     check: &SessionCheck,
     statements: [(&Prepared, &[Arg]); N],
 ) -> Result<Result<[Vec<PgRow>; N], SessionRefused>, sqlx::Error> {
-    let mut sql = format!("execute {}{};", OPEN_SESSION.name, check.args());
+    // A session checked lately only scopes the request; any other is checked first, and remembered when it passes.
+    let ticket = if sessions.admits(check) { None } else { Some(sessions.ticket()) };
+    let mut sql = match ticket {
+        None => format!("execute {}('{}', '{}');", SCOPE.name, check.tenant, check.user),
+        Some(_) => format!("execute {}{};", OPEN_SESSION.name, check.args()),
+    };
     for (statement, args) in statements {
         sql.push_str(" execute ");
         sql.push_str(&statement.name);
@@ -219,9 +261,18 @@ pub async fn read_once<const N: usize>(
     let mut prepared = false;
     loop {
         match results_of(&mut conn, &sql).await {
-            // The check's comes first.
+            // The check's (or the scope's) comes first.
             Ok(results) => {
-                let results: Vec<Vec<PgRow>> = results.into_iter().skip(1).collect();
+                let mut results = results.into_iter();
+                let first = results.next();
+                if let Some(Some(ticket)) = ticket {
+                    let expires =
+                        first.as_deref().and_then(|rows| rows.first()).map(|row| row.try_get(0)).transpose()?;
+                    if let Some(expires) = expires {
+                        sessions.remember(ticket, check, expires);
+                    }
+                }
+                let results: Vec<Vec<PgRow>> = results.collect();
                 let answered = results.len();
                 return results
                     .try_into()
@@ -232,7 +283,7 @@ pub async fn read_once<const N: usize>(
             Err(sqlx::Error::Database(e)) if !prepared && e.code().as_deref() == Some("26000") => {
                 let existing: Vec<String> =
                     sqlx::query_scalar("select name from pg_prepared_statements").fetch_all(&mut *conn).await?;
-                for statement in std::iter::once(&OPEN_SESSION).chain(statements.iter().map(|(s, _)| *s)) {
+                for statement in [&OPEN_SESSION, &SCOPE].into_iter().chain(statements.iter().map(|(s, _)| *s)) {
                     let Prepared { name, params, sql } = statement;
                     if !existing.iter().any(|e| e == name) {
                         let params = if params.is_empty() { String::new() } else { format!("({params})") };

@@ -143,7 +143,7 @@ pub async fn list(
     let filter = ListFilter { status, partner_id: q.partner_id };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let offset = q.offset.unwrap_or(0).max(0);
-    let listed = store::list(&state.pool, &check, user.scope(), &filter, store::Columns::View, limit, offset).await?;
+    let listed = store::list(&state, &check, user.scope(), &filter, store::Columns::View, limit, offset).await?;
     let items = listed.rows.iter().map(DealView::from_row).collect::<Result<_, _>>()?;
     Ok(Json(ListResponse { items, total: listed.total }))
 }

@@ -140,7 +140,7 @@ async fn list_page(
 ) -> Result<ListPage> {
     let status = q.status.as_deref().and_then(super::status_named);
     let filter = ListFilter { status, ..Default::default() };
-    let listed = store::list(&state.pool, &check, user.scope(), &filter, store::Columns::Line, 200, 0).await?;
+    let listed = store::list(&state, &check, user.scope(), &filter, store::Columns::Line, 200, 0).await?;
     let rows = listed.rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>()?;
     let mut tabs = vec![("/deals".to_string(), "All".to_string(), status.is_none())];
     tabs.extend(STATUSES.iter().map(|s| (format!("/deals?status={s}"), title_case(s), status == Some(*s))));
@@ -660,7 +660,7 @@ async fn queue_page(
     Extension(csrf): Extension<CsrfToken>,
 ) -> Result<QueuePage> {
     // The oldest ones are what needs doing; a long queue says how long it is rather than listing it all.
-    let queue = store::queue(&state.pool, &check, user.scope(), QUEUE_PAGE).await?;
+    let queue = store::queue(&state, &check, user.scope(), QUEUE_PAGE).await?;
     let sla_hours = queue.policy.approval_sla_hours;
     let now = Utc::now();
     let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours, now)).collect();

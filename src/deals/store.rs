@@ -4,9 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::postgres::PgRow;
-use sqlx::{FromRow, PgPool, Row};
+use sqlx::{FromRow, Row};
 use uuid::Uuid;
 
+use crate::AppState;
 use crate::auth::{Scope, refused};
 use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
 use crate::error::Error;
@@ -519,7 +520,7 @@ pub struct Listed {
 /// join the SQL only when given: one prepared statement per kind of scope and filter shape, each with a generic plan
 /// that fits it. Parameters: `$1` the scope, `$2` limit, `$3` offset, `$4` status, `$5` partner.
 pub async fn list(
-    pool: &PgPool,
+    state: &AppState,
     check: &SessionCheck,
     scope: Scope,
     filter: &ListFilter,
@@ -568,7 +569,9 @@ pub async fn list(
         filter.partner_id.map_or(Arg::Null, Arg::Uuid),
     ];
     let [policies, rows, total] =
-        db::read_once(pool, check, [(&policy, &[]), (&page, &args), (&total, &args)]).await?.map_err(refused)?;
+        db::read_once(&state.pool, &state.sessions, check, [(&policy, &[]), (&page, &args), (&total, &args)])
+            .await?
+            .map_err(refused)?;
     let total = if offset == 0 && (rows.len() as i64) < limit {
         // A first page that is not full says how many there are, as of the same moment as its rows.
         rows.len() as i64
@@ -702,7 +705,7 @@ pub struct Queue {
 }
 
 /// The approval queue's four statements, sent with the session check in one round trip.
-pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16) -> Result<Queue, Error> {
+pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u16) -> Result<Queue, Error> {
     let (condition, _) = scope_condition(scope);
     let kind = scope.kind();
     let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
@@ -733,10 +736,14 @@ pub async fn queue(pool: &PgPool, check: &SessionCheck, scope: Scope, page: u16)
         ),
     );
     let arg = [scope.arg()];
-    let [policies, pending, waiting, extensions] =
-        db::read_once(pool, check, [(&policy, &[]), (&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
-            .await?
-            .map_err(refused)?;
+    let [policies, pending, waiting, extensions] = db::read_once(
+        &state.pool,
+        &state.sessions,
+        check,
+        [(&policy, &[]), (&pending, &arg), (&waiting, &arg), (&extensions, &arg)],
+    )
+    .await?
+    .map_err(refused)?;
     let rows = |rows: Vec<PgRow>| rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>();
     Ok(Queue {
         policy: policy_of(&policies)?,

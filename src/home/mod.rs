@@ -49,7 +49,7 @@ async fn home(
         Role::PartnerAdmin | Role::PartnerUser => partner_home(&state, &check, &user, page).await?.into_response(),
         Role::Cam => cam_home(&state, &check, &user, page).await?.into_response(),
         Role::ChannelChief | Role::ProgramAdmin => {
-            let mut tx = db::begin_session(&state.pool, &check).await?.map_err(refused)?;
+            let mut tx = db::begin_session(&state.pool, &state.sessions, &check).await?.map_err(refused)?;
             let response = if user.role == Role::ChannelChief {
                 chief_home(&mut tx, page).await?.into_response()
             } else {
@@ -98,7 +98,7 @@ const NEXT_ITEMS_SHOWN: usize = 3;
 
 async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
-    let row = store::partner_home(&state.pool, check, partner_id).await?.ok_or(Error::NotFound)?;
+    let row = store::partner_home(state, check, partner_id).await?.ok_or(Error::NotFound)?;
     let members = row
         .members
         .0
@@ -165,7 +165,7 @@ struct CamHome {
 
 /// The CAM home in one round trip with the session check.
 async fn cam_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<CamHome> {
-    let home = store::cam_home(&state.pool, check, user.scope(), 500).await?;
+    let home = store::cam_home(state, check, user.scope(), 500).await?;
     let rows = home.partners;
     let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
     let stats = vec![

@@ -2,9 +2,10 @@
 
 use std::borrow::Cow;
 
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::AppState;
 use crate::auth::{Scope, refused};
 use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
 use crate::error::Result;
@@ -169,8 +170,10 @@ static PARTNER_HOME: Prepared = Prepared {
     ),
 };
 
-pub async fn partner_home(pool: &PgPool, check: &SessionCheck, partner: Uuid) -> Result<Option<PartnerHomeRow>> {
-    let [rows] = db::read_once(pool, check, [(&PARTNER_HOME, &[Arg::Uuid(partner)])]).await?.map_err(refused)?;
+pub async fn partner_home(state: &AppState, check: &SessionCheck, partner: Uuid) -> Result<Option<PartnerHomeRow>> {
+    let [rows] = db::read_once(&state.pool, &state.sessions, check, [(&PARTNER_HOME, &[Arg::Uuid(partner)])])
+        .await?
+        .map_err(refused)?;
     Ok(rows.first().map(PartnerHomeRow::from_row).transpose()?)
 }
 
@@ -182,12 +185,14 @@ pub struct CamHomeRows {
 }
 
 /// The CAM home's three statements, sent with the session check in one round trip.
-pub async fn cam_home(pool: &PgPool, check: &SessionCheck, scope: Scope, limit: u16) -> Result<CamHomeRows> {
+pub async fn cam_home(state: &AppState, check: &SessionCheck, scope: Scope, limit: u16) -> Result<CamHomeRows> {
     let [page, count] = crate::partners::store::first_page_statements(scope, limit);
     let pending = crate::deals::store::pending_count_statement(scope);
     let arg = [scope.arg()];
     let [partners, total, pending] =
-        db::read_once(pool, check, [(&page, &arg), (&count, &arg), (&pending, &arg)]).await?.map_err(refused)?;
+        db::read_once(&state.pool, &state.sessions, check, [(&page, &arg), (&count, &arg), (&pending, &arg)])
+            .await?
+            .map_err(refused)?;
     Ok(CamHomeRows {
         partners: partners.iter().map(PartnerRow::from_row).collect::<Result<_, _>>()?,
         total: db::count(&total)?,

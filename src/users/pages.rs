@@ -175,8 +175,12 @@ async fn create_submit(
     }
 }
 
-async fn deactivate_submit(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<Response> {
-    super::deactivate(&mut tx, &user, id).await?;
+async fn deactivate_submit(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<UserAdmin>,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    super::deactivate(&mut tx, &state.sessions, &user, id).await?;
     tx.commit().await?;
     Ok(Redirect::to("/users?notice=deactivated").into_response())
 }

@@ -118,6 +118,8 @@ async fn ensure_template(admin: &PgConnectOptions) -> String {
 /// One test's world: its own database cloned from the template, and the real router over it.
 pub struct TestApp {
     pub router: Router,
+    /// The state behind `router` (its caches).
+    pub state: AppState,
     pub pool: PgPool,
     /// The connecting (owner) user, for checks the runtime role could not make. Not used by the server.
     pub owner: PgConnectOptions,
@@ -142,7 +144,8 @@ impl TestApp {
         let config = Config::for_tests(String::new());
         let state = AppState::new(pool.clone(), &config, "http://127.0.0.1:8080".into());
         TestApp {
-            router: app(state),
+            router: app(state.clone()),
+            state,
             pool,
             owner,
             db_name,
