@@ -430,7 +430,12 @@ pub struct LineRow {
 }
 
 /// The columns of a `LineRow`, over registrations `d` and their partners `p`.
-const LINE_COLUMNS: &str = "d.id, p.name as partner_name, d.customer_name, d.customer_domain, d.estimated_value,
+const LINE_COLUMNS: &str = "p.name as partner_name, d.id, d.customer_name, d.customer_domain, d.estimated_value,
+        d.currency, d.status, d.created_at, d.decision_reason, d.protected_until, d.extension_requested_at,
+        jsonb_array_length(d.conflicts) as clashes";
+
+/// The same of a registration `d` alone, with its partner's id, for a page cut before its partners are joined.
+const LINE_DEAL_COLUMNS: &str = "d.partner_id, d.id, d.customer_name, d.customer_domain, d.estimated_value,
         d.currency, d.status, d.created_at, d.decision_reason, d.protected_until, d.extension_requested_at,
         jsonb_array_length(d.conflicts) as clashes";
 
@@ -551,7 +556,7 @@ pub async fn list(
         name: format!("deals_{name}_{kind}_{shape}").into(),
         params: PARAMS,
         sql: format!(
-            "select {columns} {LINE_FROM} where {rows_where} order by d.created_at desc, d.id limit $2 offset $3"
+            "select {columns} {LINE_FROM} where {rows_where} order by d.created_at desc, d.id desc limit $2 offset $3"
         )
         .into(),
     };
@@ -719,8 +724,8 @@ pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u
     let pending = prepared(
         format!("deals_queue_{kind}_{page}"),
         format!(
-            "select {LINE_COLUMNS}
-               from (select * from deals d where {condition} and d.status = 'pending'
+            "select p.name as partner_name, d.*
+               from (select {LINE_DEAL_COLUMNS} from deals d where {condition} and d.status = 'pending'
                       order by d.created_at, d.id limit {page}) d
                join partners p on {partners}
               order by d.created_at, d.id"
