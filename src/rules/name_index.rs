@@ -31,13 +31,19 @@ thread_local! {
 }
 
 /// A counter of shared trigrams.
-trait Count: Copy + Default + PartialEq + Into<u32> {
+trait Count: Copy + Default + PartialEq + Into<u32> + std::ops::BitOr<Output = Self> {
     fn increment(&mut self);
+    /// Adds one to a counter that is not zero, without a branch: whether a common trigram's name was taken up is
+    /// as good as random, so a branch on it would be mispredicted as often as not.
+    fn increment_if_counted(&mut self);
 }
 
 impl Count for u8 {
     fn increment(&mut self) {
         *self += 1;
+    }
+    fn increment_if_counted(&mut self) {
+        *self += u8::from(*self != 0);
     }
 }
 
@@ -45,7 +51,13 @@ impl Count for u16 {
     fn increment(&mut self) {
         *self += 1;
     }
+    fn increment_if_counted(&mut self) {
+        *self += u16::from(*self != 0);
+    }
 }
+
+/// How many counters `count` checks for zero at once when it collects the names taken up.
+const CHUNK: usize = 64;
 
 impl NameIndex {
     pub fn len(&self) -> usize {
@@ -118,31 +130,35 @@ impl NameIndex {
         lists.sort_by_key(|l| l.len());
         let needed = ((threshold.clamp(0.0, 1.0) * grams.len() as f64).floor() as usize).max(1);
         let (rare, common) = lists.split_at(grams.len() - needed + 1);
-        let mut touched: Vec<u32> = Vec::new();
         for list in rare {
             for &n in *list {
-                let count = &mut counts[n as usize];
-                if *count == C::default() {
-                    touched.push(n);
-                }
-                count.increment();
+                counts[n as usize].increment();
             }
         }
         for list in common {
             for &n in *list {
-                let count = &mut counts[n as usize];
-                if *count != C::default() {
-                    count.increment();
-                }
+                counts[n as usize].increment_if_counted();
             }
         }
+        // The names taken up are the counters not zero: a pass over all of them, most of which are zero, is a fast
+        // sequential read, where keeping a list of those taken up cost a branch per entry of the rare lists.
         let mut found = Vec::new();
-        for n in touched {
-            let shared = std::mem::take(&mut counts[n as usize]).into() as usize;
-            let union = grams.len() + self.sizes[n as usize] as usize - shared;
-            let similarity = shared as f64 / union as f64;
-            if similarity > 0.0 && similarity >= threshold {
-                found.push((&*self.names[n as usize], similarity));
+        let counts = &mut counts[..self.names.len()];
+        for (chunk_index, chunk) in counts.chunks_mut(CHUNK).enumerate() {
+            if chunk.iter().fold(C::default(), |any, &c| any | c) == C::default() {
+                continue;
+            }
+            for (offset, count) in chunk.iter_mut().enumerate() {
+                let shared = std::mem::take(count).into() as usize;
+                if shared == 0 {
+                    continue;
+                }
+                let n = chunk_index * CHUNK + offset;
+                let union = grams.len() + self.sizes[n] as usize - shared;
+                let similarity = shared as f64 / union as f64;
+                if similarity >= threshold {
+                    found.push((&*self.names[n], similarity));
+                }
             }
         }
         found
