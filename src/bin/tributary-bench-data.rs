@@ -343,6 +343,8 @@ struct PartnerRef {
     decider: Uuid,
     /// Its CAM, copied onto its registrations.
     cam: Option<Uuid>,
+    /// Its name, copied onto its registrations.
+    name: String,
 }
 
 /// Everything for one tenant, inside the caller's transaction.
@@ -471,7 +473,8 @@ async fn generate(
                 joined,
             );
         }
-        partners.push(PartnerRef { id, admin: admin_id, decider: cam.unwrap_or(decider_of_last_resort), cam });
+        let decider = cam.unwrap_or(decider_of_last_resort);
+        partners.push(PartnerRef { id, admin: admin_id, decider, cam, name });
     }
     let partners_copied = copy_buffer(conn, PARTNERS_COPY, partners_csv.buf).await?;
     users_copied += copy_buffer(conn, USERS_COPY, people.buf).await?;
@@ -629,7 +632,7 @@ const PRODUCTS_COPY: &str = "COPY products (tenant_id, id, code, name, active) F
 const DEALS_COPY: &str = "COPY deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, \
      customer_domain, registrable_domain, country, products, estimated_value, currency, expected_close_date, notes, \
      status, conflicts, created_at, decided_at, decided_by, decision_reason, decision_note, protected_until, \
-     extensions_used, closed_at, closed_amount, reminder_sent_at, updated_at, cam_id) FROM STDIN (FORMAT csv)";
+     extensions_used, closed_at, closed_amount, reminder_sent_at, updated_at, cam_id, partner_name) FROM STDIN (FORMAT csv)";
 
 /// Tables of the current schema with a `tenant_id` column (every tenant-owned table), `tenants` itself excluded.
 async fn tenant_tables(conn: &mut PgConnection) -> anyhow::Result<Vec<String>> {
@@ -1198,6 +1201,7 @@ impl DealGen {
         csv.opt_ts(reminder);
         csv.ts(updated);
         csv.opt_uuid(partner.cam);
+        csv.text(&partner.name);
         csv.end();
     }
 }

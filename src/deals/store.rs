@@ -429,18 +429,13 @@ pub struct LineRow {
     pub clashes: i32,
 }
 
-/// The columns of a `LineRow`, over registrations `d` and their partners `p`.
-const LINE_COLUMNS: &str = "p.name as partner_name, d.id, d.customer_name, d.customer_domain, d.estimated_value,
+/// The columns of a `LineRow`, over registrations `d` (which carry their partner's name).
+const LINE_COLUMNS: &str = "d.partner_name, d.id, d.customer_name, d.customer_domain, d.estimated_value,
         d.currency, d.status, d.created_at, d.decision_reason, d.protected_until, d.extension_requested_at,
         jsonb_array_length(d.conflicts) as clashes";
 
-/// The same of a registration `d` alone, with its partner's id, for a page cut before its partners are joined.
-const LINE_DEAL_COLUMNS: &str = "d.partner_id, d.id, d.customer_name, d.customer_domain, d.estimated_value,
-        d.currency, d.status, d.created_at, d.decision_reason, d.protected_until, d.extension_requested_at,
-        jsonb_array_length(d.conflicts) as clashes";
-
-/// Registrations `d` with their partners `p`.
-const LINE_FROM: &str = "from deals d join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id";
+/// Registrations `d`.
+const LINE_FROM: &str = "from deals d";
 
 /// The scope as a condition on `$1`, one SQL text per kind of scope: each gets a prepared statement whose generic plan
 /// can use the right index (a `$1 is null or …` condition would leave generic plans scanning).
@@ -496,8 +491,8 @@ pub struct ListFilter {
     pub partner_id: Option<Uuid>,
 }
 
-/// The columns of a registration as the JSON API lists it (`api::DealView`), over `d` and `p` as in `LINE_FROM`.
-const VIEW_COLUMNS: &str = "d.id, d.partner_id, p.name as partner_name, d.customer_name, d.customer_domain,
+/// The columns of a registration as the JSON API lists it (`api::DealView`), over `d` as in `LINE_FROM`.
+const VIEW_COLUMNS: &str = "d.id, d.partner_id, d.partner_name, d.customer_name, d.customer_domain,
         d.country, d.products, d.estimated_value::text as estimated_value, d.currency, d.expected_close_date, d.notes,
         d.status, d.created_at, d.decided_at, d.decision_reason, d.decision_note, d.protected_until, d.extensions_used,
         d.extension_requested_at is not null as extension_requested, d.closed_amount::text as closed_amount";
@@ -715,20 +710,11 @@ pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u
     let kind = scope.kind();
     let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
     let policy = policy_statement();
-    // The page is cut first and then given its partners' names. A CAM's partners are one index range, hashed once,
-    // which costs less than looking each row's partner up (their registrations carry the CAM, so it is the same set).
-    let partners = match scope {
-        Scope::Cam(_) => "p.id = d.partner_id and p.cam_id = $1",
-        Scope::Tenant | Scope::Partner(_) => "p.id = d.partner_id",
-    };
     let pending = prepared(
         format!("deals_queue_{kind}_{page}"),
         format!(
-            "select p.name as partner_name, d.*
-               from (select {LINE_DEAL_COLUMNS} from deals d where {condition} and d.status = 'pending'
-                      order by d.created_at, d.id limit {page}) d
-               join partners p on {partners}
-              order by d.created_at, d.id"
+            "select {LINE_COLUMNS} {LINE_FROM} where {condition} and d.status = 'pending'
+              order by d.created_at, d.id limit {page}"
         ),
     );
     let waiting = pending_count_statement(scope);

@@ -821,3 +821,43 @@ async fn the_name_search_finds_names_added_by_other_instances_and_by_transaction
     expected.sort();
     assert_eq!(ids(&last), expected);
 }
+
+#[tokio::test]
+async fn a_renamed_partner_goes_by_its_new_name_on_its_registrations_without_auditing_them_again() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam = app.token("acme", email::CAM1).await;
+    let listed = |token: String| {
+        let app = &app;
+        async move {
+            let r = app.get(&format!("/api/v1/deals?partner_id={}&limit=500", A.p1), Some(&token)).await;
+            assert_eq!(r.status, StatusCode::OK);
+            r.json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["partner_name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let p1 = app.token("acme", email::P1_USER).await;
+    for customer in ["Globex Retail", "Umbrella Health"] {
+        register(&app, &p1, deal(customer, None, &["crm"])).await;
+    }
+    let before = listed(admin.clone()).await;
+    assert!(!before.is_empty() && before.iter().all(|n| n != "Renamed Reseller"));
+    let audited = "select count(*) from audit_log where entity_type = 'deals'";
+    let deal_entries = app.count_in(A.id, audited).await;
+    let r = app
+        .json(Method::PATCH, &format!("/api/v1/partners/{}", A.p1), Some(&admin), json!({"name": "Renamed Reseller"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    for token in [admin, cam] {
+        let after = listed(token).await;
+        assert_eq!(after.len(), before.len());
+        assert!(after.iter().all(|n| n == "Renamed Reseller"), "{after:?}");
+    }
+    let queue = app.page("/deals/queue", &app.session("acme", email::CAM1).await).await;
+    assert!(queue.text().contains("Renamed Reseller"), "the approval queue shows the new name");
+    assert_eq!(app.count_in(A.id, audited).await, deal_entries, "the rename is audited on the partner alone");
+}
