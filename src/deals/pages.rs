@@ -642,6 +642,7 @@ async fn close_submit(
 #[template(path = "deals/queue.html")]
 struct QueuePage {
     page: Page,
+    /// "1 pending registration", "1,204 pending registrations".
     waiting: String,
     more: usize,
     pending: Vec<DealLine>,
@@ -666,7 +667,11 @@ async fn queue_page(
     let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours, now)).collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
-        waiting: format::int(queue.waiting),
+        waiting: format!(
+            "{} pending registration{}",
+            format::int(queue.waiting),
+            if queue.waiting == 1 { "" } else { "s" }
+        ),
         more: (queue.waiting as usize).saturating_sub(pending.len()),
         overdue: pending.iter().filter(|l| l.sla_badge == "badge-red").count(),
         pending,

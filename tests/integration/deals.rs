@@ -841,8 +841,13 @@ async fn a_renamed_partner_goes_by_its_new_name_on_its_registrations_without_aud
         }
     };
     let p1 = app.token("acme", email::P1_USER).await;
-    for customer in ["Globex Retail", "Umbrella Health"] {
+    let lede =
+        || async { app.page("/deals/queue", &app.session("acme", email::CAM1).await).await.select(".lede")[0].clone() };
+    for (customer, waiting) in
+        [("Globex Retail", "1 pending registration,"), ("Umbrella Health", "2 pending registrations,")]
+    {
         register(&app, &p1, deal(customer, None, &["crm"])).await;
+        assert!(lede().await.starts_with(waiting), "{}", lede().await);
     }
     let before = listed(admin.clone()).await;
     assert!(!before.is_empty() && before.iter().all(|n| n != "Renamed Reseller"));
