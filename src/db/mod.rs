@@ -146,8 +146,9 @@ impl SessionCheck {
 static OPEN_SESSION: Prepared = Prepared {
     name: Cow::Borrowed("app_session"),
     params: "uuid, uuid, uuid, integer, boolean",
-    sql: Cow::Borrowed("select app_open_session($1, $2, $3, $4, $5)"),
+    sql: Cow::Borrowed(OPEN_SESSION_SQL),
 };
+const OPEN_SESSION_SQL: &str = "select app_open_session($1, $2, $3, $4, $5)";
 
 /// What a request whose session was checked lately sends instead of the check: the tenant and the user, for
 /// row-level security and the audit log.
@@ -188,7 +189,7 @@ pub async fn begin_session(
     };
     let SessionCheck { tenant, user, session, version, agreement } = *check;
     // An implicit transaction that ends with the check: a refused check leaves nothing open.
-    let expires: Result<DateTime<Utc>, _> = sqlx::query_scalar("select app_open_session($1, $2, $3, $4, $5)")
+    let expires: Result<DateTime<Utc>, _> = sqlx::query_scalar(OPEN_SESSION_SQL)
         .bind(tenant)
         .bind(user)
         .bind(session)
@@ -233,9 +234,9 @@ impl std::fmt::Display for Arg {
     }
 }
 
-/// Serves a read-only request in one round trip: the session check and the `statements` travel in one simple query,
-/// in one implicit transaction that ends with it, so there is no BEGIN and no ROLLBACK to wait for. Returns the rows
-/// of each statement, in order.
+/// Serves a read-only request in one round trip: the session check (or, for a session `sessions` admits, only the
+/// tenant's scope) and the `statements` travel in one simple query, in one implicit transaction that ends with it, so
+/// there is no BEGIN and no ROLLBACK to wait for. Returns the rows of each statement, in order.
 pub async fn read_once<const N: usize>(
     pool: &PgPool,
     sessions: &SessionCache,
@@ -243,10 +244,12 @@ pub async fn read_once<const N: usize>(
     statements: [(&Prepared, &[Arg]); N],
 ) -> Result<Result<[Vec<PgRow>; N], SessionRefused>, sqlx::Error> {
     // A session checked lately only scopes the request; any other is checked first, and remembered when it passes.
-    let ticket = if sessions.admits(check) { None } else { Some(sessions.ticket()) };
-    let mut sql = match ticket {
-        None => format!("execute {}('{}', '{}');", SCOPE.name, check.tenant, check.user),
-        Some(_) => format!("execute {}{};", OPEN_SESSION.name, check.args()),
+    let checked = !sessions.admits(check);
+    let ticket = if checked { sessions.ticket() } else { None };
+    let mut sql = if checked {
+        format!("execute {}{};", OPEN_SESSION.name, check.args())
+    } else {
+        format!("execute {}('{}', '{}');", SCOPE.name, check.tenant, check.user)
     };
     for (statement, args) in statements {
         sql.push_str(" execute ");
@@ -265,7 +268,7 @@ pub async fn read_once<const N: usize>(
             Ok(results) => {
                 let mut results = results.into_iter();
                 let first = results.next();
-                if let Some(Some(ticket)) = ticket {
+                if let Some(ticket) = ticket {
                     let expires =
                         first.as_deref().and_then(|rows| rows.first()).map(|row| row.try_get(0)).transpose()?;
                     if let Some(expires) = expires {
