@@ -658,11 +658,11 @@ async fn total(app: &TestApp, path: &str, token: &str) -> i64 {
 
 /// Registrations per partner, status and CAM that `deal_counts` does not say, or says wrongly (0 when in step).
 const COUNTS_OUT_OF_STEP: &str = "select count(*) from (
-    (select partner_id, status, cam_id, n from deal_counts where n <> 0
+    (select partner_id, status, cam_id, sum(n) from deal_counts group by 1, 2, 3 having sum(n) <> 0
      except select partner_id, status, cam_id, count(*) from deals group by 1, 2, 3)
     union all
     (select partner_id, status, cam_id, count(*) from deals group by 1, 2, 3
-     except select partner_id, status, cam_id, n from deal_counts where n <> 0)) x";
+     except select partner_id, status, cam_id, sum(n) from deal_counts group by 1, 2, 3 having sum(n) <> 0)) x";
 
 #[tokio::test]
 async fn the_counts_behind_totals_stay_in_step_through_every_change_of_a_registration() {
@@ -720,6 +720,34 @@ async fn the_counts_behind_totals_stay_in_step_through_every_change_of_a_registr
     assert_eq!(tributary::jobs::expire_deals(&state).await.unwrap().0, 1);
     assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
     assert_eq!(total(&app, "/api/v1/deals?limit=1&status=expired", &p1).await, 1);
+}
+
+#[tokio::test]
+async fn a_registration_does_not_wait_for_another_commit_holding_its_partners_count() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    register(&app, &p1, deal("Alpha", None, &["crm"])).await;
+    // Another transaction holds the partner's pending count, as a registration committing at the same moment does.
+    let mut holder = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    sqlx::query("select n from deal_counts where partner_id = $1 and status = 'pending' for update")
+        .bind(A.p1)
+        .fetch_all(&mut *holder)
+        .await
+        .unwrap();
+    let r =
+        tokio::time::timeout(std::time::Duration::from_secs(10), register(&app, &p1, deal("Bravo", None, &["crm"])))
+            .await
+            .expect("the registration waited for the other transaction");
+    assert_eq!(r["status"], "pending");
+    holder.commit().await.unwrap();
+    // Once nobody holds them, the rows there are take the counts again: no row is added.
+    register(&app, &p1, deal("Charlie", None, &["crm"])).await;
+    const ROWS: &str = "select count(*) from deal_counts
+        where status = 'pending' and partner_id = (select partner_id from deals where customer_name = 'Alpha')";
+    assert_eq!(app.count_in(A.id, ROWS).await, 2, "the one held, and the one added beside it");
+    assert_eq!(app.count_in(A.id, COUNTS_OUT_OF_STEP).await, 0);
+    let pending = total(&app, "/api/v1/deals?limit=1&status=pending", &p1).await;
+    assert_eq!(pending, 3);
 }
 
 /// A copy of one of the partner's registrations, under a new id and with `status`.
