@@ -2,6 +2,7 @@
 
 pub mod embedded;
 pub mod sessions;
+pub mod timestamp;
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -17,6 +18,7 @@ use sqlx::{Connection, Executor, PgPool, Postgres, Row};
 use crate::config::Config;
 use embedded::{Durability, EmbeddedPg};
 pub use sessions::SessionCache;
+pub use timestamp::Timestamp;
 
 pub type Tx = sqlx::Transaction<'static, Postgres>;
 

@@ -78,6 +78,7 @@ pub struct DealView {
     pub expected_close_date: NaiveDate,
     pub notes: String,
     pub status: String,
+    #[sqlx(try_from = "crate::db::Timestamp")]
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_reason: Option<String>,

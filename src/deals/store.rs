@@ -422,6 +422,7 @@ pub struct LineRow {
     pub estimated_value: Decimal,
     pub currency: String,
     pub status: String,
+    #[sqlx(try_from = "crate::db::Timestamp")]
     pub created_at: DateTime<Utc>,
     pub decision_reason: Option<String>,
     pub protected_until: Option<NaiveDate>,

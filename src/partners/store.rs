@@ -20,6 +20,7 @@ pub struct PartnerRow {
     /// applicant, onboarding, activated, producing or lapsed.
     pub life_stage: String,
     pub user_count: i64,
+    #[sqlx(try_from = "crate::db::Timestamp")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -17,15 +17,32 @@ pub fn datetime(t: DateTime<Utc>) -> String {
 
 /// 1234567 → "1,234,567".
 pub fn int(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+    let mut out = String::with_capacity(27);
+    if n < 0 {
+        out.push('-');
+    }
+    push_grouped(&mut out, u128::from(n.unsigned_abs()));
+    out
+}
+
+/// Writes `n` with thousands separators, without formatting machinery: lists write a few numbers per row.
+fn push_grouped(out: &mut String, mut n: u128) {
+    let mut digits = [0u8; 39];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        out.push(char::from(digits[i]));
+        if i > 0 && i % 3 == 0 {
             out.push(',');
         }
-        out.push(c);
     }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// A share as a whole percentage of `total` (0 when the total is 0).
@@ -75,10 +92,21 @@ mod tests {
 /// An amount with thousands separators and two decimals, after its currency code: "USD 12,500.00".
 pub fn money(amount: rust_decimal::Decimal, currency: &str) -> String {
     let rounded = amount.round_dp(2);
-    let whole = rounded.trunc();
-    let cents = ((rounded - whole).abs() * rust_decimal::Decimal::from(100)).round();
-    let whole: i64 = whole.try_into().unwrap_or(0);
-    format!("{currency} {}.{:02}", int(whole), cents)
+    // At most two decimals now, so the mantissa in cents is exact.
+    let cents = rounded.mantissa() * 10i128.pow(2 - rounded.scale().min(2));
+    let mut out = String::with_capacity(currency.len() + 24);
+    out.push_str(currency);
+    out.push(' ');
+    if cents < 0 {
+        out.push('-');
+    }
+    let cents = cents.unsigned_abs();
+    push_grouped(&mut out, cents / 100);
+    let fraction = (cents % 100) as u8;
+    out.push('.');
+    out.push(char::from(b'0' + fraction / 10));
+    out.push(char::from(b'0' + fraction % 10));
+    out
 }
 
 #[cfg(test)]
@@ -92,5 +120,20 @@ mod money_tests {
         assert_eq!(money(Decimal::from_str("12500").unwrap(), "USD"), "USD 12,500.00");
         assert_eq!(money(Decimal::from_str("1234567.5").unwrap(), "EUR"), "EUR 1,234,567.50");
         assert_eq!(money(Decimal::from_str("0.07").unwrap(), "GBP"), "GBP 0.07");
+        assert_eq!(money(Decimal::from_str("-0.50").unwrap(), "GBP"), "GBP -0.50", "a credit under one unit");
+        assert_eq!(money(Decimal::from_str("999.995").unwrap(), "USD"), "USD 1,000.00");
+        assert_eq!(money(Decimal::from_str("2.125").unwrap(), "USD"), "USD 2.12", "half to even, as before");
+        assert_eq!(money(Decimal::MAX, "USD"), "USD 79,228,162,514,264,337,593,543,950,335.00");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn money_reads_as_the_rounded_amount_it_is(units in -10_000_000_000i64..10_000_000_000, scale in 0u32..6) {
+            let amount = Decimal::new(units, scale);
+            let text = money(amount, "EUR");
+            let digits: String = text["EUR ".len()..].chars().filter(|c| *c != ',').collect();
+            proptest::prop_assert_eq!(Decimal::from_str(&digits).unwrap(), amount.round_dp(2));
+            proptest::prop_assert!(digits.split('.').nth(1).is_some_and(|cents| cents.len() == 2));
+        }
     }
 }
