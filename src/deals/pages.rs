@@ -80,17 +80,20 @@ fn sla(deal: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> (String, &'static 
     }
     let due = deal.created_at + chrono::Duration::hours(i64::from(sla_hours));
     let left = (due - now).num_hours();
-    if left < 0 {
-        (format!("Overdue by {}", hours(-left)), "badge-red")
+    let (lead, hours, badge) = if left < 0 {
+        ("Overdue by ", -left, "badge-red")
     } else if left * 4 < i64::from(sla_hours) {
-        (format!("Due in {}", hours(left)), "badge-yellow")
+        ("Due in ", left, "badge-yellow")
     } else {
-        (format!("Due in {}", hours(left)), "badge-green")
-    }
-}
-
-fn hours(h: i64) -> String {
-    if h >= 48 { format!("{} days", h / 24) } else { format!("{h} h") }
+        ("Due in ", left, "badge-green")
+    };
+    // "Due in 5 h", "Overdue by 3 days": written out, as lists write one per row.
+    let (n, unit) = if hours >= 48 { (hours / 24, " days") } else { (hours, " h") };
+    let mut text = String::with_capacity(lead.len() + 12);
+    text.push_str(lead);
+    text.push_str(&format::int(n));
+    text.push_str(unit);
+    (text, badge)
 }
 
 /// A registration as a row of a list, its approval deadline measured from `now`.
@@ -678,4 +681,46 @@ async fn queue_page(
         extensions: queue.extensions.iter().map(|d| line(d, sla_hours, now)).collect(),
         sla_hours,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(created_at: DateTime<Utc>) -> LineRow {
+        LineRow {
+            id: Uuid::nil(),
+            partner_name: "Northwind".into(),
+            customer_name: "Initech".into(),
+            customer_domain: None,
+            estimated_value: rust_decimal::Decimal::new(1_250_000, 2),
+            currency: "USD".into(),
+            status: "pending".into(),
+            created_at,
+            decision_reason: None,
+            protected_until: None,
+            extension_requested_at: None,
+            clashes: 2,
+        }
+    }
+
+    #[test]
+    fn the_approval_deadline_reads_in_hours_then_days_and_turns_red_when_missed() {
+        let now = Utc::now();
+        let h = chrono::Duration::hours;
+        assert_eq!(sla(&pending(now - h(1)), 48, now), ("Due in 47 h".into(), "badge-green"));
+        assert_eq!(sla(&pending(now - h(40)), 48, now), ("Due in 8 h".into(), "badge-yellow"));
+        assert_eq!(sla(&pending(now - h(48 + 72)), 48, now), ("Overdue by 3 days".into(), "badge-red"));
+        assert_eq!(sla(&pending(now - h(24 * 3000)), 48, now).0, "Overdue by 2,998 days");
+        let decided = LineRow { status: "approved".into(), ..pending(now - h(100)) };
+        assert_eq!(sla(&decided, 48, now), (String::new(), ""));
+    }
+
+    #[test]
+    fn a_row_of_a_list_shows_the_value_the_date_and_the_clashes() {
+        let created = DateTime::parse_from_rfc3339("2026-03-09T10:00:00Z").unwrap().with_timezone(&Utc);
+        let row = line(&pending(created), 48, created);
+        assert_eq!((row.value.as_str(), row.registered.as_str(), row.clashes), ("USD 12,500.00", "9 Mar 2026", 2));
+        assert_eq!((row.status.as_str(), row.sla.as_str()), ("Pending", "Due in 2 days"));
+    }
 }

@@ -7,7 +7,16 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 /// "9 Mar 2026". Written out rather than through a strftime pattern, which is parsed anew on every call: lists
 /// format a few dates per row.
 pub fn date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    let mut out = String::with_capacity(12);
+    push_grouped_digits(&mut out, u128::from(d.day()), false);
+    out.push(' ');
+    out.push_str(MONTHS[d.month0() as usize]);
+    out.push(' ');
+    if d.year() < 0 {
+        out.push('-');
+    }
+    push_grouped_digits(&mut out, u128::from(d.year().unsigned_abs()), false);
+    out
 }
 
 /// "9 Mar 2026, 14:05 UTC".
@@ -25,8 +34,13 @@ pub fn int(n: i64) -> String {
     out
 }
 
-/// Writes `n` with thousands separators, without formatting machinery: lists write a few numbers per row.
-fn push_grouped(out: &mut String, mut n: u128) {
+fn push_grouped(out: &mut String, n: u128) {
+    push_grouped_digits(out, n, true);
+}
+
+/// Writes `n`, with thousands separators when `grouped`, without formatting machinery: lists write a few numbers
+/// per row.
+fn push_grouped_digits(out: &mut String, mut n: u128, grouped: bool) {
     let mut digits = [0u8; 39];
     let mut len = 0;
     loop {
@@ -39,7 +53,7 @@ fn push_grouped(out: &mut String, mut n: u128) {
     }
     for i in (0..len).rev() {
         out.push(char::from(digits[i]));
-        if i > 0 && i % 3 == 0 {
+        if grouped && i > 0 && i % 3 == 0 {
             out.push(',');
         }
     }
