@@ -665,7 +665,7 @@ async fn queue_page(
 ) -> Result<QueuePage> {
     // The oldest ones are what needs doing; a long queue says how long it is rather than listing it all.
     let queue = store::queue(&state, &check, user.scope(), QUEUE_PAGE).await?;
-    let sla_hours = queue.policy.approval_sla_hours;
+    let sla_hours = queue.sla_hours;
     let now = Utc::now();
     let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours, now)).collect();
     Ok(QueuePage {

@@ -696,7 +696,8 @@ fn policy_of(rows: &[PgRow]) -> Result<Policy, sqlx::Error> {
 
 /// What the approval queue shows.
 pub struct Queue {
-    pub policy: Policy,
+    /// The policy's hours for a decision.
+    pub sla_hours: i32,
     /// The oldest pending registrations, at most the page asked for.
     pub pending: Vec<LineRow>,
     /// All pending registrations of the scope.
@@ -705,12 +706,11 @@ pub struct Queue {
     pub extensions: Vec<LineRow>,
 }
 
-/// The approval queue's four statements, sent with the session check in one round trip.
+/// The approval queue's three statements, sent with the session check in one round trip.
 pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u16) -> Result<Queue, Error> {
     let (condition, _) = scope_condition(scope);
     let kind = scope.kind();
     let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
-    let policy = policy_statement();
     let pending = prepared(
         format!("deals_queue_{kind}_{page}"),
         format!(
@@ -718,7 +718,16 @@ pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u
               order by d.created_at, d.id limit {page}"
         ),
     );
-    let waiting = pending_count_statement(scope);
+    // How many wait, and the policy's hours for a decision (null until the program admin saves a policy), in one
+    // statement: the queue needs nothing else of the policy.
+    let waiting = prepared(
+        format!("deals_queue_waiting_{kind}"),
+        format!(
+            "select coalesce(sum(c.n), 0)::bigint, (select approval_sla_hours from deal_policies)
+               from deal_counts c where {} and c.status = 'pending'",
+            count_scope_condition(scope)
+        ),
+    );
     let extensions = prepared(
         format!("deals_extensions_{kind}"),
         format!(
@@ -728,17 +737,14 @@ pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u
         ),
     );
     let arg = [scope.arg()];
-    let [policies, pending, waiting, extensions] = db::read_once(
-        &state.pool,
-        &state.sessions,
-        check,
-        [(&policy, &[]), (&pending, &arg), (&waiting, &arg), (&extensions, &arg)],
-    )
-    .await?
-    .map_err(refused)?;
+    let [pending, waiting, extensions] =
+        db::read_once(&state.pool, &state.sessions, check, [(&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
+            .await?
+            .map_err(refused)?;
+    let sla_hours: Option<i32> = waiting.first().map(|row| row.try_get(1)).transpose()?.flatten();
     let rows = |rows: Vec<PgRow>| rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>();
     Ok(Queue {
-        policy: policy_of(&policies)?,
+        sla_hours: sla_hours.unwrap_or(Policy::default().approval_sla_hours),
         pending: rows(pending)?,
         waiting: db::count(&waiting)?,
         extensions: rows(extensions)?,

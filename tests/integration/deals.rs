@@ -575,6 +575,23 @@ async fn a_long_queue_shows_the_oldest_fifty_and_says_how_many_wait() {
     assert!(queue.text().contains("3 more are waiting"));
 }
 
+#[tokio::test]
+async fn the_queue_counts_down_to_the_decision_the_policy_asks_for() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    register(&app, &p1, deal("Hooli", None, &["crm"])).await;
+    let cam = app.session("acme", email::CAM1).await;
+    let deadline = |page: &crate::support::Resp| page.select("main section:first-of-type tbody td:nth-child(6) .badge");
+    let queue = app.page("/deals/queue", &cam).await;
+    assert_eq!(deadline(&queue), ["Due in 47 h"], "the default of 48 hours before any policy is saved");
+    assert!(queue.select(".lede")[0].contains("within 48 hours"));
+    assert_eq!(set_policy(&app, &[("approval_sla_hours", "100")]).await.status, StatusCode::SEE_OTHER);
+    let queue = app.page("/deals/queue", &cam).await;
+    assert_eq!(deadline(&queue), ["Due in 4 days"]);
+    assert!(queue.select(".lede")[0].starts_with("1 pending registration,"));
+    assert!(queue.select(".lede")[0].contains("within 100 hours"));
+}
+
 fn ids(list: &Value) -> Vec<String> {
     list["items"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect()
 }
