@@ -41,7 +41,7 @@ impl<'r> Decode<'r, Postgres> for Timestamp {
 }
 
 /// `YYYY-MM-DD HH:MM:SS[.f{1,6}]±HH[:MM[:SS]]`, or None for any other text.
-pub fn parse(s: &str) -> Option<DateTime<Utc>> {
+fn parse(s: &str) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
     let num = |range: std::ops::Range<usize>| -> Option<u32> {
         let digits = b.get(range)?;

@@ -8,14 +8,14 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 /// format a few dates per row.
 pub fn date(d: NaiveDate) -> String {
     let mut out = String::with_capacity(12);
-    push_grouped_digits(&mut out, u128::from(d.day()), false);
+    push_digits(&mut out, u128::from(d.day()), false);
     out.push(' ');
     out.push_str(MONTHS[d.month0() as usize]);
     out.push(' ');
     if d.year() < 0 {
         out.push('-');
     }
-    push_grouped_digits(&mut out, u128::from(d.year().unsigned_abs()), false);
+    push_digits(&mut out, u128::from(d.year().unsigned_abs()), false);
     out
 }
 
@@ -30,17 +30,13 @@ pub fn int(n: i64) -> String {
     if n < 0 {
         out.push('-');
     }
-    push_grouped(&mut out, u128::from(n.unsigned_abs()));
+    push_digits(&mut out, u128::from(n.unsigned_abs()), true);
     out
-}
-
-fn push_grouped(out: &mut String, n: u128) {
-    push_grouped_digits(out, n, true);
 }
 
 /// Writes `n`, with thousands separators when `grouped`, without formatting machinery: lists write a few numbers
 /// per row.
-fn push_grouped_digits(out: &mut String, mut n: u128, grouped: bool) {
+fn push_digits(out: &mut String, mut n: u128, grouped: bool) {
     let mut digits = [0u8; 39];
     let mut len = 0;
     loop {
@@ -115,7 +111,7 @@ pub fn money(amount: rust_decimal::Decimal, currency: &str) -> String {
         out.push('-');
     }
     let cents = cents.unsigned_abs();
-    push_grouped(&mut out, cents / 100);
+    push_digits(&mut out, cents / 100, true);
     let fraction = (cents % 100) as u8;
     out.push('.');
     out.push(char::from(b'0' + fraction / 10));
