@@ -1,6 +1,7 @@
 //! The database: connecting (to `DATABASE_URL` or the embedded default), migrations, and tenant-scoped transactions.
 
 pub mod embedded;
+pub mod row;
 pub mod sessions;
 pub mod timestamp;
 
@@ -18,7 +19,6 @@ use sqlx::{Connection, Executor, PgPool, Postgres, Row};
 use crate::config::Config;
 use embedded::{Durability, EmbeddedPg};
 pub use sessions::SessionCache;
-pub use timestamp::Timestamp;
 
 pub type Tx = sqlx::Transaction<'static, Postgres>;
 

@@ -1,57 +1,44 @@
-//! Timestamps as PostgreSQL writes them in text, read without a format parser.
+//! Timestamps and dates as PostgreSQL writes them in text, read without a format parser.
 //!
 //! Pages read in one round trip get their rows as text (a simple query has no binary results), and sqlx reads a text
 //! `timestamptz` with chrono's `parse_from_str`, which parses its format pattern anew for every value: about 3,000
 //! instructions a timestamp, an eighth of the approval queue's own work. PostgreSQL's output has one shape,
 //! `2026-11-30 12:34:56.123456+00` (fraction and offset minutes only when not zero), which is read here directly;
-//! anything else (BC dates, years past 9999, `infinity`) goes to sqlx's decoder as before.
+//! anything else (BC dates, years past 9999, `infinity`) is left to sqlx's decoder (see `db::row`).
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
-use sqlx::postgres::{PgTypeInfo, PgValueFormat, PgValueRef};
-use sqlx::{Decode, Postgres, Type};
 
-/// A `timestamptz` column read as `DateTime<Utc>`: `#[sqlx(try_from = "Timestamp")]` on the field.
-pub struct Timestamp(pub DateTime<Utc>);
-
-impl From<Timestamp> for DateTime<Utc> {
-    fn from(t: Timestamp) -> Self {
-        t.0
-    }
+/// The number written by the ASCII digits `b[range]`, or None when there is anything else there.
+fn num(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
+    let digits = b.get(range)?;
+    digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
 }
 
-impl Type<Postgres> for Timestamp {
-    fn type_info() -> PgTypeInfo {
-        <DateTime<Utc> as Type<Postgres>>::type_info()
+/// The date at the start of `b` (`YYYY-MM-DD`).
+fn date_at(b: &[u8]) -> Option<NaiveDate> {
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
     }
-
-    fn compatible(ty: &PgTypeInfo) -> bool {
-        <DateTime<Utc> as Type<Postgres>>::compatible(ty)
-    }
+    NaiveDate::from_ymd_opt(num(b, 0..4)? as i32, num(b, 5..7)?, num(b, 8..10)?)
 }
 
-impl<'r> Decode<'r, Postgres> for Timestamp {
-    fn decode(value: PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        if value.format() == PgValueFormat::Text {
-            if let Some(t) = parse(value.as_str()?) {
-                return Ok(Timestamp(t));
-            }
-        }
-        Ok(Timestamp(<DateTime<Utc> as Decode<Postgres>>::decode(value)?))
+/// `YYYY-MM-DD`, or None for any other text.
+pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
+    if s.len() != 10 {
+        return None;
     }
+    date_at(s.as_bytes())
 }
 
 /// `YYYY-MM-DD HH:MM:SS[.f{1,6}]±HH[:MM[:SS]]`, or None for any other text.
-fn parse(s: &str) -> Option<DateTime<Utc>> {
+pub(super) fn parse(s: &str) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        let digits = b.get(range)?;
-        digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-    };
+    let num = |range: std::ops::Range<usize>| num(b, range);
     let punct = |i: usize, c: u8| b.get(i) == Some(&c);
-    if !(punct(4, b'-') && punct(7, b'-') && punct(10, b' ') && punct(13, b':') && punct(16, b':')) {
+    if !(punct(10, b' ') && punct(13, b':') && punct(16, b':')) {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let date = date_at(b)?;
     let (mut i, mut nanos) = (19, 0);
     if punct(i, b'.') {
         let start = i + 1;
@@ -104,6 +91,14 @@ mod tests {
         assert_eq!(parse("2026-11-30 12:34:56+00").unwrap().nanosecond(), 0);
         assert_eq!(parse("2026-11-30 12:34:56.5+05:30").unwrap().to_rfc3339(), "2026-11-30T07:04:56.500+00:00");
         assert_eq!(parse("1901-12-13 20:45:52-00:09:21").unwrap().to_rfc3339(), "1901-12-13T20:55:13+00:00");
+    }
+
+    #[test]
+    fn reads_dates_as_postgresql_writes_them() {
+        assert_eq!(parse_date("2026-02-28"), NaiveDate::from_ymd_opt(2026, 2, 28));
+        for s in ["2026-02-30", "2026-2-28", "12026-01-01", "2026-01-01 BC", "infinity", "2026/01/01", ""] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
     }
 
     #[test]

@@ -6,7 +6,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::names::Names;
@@ -62,7 +61,7 @@ pub async fn create(
 }
 
 /// A registration as the API shows it.
-#[derive(Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DealView {
     pub id: Uuid,
     pub partner_id: Uuid,
@@ -78,7 +77,6 @@ pub struct DealView {
     pub expected_close_date: NaiveDate,
     pub notes: String,
     pub status: String,
-    #[sqlx(try_from = "crate::db::Timestamp")]
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_reason: Option<String>,
@@ -88,6 +86,29 @@ pub struct DealView {
     pub extension_requested: bool,
     pub closed_amount: Option<String>,
 }
+
+crate::db::row::rows!(DealView {
+    id,
+    partner_id,
+    partner_name,
+    customer_name,
+    customer_domain,
+    country,
+    products,
+    estimated_value,
+    currency,
+    expected_close_date,
+    notes,
+    status,
+    created_at,
+    decided_at,
+    decision_reason,
+    decision_note,
+    protected_until,
+    extensions_used,
+    extension_requested,
+    closed_amount
+});
 
 impl From<DealRow> for DealView {
     fn from(d: DealRow) -> Self {
@@ -145,7 +166,7 @@ pub async fn list(
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let offset = q.offset.unwrap_or(0).max(0);
     let listed = store::list(&state, &check, user.scope(), &filter, store::Columns::View, limit, offset).await?;
-    let items = listed.rows.iter().map(DealView::from_row).collect::<Result<_, _>>()?;
+    let items = DealView::from_rows(&listed.rows)?;
     Ok(Json(ListResponse { items, total: listed.total }))
 }
 

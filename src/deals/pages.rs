@@ -10,7 +10,6 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::api::current_conflicts;
@@ -23,7 +22,8 @@ use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role, Sign
 use crate::countries::{CURRENCIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
-use crate::web::{HtmlForm, Page, country_options, format, notice};
+use crate::web::format::{self, Escaped};
+use crate::web::{HtmlForm, Page, country_options, notice};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,17 +57,17 @@ fn title_case(s: &str) -> String {
 
 /// A registration as a table row shows it.
 pub struct DealLine {
-    pub id: Uuid,
-    pub customer: String,
-    pub domain: String,
-    pub partner: String,
-    pub value: String,
+    pub id: Escaped,
+    pub customer: Escaped,
+    pub domain: Escaped,
+    pub partner: Escaped,
+    pub value: Escaped,
     pub status: String,
     pub badge: &'static str,
-    pub protected_until: String,
-    pub registered: String,
+    pub protected_until: Escaped,
+    pub registered: Escaped,
     pub decision: String,
-    pub sla: String,
+    pub sla: Escaped,
     pub sla_badge: &'static str,
     pub extension_requested: bool,
     /// Clashes found when it was registered or last decided.
@@ -96,21 +96,22 @@ fn sla(deal: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> (String, &'static 
     (text, badge)
 }
 
-/// A registration as a row of a list, its approval deadline measured from `now`.
-fn line(d: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
-    let (sla, sla_badge) = sla(d, sla_hours, now);
+/// A registration as a row of a list, its approval deadline measured from `now`; its text escaped for the page as it
+/// is made.
+fn line(d: LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
+    let (sla, sla_badge) = sla(&d, sla_hours, now);
     DealLine {
-        id: d.id,
-        customer: d.customer_name.clone(),
-        domain: d.customer_domain.clone().unwrap_or_default(),
-        partner: d.partner_name.clone(),
-        value: format::money(d.estimated_value, &d.currency),
+        id: d.id.into(),
+        value: format::money(d.estimated_value, &d.currency).into(),
         status: title_case(&d.status),
         badge: status_badge(&d.status),
-        protected_until: d.protected_until.map(format::date).unwrap_or_default(),
-        registered: format::date(d.created_at.date_naive()),
+        protected_until: d.protected_until.map(format::date).unwrap_or_default().into(),
+        registered: format::date(d.created_at.date_naive()).into(),
         decision: d.decision_reason.as_deref().map(reason_label).unwrap_or("").to_string(),
-        sla,
+        customer: d.customer_name.into(),
+        domain: d.customer_domain.unwrap_or_default().into(),
+        partner: d.partner_name.into(),
+        sla: sla.into(),
         sla_badge,
         extension_requested: d.extension_requested_at.is_some(),
         clashes: d.clashes.max(0) as usize,
@@ -144,7 +145,7 @@ async fn list_page(
     let status = q.status.as_deref().and_then(super::status_named);
     let filter = ListFilter { status, ..Default::default() };
     let listed = store::list(&state, &check, user.scope(), &filter, store::Columns::Line, 200, 0).await?;
-    let rows = listed.rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>()?;
+    let rows = LineRow::from_rows(&listed.rows)?;
     let mut tabs = vec![("/deals".to_string(), "All".to_string(), status.is_none())];
     tabs.extend(STATUSES.iter().map(|s| (format!("/deals?status={s}"), title_case(s), status == Some(*s))));
     let is_partner = user.role.is_partner();
@@ -158,7 +159,7 @@ async fn list_page(
         lede,
         deals: {
             let now = Utc::now();
-            rows.iter().map(|d| line(d, listed.policy.approval_sla_hours, now)).collect()
+            rows.into_iter().map(|d| line(d, listed.policy.approval_sla_hours, now)).collect()
         },
         tabs,
         is_partner,
@@ -667,7 +668,7 @@ async fn queue_page(
     let queue = store::queue(&state, &check, user.scope(), QUEUE_PAGE).await?;
     let sla_hours = queue.sla_hours;
     let now = Utc::now();
-    let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours, now)).collect();
+    let pending: Vec<DealLine> = queue.pending.into_iter().map(|d| line(d, sla_hours, now)).collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
         waiting: format!(
@@ -678,7 +679,7 @@ async fn queue_page(
         more: (queue.waiting as usize).saturating_sub(pending.len()),
         overdue: pending.iter().filter(|l| l.sla_badge == "badge-red").count(),
         pending,
-        extensions: queue.extensions.iter().map(|d| line(d, sla_hours, now)).collect(),
+        extensions: queue.extensions.into_iter().map(|d| line(d, sla_hours, now)).collect(),
         sla_hours,
     })
 }
@@ -719,7 +720,7 @@ mod tests {
     #[test]
     fn a_row_of_a_list_shows_the_value_the_date_and_the_clashes() {
         let created = DateTime::parse_from_rfc3339("2026-03-09T10:00:00Z").unwrap().with_timezone(&Utc);
-        let row = line(&pending(created), 48, created);
+        let row = line(pending(created), 48, created);
         assert_eq!((row.value.as_str(), row.registered.as_str(), row.clashes), ("USD 12,500.00", "9 Mar 2026", 2));
         assert_eq!((row.status.as_str(), row.sla.as_str()), ("Pending", "Due in 2 days"));
     }

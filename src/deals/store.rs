@@ -413,7 +413,7 @@ const SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_i
 
 /// What a line of a registration list or queue shows: a few columns, and how many clashes were found rather than
 /// the findings themselves.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct LineRow {
     pub id: Uuid,
     pub partner_name: String,
@@ -422,13 +422,27 @@ pub struct LineRow {
     pub estimated_value: Decimal,
     pub currency: String,
     pub status: String,
-    #[sqlx(try_from = "crate::db::Timestamp")]
     pub created_at: DateTime<Utc>,
     pub decision_reason: Option<String>,
     pub protected_until: Option<NaiveDate>,
     pub extension_requested_at: Option<DateTime<Utc>>,
     pub clashes: i32,
 }
+
+crate::db::row::rows!(LineRow {
+    id,
+    partner_name,
+    customer_name,
+    customer_domain,
+    estimated_value,
+    currency,
+    status,
+    created_at,
+    decision_reason,
+    protected_until,
+    extension_requested_at,
+    clashes
+});
 
 /// The columns of a `LineRow`, over registrations `d` (which carry their partner's name).
 const LINE_COLUMNS: &str = "d.partner_name, d.id, d.customer_name, d.customer_domain, d.estimated_value,
@@ -742,7 +756,7 @@ pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u
             .await?
             .map_err(refused)?;
     let sla_hours: Option<i32> = waiting.first().map(|row| row.try_get(1)).transpose()?.flatten();
-    let rows = |rows: Vec<PgRow>| rows.iter().map(LineRow::from_row).collect::<Result<Vec<_>, _>>();
+    let rows = |rows: Vec<PgRow>| LineRow::from_rows(&rows);
     Ok(Queue {
         sla_hours: sla_hours.unwrap_or(Policy::default().approval_sla_hours),
         pending: rows(pending)?,

@@ -194,7 +194,7 @@ pub async fn cam_home(state: &AppState, check: &SessionCheck, scope: Scope, limi
             .await?
             .map_err(refused)?;
     Ok(CamHomeRows {
-        partners: partners.iter().map(PartnerRow::from_row).collect::<Result<_, _>>()?,
+        partners: PartnerRow::from_rows(&partners)?,
         total: db::count(&total)?,
         pending: db::count(&pending)?,
     })

@@ -19,7 +19,8 @@ use crate::countries::{COUNTRIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
 use crate::users::store as users_store;
-use crate::web::{Page, format, notice};
+use crate::web::format::{self, Escaped};
+use crate::web::{Page, notice};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,37 +29,37 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}", get(show_page))
 }
 
-/// A partner as a table row shows it.
+/// A partner as a table row shows it, its text escaped for the page as it is made.
 pub struct PartnerView {
-    pub id: Uuid,
-    pub name: String,
-    pub country: String,
-    pub region: String,
-    pub tier: String,
+    pub id: Escaped,
+    pub name: Escaped,
+    pub country: Escaped,
+    pub region: Escaped,
+    pub tier: Escaped,
     pub tier_badge: &'static str,
-    pub life_stage: String,
+    pub life_stage: Escaped,
     pub stage_badge: &'static str,
-    pub cam_id: String,
-    pub cam_name: String,
-    pub users: String,
-    pub since: String,
+    pub cam_id: Escaped,
+    pub cam_name: Escaped,
+    pub users: Escaped,
+    pub since: Escaped,
 }
 
 impl From<PartnerRow> for PartnerView {
     fn from(p: PartnerRow) -> Self {
         PartnerView {
-            id: p.id,
-            country: country_name(&p.country).unwrap_or(&p.country).to_string(),
-            region: p.region,
+            id: p.id.into(),
+            country: country_name(&p.country).unwrap_or(&p.country).into(),
+            region: p.region.into(),
             tier_badge: super::tier_badge(&p.tier),
-            tier: super::tier_label(&p.tier),
+            tier: super::tier_label(&p.tier).into(),
             stage_badge: super::life_stage_badge(&p.life_stage),
-            life_stage: super::tier_label(&p.life_stage),
-            cam_id: p.cam_id.map(|c| c.to_string()).unwrap_or_default(),
-            cam_name: p.cam_name.unwrap_or_else(|| "Unassigned".into()),
-            users: format::int(p.user_count),
-            since: format::date(p.created_at.date_naive()),
-            name: p.name,
+            life_stage: super::tier_label(&p.life_stage).into(),
+            cam_id: p.cam_id.map(Escaped::from).unwrap_or_default(),
+            cam_name: p.cam_name.unwrap_or_else(|| "Unassigned".into()).into(),
+            users: format::int(p.user_count).into(),
+            since: format::date(p.created_at.date_naive()).into(),
+            name: p.name.into(),
         }
     }
 }

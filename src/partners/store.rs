@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::auth::Scope;
 use crate::db::{Prepared, Tx};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PartnerRow {
     pub id: Uuid,
     pub name: String,
@@ -20,9 +20,21 @@ pub struct PartnerRow {
     /// applicant, onboarding, activated, producing or lapsed.
     pub life_stage: String,
     pub user_count: i64,
-    #[sqlx(try_from = "crate::db::Timestamp")]
     pub created_at: DateTime<Utc>,
 }
+
+crate::db::row::rows!(PartnerRow {
+    id,
+    name,
+    country,
+    region,
+    tier,
+    cam_id,
+    cam_name,
+    life_stage,
+    user_count,
+    created_at
+});
 
 const SELECT: &str = "select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage,
         p.active_users::bigint as user_count,

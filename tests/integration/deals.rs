@@ -911,3 +911,37 @@ async fn a_renamed_partner_goes_by_its_new_name_on_its_registrations_without_aud
     assert!(queue.text().contains("Renamed Reseller"), "the approval queue shows the new name");
     assert_eq!(app.count_in(A.id, audited).await, deal_entries, "the rename is audited on the partner alone");
 }
+
+#[tokio::test]
+async fn names_with_markup_in_them_read_as_typed_on_every_list_and_never_become_markup() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let partner = app
+        .post_json(
+            "/api/v1/partners",
+            Some(&admin),
+            json!({"name": "Tom & \"Jerry's\" <Resale>", "country": "GB", "region": "EMEA", "cam_id": A.cam1}),
+        )
+        .await;
+    assert_eq!(partner.status, StatusCode::CREATED, "{}", partner.text());
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let customer = "<img src=x onerror=alert(1)> Fish & Chips";
+    register(&app, &p1, deal(customer, None, &["crm"])).await;
+    let cam = app.session("acme", email::CAM1).await;
+    let queue = app.page("/deals/queue", &cam).await;
+    assert!(queue.select("table.data td a").contains(&customer.to_string()));
+    let list = app.page("/deals", &cam).await;
+    assert!(list.select("table.data td a").contains(&customer.to_string()));
+    let home = app.page("/", &cam).await;
+    assert!(home.select("table.data td a").contains(&"Tom & \"Jerry's\" <Resale>".to_string()));
+    let admin_page = app.page("/admin/partners", &app.session("acme", email::ADMIN).await).await;
+    assert!(admin_page.select("table.data td a").contains(&"Tom & \"Jerry's\" <Resale>".to_string()));
+    for page in [&queue, &list] {
+        assert!(!page.text().contains("<img"), "markup came through");
+        assert!(page.text().contains("&#60;img src=x onerror=alert(1)&#62; Fish &#38; Chips"));
+    }
+    for page in [&home, &admin_page] {
+        assert!(!page.text().contains("<Resale>"), "markup came through");
+        assert!(page.text().contains("Tom &#38; &#34;Jerry&#39;s&#34; &#60;Resale&#62;"));
+    }
+}
