@@ -55,6 +55,8 @@ pub struct AppState(Arc<StateInner>);
 
 pub struct StateInner {
     pub pool: PgPool,
+    /// Connections for the pages read in one round trip (`db::read_once`), like the pool's.
+    pub reads: db::ReadPool,
     pub keys: Keys,
     /// Where people reach this server, used in emailed links and for the Origin check.
     pub base_url: String,
@@ -80,6 +82,7 @@ impl AppState {
         let sessions = db::SessionCache::default();
         sessions.listen(&pool);
         AppState(Arc::new(StateInner {
+            reads: db::ReadPool::like(&pool),
             pool,
             keys: Keys::new(&config.secret),
             base_url,

@@ -1,6 +1,7 @@
 //! The database: connecting (to `DATABASE_URL` or the embedded default), migrations, and tenant-scoped transactions.
 
 pub mod embedded;
+pub mod reads;
 pub mod row;
 pub mod sessions;
 pub mod timestamp;
@@ -18,6 +19,7 @@ use sqlx::{Connection, Executor, PgPool, Postgres, Row};
 
 use crate::config::Config;
 use embedded::{Durability, EmbeddedPg};
+pub use reads::ReadPool;
 pub use sessions::SessionCache;
 
 pub type Tx = sqlx::Transaction<'static, Postgres>;
@@ -81,7 +83,7 @@ pub async fn runtime_pool(owner_options: &PgConnectOptions, max: u32) -> anyhow:
             // itself, PostgreSQL keeps re-planning statements whose generic estimate looks worse (a CAM's partner set
             // in an array), which cost the queue and the homes more than executing them.
             Box::pin(async move {
-                conn.execute("set role tributary_app; set plan_cache_mode = force_generic_plan").await?;
+                conn.execute(reads::SESSION_SETUP).await?;
                 Ok(())
             })
         })
@@ -240,7 +242,7 @@ impl std::fmt::Display for Arg {
 /// tenant's scope) and the `statements` travel in one simple query, in one implicit transaction that ends with it, so
 /// there is no BEGIN and no ROLLBACK to wait for. Returns the rows of each statement, in order.
 pub async fn read_once<const N: usize>(
-    pool: &PgPool,
+    pool: &ReadPool,
     sessions: &SessionCache,
     check: &SessionCheck,
     statements: [(&Prepared, &[Arg]); N],
@@ -264,26 +266,8 @@ pub async fn read_once<const N: usize>(
     }
     let mut conn = pool.acquire().await?;
     let mut prepared = false;
-    loop {
+    let answer = loop {
         match results_of(&mut conn, &sql).await {
-            // The check's (or the scope's) comes first.
-            Ok(results) => {
-                let mut results = results.into_iter();
-                let first = results.next();
-                if let Some(ticket) = ticket {
-                    let expires =
-                        first.as_deref().and_then(|rows| rows.first()).map(|row| row.try_get(0)).transpose()?;
-                    if let Some(expires) = expires {
-                        sessions.remember(ticket, check, expires);
-                    }
-                }
-                let results: Vec<Vec<PgRow>> = results.collect();
-                let answered = results.len();
-                return results
-                    .try_into()
-                    .map(Ok)
-                    .map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")));
-            }
             // SQLSTATE 26000: one of them is not prepared on this connection yet.
             Err(sqlx::Error::Database(e)) if !prepared && e.code().as_deref() == Some("26000") => {
                 let existing: Vec<String> =
@@ -297,9 +281,29 @@ pub async fn read_once<const N: usize>(
                 }
                 prepared = true;
             }
-            Err(e) => return refusal(&e).map(Err).ok_or(e),
+            answer => break answer,
+        }
+    };
+    // PostgreSQL answered the query to its end, also when it refused it: the connection can serve the next read.
+    // After any other error (the connection failed) it is dropped.
+    if matches!(answer, Ok(_) | Err(sqlx::Error::Database(_))) {
+        conn.release();
+    }
+    let mut results = match answer {
+        Ok(results) => results.into_iter(),
+        Err(e) => return refusal(&e).map(Err).ok_or(e),
+    };
+    // The check's (or the scope's) result comes first.
+    let first = results.next();
+    if let Some(ticket) = ticket {
+        let expires = first.as_deref().and_then(|rows| rows.first()).map(|row| row.try_get(0)).transpose()?;
+        if let Some(expires) = expires {
+            sessions.remember(ticket, check, expires);
         }
     }
+    let results: Vec<Vec<PgRow>> = results.collect();
+    let answered = results.len();
+    results.try_into().map(Ok).map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")))
 }
 
 /// The first column of the first row, as a count: zero when there is no row.

@@ -584,7 +584,7 @@ pub async fn list(
         filter.partner_id.map_or(Arg::Null, Arg::Uuid),
     ];
     let [policies, rows, total] =
-        db::read_once(&state.pool, &state.sessions, check, [(&policy, &[]), (&page, &args), (&total, &args)])
+        db::read_once(&state.reads, &state.sessions, check, [(&policy, &[]), (&page, &args), (&total, &args)])
             .await?
             .map_err(refused)?;
     let total = if offset == 0 && (rows.len() as i64) < limit {
@@ -752,7 +752,7 @@ pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u
     );
     let arg = [scope.arg()];
     let [pending, waiting, extensions] =
-        db::read_once(&state.pool, &state.sessions, check, [(&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
+        db::read_once(&state.reads, &state.sessions, check, [(&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
             .await?
             .map_err(refused)?;
     let sla_hours: Option<i32> = waiting.first().map(|row| row.try_get(1)).transpose()?.flatten();

@@ -171,7 +171,7 @@ static PARTNER_HOME: Prepared = Prepared {
 };
 
 pub async fn partner_home(state: &AppState, check: &SessionCheck, partner: Uuid) -> Result<Option<PartnerHomeRow>> {
-    let [rows] = db::read_once(&state.pool, &state.sessions, check, [(&PARTNER_HOME, &[Arg::Uuid(partner)])])
+    let [rows] = db::read_once(&state.reads, &state.sessions, check, [(&PARTNER_HOME, &[Arg::Uuid(partner)])])
         .await?
         .map_err(refused)?;
     Ok(rows.first().map(PartnerHomeRow::from_row).transpose()?)
@@ -190,7 +190,7 @@ pub async fn cam_home(state: &AppState, check: &SessionCheck, scope: Scope, limi
     let pending = crate::deals::store::pending_count_statement(scope);
     let arg = [scope.arg()];
     let [partners, total, pending] =
-        db::read_once(&state.pool, &state.sessions, check, [(&page, &arg), (&count, &arg), (&pending, &arg)])
+        db::read_once(&state.reads, &state.sessions, check, [(&page, &arg), (&count, &arg), (&pending, &arg)])
             .await?
             .map_err(refused)?;
     Ok(CamHomeRows {

@@ -136,3 +136,52 @@ async fn cookies_are_secure_when_the_base_url_is_https() {
         .unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
+
+/// The backend process serving a read connection.
+async fn backend_of(conn: &mut sqlx::PgConnection) -> i32 {
+    sqlx::query_scalar("select pg_backend_pid()").fetch_one(conn).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_read_connection_serves_again_after_a_refused_query_but_never_after_a_cancelled_one() {
+    use sqlx::Executor;
+    let app = TestApp::new().await;
+    let reads = tributary::db::ReadPool::like(&app.pool);
+    let mut conn = reads.acquire().await.unwrap();
+    let first = backend_of(&mut conn).await;
+    let refused = conn.execute("select 1 / 0").await;
+    assert!(matches!(refused, Err(sqlx::Error::Database(_))), "{refused:?}");
+    conn.release();
+    assert_eq!(reads.idle(), 1);
+    let mut conn = reads.acquire().await.unwrap();
+    assert_eq!(backend_of(&mut conn).await, first, "the same connection, its refused query behind it");
+    let two: i32 = sqlx::query_scalar("select 2").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(two, 2);
+    // A read abandoned half way (its request was cancelled) leaves its connection mid-query: it is not kept.
+    let slow = tokio::time::timeout(std::time::Duration::from_millis(200), conn.execute("select pg_sleep(3)")).await;
+    assert!(slow.is_err(), "the read was cut short");
+    drop(conn);
+    assert_eq!(reads.idle(), 0);
+    let mut conn = reads.acquire().await.unwrap();
+    assert_ne!(backend_of(&mut conn).await, first, "a new connection");
+    let three: i32 = sqlx::query_scalar("select 3").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(three, 3);
+    conn.release();
+}
+
+#[tokio::test]
+async fn reads_hold_no_more_connections_than_the_pool_may() {
+    let app = TestApp::new().await;
+    let reads = tributary::db::ReadPool::like(&app.pool);
+    let max = app.pool.options().get_max_connections() as usize;
+    let mut held = Vec::new();
+    for _ in 0..max {
+        held.push(reads.acquire().await.unwrap());
+    }
+    let waiting = tokio::time::timeout(std::time::Duration::from_millis(300), reads.acquire()).await;
+    assert!(waiting.is_err(), "one more than the maximum waits");
+    held.pop().unwrap().release();
+    let mut conn = tokio::time::timeout(std::time::Duration::from_secs(5), reads.acquire()).await.unwrap().unwrap();
+    let role: String = sqlx::query_scalar("select current_user").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(role, "tributary_app", "read connections run as the runtime role");
+}
