@@ -2,8 +2,9 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .await
             .map_err(|_| Error::BadRequest("The request body could not be read or is too large.".into()))?;
         parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// A JSON answer, written into one buffer sized for a page of a list: axum's `Json` starts from 128 bytes and writes
+/// through a `BytesMut` writer, which on a list of fifty registrations cost a fifth of the request.
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        let mut body = Vec::with_capacity(16 * 1024);
+        match serde_json::to_writer(&mut body, &self.0) {
+            Ok(()) => ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response(),
+            Err(e) => Error::Internal(e.into()).into_response(),
+        }
     }
 }
 
@@ -91,4 +104,147 @@ impl ListParams {
 pub struct ListResponse<T> {
     pub items: Vec<T>,
     pub total: i64,
+}
+
+/// Timestamps and dates in API bodies, written exactly as chrono's serde writes them (`2026-03-09T14:05:00Z`,
+/// `2026-03-09`) but without going through the formatting machinery character by character, which was a sixth of
+/// the work of a list of fifty registrations. For `#[serde(serialize_with = "...")]`.
+pub mod iso {
+    use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+    use serde::Serializer;
+
+    /// Writes `n` as `width` digits at `buf[at..]`.
+    fn digits(buf: &mut [u8], at: usize, width: usize, mut n: u32) {
+        for i in (at..at + width).rev() {
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    }
+
+    /// `YYYY-MM-DD` into `buf[..10]`, for the years chrono writes with four digits and no sign.
+    fn write_date(buf: &mut [u8], d: NaiveDate) -> bool {
+        let Ok(year) = u32::try_from(d.year()) else { return false };
+        if year > 9999 {
+            return false;
+        }
+        digits(buf, 0, 4, year);
+        buf[4] = b'-';
+        digits(buf, 5, 2, d.month());
+        buf[7] = b'-';
+        digits(buf, 8, 2, d.day());
+        true
+    }
+
+    pub fn date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 10];
+        if !write_date(&mut buf, *d) {
+            return s.collect_str(d);
+        }
+        s.serialize_str(std::str::from_utf8(&buf).expect("ASCII"))
+    }
+
+    pub fn opt_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => date(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn datetime<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 30];
+        let nanos = t.nanosecond();
+        // Leap seconds and years chrono writes otherwise go to chrono.
+        if nanos >= 1_000_000_000 || !write_date(&mut buf, t.date_naive()) {
+            return serde::Serialize::serialize(t, s);
+        }
+        buf[10] = b'T';
+        digits(&mut buf, 11, 2, t.hour());
+        buf[13] = b':';
+        digits(&mut buf, 14, 2, t.minute());
+        buf[16] = b':';
+        digits(&mut buf, 17, 2, t.second());
+        // As chrono: no fraction, or milliseconds, microseconds or nanoseconds, whichever holds it exactly.
+        let mut len = 19;
+        let (value, width) = match nanos {
+            0 => (0, 0),
+            n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+            n if n % 1_000 == 0 => (n / 1_000, 6),
+            n => (n, 9),
+        };
+        if width > 0 {
+            buf[len] = b'.';
+            digits(&mut buf, len + 1, width, value);
+            len += 1 + width;
+        }
+        buf[len] = b'Z';
+        s.serialize_str(std::str::from_utf8(&buf[..=len]).expect("ASCII"))
+    }
+
+    pub fn opt_datetime<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => datetime(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(serde::Serialize)]
+        struct Fast {
+            #[serde(serialize_with = "datetime")]
+            t: DateTime<Utc>,
+            #[serde(serialize_with = "opt_date")]
+            d: Option<NaiveDate>,
+        }
+
+        #[derive(serde::Serialize)]
+        struct Chrono {
+            t: DateTime<Utc>,
+            d: Option<NaiveDate>,
+        }
+
+        fn both(t: DateTime<Utc>) -> (String, String) {
+            let d = Some(t.date_naive());
+            (serde_json::to_string(&Fast { t, d }).unwrap(), serde_json::to_string(&Chrono { t, d }).unwrap())
+        }
+
+        #[test]
+        fn writes_what_chrono_writes_at_the_edges() {
+            let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+            for s in [
+                "2026-03-09T14:05:00Z",
+                "2026-03-09T14:05:00.5Z",
+                "0001-01-01T00:00:00.000001Z",
+                "9999-12-31T23:59:59.999999999Z",
+                "1969-12-31T23:59:59.123Z",
+            ] {
+                let (fast, chrono) = both(at(s));
+                assert_eq!(fast, chrono, "{s}");
+            }
+            let far = NaiveDate::from_ymd_opt(12026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc();
+            let (fast, chrono) = both(far);
+            assert_eq!(fast, chrono, "a year of five digits");
+            let before = NaiveDate::from_ymd_opt(-44, 3, 15).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc();
+            let (fast, chrono) = both(before);
+            assert_eq!(fast, chrono, "a year before 1");
+            assert_eq!(
+                serde_json::to_string(&Fast { t: at("2026-03-09T14:05:00Z"), d: None }).unwrap(),
+                r#"{"t":"2026-03-09T14:05:00Z","d":null}"#
+            );
+        }
+
+        proptest! {
+            #[test]
+            fn writes_what_chrono_writes(secs in -62_000_000_000i64..253_000_000_000, nanos in 0u32..1_000_000_000,
+                                         unit in 0usize..4) {
+                let nanos = [0, nanos / 1_000_000 * 1_000_000, nanos / 1_000 * 1_000, nanos][unit];
+                let t = DateTime::from_timestamp(secs, nanos).unwrap();
+                let (fast, chrono) = both(t);
+                prop_assert_eq!(fast, chrono);
+            }
+        }
+    }
 }

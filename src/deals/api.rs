@@ -74,13 +74,17 @@ pub struct DealView {
     /// Decimal string.
     pub estimated_value: String,
     pub currency: String,
+    #[serde(serialize_with = "crate::api::iso::date")]
     pub expected_close_date: NaiveDate,
     pub notes: String,
     pub status: String,
+    #[serde(serialize_with = "crate::api::iso::datetime")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::iso::opt_datetime")]
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_reason: Option<String>,
     pub decision_note: Option<String>,
+    #[serde(serialize_with = "crate::api::iso::opt_date")]
     pub protected_until: Option<NaiveDate>,
     pub extensions_used: i32,
     pub extension_requested: bool,
@@ -154,7 +158,7 @@ pub async fn list(
     Signed { user, check, .. }: Signed<AnyRole>,
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<DealQuery>,
-) -> Result<Json<ListResponse<DealView>>> {
+) -> Result<ApiJson<ListResponse<DealView>>> {
     let status = match q.status {
         None => None,
         Some(s) => Some(
@@ -167,7 +171,7 @@ pub async fn list(
     let offset = q.offset.unwrap_or(0).max(0);
     let listed = store::list(&state, &check, user.scope(), &filter, store::Columns::View, limit, offset).await?;
     let items = DealView::from_rows(&listed.rows)?;
-    Ok(Json(ListResponse { items, total: listed.total }))
+    Ok(ApiJson(ListResponse { items, total: listed.total }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

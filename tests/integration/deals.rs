@@ -945,3 +945,23 @@ async fn names_with_markup_in_them_read_as_typed_on_every_list_and_never_become_
         assert!(page.text().contains("Tom &#38; &#34;Jerry&#39;s&#34; &#60;Resale&#62;"));
     }
 }
+
+#[tokio::test]
+async fn the_list_writes_each_registration_as_its_own_page_does_dates_and_all() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let id =
+        register(&app, &p1, deal("Globex", Some("globex.example"), &["crm"])).await["id"].as_str().unwrap().to_string();
+    let admin = app.token("acme", email::ADMIN).await;
+    let approved = act(&app, &admin, &id, "approve", json!({})).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+    let list = app.get("/api/v1/deals", Some(&p1)).await;
+    assert_eq!(list.header("content-type"), Some("application/json"));
+    let listed = list.json()["items"].as_array().unwrap().iter().find(|d| d["id"] == id.as_str()).unwrap().clone();
+    let shown = app.get(&format!("/api/v1/deals/{id}"), Some(&p1)).await.json();
+    for field in ["created_at", "decided_at", "expected_close_date", "protected_until", "estimated_value", "products"] {
+        assert!(!listed[field].is_null(), "{field} is set");
+        assert_eq!(listed[field], shown[field], "{field}");
+    }
+    assert!(listed["created_at"].as_str().unwrap().ends_with('Z'));
+}
