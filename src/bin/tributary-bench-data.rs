@@ -14,7 +14,7 @@
 //! customer are capped at a few.
 
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
@@ -22,7 +22,7 @@ use clap::Parser;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor, PgConnection};
 use tracing_subscriber::EnvFilter;
 use tributary::config::Config;
 use tributary::db::Database;
@@ -194,7 +194,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn load_all(database: &Database, specs: &[&Spec]) -> anyhow::Result<Vec<Report>> {
-    let mut conn = PgConnection::connect_with(&database.owner_options).await.context("cannot connect to PostgreSQL")?;
+    // Bulk loads and index builds take seconds by design: progress is reported, a slow-statement warning for each is noise.
+    let options = database.owner_options.clone().log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
+    let mut conn = PgConnection::connect_with(&options).await.context("cannot connect to PostgreSQL")?;
     conn.execute("set maintenance_work_mem = '512MB'").await?;
     conn.execute("set synchronous_commit = off").await?;
     let mode = match conn.execute("set session_replication_role = replica").await {
