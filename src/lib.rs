@@ -67,6 +67,8 @@ pub struct StateInner {
     pub names: deals::names::Names,
     /// Sessions checked lately, trusted until a notification says they changed.
     pub sessions: db::SessionCache,
+    /// Partners' and CAMs' pages read lately, served again while their scope's version holds (`db::pages`).
+    pub pages: db::PageCache,
 }
 
 impl Deref for AppState {
@@ -90,6 +92,7 @@ impl AppState {
             smtp_enabled: config.smtp_url.is_some(),
             names: deals::names::Names::default(),
             sessions,
+            pages: db::PageCache::new(config.page_cache),
         }))
     }
 }

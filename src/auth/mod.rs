@@ -97,6 +97,14 @@ impl Scope {
         }
     }
 
+    /// The partner's or CAM's id; none for the tenant.
+    pub fn id(self) -> Option<uuid::Uuid> {
+        match self {
+            Scope::Tenant => None,
+            Scope::Cam(id) | Scope::Partner(id) => Some(id),
+        }
+    }
+
     /// The scope's id as the `$1` of a statement prepared per kind (null for the tenant).
     pub fn arg(self) -> crate::db::Arg {
         match self {

@@ -1,6 +1,7 @@
 //! The database: connecting (to `DATABASE_URL` or the embedded default), migrations, and tenant-scoped transactions.
 
 pub mod embedded;
+pub mod pages;
 pub mod reads;
 pub mod row;
 pub mod sessions;
@@ -19,6 +20,7 @@ use sqlx::{Connection, Executor, PgPool, Postgres, Row};
 
 use crate::config::Config;
 use embedded::{Durability, EmbeddedPg};
+pub use pages::{PageCache, read_versioned};
 pub use reads::ReadPool;
 pub use sessions::SessionCache;
 
@@ -247,6 +249,21 @@ pub async fn read_once<const N: usize>(
     check: &SessionCheck,
     statements: [(&Prepared, &[Arg]); N],
 ) -> Result<Result<[Vec<PgRow>; N], SessionRefused>, sqlx::Error> {
+    let results = match read_statements(pool, sessions, check, &statements).await? {
+        Ok(results) => results,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let answered = results.len();
+    results.try_into().map(Ok).map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")))
+}
+
+/// `read_once` for any number of statements.
+pub(crate) async fn read_statements(
+    pool: &ReadPool,
+    sessions: &SessionCache,
+    check: &SessionCheck,
+    statements: &[(&Prepared, &[Arg])],
+) -> Result<Result<Vec<Vec<PgRow>>, SessionRefused>, sqlx::Error> {
     // A session checked lately only scopes the request; any other is checked first, and remembered when it passes.
     let checked = !sessions.admits(check);
     let ticket = if checked { sessions.ticket() } else { None };
@@ -301,9 +318,7 @@ pub async fn read_once<const N: usize>(
             sessions.remember(ticket, check, expires);
         }
     }
-    let results: Vec<Vec<PgRow>> = results.collect();
-    let answered = results.len();
-    results.try_into().map(Ok).map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")))
+    Ok(Ok(results.collect()))
 }
 
 /// The first column of the first row, as a count: zero when there is no row.

@@ -98,8 +98,8 @@ fn sla(deal: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> (String, &'static 
 
 /// A registration as a row of a list, its approval deadline measured from `now`; its text escaped for the page as it
 /// is made.
-fn line(d: LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
-    let (sla, sla_badge) = sla(&d, sla_hours, now);
+fn line(d: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
+    let (sla, sla_badge) = sla(d, sla_hours, now);
     DealLine {
         id: d.id.into(),
         value: format::money(d.estimated_value, &d.currency).into(),
@@ -108,9 +108,9 @@ fn line(d: LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
         protected_until: d.protected_until.map(format::date).unwrap_or_default().into(),
         registered: format::date(d.created_at.date_naive()).into(),
         decision: d.decision_reason.as_deref().map(reason_label).unwrap_or("").to_string(),
-        customer: d.customer_name.into(),
-        domain: d.customer_domain.unwrap_or_default().into(),
-        partner: d.partner_name.into(),
+        customer: d.customer_name.as_str().into(),
+        domain: d.customer_domain.as_deref().unwrap_or_default().into(),
+        partner: d.partner_name.as_str().into(),
         sla: sla.into(),
         sla_badge,
         extension_requested: d.extension_requested_at.is_some(),
@@ -144,8 +144,11 @@ async fn list_page(
 ) -> Result<ListPage> {
     let status = q.status.as_deref().and_then(super::status_named);
     let filter = ListFilter { status, ..Default::default() };
-    let listed = store::list(&state, &check, user.scope(), &filter, store::Columns::Line, 200, 0).await?;
-    let rows = LineRow::from_rows(&listed.rows)?;
+    let listed = store::list(&state, &check, user.scope(), &filter, store::Columns::Line, 200, 0, |listed| {
+        Ok((LineRow::from_rows(&listed.rows)?, listed.total, listed.policy.approval_sla_hours))
+    })
+    .await?;
+    let (rows, total, sla_hours) = listed.as_ref();
     let mut tabs = vec![("/deals".to_string(), "All".to_string(), status.is_none())];
     tabs.extend(STATUSES.iter().map(|s| (format!("/deals?status={s}"), title_case(s), status == Some(*s))));
     let is_partner = user.role.is_partner();
@@ -159,11 +162,11 @@ async fn list_page(
         lede,
         deals: {
             let now = Utc::now();
-            rows.into_iter().map(|d| line(d, listed.policy.approval_sla_hours, now)).collect()
+            rows.iter().map(|d| line(d, *sla_hours, now)).collect()
         },
         tabs,
         is_partner,
-        total: format::int(listed.total),
+        total: format::int(*total),
     })
 }
 
@@ -668,7 +671,7 @@ async fn queue_page(
     let queue = store::queue(&state, &check, user.scope(), QUEUE_PAGE).await?;
     let sla_hours = queue.sla_hours;
     let now = Utc::now();
-    let pending: Vec<DealLine> = queue.pending.into_iter().map(|d| line(d, sla_hours, now)).collect();
+    let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours, now)).collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
         waiting: format!(
@@ -679,7 +682,7 @@ async fn queue_page(
         more: (queue.waiting as usize).saturating_sub(pending.len()),
         overdue: pending.iter().filter(|l| l.sla_badge == "badge-red").count(),
         pending,
-        extensions: queue.extensions.into_iter().map(|d| line(d, sla_hours, now)).collect(),
+        extensions: queue.extensions.iter().map(|d| line(d, sla_hours, now)).collect(),
         sla_hours,
     })
 }
@@ -720,7 +723,7 @@ mod tests {
     #[test]
     fn a_row_of_a_list_shows_the_value_the_date_and_the_clashes() {
         let created = DateTime::parse_from_rfc3339("2026-03-09T10:00:00Z").unwrap().with_timezone(&Utc);
-        let row = line(pending(created), 48, created);
+        let row = line(&pending(created), 48, created);
         assert_eq!((row.value.as_str(), row.registered.as_str(), row.clashes), ("USD 12,500.00", "9 Mar 2026", 2));
         assert_eq!((row.status.as_str(), row.sla.as_str()), ("Pending", "Due in 2 days"));
     }

@@ -1,6 +1,8 @@
 //! SQL for deal registration: the tenant's policy, products and named accounts, registrations, candidates for the
 //! conflict check, and the history of each registration.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::postgres::PgRow;
@@ -528,13 +530,15 @@ pub struct Listed {
     pub policy: Policy,
 }
 
-/// A page of registrations and how many match in all, read with the session check in one round trip.
+/// A page of registrations and how many match in all, read with the session check in one round trip, made into what
+/// the caller shows with `make`; for a partner or a CAM, kept while their version holds (`db::pages`).
 ///
 /// Every scope has an index in the order of the page (the tenant's by age; a CAM's and a partner's by age, or by
 /// status and age), so the page is read in order and cut; the total adds up the per-partner counts. Optional filters
 /// join the SQL only when given: one prepared statement per kind of scope and filter shape, each with a generic plan
 /// that fits it. Parameters: `$1` the scope, `$2` limit, `$3` offset, `$4` status, `$5` partner.
-pub async fn list(
+#[allow(clippy::too_many_arguments)]
+pub async fn list<T: Send + Sync + 'static>(
     state: &AppState,
     check: &SessionCheck,
     scope: Scope,
@@ -542,7 +546,8 @@ pub async fn list(
     columns: Columns,
     limit: i64,
     offset: i64,
-) -> Result<Listed, Error> {
+    make: impl FnOnce(Listed) -> Result<T, Error>,
+) -> Result<Arc<T>, Error> {
     let mut rows_where = scope_condition(scope).0.to_string();
     let mut counts_where = count_scope_condition(scope).to_string();
     let mut shape = String::new();
@@ -583,17 +588,18 @@ pub async fn list(
         filter.status.map_or(Arg::Null, Arg::Const),
         filter.partner_id.map_or(Arg::Null, Arg::Uuid),
     ];
-    let [policies, rows, total] =
-        db::read_once(&state.reads, &state.sessions, check, [(&policy, &[]), (&page, &args), (&total, &args)])
-            .await?
-            .map_err(refused)?;
-    let total = if offset == 0 && (rows.len() as i64) < limit {
-        // A first page that is not full says how many there are, as of the same moment as its rows.
-        rows.len() as i64
-    } else {
-        db::count(&total)?
+    let decode = |[policies, rows, total]: [Vec<PgRow>; 3]| {
+        let total = if offset == 0 && (rows.len() as i64) < limit {
+            // A first page that is not full says how many there are, as of the same moment as its rows.
+            rows.len() as i64
+        } else {
+            db::count(&total)?
+        };
+        make(Listed { rows, total, policy: policy_of(&policies)? })
     };
-    Ok(Listed { rows, total, policy: policy_of(&policies)? })
+    let statements = [(&policy, &[][..]), (&page, &args[..]), (&total, &args[..])];
+    let read = db::read_versioned(&state.reads, &state.sessions, &state.pages, check, scope.id(), statements, decode);
+    read.await?.map_err(refused)
 }
 
 /// Registrations by id with their partner names, for showing the registrations a finding points at (staff only).
@@ -720,8 +726,9 @@ pub struct Queue {
     pub extensions: Vec<LineRow>,
 }
 
-/// The approval queue's three statements, sent with the session check in one round trip.
-pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u16) -> Result<Queue, Error> {
+/// The approval queue's three statements, sent with the session check in one round trip, or the queue as kept while
+/// the CAM's (or partner's) version holds (`db::pages`).
+pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u16) -> Result<Arc<Queue>, Error> {
     let (condition, _) = scope_condition(scope);
     let kind = scope.kind();
     let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
@@ -751,16 +758,17 @@ pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u
         ),
     );
     let arg = [scope.arg()];
-    let [pending, waiting, extensions] =
-        db::read_once(&state.reads, &state.sessions, check, [(&pending, &arg), (&waiting, &arg), (&extensions, &arg)])
-            .await?
-            .map_err(refused)?;
-    let sla_hours: Option<i32> = waiting.first().map(|row| row.try_get(1)).transpose()?.flatten();
-    let rows = |rows: Vec<PgRow>| LineRow::from_rows(&rows);
-    Ok(Queue {
-        sla_hours: sla_hours.unwrap_or(Policy::default().approval_sla_hours),
-        pending: rows(pending)?,
-        waiting: db::count(&waiting)?,
-        extensions: rows(extensions)?,
-    })
+    let statements = [(&pending, &arg[..]), (&waiting, &arg[..]), (&extensions, &arg[..])];
+    let decode = |[pending, waiting, extensions]: [Vec<PgRow>; 3]| {
+        let sla_hours: Option<i32> = waiting.first().map(|row| row.try_get(1)).transpose()?.flatten();
+        let rows = |rows: Vec<PgRow>| LineRow::from_rows(&rows);
+        Ok::<_, Error>(Queue {
+            sla_hours: sla_hours.unwrap_or(Policy::default().approval_sla_hours),
+            pending: rows(pending)?,
+            waiting: db::count(&waiting)?,
+            extensions: rows(extensions)?,
+        })
+    };
+    let read = db::read_versioned(&state.reads, &state.sessions, &state.pages, check, scope.id(), statements, decode);
+    read.await?.map_err(refused)
 }

@@ -98,25 +98,26 @@ const NEXT_ITEMS_SHOWN: usize = 3;
 
 async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
-    let row = store::partner_home(state, check, partner_id).await?.ok_or(Error::NotFound)?;
+    let home = store::partner_home(state, check, partner_id).await?;
+    let row = home.as_ref().as_ref().ok_or(Error::NotFound)?;
     let members = row
         .members
         .0
-        .into_iter()
+        .iter()
         .take(MEMBERS_SHOWN)
         .map(|m| MemberView {
             role: Role::parse(&m.role).map(|r| r.label()).unwrap_or("Unknown"),
             status: if m.has_password { "Active" } else { "Invited" },
             badge: if m.has_password { "badge-green" } else { "badge-yellow" },
-            name: m.name,
-            email: m.email,
+            name: m.name.clone(),
+            email: m.email.clone(),
         })
         .collect();
     Ok(PartnerHome {
         page,
         first_name: user.name.split_whitespace().next().unwrap_or(&user.name).to_string(),
-        partner: row.partner.into(),
-        cam_email: row.cam_email.unwrap_or_default(),
+        partner: row.partner.clone().into(),
+        cam_email: row.cam_email.clone().unwrap_or_default(),
         members,
         is_admin: user.role == Role::PartnerAdmin,
         onboarding: (row.ob_items > 0).then(|| {
@@ -166,7 +167,7 @@ struct CamHome {
 /// The CAM home in one round trip with the session check.
 async fn cam_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<CamHome> {
     let home = store::cam_home(state, check, user.scope(), 500).await?;
-    let rows = home.partners;
+    let rows = &home.partners;
     let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
     let stats = vec![
         Stat { label: "Assigned partners", value: format::int(home.total), note: "in your portfolio".into() },
@@ -179,7 +180,7 @@ async fn cam_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, pa
         Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
     ];
     let deals = DealCounts { pending: format::int(home.pending), pending_n: home.pending, ..Default::default() };
-    Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect() })
+    Ok(CamHome { page, stats, deals, partners: rows.iter().cloned().map(PartnerView::from).collect() })
 }
 
 pub struct BarView {

@@ -1,14 +1,16 @@
 //! Rollup queries for the home pages. One definition of each count, computed in SQL over the tenant's rows.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use sqlx::FromRow;
+use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{Scope, refused};
 use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::partners::store::PartnerRow;
 
 pub struct Totals {
@@ -170,11 +172,18 @@ static PARTNER_HOME: Prepared = Prepared {
     ),
 };
 
-pub async fn partner_home(state: &AppState, check: &SessionCheck, partner: Uuid) -> Result<Option<PartnerHomeRow>> {
-    let [rows] = db::read_once(&state.reads, &state.sessions, check, [(&PARTNER_HOME, &[Arg::Uuid(partner)])])
-        .await?
-        .map_err(refused)?;
-    Ok(rows.first().map(PartnerHomeRow::from_row).transpose()?)
+/// The partner's home, as kept while the partner's version holds (`db::pages`).
+pub async fn partner_home(
+    state: &AppState,
+    check: &SessionCheck,
+    partner: Uuid,
+) -> Result<Arc<Option<PartnerHomeRow>>> {
+    let args = [Arg::Uuid(partner)];
+    let statements = [(&PARTNER_HOME, &args[..])];
+    let decode = |[rows]: [Vec<PgRow>; 1]| Ok::<_, Error>(rows.first().map(PartnerHomeRow::from_row).transpose()?);
+    let read =
+        db::read_versioned(&state.reads, &state.sessions, &state.pages, check, Some(partner), statements, decode);
+    read.await?.map_err(refused)
 }
 
 /// A CAM's home: their partners (a first page) with how many there are, and how many registrations wait for them.
@@ -184,18 +193,20 @@ pub struct CamHomeRows {
     pub pending: i64,
 }
 
-/// The CAM home's three statements, sent with the session check in one round trip.
-pub async fn cam_home(state: &AppState, check: &SessionCheck, scope: Scope, limit: u16) -> Result<CamHomeRows> {
+/// The CAM home's three statements, sent with the session check in one round trip, or the home as kept while the
+/// CAM's version holds (`db::pages`).
+pub async fn cam_home(state: &AppState, check: &SessionCheck, scope: Scope, limit: u16) -> Result<Arc<CamHomeRows>> {
     let [page, count] = crate::partners::store::first_page_statements(scope, limit);
     let pending = crate::deals::store::pending_count_statement(scope);
     let arg = [scope.arg()];
-    let [partners, total, pending] =
-        db::read_once(&state.reads, &state.sessions, check, [(&page, &arg), (&count, &arg), (&pending, &arg)])
-            .await?
-            .map_err(refused)?;
-    Ok(CamHomeRows {
-        partners: PartnerRow::from_rows(&partners)?,
-        total: db::count(&total)?,
-        pending: db::count(&pending)?,
-    })
+    let statements = [(&page, &arg[..]), (&count, &arg[..]), (&pending, &arg[..])];
+    let decode = |[partners, total, pending]: [Vec<PgRow>; 3]| {
+        Ok::<_, Error>(CamHomeRows {
+            partners: PartnerRow::from_rows(&partners)?,
+            total: db::count(&total)?,
+            pending: db::count(&pending)?,
+        })
+    };
+    let read = db::read_versioned(&state.reads, &state.sessions, &state.pages, check, scope.id(), statements, decode);
+    read.await?.map_err(refused)
 }

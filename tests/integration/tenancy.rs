@@ -7,7 +7,8 @@ use sqlx::Connection;
 
 use crate::support::*;
 
-const TENANT_TABLES: [&str; 6] = ["users", "partners", "sessions", "invitations", "audit_log", "outbox"];
+const TENANT_TABLES: [&str; 9] =
+    ["users", "partners", "sessions", "invitations", "audit_log", "outbox", "deals", "deal_counts", "scope_versions"];
 
 #[tokio::test]
 async fn rows_of_another_tenant_are_invisible_inside_a_tenant_scoped_transaction() {
