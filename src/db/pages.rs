@@ -26,8 +26,14 @@ use uuid::Uuid;
 
 use super::{Arg, Prepared, ReadPool, SessionCache, SessionCheck, SessionRefused, read_statements};
 
-/// How many pages are kept at most; past it, all are forgotten (they are read again on their next request).
+/// How many pages are kept at most, and how much room their rows may take, about; past either, all are forgotten
+/// (they are read again on their next request).
 const CAPACITY: usize = 4_096;
+const BUDGET: usize = 32 << 20;
+/// The room a kept page is taken to need: a little for the page, more for each row it read (a line of a list, with
+/// its text and what it became, takes well under this).
+const PAGE_WEIGHT: usize = 1024;
+const ROW_WEIGHT: usize = 768;
 
 /// The version of a scope (the partner's or CAM's with the tenant's) and the database's date: pages that count days
 /// (overdue onboarding items) are read again the next day.
@@ -76,11 +82,19 @@ impl Key {
 struct Entry {
     version: Version,
     data: Arc<dyn Any + Send + Sync>,
+    weight: usize,
+}
+
+#[derive(Default)]
+struct Kept {
+    entries: HashMap<Key, Entry>,
+    /// The weight of all entries.
+    weight: usize,
 }
 
 #[derive(Default)]
 struct Inner {
-    entries: RwLock<HashMap<Key, Entry>>,
+    kept: RwLock<Kept>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -104,7 +118,7 @@ impl PageCache {
 
     /// How many pages are kept.
     pub fn len(&self) -> usize {
-        self.inner.entries.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.inner.kept.read().unwrap_or_else(|e| e.into_inner()).entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -112,21 +126,28 @@ impl PageCache {
     }
 
     fn get(&self, key: &Key) -> Option<(Version, Arc<dyn Any + Send + Sync>)> {
-        let entries = self.inner.entries.read().unwrap_or_else(|e| e.into_inner());
-        entries.get(key).map(|e| (e.version.clone(), e.data.clone()))
+        let kept = self.inner.kept.read().unwrap_or_else(|e| e.into_inner());
+        kept.entries.get(key).map(|e| (e.version.clone(), e.data.clone()))
     }
 
-    fn put(&self, key: Key, version: Version, data: Arc<dyn Any + Send + Sync>) {
-        let mut entries = self.inner.entries.write().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= CAPACITY && !entries.contains_key(&key) {
-            entries.clear();
-        }
+    fn put(&self, key: Key, version: Version, data: Arc<dyn Any + Send + Sync>, weight: usize) {
+        let mut kept = self.inner.kept.write().unwrap_or_else(|e| e.into_inner());
         // Of two reads of one page racing, the newer version stays.
-        match entries.get(&key) {
-            Some(e) if e.version.day == version.day && e.version.n > version.n => {}
-            _ => {
-                entries.insert(key, Entry { version, data });
+        if let Some(e) = kept.entries.get(&key) {
+            if e.version.day == version.day && e.version.n > version.n {
+                return;
             }
+        }
+        if let Some(old) = kept.entries.remove(&key) {
+            kept.weight -= old.weight;
+        }
+        if kept.entries.len() >= CAPACITY || kept.weight + weight > BUDGET {
+            kept.entries.clear();
+            kept.weight = 0;
+        }
+        if weight <= BUDGET {
+            kept.weight += weight;
+            kept.entries.insert(key, Entry { version, data, weight });
         }
     }
 }
@@ -177,12 +198,13 @@ where
     };
     let read = Version::of(&rows.next().unwrap_or_default())?;
     let rows: Vec<Vec<PgRow>> = rows.collect();
+    let weight = PAGE_WEIGHT + ROW_WEIGHT * rows.iter().map(Vec::len).sum::<usize>();
     let answered = rows.len();
     let rows: [Vec<PgRow>; N] =
         rows.try_into().map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")))?;
     let data = Arc::new(decode(rows)?);
     cache.inner.misses.fetch_add(1, Ordering::Relaxed);
-    cache.put(key, read, data.clone());
+    cache.put(key, read, data.clone(), weight);
     Ok(Ok(data))
 }
 
@@ -206,7 +228,7 @@ mod tests {
         assert_ne!(key(t1, a), key(t1, b), "another scope");
         assert_eq!(key(t1, a), key(t1, a));
         let cache = PageCache::new(true);
-        cache.put(key(t1, a), version(3), Arc::new("a"));
+        cache.put(key(t1, a), version(3), Arc::new("a"), 1);
         assert!(cache.get(&key(t1, b)).is_none());
         assert!(cache.get(&key(t2, a)).is_none());
         assert_eq!(cache.get(&key(t1, a)).unwrap().0, version(3));
@@ -216,13 +238,13 @@ mod tests {
     fn of_two_racing_reads_the_newer_version_is_kept() {
         let cache = PageCache::new(true);
         let k = key(Uuid::new_v4(), Uuid::new_v4());
-        cache.put(k.clone(), version(5), Arc::new(5));
-        cache.put(k.clone(), version(4), Arc::new(4));
+        cache.put(k.clone(), version(5), Arc::new(5), 1);
+        cache.put(k.clone(), version(4), Arc::new(4), 1);
         assert_eq!(cache.get(&k).unwrap().0, version(5));
-        cache.put(k.clone(), version(6), Arc::new(6));
+        cache.put(k.clone(), version(6), Arc::new(6), 1);
         assert_eq!(cache.get(&k).unwrap().0, version(6));
         // A new day replaces whatever was kept.
-        cache.put(k.clone(), Version { n: 1, day: "2026-12-03".into() }, Arc::new(1));
+        cache.put(k.clone(), Version { n: 1, day: "2026-12-03".into() }, Arc::new(1), 1);
         assert_eq!(cache.get(&k).unwrap().0.n, 1);
     }
 
@@ -231,12 +253,33 @@ mod tests {
         let cache = PageCache::new(true);
         let tenant = Uuid::new_v4();
         for _ in 0..CAPACITY {
-            cache.put(key(tenant, Uuid::new_v4()), version(1), Arc::new(()));
+            cache.put(key(tenant, Uuid::new_v4()), version(1), Arc::new(()), 1);
         }
         assert_eq!(cache.len(), CAPACITY);
         let last = key(tenant, Uuid::new_v4());
-        cache.put(last.clone(), version(1), Arc::new(()));
+        cache.put(last.clone(), version(1), Arc::new(()), 1);
         assert_eq!(cache.len(), 1);
         assert!(cache.get(&last).is_some());
+    }
+
+    #[test]
+    fn the_cache_forgets_everything_rather_than_grow_past_its_budget_and_never_keeps_a_page_larger_than_it() {
+        let cache = PageCache::new(true);
+        let tenant = Uuid::new_v4();
+        let quarter = BUDGET / 4;
+        for _ in 0..4 {
+            cache.put(key(tenant, Uuid::new_v4()), version(1), Arc::new(()), quarter);
+        }
+        assert_eq!(cache.len(), 4);
+        // The same page again replaces its own weight.
+        let k = key(tenant, Uuid::new_v4());
+        cache.put(k.clone(), version(1), Arc::new(()), 1);
+        assert_eq!(cache.len(), 1, "over the budget: all forgotten");
+        cache.put(k.clone(), version(2), Arc::new(()), quarter);
+        cache.put(k.clone(), version(3), Arc::new(()), quarter);
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.inner.kept.read().unwrap().weight, quarter);
+        cache.put(key(tenant, Uuid::new_v4()), version(1), Arc::new(()), BUDGET + 1);
+        assert!(cache.is_empty());
     }
 }
