@@ -78,7 +78,12 @@ fn sla(deal: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> (String, &'static 
     if deal.status != "pending" {
         return (String::new(), "");
     }
-    let due = deal.created_at + chrono::Duration::hours(i64::from(sla_hours));
+    pending_sla(deal.created_at, sla_hours, now)
+}
+
+/// The approval deadline of a registration pending since `created_at`, as of `now`: its wording and its colour.
+fn pending_sla(created_at: DateTime<Utc>, sla_hours: i32, now: DateTime<Utc>) -> (String, &'static str) {
+    let due = created_at + chrono::Duration::hours(i64::from(sla_hours));
     let left = (due - now).num_hours();
     let (lead, hours, badge) = if left < 0 {
         ("Overdue by ", -left, "badge-red")
@@ -647,15 +652,26 @@ async fn close_submit(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "deals/queue.html")]
-struct QueuePage {
+struct QueuePage<'a> {
     page: Page,
     /// "1 pending registration", "1,204 pending registrations".
-    waiting: String,
+    waiting: &'a str,
     more: usize,
-    pending: Vec<DealLine>,
-    extensions: Vec<DealLine>,
+    /// Each pending line with its approval deadline as of this request.
+    pending: Vec<(&'a DealLine, Escaped, &'static str)>,
+    extensions: &'a [DealLine],
     sla_hours: i32,
     overdue: usize,
+}
+
+/// The queue as kept between requests: its lines written out but for their deadlines, which move with the clock.
+struct QueueLines {
+    sla_hours: i32,
+    waiting: String,
+    more: usize,
+    /// Each pending line and when it was registered.
+    pending: Vec<(DealLine, DateTime<Utc>)>,
+    extensions: Vec<DealLine>,
 }
 
 const QUEUE_PAGE: u16 = 50;
@@ -666,25 +682,43 @@ async fn queue_page(
     Signed { user, check, .. }: Signed<Manager>,
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
-) -> Result<QueuePage> {
+) -> Result<Response> {
     // The oldest ones are what needs doing; a long queue says how long it is rather than listing it all.
-    let queue = store::queue(&state, &check, user.scope(), QUEUE_PAGE).await?;
-    let sla_hours = queue.sla_hours;
+    let queue = store::queue(&state, &check, user.scope(), QUEUE_PAGE, |queue| {
+        let now = Utc::now();
+        let sla_hours = queue.sla_hours;
+        QueueLines {
+            sla_hours,
+            waiting: format!(
+                "{} pending registration{}",
+                format::int(queue.waiting),
+                if queue.waiting == 1 { "" } else { "s" }
+            ),
+            more: (queue.waiting as usize).saturating_sub(queue.pending.len()),
+            pending: queue.pending.iter().map(|d| (line(d, sla_hours, now), d.created_at)).collect(),
+            extensions: queue.extensions.iter().map(|d| line(d, sla_hours, now)).collect(),
+        }
+    })
+    .await?;
     let now = Utc::now();
-    let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, sla_hours, now)).collect();
+    let pending: Vec<(&DealLine, Escaped, &'static str)> = queue
+        .pending
+        .iter()
+        .map(|(line, created_at)| {
+            let (sla, badge) = pending_sla(*created_at, queue.sla_hours, now);
+            (line, sla.into(), badge)
+        })
+        .collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
-        waiting: format!(
-            "{} pending registration{}",
-            format::int(queue.waiting),
-            if queue.waiting == 1 { "" } else { "s" }
-        ),
-        more: (queue.waiting as usize).saturating_sub(pending.len()),
-        overdue: pending.iter().filter(|l| l.sla_badge == "badge-red").count(),
+        waiting: &queue.waiting,
+        more: queue.more,
+        overdue: pending.iter().filter(|(_, _, badge)| *badge == "badge-red").count(),
         pending,
-        extensions: queue.extensions.iter().map(|d| line(d, sla_hours, now)).collect(),
-        sla_hours,
-    })
+        extensions: &queue.extensions,
+        sla_hours: queue.sla_hours,
+    }
+    .into_response())
 }
 
 #[cfg(test)]

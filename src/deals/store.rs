@@ -726,9 +726,15 @@ pub struct Queue {
     pub extensions: Vec<LineRow>,
 }
 
-/// The approval queue's three statements, sent with the session check in one round trip, or the queue as kept while
-/// the CAM's (or partner's) version holds (`db::pages`).
-pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u16) -> Result<Arc<Queue>, Error> {
+/// The approval queue's three statements, sent with the session check in one round trip, made into what the page
+/// shows with `make`; kept while the CAM's (or partner's) version holds (`db::pages`).
+pub async fn queue<T: Send + Sync + 'static>(
+    state: &AppState,
+    check: &SessionCheck,
+    scope: Scope,
+    page: u16,
+    make: impl FnOnce(Queue) -> T,
+) -> Result<Arc<T>, Error> {
     let (condition, _) = scope_condition(scope);
     let kind = scope.kind();
     let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
@@ -762,12 +768,12 @@ pub async fn queue(state: &AppState, check: &SessionCheck, scope: Scope, page: u
     let decode = |[pending, waiting, extensions]: [Vec<PgRow>; 3]| {
         let sla_hours: Option<i32> = waiting.first().map(|row| row.try_get(1)).transpose()?.flatten();
         let rows = |rows: Vec<PgRow>| LineRow::from_rows(&rows);
-        Ok::<_, Error>(Queue {
+        Ok::<_, Error>(make(Queue {
             sla_hours: sla_hours.unwrap_or(Policy::default().approval_sla_hours),
             pending: rows(pending)?,
             waiting: db::count(&waiting)?,
             extensions: rows(extensions)?,
-        })
+        }))
     };
     let read = db::read_versioned(&state.reads, &state.sessions, &state.pages, check, scope.id(), statements, decode);
     read.await?.map_err(refused)

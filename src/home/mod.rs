@@ -47,7 +47,7 @@ async fn home(
     // The partner and CAM homes, the most visited pages, travel with the session check in one round trip.
     let response = match user.role {
         Role::PartnerAdmin | Role::PartnerUser => partner_home(&state, &check, &user, page).await?.into_response(),
-        Role::Cam => cam_home(&state, &check, &user, page).await?.into_response(),
+        Role::Cam => cam_home(&state, &check, &user, page).await?,
         Role::ChannelChief | Role::ProgramAdmin => {
             let mut tx = db::begin_session(&state.pool, &state.sessions, &check).await?.map_err(refused)?;
             let response = if user.role == Role::ChannelChief {
@@ -157,30 +157,44 @@ pub struct Stat {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/cam.html")]
-struct CamHome {
+struct CamHome<'a> {
     page: Page,
+    stats: &'a [Stat],
+    deals: &'a DealCounts,
+    partners: &'a [PartnerView],
+}
+
+/// The CAM home as kept between requests (`db::pages`), written out.
+struct CamView {
     stats: Vec<Stat>,
     deals: DealCounts,
     partners: Vec<PartnerView>,
 }
 
 /// The CAM home in one round trip with the session check.
-async fn cam_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<CamHome> {
-    let home = store::cam_home(state, check, user.scope(), 500).await?;
-    let rows = &home.partners;
-    let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
-    let stats = vec![
-        Stat { label: "Assigned partners", value: format::int(home.total), note: "in your portfolio".into() },
-        Stat { label: "Onboarding", value: format::int(count("onboarding")), note: "in their first 90 days".into() },
-        Stat {
-            label: "Producing",
-            value: format::int(count("producing")),
-            note: "closed-won in the last 90 days".into(),
-        },
-        Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
-    ];
-    let deals = DealCounts { pending: format::int(home.pending), pending_n: home.pending, ..Default::default() };
-    Ok(CamHome { page, stats, deals, partners: rows.iter().cloned().map(PartnerView::from).collect() })
+async fn cam_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<Response> {
+    let home = store::cam_home(state, check, user.scope(), 500, |home| {
+        let rows = &home.partners;
+        let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
+        let stats = vec![
+            Stat { label: "Assigned partners", value: format::int(home.total), note: "in your portfolio".into() },
+            Stat {
+                label: "Onboarding",
+                value: format::int(count("onboarding")),
+                note: "in their first 90 days".into(),
+            },
+            Stat {
+                label: "Producing",
+                value: format::int(count("producing")),
+                note: "closed-won in the last 90 days".into(),
+            },
+            Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
+        ];
+        let deals = DealCounts { pending: format::int(home.pending), pending_n: home.pending, ..Default::default() };
+        CamView { stats, deals, partners: home.partners.into_iter().map(PartnerView::from).collect() }
+    })
+    .await?;
+    Ok(CamHome { page, stats: &home.stats, deals: &home.deals, partners: &home.partners }.into_response())
 }
 
 pub struct BarView {

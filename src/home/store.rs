@@ -193,19 +193,25 @@ pub struct CamHomeRows {
     pub pending: i64,
 }
 
-/// The CAM home's three statements, sent with the session check in one round trip, or the home as kept while the
-/// CAM's version holds (`db::pages`).
-pub async fn cam_home(state: &AppState, check: &SessionCheck, scope: Scope, limit: u16) -> Result<Arc<CamHomeRows>> {
+/// The CAM home's three statements, sent with the session check in one round trip, made into what the page shows with
+/// `make`; kept while the CAM's version holds (`db::pages`).
+pub async fn cam_home<T: Send + Sync + 'static>(
+    state: &AppState,
+    check: &SessionCheck,
+    scope: Scope,
+    limit: u16,
+    make: impl FnOnce(CamHomeRows) -> T,
+) -> Result<Arc<T>> {
     let [page, count] = crate::partners::store::first_page_statements(scope, limit);
     let pending = crate::deals::store::pending_count_statement(scope);
     let arg = [scope.arg()];
     let statements = [(&page, &arg[..]), (&count, &arg[..]), (&pending, &arg[..])];
     let decode = |[partners, total, pending]: [Vec<PgRow>; 3]| {
-        Ok::<_, Error>(CamHomeRows {
+        Ok::<_, Error>(make(CamHomeRows {
             partners: PartnerRow::from_rows(&partners)?,
             total: db::count(&total)?,
             pending: db::count(&pending)?,
-        })
+        }))
     };
     let read = db::read_versioned(&state.reads, &state.sessions, &state.pages, check, scope.id(), statements, decode);
     read.await?.map_err(refused)
