@@ -46,7 +46,7 @@ async fn home(
         .with_notice(crate::web::notice(q.notice.as_deref(), NOTICES));
     // The partner and CAM homes, the most visited pages, travel with the session check in one round trip.
     let response = match user.role {
-        Role::PartnerAdmin | Role::PartnerUser => partner_home(&state, &check, &user, page).await?.into_response(),
+        Role::PartnerAdmin | Role::PartnerUser => partner_home(&state, &check, &user, page).await?,
         Role::Cam => cam_home(&state, &check, &user, page).await?,
         Role::ChannelChief | Role::ProgramAdmin => {
             let mut tx = db::begin_session(&state.pool, &state.sessions, &check).await?.map_err(refused)?;
@@ -64,14 +64,14 @@ async fn home(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/partner.html")]
-struct PartnerHome {
+struct PartnerHome<'a> {
     page: Page,
-    first_name: String,
-    partner: PartnerView,
-    cam_email: String,
-    members: Vec<MemberView>,
+    first_name: &'a str,
+    partner: &'a PartnerView,
+    cam_email: &'a str,
+    members: &'a [MemberView],
     is_admin: bool,
-    deals: DealCounts,
+    deals: &'a DealCounts,
     onboarding: Option<Onboarding>,
 }
 
@@ -92,52 +92,56 @@ pub struct DealCounts {
     pub pending_n: i64,
 }
 
+/// The partner home as kept between requests (`db::pages`), written out but for which items are overdue today.
+struct KeptPartnerHome {
+    partner: PartnerView,
+    cam_email: String,
+    members: Vec<MemberView>,
+    deals: DealCounts,
+    onboarding: Option<KeptOnboarding>,
+}
+
+/// The onboarding plan as kept: percent done, overdue items, and the next items.
+struct KeptOnboarding {
+    percent: i64,
+    overdue: i64,
+    /// Title, due date written out, due date, link.
+    next: Vec<(String, String, chrono::NaiveDate, String)>,
+}
+
 /// How many of the partner's people, and of its open onboarding items, the home lists.
 const MEMBERS_SHOWN: usize = 50;
 const NEXT_ITEMS_SHOWN: usize = 3;
 
-async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<PartnerHome> {
+async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<Response> {
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
-    let home = store::partner_home(state, check, partner_id).await?;
-    let row = home.as_ref().as_ref().ok_or(Error::NotFound)?;
-    let members = row
-        .members
-        .0
-        .iter()
-        .take(MEMBERS_SHOWN)
-        .map(|m| MemberView {
-            role: Role::parse(&m.role).map(|r| r.label()).unwrap_or("Unknown"),
-            status: if m.has_password { "Active" } else { "Invited" },
-            badge: if m.has_password { "badge-green" } else { "badge-yellow" },
-            name: m.name.clone(),
-            email: m.email.clone(),
-        })
-        .collect();
-    Ok(PartnerHome {
-        page,
-        first_name: user.name.split_whitespace().next().unwrap_or(&user.name).to_string(),
-        partner: row.partner.clone().into(),
-        cam_email: row.cam_email.clone().unwrap_or_default(),
-        members,
-        is_admin: user.role == Role::PartnerAdmin,
+    let home = store::partner_home(state, check, partner_id, |row| KeptPartnerHome {
+        members: row
+            .members
+            .0
+            .into_iter()
+            .take(MEMBERS_SHOWN)
+            .map(|m| MemberView {
+                role: Role::parse(&m.role).map(|r| r.label()).unwrap_or("Unknown"),
+                status: if m.has_password { "Active" } else { "Invited" },
+                badge: if m.has_password { "badge-green" } else { "badge-yellow" },
+                name: m.name,
+                email: m.email,
+            })
+            .collect(),
+        cam_email: row.cam_email.unwrap_or_default(),
         onboarding: (row.ob_items > 0).then(|| {
-            let today = chrono::Utc::now().date_naive();
-            Onboarding {
-                percent: crate::onboarding::Counts {
-                    items: row.ob_items,
-                    done: row.ob_items_done,
-                    required: row.ob_required,
-                    required_done: row.ob_done,
-                }
-                .percent(),
+            let counts = crate::onboarding::Counts {
+                items: row.ob_items,
+                done: row.ob_items_done,
+                required: row.ob_required,
+                required_done: row.ob_done,
+            };
+            let next = row.ob_next.0.into_iter().take(NEXT_ITEMS_SHOWN);
+            KeptOnboarding {
+                percent: counts.percent(),
                 overdue: row.ob_overdue,
-                next: row
-                    .ob_next
-                    .0
-                    .iter()
-                    .take(NEXT_ITEMS_SHOWN)
-                    .map(|n| (n.title.clone(), format::date(n.due_on), n.due_on < today, n.link.clone()))
-                    .collect(),
+                next: next.map(|n| (n.title, format::date(n.due_on), n.due_on, n.link)).collect(),
             }
         }),
         deals: DealCounts {
@@ -146,7 +150,30 @@ async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser
             won: format::int(row.won),
             pending_n: row.pending,
         },
+        partner: row.partner.into(),
     })
+    .await?;
+    let home = home.as_ref().as_ref().ok_or(Error::NotFound)?;
+    let today = chrono::Utc::now().date_naive();
+    Ok(PartnerHome {
+        page,
+        first_name: user.name.split_whitespace().next().unwrap_or(&user.name),
+        partner: &home.partner,
+        cam_email: &home.cam_email,
+        members: &home.members,
+        is_admin: user.role == Role::PartnerAdmin,
+        onboarding: home.onboarding.as_ref().map(|ob| Onboarding {
+            percent: ob.percent,
+            overdue: ob.overdue,
+            next: ob
+                .next
+                .iter()
+                .map(|(title, due, on, link)| (title.clone(), due.clone(), *on < today, link.clone()))
+                .collect(),
+        }),
+        deals: &home.deals,
+    }
+    .into_response())
 }
 
 pub struct Stat {

@@ -172,15 +172,17 @@ static PARTNER_HOME: Prepared = Prepared {
     ),
 };
 
-/// The partner's home, as kept while the partner's version holds (`db::pages`).
-pub async fn partner_home(
+/// The partner's home (none when the partner is not there), made into what the page shows with `make`.
+pub async fn partner_home<T: Send + Sync + 'static>(
     state: &AppState,
     check: &SessionCheck,
     partner: Uuid,
-) -> Result<Arc<Option<PartnerHomeRow>>> {
+    make: impl FnOnce(PartnerHomeRow) -> T,
+) -> Result<Arc<Option<T>>> {
     let args = [Arg::Uuid(partner)];
     let statements = [(&PARTNER_HOME, &args[..])];
-    let decode = |[rows]: [Vec<PgRow>; 1]| Ok::<_, Error>(rows.first().map(PartnerHomeRow::from_row).transpose()?);
+    let decode =
+        |[rows]: [Vec<PgRow>; 1]| Ok::<_, Error>(rows.first().map(PartnerHomeRow::from_row).transpose()?.map(make));
     let read =
         db::read_versioned(&state.reads, &state.sessions, &state.pages, check, Some(partner), statements, decode);
     read.await?.map_err(refused)
