@@ -107,10 +107,7 @@ impl Scope {
 
     /// The scope's id as the `$1` of a statement prepared per kind (null for the tenant).
     pub fn arg(self) -> crate::db::Arg {
-        match self {
-            Scope::Tenant => crate::db::Arg::Null,
-            Scope::Cam(id) | Scope::Partner(id) => crate::db::Arg::Uuid(id),
-        }
+        self.id().map_or(crate::db::Arg::Null, crate::db::Arg::Uuid)
     }
 }
 

@@ -249,12 +249,16 @@ pub async fn read_once<const N: usize>(
     check: &SessionCheck,
     statements: [(&Prepared, &[Arg]); N],
 ) -> Result<Result<[Vec<PgRow>; N], SessionRefused>, sqlx::Error> {
-    let results = match read_statements(pool, sessions, check, &statements).await? {
-        Ok(results) => results,
-        Err(refused) => return Ok(Err(refused)),
-    };
+    match read_statements(pool, sessions, check, &statements).await? {
+        Ok(results) => answers(results).map(Ok),
+        Err(refused) => Ok(Err(refused)),
+    }
+}
+
+/// The rows of each of `N` statements sent in one query.
+pub(crate) fn answers<const N: usize>(results: Vec<Vec<PgRow>>) -> Result<[Vec<PgRow>; N], sqlx::Error> {
     let answered = results.len();
-    results.try_into().map(Ok).map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")))
+    results.try_into().map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")))
 }
 
 /// `read_once` for any number of statements.

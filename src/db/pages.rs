@@ -24,7 +24,7 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
-use super::{Arg, Prepared, ReadPool, SessionCache, SessionCheck, SessionRefused, read_statements};
+use super::{Arg, Prepared, ReadPool, SessionCache, SessionCheck, SessionRefused, answers, read_statements};
 
 /// How many pages are kept at most, and how much room their rows may take, about; past either, all are forgotten
 /// (they are read again on their next request).
@@ -199,10 +199,7 @@ where
     let read = Version::of(&rows.next().unwrap_or_default())?;
     let rows: Vec<Vec<PgRow>> = rows.collect();
     let weight = PAGE_WEIGHT + ROW_WEIGHT * rows.iter().map(Vec::len).sum::<usize>();
-    let answered = rows.len();
-    let rows: [Vec<PgRow>; N] =
-        rows.try_into().map_err(|_| sqlx::Error::Protocol(format!("{N} statements sent, {answered} answered")))?;
-    let data = Arc::new(decode(rows)?);
+    let data = Arc::new(decode(answers(rows)?)?);
     cache.inner.misses.fetch_add(1, Ordering::Relaxed);
     cache.put(key, read, data.clone(), weight);
     Ok(Ok(data))

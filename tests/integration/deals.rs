@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-fn deal(customer: &str, domain: Option<&str>, products: &[&str]) -> Value {
+pub(crate) fn deal(customer: &str, domain: Option<&str>, products: &[&str]) -> Value {
     json!({
         "customer_name": customer,
         "customer_domain": domain,

@@ -9,14 +9,7 @@ use sqlx::Connection;
 use crate::support::*;
 
 fn deal(customer: &str) -> Value {
-    json!({
-        "customer_name": customer,
-        "country": "GB",
-        "products": ["crm"],
-        "estimated_value": "12500.00",
-        "currency": "GBP",
-        "expected_close_date": (chrono::Utc::now().date_naive() + chrono::Duration::days(45)).to_string(),
-    })
+    crate::deals::deal(customer, None, &["crm"])
 }
 
 /// Runs `sql` as the database's owner, as another instance or an operator would: no cache of this one hears of it.
