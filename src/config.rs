@@ -18,8 +18,6 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// How many connections the server keeps to PostgreSQL.
     pub db_pool: u32,
-    /// Whether partners' and CAMs' pages read lately are served again while nothing they show changed.
-    pub page_cache: bool,
 }
 
 /// The default pool: four connections per core. More connections than that only make PostgreSQL's backends take turns
@@ -60,11 +58,6 @@ impl Config {
                 _ => bail!("TRIBUTARY_DB_POOL={v:?} is not a number of connections from 1 to 1000"),
             },
         };
-        let page_cache = match var("TRIBUTARY_PAGE_CACHE").as_deref().map(str::trim) {
-            None | Some("on") => true,
-            Some("off") => false,
-            Some(v) => bail!("TRIBUTARY_PAGE_CACHE={v:?} must be on or off"),
-        };
         Ok(Config {
             database_url: var("DATABASE_URL"),
             data_dir,
@@ -73,7 +66,6 @@ impl Config {
             base_url,
             smtp_url: var("TRIBUTARY_SMTP_URL"),
             db_pool,
-            page_cache,
         })
     }
 
@@ -87,7 +79,6 @@ impl Config {
             base_url: Some("http://127.0.0.1:8080".into()),
             smtp_url: None,
             db_pool: default_db_pool(),
-            page_cache: true,
         }
     }
 }

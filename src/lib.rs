@@ -55,20 +55,12 @@ pub struct AppState(Arc<StateInner>);
 
 pub struct StateInner {
     pub pool: PgPool,
-    /// Connections for the pages read in one round trip (`db::read_once`), like the pool's.
-    pub reads: db::ReadPool,
     pub keys: Keys,
     /// Where people reach this server, used in emailed links and for the Origin check.
     pub base_url: String,
     pub secure_cookies: bool,
     /// Whether mail leaves the outbox by SMTP (otherwise it stays there for program admins to read).
     pub smtp_enabled: bool,
-    /// Each tenant's customer names indexed for the conflict check (a cache of `deal_names`).
-    pub names: deals::names::Names,
-    /// Sessions checked lately, trusted until a notification says they changed.
-    pub sessions: db::SessionCache,
-    /// Partners' and CAMs' pages read lately, served again while their scope's version holds (`db::pages`).
-    pub pages: db::PageCache,
 }
 
 impl Deref for AppState {
@@ -81,26 +73,13 @@ impl Deref for AppState {
 impl AppState {
     pub fn new(pool: PgPool, config: &Config, base_url: String) -> AppState {
         let secure_cookies = base_url.starts_with("https://");
-        let sessions = db::SessionCache::default();
-        sessions.listen(&pool);
         AppState(Arc::new(StateInner {
-            reads: db::ReadPool::like(&pool),
             pool,
             keys: Keys::new(&config.secret),
             base_url,
             secure_cookies,
             smtp_enabled: config.smtp_url.is_some(),
-            names: deals::names::Names::default(),
-            sessions,
-            pages: db::PageCache::new(config.page_cache),
         }))
-    }
-}
-
-impl AppState {
-    /// A transaction scoped to the user's tenant, for pages that must read again after a failed write.
-    pub async fn begin(&self, user: &auth::CurrentUser) -> Result<db::Tx, sqlx::Error> {
-        db::begin_tenant(&self.pool, user.tenant_id, Some(user.id)).await
     }
 }
 

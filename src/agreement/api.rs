@@ -1,6 +1,5 @@
 //! `/api/v1/agreement`: read the current partner agreement, accept it, publish a new version.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -35,7 +34,6 @@ pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>) -> Result<Json<Agree
         Some(p) => super::acceptance(&mut tx, p, current.version).await?,
         None => None,
     };
-    crate::db::finish_read(tx);
     Ok(Json(AgreementView {
         version: current.version,
         text: current.body,
@@ -87,11 +85,10 @@ pub struct PublishedView {
 #[utoipa::path(post, path = "/api/v1/agreement", tag = "agreement", request_body = PublishInput,
     responses((status = 201, body = PublishedView), (status = 422)), security(("bearer" = [])))]
 pub async fn publish(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
     ApiJson(input): ApiJson<PublishInput>,
 ) -> Result<(StatusCode, Json<PublishedView>)> {
-    let version = super::publish(&mut tx, &state.sessions, &user, &input.text).await?;
+    let version = super::publish(&mut tx, &user, &input.text).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(PublishedView { version })))
 }

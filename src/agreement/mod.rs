@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::auth::{CurrentUser, Role};
-use crate::db::sessions::Change;
-use crate::db::{SessionCache, Tx};
+use crate::db::Tx;
 use crate::error::{Error, FieldErrors};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -78,7 +77,7 @@ pub async fn accept(tx: &mut Tx, user: &CurrentUser, version: Option<i64>) -> Re
 }
 
 /// Publishes a new version; every partner must accept it again.
-pub async fn publish(tx: &mut Tx, sessions: &SessionCache, user: &CurrentUser, body: &str) -> Result<i32, Error> {
+pub async fn publish(tx: &mut Tx, user: &CurrentUser, body: &str) -> Result<i32, Error> {
     let mut errors = FieldErrors::new();
     let body = body.trim();
     if body.is_empty() {
@@ -91,7 +90,6 @@ pub async fn publish(tx: &mut Tx, sessions: &SessionCache, user: &CurrentUser, b
     }
     errors.into_result()?;
     // Every partner's people are held at the new version, on this instance at once.
-    sessions.forget(Change::Tenant(user.tenant_id));
     let version: i32 = sqlx::query_scalar(
         "insert into agreements (tenant_id, version, body, created_by)
          values ($1, coalesce((select max(version) from agreements), 0) + 1, $2, $3) returning version",

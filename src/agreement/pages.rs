@@ -16,7 +16,6 @@ use crate::auth::{AnyRole, Auth, CurrentUser, PartnerMember, ProgramAdmin, Role}
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
 use crate::web::{Page, format, notice};
-use axum::extract::State;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -75,7 +74,6 @@ async fn page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<AgreementPage> {
     let mut page = render(&mut tx, &user, &csrf, None).await?;
-    crate::db::finish_read(tx);
     page.page.notice = notice(q.notice.as_deref(), NOTICES);
     Ok(page)
 }
@@ -89,7 +87,6 @@ struct AcceptForm {
 }
 
 async fn accept_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<AcceptForm>,
@@ -97,7 +94,7 @@ async fn accept_submit(
     let result = if form.confirm.is_none() {
         Err(Error::invalid("confirm", "Tick the box to confirm that you accept the agreement."))
     } else {
-        super::accept(&mut tx, &user, form.version.trim().parse::<i64>().ok()).await.map(|_| ())
+        crate::db::attempt!(tx, super::accept(&mut tx, &user, form.version.trim().parse::<i64>().ok())).map(|_| ())
     };
     match result {
         Ok(()) => {
@@ -111,10 +108,7 @@ async fn accept_submit(
                 Error::Invalid(errors) => errors.0.values().flatten().next().cloned().unwrap_or_default(),
                 _ => String::new(),
             };
-            tx.rollback().await?;
-            let mut tx = state.begin(&user).await?;
             let page = render(&mut tx, &user, &csrf, Some(alert)).await?;
-            crate::db::finish_read(tx);
             let mut response = page.into_response();
             *response.status_mut() = status;
             Ok(response)
@@ -161,7 +155,6 @@ async fn admin_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<AdminPage> {
     let mut page = render_admin(&mut tx, &user, &csrf, None, FieldErrors::new()).await?;
-    crate::db::finish_read(tx);
     page.page.notice = notice(q.notice.as_deref(), NOTICES);
     Ok(page)
 }
@@ -173,21 +166,17 @@ struct PublishForm {
 }
 
 async fn publish_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response> {
-    match super::publish(&mut tx, &state.sessions, &user, &form.body).await {
+    match crate::db::attempt!(tx, super::publish(&mut tx, &user, &form.body)) {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to("/admin/agreement?notice=published").into_response())
         }
         Err(Error::Invalid(errors)) => {
-            tx.rollback().await?;
-            let mut tx = state.begin(&user).await?;
             let page = render_admin(&mut tx, &user, &csrf, Some(form.body), errors).await?;
-            crate::db::finish_read(tx);
             let mut response = page.into_response();
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)

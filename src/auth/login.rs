@@ -128,8 +128,7 @@ pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -
 }
 
 /// Revokes the session behind the current token (at once for this instance, for the others when it commits).
-pub async fn sign_out(tx: &mut db::Tx, sessions: &db::SessionCache, session_id: Uuid) -> Result<(), Error> {
-    sessions.forget(db::sessions::Change::Session(session_id));
+pub async fn sign_out(tx: &mut db::Tx, session_id: Uuid) -> Result<(), Error> {
     sqlx::query("update sessions set revoked_at = now() where id = $1 and revoked_at is null")
         .bind(session_id)
         .execute(&mut **tx)

@@ -88,26 +88,12 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// The kind of scope, for naming the statements prepared per kind.
-    pub fn kind(self) -> &'static str {
-        match self {
-            Scope::Tenant => "tenant",
-            Scope::Cam(_) => "cam",
-            Scope::Partner(_) => "partner",
-        }
-    }
-
     /// The partner's or CAM's id; none for the tenant.
     pub fn id(self) -> Option<uuid::Uuid> {
         match self {
             Scope::Tenant => None,
             Scope::Cam(id) | Scope::Partner(id) => Some(id),
         }
-    }
-
-    /// The scope's id as the `$1` of a statement prepared per kind (null for the tenant).
-    pub fn arg(self) -> crate::db::Arg {
-        self.id().map_or(crate::db::Arg::Null, crate::db::Arg::Uuid)
     }
 }
 
@@ -149,7 +135,11 @@ role_set!(/// People of a partner organisation.
 role_set!(/// Who may invite and deactivate users: the program admin for the tenant, a partner admin for its org.
     UserAdmin = [ProgramAdmin, PartnerAdmin]);
 
-/// A signed-in user with one of the roles `R`, and a transaction scoped to their tenant. Handlers commit it.
+/// A signed-in user with one of the roles `R`, and a transaction scoped to their tenant: the one way a handler reaches
+/// the database. The token's signature proves who issued it; the statement that opens the transaction checks that
+/// the session still holds (not signed out, not expired, the user active and on the same session version) and, for
+/// partner people, that their organisation has accepted the current agreement. Handlers commit the transaction when
+/// they wrote; dropping it rolls back.
 pub struct Auth<R: RoleSet = AnyRole> {
     pub user: CurrentUser,
     pub tx: Tx,
@@ -157,25 +147,6 @@ pub struct Auth<R: RoleSet = AnyRole> {
 }
 
 impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Signed { user, check, .. } = Signed::<R>::from_request_parts(parts, state).await?;
-        let tx = db::begin_session(&state.pool, &state.sessions, &check).await?.map_err(refused)?;
-        Ok(Auth { user, tx, _roles: PhantomData })
-    }
-}
-
-/// A user with one of the roles `R` whose token is genuine, and what the database is still to check of their
-/// session: the first statement the handler sends does (`db::read_once` for a page that reads in one round trip,
-/// `db::begin_session` otherwise). The token alone proves nothing about a signed-out or deactivated session.
-pub struct Signed<R: RoleSet = AnyRole> {
-    pub user: CurrentUser,
-    pub check: db::SessionCheck,
-    _roles: PhantomData<R>,
-}
-
-impl<R: RoleSet> FromRequestParts<AppState> for Signed<R> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -193,6 +164,7 @@ impl<R: RoleSet> FromRequestParts<AppState> for Signed<R> {
             version: claims.sv,
             agreement: claims.role.is_partner() && !agreement_exempt(path),
         };
+        let tx = db::begin_session(&state.pool, &check).await?.map_err(refused)?;
         let user = CurrentUser {
             id: claims.sub,
             tenant_id: claims.tid,
@@ -203,7 +175,7 @@ impl<R: RoleSet> FromRequestParts<AppState> for Signed<R> {
             email: claims.email,
             tenant_name: claims.tn,
         };
-        Ok(Signed { user, check, _roles: PhantomData })
+        Ok(Auth { user, tx, _roles: PhantomData })
     }
 }
 

@@ -79,8 +79,8 @@ pub async fn api_login(
 /// Revokes the token used for this request.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401)),
     security(("bearer" = [])))]
-pub async fn api_logout(State(state): State<AppState>, Auth { user, mut tx, .. }: Auth) -> Result<StatusCode> {
-    login::sign_out(&mut tx, &state.sessions, user.session_id).await?;
+pub async fn api_logout(Auth { user, mut tx, .. }: Auth) -> Result<StatusCode> {
+    login::sign_out(&mut tx, user.session_id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -211,7 +211,7 @@ async fn login_submit(
 
 async fn logout_submit(State(state): State<AppState>, MaybeAuth(auth): MaybeAuth) -> Result<Response> {
     if let Some(Auth { user, mut tx, .. }) = auth {
-        login::sign_out(&mut tx, &state.sessions, user.session_id).await?;
+        login::sign_out(&mut tx, user.session_id).await?;
         tx.commit().await?;
     }
     let mut response = Redirect::to("/login?notice=signed-out").into_response();

@@ -288,8 +288,7 @@ async fn ensure_tenant(
     // mark a page all-visible only once no snapshot older than the load is left, and an automatic ANALYZE that began
     // during the load keeps one: vacuum again until the map covers the tables.
     for attempt in 0.. {
-        conn.execute("vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts, deal_names")
-            .await?;
+        conn.execute("vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts").await?;
         let unmarked: i64 = sqlx::query_scalar(
             "select coalesce(sum(relpages - relallvisible), 0)::bigint from pg_class
               where relname in ('users', 'partners', 'deals') and relnamespace = current_schema()::regnamespace",
@@ -544,15 +543,6 @@ async fn generate(
     .execute(&mut *conn)
     .await
     .context("counting the registrations per partner and status")?;
-    // The customer names the conflict check searches, which the insert trigger adds otherwise.
-    sqlx::query(
-        "insert into deal_names (tenant_id, name) select distinct tenant_id, normalized_name from deals
-          where tenant_id = $1 on conflict do nothing",
-    )
-    .bind(tenant)
-    .execute(&mut *conn)
-    .await
-    .context("listing the customer names")?;
     timings.deals = t.elapsed().as_secs_f64();
 
     let t = Instant::now();

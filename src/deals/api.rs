@@ -1,21 +1,18 @@
 //! `/api/v1/deals`: registering, reading and deciding deal registrations.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::names::Names;
 use super::store::{self, DealRow, HistoryEntry, ListFilter};
 use super::{CloseInput, Conflict, DealInput, ExtendInput, RejectInput};
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery, ListResponse, json_response, parse_json};
-use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role, Signed};
+use crate::api::{ApiJson, ApiQuery, ListResponse, parse_json};
+use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
 use crate::db::Tx;
 use crate::error::{Error, Result};
 
@@ -49,7 +46,7 @@ pub async fn create(
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
     ApiJson(input): ApiJson<DealInput>,
 ) -> Result<(StatusCode, Json<RegisteredDeal>)> {
-    let r = super::register(&mut tx, &state.names, &user, &state.base_url, input).await?;
+    let r = super::register(&mut tx, &user, &state.base_url, input).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -63,7 +60,7 @@ pub async fn create(
 }
 
 /// A registration as the API shows it.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DealView {
     pub id: Uuid,
     pub partner_id: Uuid,
@@ -76,45 +73,18 @@ pub struct DealView {
     /// Decimal string.
     pub estimated_value: String,
     pub currency: String,
-    #[serde(serialize_with = "crate::api::iso::date")]
     pub expected_close_date: NaiveDate,
     pub notes: String,
     pub status: String,
-    #[serde(serialize_with = "crate::api::iso::datetime")]
     pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "crate::api::iso::opt_datetime")]
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_reason: Option<String>,
     pub decision_note: Option<String>,
-    #[serde(serialize_with = "crate::api::iso::opt_date")]
     pub protected_until: Option<NaiveDate>,
     pub extensions_used: i32,
     pub extension_requested: bool,
     pub closed_amount: Option<String>,
 }
-
-crate::db::row::rows!(DealView {
-    id,
-    partner_id,
-    partner_name,
-    customer_name,
-    customer_domain,
-    country,
-    products,
-    estimated_value,
-    currency,
-    expected_close_date,
-    notes,
-    status,
-    created_at,
-    decided_at,
-    decision_reason,
-    decision_note,
-    protected_until,
-    extensions_used,
-    extension_requested,
-    closed_amount
-});
 
 impl From<DealRow> for DealView {
     fn from(d: DealRow) -> Self {
@@ -157,10 +127,9 @@ pub struct DealQuery {
 #[utoipa::path(get, path = "/api/v1/deals", tag = "deals", params(DealQuery),
     responses((status = 200, body = ListResponse<DealView>), (status = 422)), security(("bearer" = [])))]
 pub async fn list(
-    Signed { user, check, .. }: Signed<AnyRole>,
-    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
     ApiQuery(q): ApiQuery<DealQuery>,
-) -> Result<Response> {
+) -> Result<ApiJson<ListResponse<DealView>>> {
     let status = match q.status {
         None => None,
         Some(s) => Some(
@@ -171,13 +140,8 @@ pub async fn list(
     let filter = ListFilter { status, partner_id: q.partner_id };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let offset = q.offset.unwrap_or(0).max(0);
-    // The answer is kept as written, for as long as the caller's scope's version holds (`db::pages`).
-    let body = store::list(&state, &check, user.scope(), &filter, store::Columns::View, limit, offset, |listed| {
-        let items = DealView::from_rows(&listed.rows)?;
-        ApiJson(ListResponse { items, total: listed.total }).to_bytes()
-    })
-    .await?;
-    Ok(json_response(Bytes::clone(&body)))
+    let (items, total) = store::list(&mut tx, user.scope(), &filter, store::Columns::View, limit, offset).await?;
+    Ok(ApiJson(ListResponse { items, total }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -190,10 +154,10 @@ pub struct DealDetail {
 }
 
 /// The conflicts of a registration: live while pending, the recorded ones after a decision.
-pub async fn current_conflicts(tx: &mut Tx, names: &Names, tenant: Uuid, deal: &DealRow) -> Result<Vec<Conflict>> {
+pub async fn current_conflicts(tx: &mut Tx, deal: &DealRow) -> Result<Vec<Conflict>> {
     if deal.status == "pending" {
         let policy = store::policy(tx).await?;
-        let findings = super::findings_for(tx, names, tenant, &super::registration_of(deal), &policy).await?;
+        let findings = super::findings_for(tx, &super::registration_of(deal), &policy).await?;
         Ok(findings.iter().map(Conflict::from_finding).collect())
     } else {
         Ok(serde_json::from_value(deal.conflicts.clone()).unwrap_or_default())
@@ -202,13 +166,9 @@ pub async fn current_conflicts(tx: &mut Tx, names: &Names, tenant: Uuid, deal: &
 
 #[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = DealDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn show(
-    State(state): State<AppState>,
-    Auth { user, mut tx, .. }: Auth<AnyRole>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<DealDetail>> {
+pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<Uuid>) -> Result<Json<DealDetail>> {
     let deal = store::get(&mut tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
-    let conflicts = current_conflicts(&mut tx, &state.names, user.tenant_id, &deal).await?;
+    let conflicts = current_conflicts(&mut tx, &deal).await?;
     let history = store::history(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(DealDetail { deal: deal.into(), conflicts, history }))
@@ -230,12 +190,8 @@ async fn respond(mut tx: Tx, user: &CurrentUser, id: Uuid) -> Result<Json<Decide
 /// an approved, unexpired registration for the same opportunity.
 #[utoipa::path(post, path = "/api/v1/deals/{id}/approve", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
-pub async fn approve(
-    State(state): State<AppState>,
-    Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Decided>> {
-    super::approve(&mut tx, &state.names, &user, id).await?;
+pub async fn approve(Auth { user, mut tx, .. }: Auth<Manager>, Path(id): Path<Uuid>) -> Result<Json<Decided>> {
+    super::approve(&mut tx, &user, id).await?;
     respond(tx, &user, id).await
 }
 

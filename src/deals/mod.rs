@@ -2,7 +2,6 @@
 //! CAM decides. The first approved registration wins and is protected for the policy's window.
 
 pub mod api;
-pub mod names;
 pub mod pages;
 pub mod policy;
 pub mod store;
@@ -18,7 +17,6 @@ use crate::error::{Error, FieldErrors};
 use crate::outbox;
 use crate::rules::deal_conflict::{self, Finding, FindingKind, Registration, Status};
 use crate::validate;
-use names::Names;
 use store::{DealRow, NewDeal, Policy};
 
 pub const STATUSES: [&str; 7] = ["pending", "approved", "rejected", "withdrawn", "expired", "won", "lost"];
@@ -213,19 +211,13 @@ fn rule_policy(p: &Policy) -> deal_conflict::Policy {
     }
 }
 
-/// Runs the conflict rule for a registration of `tenant` against what is in the database now.
-pub async fn findings_for(
-    tx: &mut Tx,
-    names: &Names,
-    tenant: Uuid,
-    reg: &Registration,
-    policy: &Policy,
-) -> Result<Vec<Finding>, Error> {
+/// Runs the conflict rule for a registration against what is in the database now.
+pub async fn findings_for(tx: &mut Tx, reg: &Registration, policy: &Policy) -> Result<Vec<Finding>, Error> {
     let normalized = deal_conflict::normalize_name(&reg.customer_name);
     let domain = reg.customer_domain.as_deref().and_then(deal_conflict::registrable_domain);
     let rule = rule_policy(policy);
-    let similar = names.similar(tx, tenant, &normalized, rule.similarity_threshold).await?;
-    let candidates = store::candidates(tx, &similar, domain.as_deref(), Some(reg.id)).await?;
+    let candidates =
+        store::candidates(tx, &normalized, domain.as_deref(), rule.similarity_threshold, Some(reg.id)).await?;
     let named = store::matching_named_accounts(tx, &normalized, domain.as_deref(), rule.similarity_threshold).await?;
     Ok(deal_conflict::check(reg, &candidates, &named, &rule, Utc::now().date_naive()))
 }
@@ -252,13 +244,7 @@ pub struct Registered {
 
 /// Registers a deal for the caller's partner: validates, checks conflicts, stores it with its findings, tells the
 /// reviewer, and approves it at once when the policy auto-approves clean registrations.
-pub async fn register(
-    tx: &mut Tx,
-    names: &Names,
-    user: &CurrentUser,
-    base_url: &str,
-    input: DealInput,
-) -> Result<Registered, Error> {
+pub async fn register(tx: &mut Tx, user: &CurrentUser, base_url: &str, input: DealInput) -> Result<Registered, Error> {
     let partner = user.partner_id.ok_or_else(Error::forbidden)?;
     let today = Utc::now().date_naive();
     let context = store::registration_context(tx, partner).await?;
@@ -285,7 +271,7 @@ pub async fn register(
         status: Status::Pending,
         protected_until: None,
     };
-    let findings = findings_for(tx, names, user.tenant_id, &reg, policy).await?;
+    let findings = findings_for(tx, &reg, policy).await?;
     let approve = policy.auto_approve_clean && findings.is_empty();
     let (status, protected_until) = if approve {
         ("approved", Some(today + Duration::days(i64::from(policy.protection_days))))
@@ -404,7 +390,7 @@ fn conflict_state(deal: &DealRow, action: &str) -> Error {
 
 /// Approves a pending registration. Under the tenant's approval lock, the conflicts are checked again: when another
 /// partner already holds an approved, unexpired registration for the same opportunity, this is refused.
-pub async fn approve(tx: &mut Tx, names: &Names, user: &CurrentUser, id: Uuid) -> Result<NaiveDate, Error> {
+pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> Result<NaiveDate, Error> {
     let scope = decider_scope(user)?;
     store::get(tx, scope, id, false).await?.ok_or(Error::NotFound)?;
     store::lock_approvals(tx).await?;
@@ -413,7 +399,7 @@ pub async fn approve(tx: &mut Tx, names: &Names, user: &CurrentUser, id: Uuid) -
         return Err(conflict_state(&deal, "approved"));
     }
     let policy = store::policy(tx).await?;
-    let findings = findings_for(tx, names, user.tenant_id, &registration_of(&deal), &policy).await?;
+    let findings = findings_for(tx, &registration_of(&deal), &policy).await?;
     if findings.iter().any(|f| f.kind == FindingKind::OtherPartnerProtected) {
         return Err(Error::Conflict(
             "Another partner already holds an approved, unexpired registration for this opportunity.".into(),

@@ -13,16 +13,15 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::api::current_conflicts;
-use super::names::Names;
 use super::store::{self, DealRow, LineRow, ListFilter};
 use super::{CloseInput, Conflict, DealInput, ExtendInput, REJECT_REASONS, RejectInput, STATUSES, reason_label};
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
-use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role, Signed};
+use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
 use crate::countries::{CURRENCIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
-use crate::web::format::{self, Escaped};
+use crate::web::format;
 use crate::web::{HtmlForm, Page, country_options, notice};
 
 pub fn routes() -> Router<AppState> {
@@ -57,17 +56,17 @@ fn title_case(s: &str) -> String {
 
 /// A registration as a table row shows it.
 pub struct DealLine {
-    pub id: Escaped,
-    pub customer: Escaped,
-    pub domain: Escaped,
-    pub partner: Escaped,
-    pub value: Escaped,
+    pub id: String,
+    pub customer: String,
+    pub domain: String,
+    pub partner: String,
+    pub value: String,
     pub status: String,
     pub badge: &'static str,
-    pub protected_until: Escaped,
-    pub registered: Escaped,
+    pub protected_until: String,
+    pub registered: String,
     pub decision: String,
-    pub sla: Escaped,
+    pub sla: String,
     pub sla_badge: &'static str,
     pub extension_requested: bool,
     /// Clashes found when it was registered or last decided.
@@ -101,22 +100,21 @@ fn pending_sla(created_at: DateTime<Utc>, sla_hours: i32, now: DateTime<Utc>) ->
     (text, badge)
 }
 
-/// A registration as a row of a list, its approval deadline measured from `now`; its text escaped for the page as it
-/// is made.
+/// A registration as a row of a list, its approval deadline measured from `now`.
 fn line(d: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
     let (sla, sla_badge) = sla(d, sla_hours, now);
     DealLine {
-        id: d.id.into(),
-        value: format::money(d.estimated_value, &d.currency).into(),
+        id: d.id.to_string(),
+        value: format::money(d.estimated_value, &d.currency),
         status: title_case(&d.status),
         badge: status_badge(&d.status),
-        protected_until: d.protected_until.map(format::date).unwrap_or_default().into(),
-        registered: format::date(d.created_at.date_naive()).into(),
+        protected_until: d.protected_until.map(format::date).unwrap_or_default(),
+        registered: format::date(d.created_at.date_naive()),
         decision: d.decision_reason.as_deref().map(reason_label).unwrap_or("").to_string(),
-        customer: d.customer_name.as_str().into(),
-        domain: d.customer_domain.as_deref().unwrap_or_default().into(),
-        partner: d.partner_name.as_str().into(),
-        sla: sla.into(),
+        customer: d.customer_name.clone(),
+        domain: d.customer_domain.clone().unwrap_or_default(),
+        partner: d.partner_name.clone(),
+        sla,
         sla_badge,
         extension_requested: d.extension_requested_at.is_some(),
         clashes: d.clashes.max(0) as usize,
@@ -140,20 +138,17 @@ struct ListQuery {
     notice: Option<String>,
 }
 
-/// Registrations the caller may see, newest first. One round trip with the session check.
+/// Registrations the caller may see, newest first.
 async fn list_page(
-    Signed { user, check, .. }: Signed<AnyRole>,
-    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage> {
     let status = q.status.as_deref().and_then(super::status_named);
     let filter = ListFilter { status, ..Default::default() };
-    let listed = store::list(&state, &check, user.scope(), &filter, store::Columns::Line, 200, 0, |listed| {
-        Ok((LineRow::from_rows(&listed.rows)?, listed.total, listed.policy.approval_sla_hours))
-    })
-    .await?;
-    let (rows, total, sla_hours) = listed.as_ref();
+    let (rows, total): (Vec<LineRow>, i64) =
+        store::list(&mut tx, user.scope(), &filter, store::Columns::Line, 200, 0).await?;
+    let sla_hours = store::policy(&mut tx).await?.approval_sla_hours;
     let mut tabs = vec![("/deals".to_string(), "All".to_string(), status.is_none())];
     tabs.extend(STATUSES.iter().map(|s| (format!("/deals?status={s}"), title_case(s), status == Some(*s))));
     let is_partner = user.role.is_partner();
@@ -167,11 +162,11 @@ async fn list_page(
         lede,
         deals: {
             let now = Utc::now();
-            rows.iter().map(|d| line(d, *sla_hours, now)).collect()
+            rows.iter().map(|d| line(d, sla_hours, now)).collect()
         },
         tabs,
         is_partner,
-        total: format::int(*total),
+        total: format::int(total),
     })
 }
 
@@ -266,14 +261,12 @@ async fn register_submit(
         expected_close_date: form.expected_close_date.clone(),
         notes: Some(form.notes.clone()),
     };
-    match super::register(&mut tx, &state.names, &user, &state.base_url, input).await {
+    match crate::db::attempt!(tx, super::register(&mut tx, &user, &state.base_url, input)) {
         Ok(r) => {
             tx.commit().await?;
             Ok(Redirect::to(&format!("/deals/{}?notice=registered", r.id)).into_response())
         }
         Err(Error::Invalid(errors)) => {
-            tx.rollback().await?;
-            let mut tx = state.begin(&user).await?;
             let page = render_register(&mut tx, &user, &csrf, form, errors).await?;
             tx.commit().await?;
             let mut response = page.into_response();
@@ -391,7 +384,6 @@ struct ShowPage {
 
 async fn render_show(
     tx: &mut Tx,
-    names: &Names,
     user: &CurrentUser,
     csrf: &CsrfToken,
     id: Uuid,
@@ -399,7 +391,7 @@ async fn render_show(
     notice_code: Option<&str>,
 ) -> Result<ShowPage> {
     let deal = store::get(tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
-    let conflicts: Vec<Conflict> = current_conflicts(tx, names, user.tenant_id, &deal).await?;
+    let conflicts: Vec<Conflict> = current_conflicts(tx, &deal).await?;
     let policy = store::policy(tx).await?;
     let products = store::products(tx).await?;
     let is_partner = user.role.is_partner();
@@ -513,24 +505,21 @@ struct NoticeQuery {
 }
 
 async fn show_page(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ShowPage> {
-    let page =
-        render_show(&mut tx, &state.names, &user, &csrf, id, (None, FieldErrors::new()), q.notice.as_deref()).await?;
+    let page = render_show(&mut tx, &user, &csrf, id, (None, FieldErrors::new()), q.notice.as_deref()).await?;
     tx.commit().await?;
     Ok(page)
 }
 
 /// After an action: back to the registration with a notice, or the page again with the reason it was refused.
 async fn finish(
-    state: &AppState,
     user: &CurrentUser,
     csrf: &CsrfToken,
-    tx: Tx,
+    mut tx: Tx,
     id: Uuid,
     result: Result<()>,
     done: &str,
@@ -541,7 +530,6 @@ async fn finish(
             Ok(Redirect::to(&format!("/deals/{id}?notice={done}")).into_response())
         }
         Err(e @ (Error::Conflict(_) | Error::Invalid(_))) => {
-            tx.rollback().await?;
             let status = e.status();
             let (alert, errors) = match e {
                 Error::Conflict(m) => (Some(m), FieldErrors::new()),
@@ -550,8 +538,7 @@ async fn finish(
                 }
                 _ => (None, FieldErrors::new()),
             };
-            let mut tx = state.begin(user).await?;
-            let page = render_show(&mut tx, &state.names, user, csrf, id, (alert, errors), None).await?;
+            let page = render_show(&mut tx, user, csrf, id, (alert, errors), None).await?;
             tx.commit().await?;
             let mut response = page.into_response();
             *response.status_mut() = status;
@@ -562,13 +549,12 @@ async fn finish(
 }
 
 async fn approve_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    let result = super::approve(&mut tx, &state.names, &user, id).await.map(|_| ());
-    finish(&state, &user, &csrf, tx, id, result, "approved").await
+    let result = crate::db::attempt!(tx, super::approve(&mut tx, &user, id)).map(|_| ());
+    finish(&user, &csrf, tx, id, result, "approved").await
 }
 
 #[derive(Deserialize, Default)]
@@ -580,24 +566,25 @@ struct RejectForm {
 }
 
 async fn reject_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
     Form(form): Form<RejectForm>,
 ) -> Result<Response> {
-    let result = super::reject(&mut tx, &user, id, RejectInput { reason: form.reason, note: Some(form.note) }).await;
-    finish(&state, &user, &csrf, tx, id, result, "rejected").await
+    let result = crate::db::attempt!(
+        tx,
+        super::reject(&mut tx, &user, id, RejectInput { reason: form.reason, note: Some(form.note) })
+    );
+    finish(&user, &csrf, tx, id, result, "rejected").await
 }
 
 async fn withdraw_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    let result = super::withdraw(&mut tx, &user, id).await;
-    finish(&state, &user, &csrf, tx, id, result, "withdrawn").await
+    let result = crate::db::attempt!(tx, super::withdraw(&mut tx, &user, id));
+    finish(&user, &csrf, tx, id, result, "withdrawn").await
 }
 
 #[derive(Deserialize, Default)]
@@ -613,19 +600,20 @@ async fn extend_submit(
     Path(id): Path<Uuid>,
     Form(form): Form<ExtendForm>,
 ) -> Result<Response> {
-    let result =
-        super::request_extension(&mut tx, &user, &state.base_url, id, ExtendInput { note: Some(form.note) }).await;
-    finish(&state, &user, &csrf, tx, id, result, "extension-requested").await
+    let result = crate::db::attempt!(
+        tx,
+        super::request_extension(&mut tx, &user, &state.base_url, id, ExtendInput { note: Some(form.note) })
+    );
+    finish(&user, &csrf, tx, id, result, "extension-requested").await
 }
 
 async fn approve_extension_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    let result = super::approve_extension(&mut tx, &user, id).await.map(|_| ());
-    finish(&state, &user, &csrf, tx, id, result, "extended").await
+    let result = crate::db::attempt!(tx, super::approve_extension(&mut tx, &user, id)).map(|_| ());
+    finish(&user, &csrf, tx, id, result, "extended").await
 }
 
 #[derive(Deserialize, Default)]
@@ -637,7 +625,6 @@ struct CloseForm {
 }
 
 async fn close_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
@@ -645,80 +632,50 @@ async fn close_submit(
 ) -> Result<Response> {
     let amount = Some(form.amount.trim().to_string()).filter(|a| !a.is_empty()).map(serde_json::Value::String);
     let outcome = form.outcome.clone();
-    let result = super::close(&mut tx, &user, id, CloseInput { outcome: form.outcome, amount }).await.map(|_| ());
+    let result =
+        crate::db::attempt!(tx, super::close(&mut tx, &user, id, CloseInput { outcome: form.outcome, amount }))
+            .map(|_| ());
     let done = if outcome == "won" { "won" } else { "lost" };
-    finish(&state, &user, &csrf, tx, id, result, done).await
+    finish(&user, &csrf, tx, id, result, done).await
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "deals/queue.html")]
-struct QueuePage<'a> {
+struct QueuePage {
     page: Page,
     /// "1 pending registration", "1,204 pending registrations".
-    waiting: &'a str,
+    waiting: String,
     more: usize,
-    /// Each pending line with its approval deadline as of this request.
-    pending: Vec<(&'a DealLine, Escaped, &'static str)>,
-    extensions: &'a [DealLine],
+    pending: Vec<DealLine>,
+    extensions: Vec<DealLine>,
     sla_hours: i32,
     overdue: usize,
 }
 
-/// The queue as kept between requests: its lines written out but for their deadlines, which move with the clock.
-struct QueueLines {
-    sla_hours: i32,
-    waiting: String,
-    more: usize,
-    /// Each pending line and when it was registered.
-    pending: Vec<(DealLine, DateTime<Utc>)>,
-    extensions: Vec<DealLine>,
-}
+const QUEUE_PAGE: i64 = 50;
 
-const QUEUE_PAGE: u16 = 50;
-
-/// The approval queue: pending registrations of the caller's partners (all, for a program admin), oldest first. One
-/// round trip with the session check.
+/// The approval queue: pending registrations of the caller's partners (all, for a program admin), oldest first.
 async fn queue_page(
-    Signed { user, check, .. }: Signed<Manager>,
-    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
-) -> Result<Response> {
+) -> Result<QueuePage> {
     // The oldest ones are what needs doing; a long queue says how long it is rather than listing it all.
-    let queue = store::queue(&state, &check, user.scope(), QUEUE_PAGE, |queue| {
-        let now = Utc::now();
-        let sla_hours = queue.sla_hours;
-        QueueLines {
-            sla_hours,
-            waiting: format!(
-                "{} pending registration{}",
-                format::int(queue.waiting),
-                if queue.waiting == 1 { "" } else { "s" }
-            ),
-            more: (queue.waiting as usize).saturating_sub(queue.pending.len()),
-            pending: queue.pending.iter().map(|d| (line(d, sla_hours, now), d.created_at)).collect(),
-            extensions: queue.extensions.iter().map(|d| line(d, sla_hours, now)).collect(),
-        }
-    })
-    .await?;
+    let queue = store::queue(&mut tx, user.scope(), QUEUE_PAGE).await?;
     let now = Utc::now();
-    let pending: Vec<(&DealLine, Escaped, &'static str)> = queue
-        .pending
-        .iter()
-        .map(|(line, created_at)| {
-            let (sla, badge) = pending_sla(*created_at, queue.sla_hours, now);
-            (line, sla.into(), badge)
-        })
-        .collect();
+    let pending: Vec<DealLine> = queue.pending.iter().map(|d| line(d, queue.sla_hours, now)).collect();
     Ok(QueuePage {
         page: Page::new("Approval queue", &csrf, &user, "/deals/queue"),
-        waiting: &queue.waiting,
-        more: queue.more,
-        overdue: pending.iter().filter(|(_, _, badge)| *badge == "badge-red").count(),
+        waiting: format!(
+            "{} pending registration{}",
+            format::int(queue.waiting),
+            if queue.waiting == 1 { "" } else { "s" }
+        ),
+        more: (queue.waiting as usize).saturating_sub(pending.len()),
+        overdue: pending.iter().filter(|d| d.sla_badge == "badge-red").count(),
         pending,
-        extensions: &queue.extensions,
+        extensions: queue.extensions.iter().map(|d| line(d, queue.sla_hours, now)).collect(),
         sla_hours: queue.sla_hours,
-    }
-    .into_response())
+    })
 }
 
 #[cfg(test)]

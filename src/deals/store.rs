@@ -1,18 +1,14 @@
 //! SQL for deal registration: the tenant's policy, products and named accounts, registrations, candidates for the
 //! conflict check, and the history of each registration.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::postgres::PgRow;
 use sqlx::{FromRow, Row};
 use uuid::Uuid;
 
-use crate::AppState;
-use crate::auth::{Scope, refused};
-use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
-use crate::error::Error;
+use crate::auth::Scope;
+use crate::db::Tx;
 use crate::rules::deal_conflict::{NamedAccount, Registration, Status};
 
 /// The tenant's deal-registration policy; defaults apply until the program admin saves one.
@@ -169,24 +165,28 @@ pub fn parse_status(s: &str) -> Status {
     }
 }
 
-/// Open registrations that could clash: the same registrable domain, or one of `names` (the normalised names similar
-/// enough, most similar first, from `names::Names`). Both conditions use indexes; the rule re-scores the result.
+/// Open registrations that could clash: the same registrable domain, or a normalised name whose trigram similarity
+/// reaches `threshold` (most similar first). The trigram index prunes with pg_trgm's `%` (its default threshold, 0.3,
+/// the lowest the policy allows); the policy's threshold, a hair lower since pg_trgm compares in single precision,
+/// keeps the rows read to ones the rule could match. The rule scores the candidates again.
 pub async fn candidates(
     tx: &mut Tx,
-    names: &[String],
+    normalized_name: &str,
     domain: Option<&str>,
+    threshold: f64,
     exclude: Option<Uuid>,
 ) -> Result<Vec<Registration>, sqlx::Error> {
     let rows: Vec<CandidateRow> = sqlx::query_as(
         "select id, partner_id, customer_name, customer_domain, country, products, status, protected_until
            from deals
-          where status in ('pending', 'approved') and ($3::uuid is null or id <> $3)
-            and (normalized_name = any($1) or registrable_domain = $2)
-          order by array_position($1, normalized_name), created_at
+          where status in ('pending', 'approved') and ($4::uuid is null or id <> $4)
+            and ((normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2)
+          order by similarity(normalized_name, $1) desc, created_at
           limit 200",
     )
-    .bind(names)
+    .bind(normalized_name)
     .bind(domain)
+    .bind((threshold - 0.001) as f32)
     .bind(exclude)
     .fetch_all(&mut **tx)
     .await?;
@@ -415,7 +415,7 @@ const SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_i
 
 /// What a line of a registration list or queue shows: a few columns, and how many clashes were found rather than
 /// the findings themselves.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct LineRow {
     pub id: Uuid,
     pub partner_name: String,
@@ -431,46 +431,18 @@ pub struct LineRow {
     pub clashes: i32,
 }
 
-crate::db::row::rows!(LineRow {
-    id,
-    partner_name,
-    customer_name,
-    customer_domain,
-    estimated_value,
-    currency,
-    status,
-    created_at,
-    decision_reason,
-    protected_until,
-    extension_requested_at,
-    clashes
-});
-
 /// The columns of a `LineRow`, over registrations `d` (which carry their partner's name).
 const LINE_COLUMNS: &str = "d.partner_name, d.id, d.customer_name, d.customer_domain, d.estimated_value,
         d.currency, d.status, d.created_at, d.decision_reason, d.protected_until, d.extension_requested_at,
         jsonb_array_length(d.conflicts) as clashes";
 
-/// Registrations `d`.
-const LINE_FROM: &str = "from deals d";
-
-/// The scope as a condition on `$1`, one SQL text per kind of scope: each gets a prepared statement whose generic plan
-/// can use the right index (a `$1 is null or …` condition would leave generic plans scanning).
-fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
+/// The scope as a condition on `$1` over registrations `d`, and the same over `deal_counts c`. Registrations carry
+/// their partner's CAM (kept in step by triggers) and have indexes by it.
+fn scope_condition(scope: Scope) -> (&'static str, &'static str) {
     match scope {
-        Scope::Tenant => ("$1::uuid is null", None),
-        // Registrations carry their partner's CAM (kept in step by triggers) and have indexes by it.
-        Scope::Cam(cam) => ("d.cam_id = $1", Some(cam)),
-        Scope::Partner(p) => ("d.partner_id = $1", Some(p)),
-    }
-}
-
-/// The same scope over `deal_counts c`, the registrations counted per partner and status (kept by triggers).
-fn count_scope_condition(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Tenant => "$1::uuid is null",
-        Scope::Cam(_) => "c.cam_id = $1",
-        Scope::Partner(_) => "c.partner_id = $1",
+        Scope::Tenant => ("$1::uuid is null", "$1::uuid is null"),
+        Scope::Cam(_) => ("d.cam_id = $1", "c.cam_id = $1"),
+        Scope::Partner(_) => ("d.partner_id = $1", "c.partner_id = $1"),
     }
 }
 
@@ -508,7 +480,7 @@ pub struct ListFilter {
     pub partner_id: Option<Uuid>,
 }
 
-/// The columns of a registration as the JSON API lists it (`api::DealView`), over `d` as in `LINE_FROM`.
+/// The columns of a registration as the JSON API lists it (`api::DealView`), over registrations `d`.
 const VIEW_COLUMNS: &str = "d.id, d.partner_id, d.partner_name, d.customer_name, d.customer_domain,
         d.country, d.products, d.estimated_value::text as estimated_value, d.currency, d.expected_close_date, d.notes,
         d.status, d.created_at, d.decided_at, d.decision_reason, d.decision_note, d.protected_until, d.extensions_used,
@@ -523,83 +495,62 @@ pub enum Columns {
     View,
 }
 
-/// A page of registrations, newest first, with how many match in all and the tenant's policy.
-pub struct Listed {
-    pub rows: Vec<PgRow>,
-    pub total: i64,
-    pub policy: Policy,
-}
-
-/// A page of registrations and how many match in all, read with the session check in one round trip, made into what
-/// the caller shows with `make`; for a partner or a CAM, kept while their version holds (`db::pages`).
+/// A page of registrations, newest first, and how many match in all.
 ///
 /// Every scope has an index in the order of the page (the tenant's by age; a CAM's and a partner's by age, or by
-/// status and age), so the page is read in order and cut; the total adds up the per-partner counts. Optional filters
-/// join the SQL only when given: one prepared statement per kind of scope and filter shape, each with a generic plan
-/// that fits it. Parameters: `$1` the scope, `$2` limit, `$3` offset, `$4` status, `$5` partner.
-#[allow(clippy::too_many_arguments)]
-pub async fn list<T: Send + Sync + 'static>(
-    state: &AppState,
-    check: &SessionCheck,
+/// status and age), so the page is read in order and cut; the total adds up the per-partner counts. The statement
+/// varies with the scope and the filters given, so that each shape keeps a plan that uses its index.
+pub async fn list<T>(
+    tx: &mut Tx,
     scope: Scope,
     filter: &ListFilter,
     columns: Columns,
     limit: i64,
     offset: i64,
-    make: impl FnOnce(Listed) -> Result<T, Error>,
-) -> Result<Arc<T>, Error> {
-    let mut rows_where = scope_condition(scope).0.to_string();
-    let mut counts_where = count_scope_condition(scope).to_string();
-    let mut shape = String::new();
+) -> Result<(Vec<T>, i64), sqlx::Error>
+where
+    T: for<'r> FromRow<'r, PgRow> + Send + Unpin,
+{
+    let (mut rows_where, mut counts_where) = {
+        let (d, c) = scope_condition(scope);
+        (d.to_string(), c.to_string())
+    };
     if filter.status.is_some() {
         rows_where.push_str(" and d.status = $4");
-        counts_where.push_str(" and c.status = $4");
-        shape.push('s');
+        counts_where.push_str(" and c.status = $2");
     }
     if filter.partner_id.is_some() {
         rows_where.push_str(" and d.partner_id = $5");
-        counts_where.push_str(" and c.partner_id = $5");
-        shape.push('p');
+        counts_where.push_str(" and c.partner_id = $3");
     }
-    let kind = scope.kind();
-    let (columns, name) = match columns {
-        Columns::Line => (LINE_COLUMNS, "line"),
-        Columns::View => (VIEW_COLUMNS, "view"),
+    let columns = match columns {
+        Columns::Line => LINE_COLUMNS,
+        Columns::View => VIEW_COLUMNS,
     };
-    const PARAMS: &str = "uuid, bigint, bigint, text, uuid";
-    let page = Prepared {
-        name: format!("deals_{name}_{kind}_{shape}").into(),
-        params: PARAMS,
-        sql: format!(
-            "select {columns} {LINE_FROM} where {rows_where} order by d.created_at desc, d.id desc limit $2 offset $3"
-        )
-        .into(),
-    };
-    let total = Prepared {
-        name: format!("deals_total_{kind}_{shape}").into(),
-        params: PARAMS,
-        sql: count_sql(&counts_where).into(),
-    };
-    let policy = policy_statement();
-    let args = [
-        scope.arg(),
-        Arg::Int(limit),
-        Arg::Int(offset),
-        filter.status.map_or(Arg::Null, Arg::Const),
-        filter.partner_id.map_or(Arg::Null, Arg::Uuid),
-    ];
-    let decode = |[policies, rows, total]: [Vec<PgRow>; 3]| {
-        let total = if offset == 0 && (rows.len() as i64) < limit {
-            // A first page that is not full says how many there are, as of the same moment as its rows.
-            rows.len() as i64
-        } else {
-            db::count(&total)?
-        };
-        make(Listed { rows, total, policy: policy_of(&policies)? })
-    };
-    let statements = [(&policy, &[][..]), (&page, &args[..]), (&total, &args[..])];
-    let read = db::read_versioned(&state.reads, &state.sessions, &state.pages, check, scope.id(), statements, decode);
-    read.await?.map_err(refused)
+    // Varies with the scope and the filters (see above); only constant SQL text is put together.
+    let rows: Vec<T> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {columns} from deals d where {rows_where} order by d.created_at desc, d.id desc limit $2 offset $3"
+    )))
+    .bind(scope.id())
+    .bind(limit)
+    .bind(offset)
+    .bind(filter.status)
+    .bind(filter.partner_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    // A first page that is not full says how many there are.
+    if offset == 0 && (rows.len() as i64) < limit {
+        let total = rows.len() as i64;
+        return Ok((rows, total));
+    }
+    // As above: only constant SQL text is put together.
+    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql(&counts_where)))
+        .bind(scope.id())
+        .bind(filter.status)
+        .bind(filter.partner_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((rows, total))
 }
 
 /// Registrations by id with their partner names, for showing the registrations a finding points at (staff only).
@@ -689,29 +640,11 @@ const REVIEWERS: &str = "select u.email from partners p join users u on u.tenant
         and not exists (select 1 from partners p join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
                          where p.id = $1 and c.active)";
 
-/// How many registrations wait for a decision within a scope, as a statement prepared per kind of scope (`$1`:
-/// `Scope::arg`).
-pub(crate) fn pending_count_statement(scope: Scope) -> Prepared {
-    let condition = count_scope_condition(scope);
-    Prepared {
-        name: format!("deals_pending_{}", scope.kind()).into(),
-        params: "uuid",
-        sql: count_sql(&format!("{condition} and c.status = 'pending'")).into(),
-    }
-}
-
-/// The tenant's policy, as a statement for `read_once`.
-fn policy_statement() -> Prepared {
-    Prepared {
-        name: "deals_policy".into(),
-        params: "",
-        sql: format!("select {POLICY_COLUMNS} from deal_policies").into(),
-    }
-}
-
-/// The policy from the rows of `policy_statement`: the defaults until the program admin saves one.
-fn policy_of(rows: &[PgRow]) -> Result<Policy, sqlx::Error> {
-    Ok(rows.first().map(Policy::from_row).transpose()?.unwrap_or_default())
+/// How many registrations wait for a decision within a scope.
+pub async fn pending_count(tx: &mut Tx, scope: Scope) -> Result<i64, sqlx::Error> {
+    // Varies with the scope (one plan per scope); only constant SQL text is put together.
+    let sql = count_sql(&format!("{} and c.status = 'pending'", scope_condition(scope).1));
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(scope.id()).fetch_one(&mut **tx).await
 }
 
 /// What the approval queue shows.
@@ -726,55 +659,32 @@ pub struct Queue {
     pub extensions: Vec<LineRow>,
 }
 
-/// The approval queue's three statements, sent with the session check in one round trip, made into what the page
-/// shows with `make`; kept while the CAM's (or partner's) version holds (`db::pages`).
-pub async fn queue<T: Send + Sync + 'static>(
-    state: &AppState,
-    check: &SessionCheck,
-    scope: Scope,
-    page: u16,
-    make: impl FnOnce(Queue) -> T,
-) -> Result<Arc<T>, Error> {
+/// The approval queue: the oldest `limit` pending registrations of the scope, how many wait in all, and the
+/// extension requests.
+pub async fn queue(tx: &mut Tx, scope: Scope, limit: i64) -> Result<Queue, sqlx::Error> {
     let (condition, _) = scope_condition(scope);
-    let kind = scope.kind();
-    let prepared = |name: String, sql: String| Prepared { name: name.into(), params: "uuid", sql: sql.into() };
-    let pending = prepared(
-        format!("deals_queue_{kind}_{page}"),
-        format!(
-            "select {LINE_COLUMNS} {LINE_FROM} where {condition} and d.status = 'pending'
-              order by d.created_at, d.id limit {page}"
-        ),
-    );
-    // How many wait, and the policy's hours for a decision (null until the program admin saves a policy), in one
-    // statement: the queue needs nothing else of the policy.
-    let waiting = prepared(
-        format!("deals_queue_waiting_{kind}"),
-        format!(
-            "select coalesce(sum(c.n), 0)::bigint, (select approval_sla_hours from deal_policies)
-               from deal_counts c where {} and c.status = 'pending'",
-            count_scope_condition(scope)
-        ),
-    );
-    let extensions = prepared(
-        format!("deals_extensions_{kind}"),
-        format!(
-            "select {LINE_COLUMNS} {LINE_FROM}
-              where d.status = 'approved' and d.extension_requested_at is not null and {condition}
-              order by d.extension_requested_at limit 200"
-        ),
-    );
-    let arg = [scope.arg()];
-    let statements = [(&pending, &arg[..]), (&waiting, &arg[..]), (&extensions, &arg[..])];
-    let decode = |[pending, waiting, extensions]: [Vec<PgRow>; 3]| {
-        let sla_hours: Option<i32> = waiting.first().map(|row| row.try_get(1)).transpose()?.flatten();
-        let rows = |rows: Vec<PgRow>| LineRow::from_rows(&rows);
-        Ok::<_, Error>(make(Queue {
-            sla_hours: sla_hours.unwrap_or(Policy::default().approval_sla_hours),
-            pending: rows(pending)?,
-            waiting: db::count(&waiting)?,
-            extensions: rows(extensions)?,
-        }))
-    };
-    let read = db::read_versioned(&state.reads, &state.sessions, &state.pages, check, scope.id(), statements, decode);
-    read.await?.map_err(refused)
+    // Varies with the scope (one plan per scope); only constant SQL text is put together.
+    let pending = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {LINE_COLUMNS} from deals d where {condition} and d.status = 'pending'
+          order by d.created_at, d.id limit $2"
+    )))
+    .bind(scope.id())
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await?;
+    // As above.
+    let extensions = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {LINE_COLUMNS} from deals d
+          where d.status = 'approved' and d.extension_requested_at is not null and {condition}
+          order by d.extension_requested_at limit 200"
+    )))
+    .bind(scope.id())
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(Queue {
+        sla_hours: policy(tx).await?.approval_sla_hours,
+        waiting: pending_count(tx, scope).await?,
+        pending,
+        extensions,
+    })
 }

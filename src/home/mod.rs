@@ -5,16 +5,15 @@ mod store;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
-use crate::auth::{CurrentUser, Role, Signed, refused};
+use crate::auth::{Auth, CurrentUser, Role};
 use crate::countries::country_name;
-use crate::db::{self, SessionCheck, Tx};
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::partners::pages::{MemberView, PartnerView};
 use crate::partners::{self, store as partners_store};
@@ -37,29 +36,18 @@ const NOTICES: &[(&str, &str)] = &[(
 )];
 
 async fn home(
-    Signed { user, check, .. }: Signed,
-    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth,
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<HomeQuery>,
 ) -> Result<Response> {
     let page = Page::new(format!("{} home", user.role.label()), &csrf, &user, "/")
         .with_notice(crate::web::notice(q.notice.as_deref(), NOTICES));
-    // The partner and CAM homes, the most visited pages, travel with the session check in one round trip.
-    let response = match user.role {
-        Role::PartnerAdmin | Role::PartnerUser => partner_home(&state, &check, &user, page).await?,
-        Role::Cam => cam_home(&state, &check, &user, page).await?,
-        Role::ChannelChief | Role::ProgramAdmin => {
-            let mut tx = db::begin_session(&state.pool, &state.sessions, &check).await?.map_err(refused)?;
-            let response = if user.role == Role::ChannelChief {
-                chief_home(&mut tx, page).await?.into_response()
-            } else {
-                admin_home(&mut tx, page).await?.into_response()
-            };
-            db::finish_read(tx);
-            response
-        }
-    };
-    Ok(response)
+    Ok(match user.role {
+        Role::PartnerAdmin | Role::PartnerUser => partner_home(&mut tx, &user, page).await?.into_response(),
+        Role::Cam => cam_home(&mut tx, &user, page).await?.into_response(),
+        Role::ChannelChief => chief_home(&mut tx, page).await?.into_response(),
+        Role::ProgramAdmin => admin_home(&mut tx, page).await?.into_response(),
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -67,11 +55,11 @@ async fn home(
 struct PartnerHome<'a> {
     page: Page,
     first_name: &'a str,
-    partner: &'a PartnerView,
-    cam_email: &'a str,
-    members: &'a [MemberView],
+    partner: PartnerView,
+    cam_email: String,
+    members: Vec<MemberView>,
     is_admin: bool,
-    deals: &'a DealCounts,
+    deals: DealCounts,
     onboarding: Option<Onboarding>,
 }
 
@@ -92,30 +80,18 @@ pub struct DealCounts {
     pub pending_n: i64,
 }
 
-/// The partner home as kept between requests (`db::pages`), written out but for which items are overdue today.
-struct KeptPartnerHome {
-    partner: PartnerView,
-    cam_email: String,
-    members: Vec<MemberView>,
-    deals: DealCounts,
-    onboarding: Option<KeptOnboarding>,
-}
-
-/// The onboarding plan as kept: percent done, overdue items, and the next items.
-struct KeptOnboarding {
-    percent: i64,
-    overdue: i64,
-    /// Title, due date written out, due date, link.
-    next: Vec<(String, String, chrono::NaiveDate, String)>,
-}
-
 /// How many of the partner's people, and of its open onboarding items, the home lists.
 const MEMBERS_SHOWN: usize = 50;
 const NEXT_ITEMS_SHOWN: usize = 3;
 
-async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<Response> {
+async fn partner_home<'a>(tx: &mut Tx, user: &'a CurrentUser, page: Page) -> Result<PartnerHome<'a>> {
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
-    let home = store::partner_home(state, check, partner_id, |row| KeptPartnerHome {
+    let row = store::partner_home(tx, partner_id).await?.ok_or(Error::NotFound)?;
+    let today = chrono::Utc::now().date_naive();
+    Ok(PartnerHome {
+        page,
+        first_name: user.name.split_whitespace().next().unwrap_or(&user.name),
+        is_admin: user.role == Role::PartnerAdmin,
         members: row
             .members
             .0
@@ -138,10 +114,10 @@ async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser
                 required_done: row.ob_done,
             };
             let next = row.ob_next.0.into_iter().take(NEXT_ITEMS_SHOWN);
-            KeptOnboarding {
+            Onboarding {
                 percent: counts.percent(),
                 overdue: row.ob_overdue,
-                next: next.map(|n| (n.title, format::date(n.due_on), n.due_on, n.link)).collect(),
+                next: next.map(|n| (n.title, format::date(n.due_on), n.due_on < today, n.link)).collect(),
             }
         }),
         deals: DealCounts {
@@ -152,28 +128,6 @@ async fn partner_home(state: &AppState, check: &SessionCheck, user: &CurrentUser
         },
         partner: row.partner.into(),
     })
-    .await?;
-    let home = home.as_ref().as_ref().ok_or(Error::NotFound)?;
-    let today = chrono::Utc::now().date_naive();
-    Ok(PartnerHome {
-        page,
-        first_name: user.name.split_whitespace().next().unwrap_or(&user.name),
-        partner: &home.partner,
-        cam_email: &home.cam_email,
-        members: &home.members,
-        is_admin: user.role == Role::PartnerAdmin,
-        onboarding: home.onboarding.as_ref().map(|ob| Onboarding {
-            percent: ob.percent,
-            overdue: ob.overdue,
-            next: ob
-                .next
-                .iter()
-                .map(|(title, due, on, link)| (title.clone(), due.clone(), *on < today, link.clone()))
-                .collect(),
-        }),
-        deals: &home.deals,
-    }
-    .into_response())
 }
 
 pub struct Stat {
@@ -184,44 +138,33 @@ pub struct Stat {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/cam.html")]
-struct CamHome<'a> {
+struct CamHome {
     page: Page,
-    stats: &'a [Stat],
-    deals: &'a DealCounts,
-    partners: &'a [PartnerView],
-}
-
-/// The CAM home as kept between requests (`db::pages`), written out.
-struct CamView {
     stats: Vec<Stat>,
     deals: DealCounts,
     partners: Vec<PartnerView>,
 }
 
-/// The CAM home in one round trip with the session check.
-async fn cam_home(state: &AppState, check: &SessionCheck, user: &CurrentUser, page: Page) -> Result<Response> {
-    let home = store::cam_home(state, check, user.scope(), 500, |home| {
-        let rows = &home.partners;
-        let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
-        let stats = vec![
-            Stat { label: "Assigned partners", value: format::int(home.total), note: "in your portfolio".into() },
-            Stat {
-                label: "Onboarding",
-                value: format::int(count("onboarding")),
-                note: "in their first 90 days".into(),
-            },
-            Stat {
-                label: "Producing",
-                value: format::int(count("producing")),
-                note: "closed-won in the last 90 days".into(),
-            },
-            Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
-        ];
-        let deals = DealCounts { pending: format::int(home.pending), pending_n: home.pending, ..Default::default() };
-        CamView { stats, deals, partners: home.partners.into_iter().map(PartnerView::from).collect() }
-    })
-    .await?;
-    Ok(CamHome { page, stats: &home.stats, deals: &home.deals, partners: &home.partners }.into_response())
+/// How many of a CAM's partners the home lists.
+const CAM_PARTNERS_SHOWN: i64 = 500;
+
+async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome> {
+    let scope = user.scope();
+    let (rows, total) = partners_store::list(tx, scope, CAM_PARTNERS_SHOWN, 0).await?;
+    let pending = crate::deals::store::pending_count(tx, scope).await?;
+    let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
+    let stats = vec![
+        Stat { label: "Assigned partners", value: format::int(total), note: "in your portfolio".into() },
+        Stat { label: "Onboarding", value: format::int(count("onboarding")), note: "in their first 90 days".into() },
+        Stat {
+            label: "Producing",
+            value: format::int(count("producing")),
+            note: "closed-won in the last 90 days".into(),
+        },
+        Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
+    ];
+    let deals = DealCounts { pending: format::int(pending), pending_n: pending, ..Default::default() };
+    Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect() })
 }
 
 pub struct BarView {

@@ -1,16 +1,8 @@
 //! Rollup queries for the home pages. One definition of each count, computed in SQL over the tenant's rows.
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
-use sqlx::FromRow;
-use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
-use crate::AppState;
-use crate::auth::{Scope, refused};
-use crate::db::{self, Arg, Prepared, SessionCheck, Tx};
-use crate::error::{Error, Result};
+use crate::db::Tx;
 use crate::partners::store::PartnerRow;
 
 pub struct Totals {
@@ -135,22 +127,18 @@ pub struct Member {
     pub has_password: bool,
 }
 
-/// The partner home's statement, run with the session check in one round trip. Each part is one aggregate over one
-/// index range, and row-level security alone scopes every table to the tenant: a join on `tenant_id` would only add
-/// plan nodes, and setting up the plan is most of what this statement costs. Members come ordered by name and open
-/// onboarding items by due date; the page shows the first few of each.
-static PARTNER_HOME: Prepared = Prepared {
-    name: Cow::Borrowed("home_partner"),
-    params: "uuid",
-    sql: Cow::Borrowed(
+/// Everything a partner's home shows, in one statement. Each part is one aggregate over one index range, and
+/// row-level security scopes every table to the tenant. Members come ordered by name and open onboarding items by
+/// due date; the page shows the first few of each.
+pub async fn partner_home(tx: &mut Tx, partner: Uuid) -> Result<Option<PartnerHomeRow>, sqlx::Error> {
+    sqlx::query_as(
         "select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage, p.created_at,
-                m.user_count, c.email as cam_email, m.members, d.pending, d.approved, d.won,
+                p.active_users::bigint as user_count, c.email as cam_email, m.members, d.pending, d.approved, d.won,
                 o.ob_items, o.ob_items_done, o.ob_required, o.ob_done, o.ob_overdue, o.ob_next
            from partners p
-           left join users c on c.id = p.cam_id
+           left join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
            cross join lateral (
-                select count(*) as user_count,
-                       coalesce(json_agg(json_build_object('name', u.name, 'email', u.email, 'role', u.role,
+                select coalesce(json_agg(json_build_object('name', u.name, 'email', u.email, 'role', u.role,
                                                            'has_password', u.password_hash is not null)
                                          order by lower(u.name)), '[]') as members
                   from users u where u.partner_id = p.id and u.active) m
@@ -169,52 +157,8 @@ static PARTNER_HOME: Prepared = Prepared {
                                 '[]') as ob_next
                   from onboarding_items i where i.partner_id = p.id) o
           where p.id = $1",
-    ),
-};
-
-/// The partner's home (none when the partner is not there), made into what the page shows with `make`.
-pub async fn partner_home<T: Send + Sync + 'static>(
-    state: &AppState,
-    check: &SessionCheck,
-    partner: Uuid,
-    make: impl FnOnce(PartnerHomeRow) -> T,
-) -> Result<Arc<Option<T>>> {
-    let args = [Arg::Uuid(partner)];
-    let statements = [(&PARTNER_HOME, &args[..])];
-    let decode =
-        |[rows]: [Vec<PgRow>; 1]| Ok::<_, Error>(rows.first().map(PartnerHomeRow::from_row).transpose()?.map(make));
-    let read =
-        db::read_versioned(&state.reads, &state.sessions, &state.pages, check, Some(partner), statements, decode);
-    read.await?.map_err(refused)
-}
-
-/// A CAM's home: their partners (a first page) with how many there are, and how many registrations wait for them.
-pub struct CamHomeRows {
-    pub partners: Vec<PartnerRow>,
-    pub total: i64,
-    pub pending: i64,
-}
-
-/// The CAM home's three statements, sent with the session check in one round trip, made into what the page shows with
-/// `make`; kept while the CAM's version holds (`db::pages`).
-pub async fn cam_home<T: Send + Sync + 'static>(
-    state: &AppState,
-    check: &SessionCheck,
-    scope: Scope,
-    limit: u16,
-    make: impl FnOnce(CamHomeRows) -> T,
-) -> Result<Arc<T>> {
-    let [page, count] = crate::partners::store::first_page_statements(scope, limit);
-    let pending = crate::deals::store::pending_count_statement(scope);
-    let arg = [scope.arg()];
-    let statements = [(&page, &arg[..]), (&count, &arg[..]), (&pending, &arg[..])];
-    let decode = |[partners, total, pending]: [Vec<PgRow>; 3]| {
-        Ok::<_, Error>(make(CamHomeRows {
-            partners: PartnerRow::from_rows(&partners)?,
-            total: db::count(&total)?,
-            pending: db::count(&pending)?,
-        }))
-    };
-    let read = db::read_versioned(&state.reads, &state.sessions, &state.pages, check, scope.id(), statements, decode);
-    read.await?.map_err(refused)
+    )
+    .bind(partner)
+    .fetch_optional(&mut **tx)
+    .await
 }

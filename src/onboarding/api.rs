@@ -75,7 +75,6 @@ pub struct ChecklistView {
 pub async fn checklist(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<Uuid>) -> Result<Json<ChecklistView>> {
     crate::partners::store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let items = store::items(&mut tx, id).await?;
-    crate::db::finish_read(tx);
     let today = today();
     Ok(Json(ChecklistView {
         percent_complete: percent_complete(&items),

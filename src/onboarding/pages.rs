@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -193,12 +193,10 @@ async fn home_page(
 ) -> Result<Response> {
     if let Some(partner) = user.partner_id {
         let mut page = render_checklist(&mut tx, &user, &csrf, partner, None).await?;
-        crate::db::finish_read(tx);
         page.page.notice = notice(q.notice.as_deref(), NOTICES);
         return Ok(page.into_response());
     }
     let rows = store::progress(&mut tx, user.scope()).await?;
-    crate::db::finish_read(tx);
     let rows: Vec<ProgressLine> = rows
         .into_iter()
         .map(|r| ProgressLine {
@@ -238,7 +236,6 @@ async fn partner_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<ChecklistPage> {
     let mut page = render_checklist(&mut tx, &user, &csrf, id, None).await?;
-    crate::db::finish_read(tx);
     page.page.notice = notice(q.notice.as_deref(), NOTICES);
     Ok(page)
 }
@@ -249,16 +246,9 @@ struct ItemForm {
     note: String,
 }
 
-async fn set(
-    state: AppState,
-    auth: Auth<AnyRole>,
-    csrf: CsrfToken,
-    id: Uuid,
-    note: &str,
-    done: bool,
-) -> Result<Response> {
+async fn set(auth: Auth<AnyRole>, csrf: CsrfToken, id: Uuid, note: &str, done: bool) -> Result<Response> {
     let Auth { user, mut tx, .. } = auth;
-    match super::set_done(&mut tx, &user, id, Some(note), done).await {
+    match crate::db::attempt!(tx, super::set_done(&mut tx, &user, id, Some(note), done)) {
         Ok(item) => {
             tx.commit().await?;
             let back = if user.role.is_partner() {
@@ -270,17 +260,14 @@ async fn set(
             Ok(Redirect::to(&format!("{back}?notice={code}#item-{id}")).into_response())
         }
         Err(e @ (Error::Conflict(_) | Error::Forbidden(_) | Error::Invalid(_))) => {
-            tx.rollback().await?;
             let status = e.status();
             let alert = match e {
                 Error::Conflict(m) | Error::Forbidden(m) => m,
                 Error::Invalid(errors) => errors.get("note").unwrap_or("The note is invalid.").to_string(),
                 _ => String::new(),
             };
-            let mut tx = state.begin(&user).await?;
             let item = store::item(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
             let page = render_checklist(&mut tx, &user, &csrf, item.partner_id, Some(alert)).await?;
-            crate::db::finish_read(tx);
             let mut response = page.into_response();
             *response.status_mut() = status;
             Ok(response)
@@ -290,22 +277,20 @@ async fn set(
 }
 
 async fn complete_submit(
-    State(state): State<AppState>,
     auth: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response> {
-    set(state, auth, csrf, id, &form.note, true).await
+    set(auth, csrf, id, &form.note, true).await
 }
 
 async fn undo_submit(
-    State(state): State<AppState>,
     auth: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    set(state, auth, csrf, id, "", false).await
+    set(auth, csrf, id, "", false).await
 }
 
 struct TemplateLine {
@@ -387,7 +372,6 @@ async fn template_page(
         ..Default::default()
     };
     let mut page = render_template(&mut tx, &user, &csrf, form, FieldErrors::new(), None).await?;
-    crate::db::finish_read(tx);
     page.page.notice = notice(q.notice.as_deref(), NOTICES);
     Ok(page)
 }
@@ -409,7 +393,6 @@ async fn save(
         }
         Err(Error::Invalid(errors)) => {
             let page = render_template(&mut tx, &user, &csrf, form, errors, id).await?;
-            crate::db::finish_read(tx);
             let mut response = page.into_response();
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
@@ -434,7 +417,6 @@ async fn template_item_page(
     let item = store::template_item(&mut tx, id).await?.ok_or(Error::NotFound)?;
     let page =
         render_template(&mut tx, &user, &csrf, TemplateInput::from_item(&item), FieldErrors::new(), Some(id)).await?;
-    crate::db::finish_read(tx);
     Ok(page)
 }
 

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,7 +19,7 @@ use crate::countries::{COUNTRIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
 use crate::users::store as users_store;
-use crate::web::format::{self, Escaped};
+use crate::web::format;
 use crate::web::{Page, notice};
 
 pub fn routes() -> Router<AppState> {
@@ -29,37 +29,37 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}", get(show_page))
 }
 
-/// A partner as a table row shows it, its text escaped for the page as it is made.
+/// A partner as a table row shows it.
 pub struct PartnerView {
-    pub id: Escaped,
-    pub name: Escaped,
-    pub country: Escaped,
-    pub region: Escaped,
-    pub tier: Escaped,
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub region: String,
+    pub tier: String,
     pub tier_badge: &'static str,
-    pub life_stage: Escaped,
+    pub life_stage: String,
     pub stage_badge: &'static str,
-    pub cam_id: Escaped,
-    pub cam_name: Escaped,
-    pub users: Escaped,
-    pub since: Escaped,
+    pub cam_id: String,
+    pub cam_name: String,
+    pub users: String,
+    pub since: String,
 }
 
 impl From<PartnerRow> for PartnerView {
     fn from(p: PartnerRow) -> Self {
         PartnerView {
-            id: p.id.into(),
-            country: country_name(&p.country).unwrap_or(&p.country).into(),
-            region: p.region.into(),
+            id: p.id.to_string(),
+            country: country_name(&p.country).unwrap_or(&p.country).to_string(),
+            region: p.region,
             tier_badge: super::tier_badge(&p.tier),
-            tier: super::tier_label(&p.tier).into(),
+            tier: super::tier_label(&p.tier),
             stage_badge: super::life_stage_badge(&p.life_stage),
-            life_stage: super::tier_label(&p.life_stage).into(),
-            cam_id: p.cam_id.map(Escaped::from).unwrap_or_default(),
-            cam_name: p.cam_name.unwrap_or_else(|| "Unassigned".into()).into(),
-            users: format::int(p.user_count).into(),
-            since: format::date(p.created_at.date_naive()).into(),
-            name: p.name.into(),
+            life_stage: super::tier_label(&p.life_stage),
+            cam_id: p.cam_id.map(|id| id.to_string()).unwrap_or_default(),
+            cam_name: p.cam_name.unwrap_or_else(|| "Unassigned".into()),
+            users: format::int(p.user_count),
+            since: format::date(p.created_at.date_naive()),
+            name: p.name,
         }
     }
 }
@@ -141,7 +141,6 @@ async fn list_page(
 }
 
 async fn create_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<PartnerForm>,
@@ -154,15 +153,13 @@ async fn create_submit(
         cam_id: Some(form.cam_id.clone()),
         life_stage: None,
     };
-    match super::create(&mut tx, &user, input).await {
+    match crate::db::attempt!(tx, super::create(&mut tx, &user, input)) {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to("/admin/partners?notice=added").into_response())
         }
         Err(Error::Invalid(errors)) => {
             // Nothing was written; the form is shown again from a fresh transaction.
-            tx.rollback().await?;
-            let mut tx = state.begin(&user).await?;
             let page = render_list(&mut tx, &user, &csrf, form, errors, None).await?;
             tx.commit().await?;
             let mut response = page.into_response();

@@ -5,9 +5,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::auth::Scope;
-use crate::db::{Prepared, Tx};
+use crate::db::Tx;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct PartnerRow {
     pub id: Uuid,
     pub name: String,
@@ -22,19 +22,6 @@ pub struct PartnerRow {
     pub user_count: i64,
     pub created_at: DateTime<Utc>,
 }
-
-crate::db::row::rows!(PartnerRow {
-    id,
-    name,
-    country,
-    region,
-    tier,
-    cam_id,
-    cam_name,
-    life_stage,
-    user_count,
-    created_at
-});
 
 const SELECT: &str = "select p.id, p.name, p.country, p.region, p.tier, p.cam_id, c.name as cam_name, p.life_stage,
         p.active_users::bigint as user_count,
@@ -58,25 +45,6 @@ pub(crate) fn scope_condition(scope: Scope) -> (&'static str, Option<Uuid>) {
         Scope::Cam(cam) => ("p.cam_id = $1", Some(cam)),
         Scope::Partner(p) => ("p.id = $1", Some(p)),
     }
-}
-
-/// The first page of `list` and the count, as statements prepared per kind of scope (`$1`: `Scope::arg`), for pages
-/// that send them with the session check (`db::read_once`).
-pub(crate) fn first_page_statements(scope: Scope, limit: u16) -> [Prepared; 2] {
-    let (condition, _) = scope_condition(scope);
-    let kind = scope.kind();
-    [
-        Prepared {
-            name: format!("partners_page_{kind}_{limit}").into(),
-            params: "uuid",
-            sql: format!("{SELECT} where {condition} order by lower(p.name), p.id limit {limit}").into(),
-        },
-        Prepared {
-            name: format!("partners_count_{kind}").into(),
-            params: "uuid",
-            sql: format!("select count(*) from partners p where {condition}").into(),
-        },
-    ]
 }
 
 pub async fn list(tx: &mut Tx, scope: Scope, limit: i64, offset: i64) -> Result<(Vec<PartnerRow>, i64), sqlx::Error> {

@@ -32,7 +32,6 @@ async fn page(
     let agreement_version = crate::agreement::current(&mut tx).await?.map(|a| a.version).unwrap_or(0);
     let (accepted, partners) = crate::agreement::acceptance_counts(&mut tx).await?;
     let template_items = crate::onboarding::store::template(&mut tx).await?.len();
-    crate::db::finish_read(tx);
     Ok(ProgramPage {
         page: Page::new("Program settings", &csrf, &user, "/admin/program"),
         agreement_version,

@@ -138,7 +138,6 @@ pub async fn list(
     }
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let (rows, total) = store::list(&mut tx, q.status.as_deref(), limit, q.offset.unwrap_or(0).max(0)).await?;
-    crate::db::finish_read(tx);
     Ok(Json(ListResponse { items: rows.into_iter().map(ApplicationView::from).collect(), total }))
 }
 
@@ -179,7 +178,6 @@ pub async fn show(Auth { user, mut tx, .. }: Auth, Path(id): Path<Uuid>) -> Resu
     }
     let app = store::get(&mut tx, id, false).await?.ok_or(Error::NotFound)?;
     let notes = store::notes(&mut tx, id).await?;
-    crate::db::finish_read(tx);
     Ok(Json(ApplicationDetail { application: app.into(), notes: notes.into_iter().map(NoteView::from).collect() }))
 }
 

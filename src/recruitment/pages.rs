@@ -227,7 +227,6 @@ async fn queue_page(
     let (waiting, stale) = store::waiting(&mut tx).await?;
     let profile = store::profile(&mut tx).await?;
     let slug = tenant_slug(&mut tx).await?;
-    crate::db::finish_read(tx);
     let mut tabs = vec![("/applications".to_string(), "Waiting".to_string(), status.as_deref() == Some("submitted"))];
     tabs.push(("/applications?status=approved".into(), "Approved".into(), status.as_deref() == Some("approved")));
     tabs.push(("/applications?status=rejected".into(), "Rejected".into(), status.as_deref() == Some("rejected")));
@@ -380,22 +379,20 @@ async fn show_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<ShowPage> {
     let mut page = render_show(&mut tx, &user, &csrf, id, Entered::default()).await?;
-    crate::db::finish_read(tx);
     page.page.notice = notice(q.notice.as_deref(), NOTICES);
     Ok(page)
 }
 
 /// Who acts on which application, for finishing a form post.
 struct Acting<'a> {
-    state: &'a AppState,
     user: &'a CurrentUser,
     csrf: &'a CsrfToken,
     id: Uuid,
 }
 
 /// Commits a decision and goes on, or rolls it back and shows the application again with the reason.
-async fn finish(a: Acting<'_>, tx: Tx, result: Result<()>, done: &str, mut entered: Entered) -> Result<Response> {
-    let Acting { state, user, csrf, id } = a;
+async fn finish(a: Acting<'_>, mut tx: Tx, result: Result<()>, done: &str, mut entered: Entered) -> Result<Response> {
+    let Acting { user, csrf, id } = a;
     match result {
         Ok(()) => {
             tx.commit().await?;
@@ -407,7 +404,6 @@ async fn finish(a: Acting<'_>, tx: Tx, result: Result<()>, done: &str, mut enter
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (Error::Conflict(_) | Error::Invalid(_))) => {
-            tx.rollback().await?;
             let status = e.status();
             match e {
                 Error::Conflict(m) => entered.alert = Some(m),
@@ -417,9 +413,7 @@ async fn finish(a: Acting<'_>, tx: Tx, result: Result<()>, done: &str, mut enter
                 }
                 _ => {}
             }
-            let mut tx = state.begin(user).await?;
             let page = render_show(&mut tx, user, csrf, id, entered).await?;
-            crate::db::finish_read(tx);
             let mut response = page.into_response();
             *response.status_mut() = status;
             Ok(response)
@@ -441,8 +435,9 @@ async fn approve_submit(
     Path(id): Path<Uuid>,
     Form(form): Form<ApproveForm>,
 ) -> Result<Response> {
-    let result = super::approve(&mut tx, &user, &state.base_url, id, Some(&form.cam_id)).await.map(|_| ());
-    finish(Acting { state: &state, user: &user, csrf: &csrf, id }, tx, result, "approved", Entered::default()).await
+    let result =
+        crate::db::attempt!(tx, super::approve(&mut tx, &user, &state.base_url, id, Some(&form.cam_id))).map(|_| ());
+    finish(Acting { user: &user, csrf: &csrf, id }, tx, result, "approved", Entered::default()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -452,15 +447,14 @@ struct RejectForm {
 }
 
 async fn reject_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
     Form(form): Form<RejectForm>,
 ) -> Result<Response> {
-    let result = super::reject(&mut tx, &user, id, &form.reason).await;
+    let result = crate::db::attempt!(tx, super::reject(&mut tx, &user, id, &form.reason));
     let entered = Entered { reject_reason: form.reason, ..Default::default() };
-    finish(Acting { state: &state, user: &user, csrf: &csrf, id }, tx, result, "rejected", entered).await
+    finish(Acting { user: &user, csrf: &csrf, id }, tx, result, "rejected", entered).await
 }
 
 #[derive(Deserialize, Default)]
@@ -470,15 +464,14 @@ struct NoteForm {
 }
 
 async fn note_submit(
-    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<Uuid>,
     Form(form): Form<NoteForm>,
 ) -> Result<Response> {
-    let result = super::add_note(&mut tx, &user, id, &form.body).await.map(|_| ());
+    let result = crate::db::attempt!(tx, super::add_note(&mut tx, &user, id, &form.body)).map(|_| ());
     let entered = Entered { note: form.body, ..Default::default() };
-    finish(Acting { state: &state, user: &user, csrf: &csrf, id }, tx, result, "noted", entered).await
+    finish(Acting { user: &user, csrf: &csrf, id }, tx, result, "noted", entered).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -535,7 +528,6 @@ async fn profile_page(
 ) -> Result<ProfilePage> {
     let profile = store::profile(&mut tx).await?;
     let slug = tenant_slug(&mut tx).await?;
-    crate::db::finish_read(tx);
     let mut page = profile_view(
         &user,
         &csrf,
@@ -561,7 +553,6 @@ async fn profile_submit(
         }
         Err(Error::Invalid(errors)) => {
             let slug = tenant_slug(&mut tx).await?;
-            crate::db::finish_read(tx);
             let mut response =
                 profile_view(&user, &csrf, &input, errors, format!("{}/apply/{slug}", state.base_url)).into_response();
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -3,4 +3,3 @@
 pub mod cam_assignment;
 pub mod deal_conflict;
 pub mod fit_score;
-pub mod name_index;

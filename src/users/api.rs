@@ -69,12 +69,8 @@ pub async fn create(
 /// Deactivates a user; every token they hold stops working at once.
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404), (status = 409, description = "Deactivating yourself")), security(("bearer" = [])))]
-pub async fn deactivate(
-    State(state): State<AppState>,
-    Auth { user, mut tx, .. }: Auth<UserAdmin>,
-    Path(id): Path<Uuid>,
-) -> Result<StatusCode> {
-    super::deactivate(&mut tx, &state.sessions, &user, id).await?;
+pub async fn deactivate(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<StatusCode> {
+    super::deactivate(&mut tx, &user, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

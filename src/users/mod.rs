@@ -8,8 +8,7 @@ pub mod store;
 use uuid::Uuid;
 
 use crate::auth::{CurrentUser, Role, password};
-use crate::db::sessions::Change;
-use crate::db::{SessionCache, Tx};
+use crate::db::Tx;
 use crate::error::{Error, FieldErrors, violates};
 use crate::validate;
 use store::{NewUser, UserRow};
@@ -111,13 +110,12 @@ pub async fn create(
 }
 
 /// Deactivates a user the actor may manage; their tokens stop working at once.
-pub async fn deactivate(tx: &mut Tx, sessions: &SessionCache, actor: &CurrentUser, id: Uuid) -> Result<(), Error> {
+pub async fn deactivate(tx: &mut Tx, actor: &CurrentUser, id: Uuid) -> Result<(), Error> {
     let scope = if actor.role == Role::PartnerAdmin { actor.partner_id } else { None };
     store::get(tx, id, scope).await?.ok_or(Error::NotFound)?;
     if id == actor.id {
         return Err(Error::Conflict("You cannot deactivate yourself.".into()));
     }
-    sessions.forget(Change::User(id));
     store::deactivate(tx, id).await?;
     Ok(())
 }

@@ -157,14 +157,12 @@ async fn create_submit(
         partner_id: Some(form.partner_id.clone()),
         password: None,
     };
-    match super::create(&mut tx, &user, &state.base_url, input).await {
+    match crate::db::attempt!(tx, super::create(&mut tx, &user, &state.base_url, input)) {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to("/users?notice=invited").into_response())
         }
         Err(Error::Invalid(errors)) => {
-            tx.rollback().await?;
-            let mut tx = state.begin(&user).await?;
             let page = render(&mut tx, &user, &csrf, form, errors, None).await?;
             tx.commit().await?;
             let mut response = page.into_response();
@@ -175,12 +173,8 @@ async fn create_submit(
     }
 }
 
-async fn deactivate_submit(
-    State(state): State<AppState>,
-    Auth { user, mut tx, .. }: Auth<UserAdmin>,
-    Path(id): Path<Uuid>,
-) -> Result<Response> {
-    super::deactivate(&mut tx, &state.sessions, &user, id).await?;
+async fn deactivate_submit(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<Response> {
+    super::deactivate(&mut tx, &user, id).await?;
     tx.commit().await?;
     Ok(Redirect::to("/users?notice=deactivated").into_response())
 }

@@ -55,85 +55,6 @@ fn push_digits(out: &mut String, mut n: u128, grouped: bool) {
     }
 }
 
-/// Text ready for an HTML page: escaped once when it is made, and moved as it is when (like most names, and every
-/// amount and date) there is nothing in it to escape. Pages write it without escaping it again: askama's escaper
-/// goes through the formatting machinery byte by byte, which on a list of fifty rows cost more than a whole `/readyz`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Escaped(String);
-
-/// The bytes HTML text and attribute values must not carry as they are.
-fn special(b: u8) -> bool {
-    matches!(b, b'"' | b'&' | b'\'' | b'<' | b'>')
-}
-
-impl Escaped {
-    pub fn new(text: String) -> Escaped {
-        if !text.bytes().any(special) {
-            return Escaped(text);
-        }
-        let mut out = String::with_capacity(text.len() + 16);
-        for c in text.chars() {
-            match c {
-                '"' => out.push_str("&#34;"),
-                '&' => out.push_str("&#38;"),
-                '\'' => out.push_str("&#39;"),
-                '<' => out.push_str("&#60;"),
-                '>' => out.push_str("&#62;"),
-                c => out.push(c),
-            }
-        }
-        Escaped(out)
-    }
-
-    /// The text as the page carries it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl From<String> for Escaped {
-    fn from(text: String) -> Escaped {
-        Escaped::new(text)
-    }
-}
-
-/// An id as links and forms carry it: hex digits and dashes.
-impl From<uuid::Uuid> for Escaped {
-    fn from(id: uuid::Uuid) -> Escaped {
-        Escaped(id.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned())
-    }
-}
-
-impl From<&str> for Escaped {
-    fn from(text: &str) -> Escaped {
-        Escaped::new(text.to_owned())
-    }
-}
-
-impl PartialEq<&str> for Escaped {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
-impl std::fmt::Display for Escaped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl askama::filters::HtmlSafe for Escaped {}
-
-impl askama::FastWritable for Escaped {
-    fn write_into(&self, dest: &mut dyn std::fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
-        Ok(dest.write_str(&self.0)?)
-    }
-}
-
 /// A share as a whole percentage of `total` (0 when the total is 0).
 pub fn percent(part: i64, total: i64) -> i64 {
     if total <= 0 { 0 } else { (part * 100 + total / 2) / total }
@@ -167,15 +88,6 @@ mod tests {
             proptest::prop_assert_eq!(date(d), d.format("%-d %b %Y").to_string());
             let t = d.and_hms_opt(secs / 3600, secs / 60 % 60, secs % 60).unwrap().and_utc();
             proptest::prop_assert_eq!(datetime(t), t.format("%-d %b %Y, %H:%M UTC").to_string());
-        }
-    }
-
-    #[test]
-    fn escaped_text_is_what_askama_would_write() {
-        use askama::filters::{Html, escape};
-        for text in ["Acme Corp", "", "Smith & Sons <b>\"Ltd\"</b> o'clock", "Zürich AG & Co — 50%"] {
-            let askama = escape(text, Html).unwrap().to_string();
-            assert_eq!(Escaped::from(text).as_str(), askama, "{text}");
         }
     }
 

@@ -6,7 +6,7 @@ mod auth;
 mod browser;
 mod cli;
 mod deals;
-mod kept_pages;
+mod fresh_pages;
 mod mail;
 mod ops;
 mod partners;

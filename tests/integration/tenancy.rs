@@ -7,8 +7,8 @@ use sqlx::Connection;
 
 use crate::support::*;
 
-const TENANT_TABLES: [&str; 9] =
-    ["users", "partners", "sessions", "invitations", "audit_log", "outbox", "deals", "deal_counts", "scope_versions"];
+const TENANT_TABLES: [&str; 8] =
+    ["users", "partners", "sessions", "invitations", "audit_log", "outbox", "deals", "deal_counts"];
 
 #[tokio::test]
 async fn rows_of_another_tenant_are_invisible_inside_a_tenant_scoped_transaction() {
