@@ -2,11 +2,14 @@
 //! Loading is idempotent: when the tenant exists, nothing changes.
 
 use sqlx::PgPool;
-use uuid::Uuid;
 
-use crate::auth::password;
+use crate::auth::{CurrentUser, Role, password};
 use crate::db::{self, Tx};
+use crate::deals::{DealEvent, DealStatus, RejectReason};
+use crate::ids::{ApplicationId, DealId, PartnerId, SessionId, TenantId, UserId};
+use crate::partners::LifeStage;
 use crate::partners::store::{self as partners_store, NewPartner};
+use crate::recruitment::ApplicationStatus;
 use crate::users::store::{self as users_store, NewUser};
 
 pub const SLUG: &str = "demo";
@@ -18,8 +21,8 @@ struct DemoPartner {
     region: &'static str,
     tier: &'static str,
     cam: Option<usize>,
-    stage: &'static str,
-    people: &'static [(&'static str, &'static str, &'static str)],
+    stage: LifeStage,
+    people: &'static [(&'static str, &'static str, Role)],
 }
 
 /// (name, country, region, tier, CAM index, life-stage, [(email, name, role)])
@@ -30,10 +33,10 @@ const PARTNERS: &[DemoPartner] = &[
         region: "NA",
         tier: "gold",
         cam: Some(0),
-        stage: "producing",
+        stage: LifeStage::Producing,
         people: &[
-            ("partner1@demo.test", "Dana Whitfield", "partner_admin"),
-            ("sam@brightpath.demo.test", "Sam Ortega", "partner_user"),
+            ("partner1@demo.test", "Dana Whitfield", Role::PartnerAdmin),
+            ("sam@brightpath.demo.test", "Sam Ortega", Role::PartnerUser),
         ],
     },
     DemoPartner {
@@ -42,10 +45,10 @@ const PARTNERS: &[DemoPartner] = &[
         region: "EMEA",
         tier: "silver",
         cam: Some(1),
-        stage: "activated",
+        stage: LifeStage::Activated,
         people: &[
-            ("partner2@demo.test", "Lena Vogel", "partner_admin"),
-            ("jonas@northwind.demo.test", "Jonas Becker", "partner_user"),
+            ("partner2@demo.test", "Lena Vogel", Role::PartnerAdmin),
+            ("jonas@northwind.demo.test", "Jonas Becker", Role::PartnerUser),
         ],
     },
     DemoPartner {
@@ -54,8 +57,8 @@ const PARTNERS: &[DemoPartner] = &[
         region: "EMEA",
         tier: "platinum",
         cam: Some(0),
-        stage: "producing",
-        people: &[("amelia@cobalt.demo.test", "Amelia Hart", "partner_admin")],
+        stage: LifeStage::Producing,
+        people: &[("amelia@cobalt.demo.test", "Amelia Hart", Role::PartnerAdmin)],
     },
     DemoPartner {
         name: "Sierra Networks",
@@ -63,8 +66,8 @@ const PARTNERS: &[DemoPartner] = &[
         region: "LATAM",
         tier: "registered",
         cam: Some(0),
-        stage: "onboarding",
-        people: &[("diego@sierra.demo.test", "Diego Ramírez", "partner_admin")],
+        stage: LifeStage::Onboarding,
+        people: &[("diego@sierra.demo.test", "Diego Ramírez", Role::PartnerAdmin)],
     },
     DemoPartner {
         name: "Kestrel Cloud Services",
@@ -72,8 +75,8 @@ const PARTNERS: &[DemoPartner] = &[
         region: "APAC",
         tier: "silver",
         cam: Some(1),
-        stage: "lapsed",
-        people: &[("mia@kestrel.demo.test", "Mia Thompson", "partner_admin")],
+        stage: LifeStage::Lapsed,
+        people: &[("mia@kestrel.demo.test", "Mia Thompson", Role::PartnerAdmin)],
     },
     DemoPartner {
         name: "Fjord Systems",
@@ -81,7 +84,7 @@ const PARTNERS: &[DemoPartner] = &[
         region: "EMEA",
         tier: "registered",
         cam: Some(1),
-        stage: "onboarding",
+        stage: LifeStage::Onboarding,
         people: &[],
     },
     DemoPartner {
@@ -90,7 +93,7 @@ const PARTNERS: &[DemoPartner] = &[
         region: "NA",
         tier: "gold",
         cam: Some(0),
-        stage: "activated",
+        stage: LifeStage::Activated,
         people: &[],
     },
     DemoPartner {
@@ -99,7 +102,7 @@ const PARTNERS: &[DemoPartner] = &[
         region: "APAC",
         tier: "registered",
         cam: Some(1),
-        stage: "producing",
+        stage: LifeStage::Producing,
         people: &[],
     },
     DemoPartner {
@@ -108,7 +111,7 @@ const PARTNERS: &[DemoPartner] = &[
         region: "EMEA",
         tier: "silver",
         cam: Some(0),
-        stage: "lapsed",
+        stage: LifeStage::Lapsed,
         people: &[],
     },
     DemoPartner {
@@ -117,7 +120,7 @@ const PARTNERS: &[DemoPartner] = &[
         region: "LATAM",
         tier: "registered",
         cam: None,
-        stage: "applicant",
+        stage: LifeStage::Applicant,
         people: &[],
     },
     DemoPartner {
@@ -126,28 +129,25 @@ const PARTNERS: &[DemoPartner] = &[
         region: "NA",
         tier: "registered",
         cam: None,
-        stage: "onboarding",
+        stage: LifeStage::Onboarding,
         people: &[],
     },
 ];
 
 /// Loads the demo tenant unless it exists. Returns whether anything was loaded.
 pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
-    let exists: Option<Uuid> =
-        sqlx::query_scalar("select id from tenants where slug = $1").bind(SLUG).fetch_optional(pool).await?;
+    let exists = sqlx::query_scalar!("select id from tenants where slug = $1", SLUG).fetch_optional(pool).await?;
     if exists.is_some() {
         return Ok(false);
     }
     tracing::info!("loading demo data");
     let hash = password::hash(PASSWORD.to_string()).await?;
-    let tenant = Uuid::new_v4();
+    let tenant = TenantId::new();
     let mut tx = db::begin_tenant(pool, tenant, None).await?;
-    sqlx::query("insert into tenants (id, slug, name) values ($1, $2, 'Lumen Data')")
-        .bind(tenant)
-        .bind(SLUG)
+    sqlx::query!("insert into tenants (id, slug, name) values ($1, $2, 'Lumen Data')", tenant as TenantId, SLUG)
         .execute(&mut *tx)
         .await?;
-    let user = |email: &'static str, name: &'static str, role: &'static str, partner_id: Option<Uuid>| NewUser {
+    let user = |email: &'static str, name: &'static str, role: Role, partner_id: Option<PartnerId>| NewUser {
         tenant_id: tenant,
         email,
         name,
@@ -155,11 +155,11 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
         partner_id,
         password_hash: Some(hash.clone()),
     };
-    let admin = users_store::insert(&mut tx, user("admin@demo.test", "Priya Raman", "program_admin", None)).await?;
-    users_store::insert(&mut tx, user("chief@demo.test", "Marcus Chen", "channel_chief", None)).await?;
+    let admin = users_store::insert(&mut tx, user("admin@demo.test", "Priya Raman", Role::ProgramAdmin, None)).await?;
+    users_store::insert(&mut tx, user("chief@demo.test", "Marcus Chen", Role::ChannelChief, None)).await?;
     let cams = [
-        users_store::insert(&mut tx, user("cam1@demo.test", "Sofia Alvarez", "cam", None)).await?,
-        users_store::insert(&mut tx, user("cam2@demo.test", "James Okafor", "cam", None)).await?,
+        users_store::insert(&mut tx, user("cam1@demo.test", "Sofia Alvarez", Role::Cam, None)).await?,
+        users_store::insert(&mut tx, user("cam2@demo.test", "James Okafor", Role::Cam, None)).await?,
     ];
     for p in PARTNERS {
         let id = partners_store::insert(
@@ -176,7 +176,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
         )
         .await?;
         for (email, name, role) in p.people {
-            users_store::insert(&mut tx, user(email, name, role, Some(id))).await?;
+            users_store::insert(&mut tx, user(email, name, *role, Some(id))).await?;
         }
     }
     invite_pending(&mut tx, tenant).await?;
@@ -196,12 +196,12 @@ struct DemoDeal {
     products: &'static [&'static str],
     value: i64,
     currency: &'static str,
-    status: &'static str,
+    status: DealStatus,
     /// Days ago it was registered.
     age: i64,
     /// Days of protection left (approved), or since expiry (expired).
     window: i64,
-    reason: Option<&'static str>,
+    reason: Option<RejectReason>,
 }
 
 const DEALS: &[DemoDeal] = &[
@@ -213,7 +213,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["crm", "analytics"],
         value: 185_000,
         currency: "USD",
-        status: "approved",
+        status: DealStatus::Approved,
         age: 30,
         window: 60,
         reason: None,
@@ -226,7 +226,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["crm"],
         value: 90_000,
         currency: "USD",
-        status: "pending",
+        status: DealStatus::Pending,
         age: 3,
         window: 0,
         reason: None,
@@ -239,7 +239,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["security"],
         value: 64_000,
         currency: "GBP",
-        status: "pending",
+        status: DealStatus::Pending,
         age: 2,
         window: 0,
         reason: None,
@@ -252,7 +252,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["security", "support"],
         value: 58_500,
         currency: "GBP",
-        status: "pending",
+        status: DealStatus::Pending,
         age: 1,
         window: 0,
         reason: None,
@@ -265,7 +265,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["analytics"],
         value: 42_000,
         currency: "USD",
-        status: "pending",
+        status: DealStatus::Pending,
         age: 0,
         window: 0,
         reason: None,
@@ -278,7 +278,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["crm"],
         value: 120_000,
         currency: "EUR",
-        status: "pending",
+        status: DealStatus::Pending,
         age: 4,
         window: 0,
         reason: None,
@@ -291,7 +291,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["crm", "support"],
         value: 240_000,
         currency: "USD",
-        status: "won",
+        status: DealStatus::Won,
         age: 80,
         window: 0,
         reason: None,
@@ -304,7 +304,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["analytics"],
         value: 75_000,
         currency: "USD",
-        status: "lost",
+        status: DealStatus::Lost,
         age: 70,
         window: 0,
         reason: None,
@@ -317,10 +317,10 @@ const DEALS: &[DemoDeal] = &[
         products: &["crm"],
         value: 33_000,
         currency: "USD",
-        status: "rejected",
+        status: DealStatus::Rejected,
         age: 20,
         window: 0,
-        reason: Some("existing_customer"),
+        reason: Some(RejectReason::ExistingCustomer),
     },
     DemoDeal {
         partner: "Northwind IT",
@@ -330,7 +330,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["security"],
         value: 27_500,
         currency: "EUR",
-        status: "withdrawn",
+        status: DealStatus::Withdrawn,
         age: 15,
         window: 0,
         reason: None,
@@ -343,7 +343,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["analytics"],
         value: 51_000,
         currency: "EUR",
-        status: "expired",
+        status: DealStatus::Expired,
         age: 120,
         window: 30,
         reason: None,
@@ -356,7 +356,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["crm", "analytics"],
         value: 150_000,
         currency: "EUR",
-        status: "approved",
+        status: DealStatus::Approved,
         age: 85,
         window: 5,
         reason: None,
@@ -369,7 +369,7 @@ const DEALS: &[DemoDeal] = &[
         products: &["support"],
         value: 18_000,
         currency: "GBP",
-        status: "approved",
+        status: DealStatus::Approved,
         age: 10,
         window: 80,
         reason: None,
@@ -377,7 +377,7 @@ const DEALS: &[DemoDeal] = &[
 ];
 
 /// Products, vendor-direct accounts and registrations in every status, including clashing pairs for the queues.
-async fn deals(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
+async fn deals(tx: &mut Tx, tenant: TenantId) -> anyhow::Result<()> {
     use crate::deals::store as deals_store;
     use crate::rules::deal_conflict::{normalize_name, registrable_domain};
     let products = [
@@ -395,19 +395,13 @@ async fn deals(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
     deals_store::save_policy(tx, tenant, &deals_store::Policy::default()).await?;
     let today = chrono::Utc::now().date_naive();
     for d in DEALS {
-        let (partner, registered_by, cam): (Uuid, Uuid, Option<Uuid>) = sqlx::query_as(
-            "select p.id, u.id, p.cam_id from partners p join users u on u.tenant_id = p.tenant_id and u.partner_id = p.id
-              where p.name = $1 and u.role = 'partner_admin' order by u.email limit 1",
-        )
-        .bind(d.partner)
-        .fetch_one(&mut **tx)
-        .await?;
-        let id = Uuid::new_v4();
+        let parties = deal_parties(tx, d.partner).await?;
+        let id = DealId::new();
         let products: Vec<String> = d.products.iter().map(|p| p.to_string()).collect();
         let protected_until = match d.status {
-            "approved" => Some(today + chrono::Duration::days(d.window)),
-            "won" | "lost" => Some(today + chrono::Duration::days(90 - d.age)),
-            "expired" => Some(today - chrono::Duration::days(d.window)),
+            DealStatus::Approved => Some(today + chrono::Duration::days(d.window)),
+            DealStatus::Won | DealStatus::Lost => Some(today + chrono::Duration::days(90 - d.age)),
+            DealStatus::Expired => Some(today - chrono::Duration::days(d.window)),
             _ => None,
         };
         deals_store::insert(
@@ -415,8 +409,8 @@ async fn deals(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
             deals_store::NewDeal {
                 tenant_id: tenant,
                 id,
-                partner_id: partner,
-                registered_by,
+                partner_id: parties.partner,
+                registered_by: parties.registered_by,
                 customer_name: d.customer,
                 normalized_name: &normalize_name(d.customer),
                 customer_domain: d.domain,
@@ -428,62 +422,118 @@ async fn deals(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
                 expected_close_date: today + chrono::Duration::days(60),
                 notes: "",
                 status: d.status,
-                conflicts: serde_json::json!([]),
+                conflicts: &[],
                 protected_until,
             },
         )
         .await?;
-        let created = chrono::Utc::now() - chrono::Duration::days(d.age) - chrono::Duration::hours(3);
-        sqlx::query(
-            "update deals set created_at = $2,
-                    decided_at = case when status <> 'pending' and status <> 'withdrawn' then $2 + interval '1 day' end,
-                    decided_by = case when status <> 'pending' and status <> 'withdrawn' then $3 end,
-                    decision_reason = $4,
-                    closed_at = case when status in ('won', 'lost') then now() - interval '2 days' end,
-                    closed_amount = case when status = 'won' then estimated_value end,
-                    extension_requested_at = case when customer_name = 'Hooli GmbH' then now() - interval '1 day' end,
-                    extension_note = case when customer_name = 'Hooli GmbH' then 'Procurement moved the signature to next quarter.' end
-              where id = $1",
-        )
-        .bind(id)
-        .bind(created)
-        .bind(cam)
-        .bind(d.reason)
-        .execute(&mut **tx)
-        .await?;
-        deals_store::record_event(tx, tenant, id, Some(registered_by), "registered", None, "pending", None).await?;
-        if d.status != "pending" {
-            let from = if matches!(d.status, "won" | "lost" | "expired") { "approved" } else { "pending" };
-            if from == "approved" {
-                deals_store::record_event(tx, tenant, id, cam, "approved", Some("pending"), "approved", None).await?;
-            }
-            let note = d.reason.map(crate::deals::reason_label);
-            deals_store::record_event(tx, tenant, id, cam, d.status, Some(from), d.status, note).await?;
-        }
+        backdate_deal(tx, id, d, parties.cam).await?;
+        deal_history(tx, tenant, id, d, &parties).await?;
     }
     Ok(())
 }
 
+/// Who a demo registration is between: the partner, its admin who registers it, and its CAM who decides it.
+struct DealParties {
+    partner: PartnerId,
+    registered_by: UserId,
+    cam: Option<UserId>,
+}
+
+async fn deal_parties(tx: &mut Tx, partner: &str) -> anyhow::Result<DealParties> {
+    let row = sqlx::query!(
+        r#"select p.id as "partner: PartnerId", u.id as "registered_by: UserId", p.cam_id as "cam: UserId"
+             from partners p join users u on u.tenant_id = p.tenant_id and u.partner_id = p.id
+            where p.name = $1 and u.role = 'partner_admin' order by u.email limit 1"#,
+        partner,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(DealParties { partner: row.partner, registered_by: row.registered_by, cam: row.cam })
+}
+
+/// Sets when a registration came and, as its status says, when and how it was decided and closed.
+async fn backdate_deal(tx: &mut Tx, id: DealId, d: &DemoDeal, cam: Option<UserId>) -> anyhow::Result<()> {
+    let created = chrono::Utc::now() - chrono::Duration::days(d.age) - chrono::Duration::hours(3);
+    sqlx::query!(
+        "update deals set created_at = $2::timestamptz,
+                decided_at = case when status <> 'pending' and status <> 'withdrawn' then $2::timestamptz + interval '1 day' end,
+                decided_by = case when status <> 'pending' and status <> 'withdrawn' then $3::uuid end,
+                decision_reason = $4,
+                closed_at = case when status in ('won', 'lost') then now() - interval '2 days' end,
+                closed_amount = case when status = 'won' then estimated_value end,
+                extension_requested_at = case when customer_name = 'Hooli GmbH' then now() - interval '1 day' end,
+                extension_note = case when customer_name = 'Hooli GmbH' then 'Procurement moved the signature to next quarter.' end
+          where id = $1",
+        id as DealId,
+        created,
+        cam as Option<UserId>,
+        d.reason as Option<RejectReason>,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The events that led a registration to its status: registered, approved on the way to a close or expiry, decided.
+async fn deal_history(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: DealId,
+    d: &DemoDeal,
+    parties: &DealParties,
+) -> anyhow::Result<()> {
+    use crate::deals::store::record_event;
+    let cam = parties.cam;
+    record_event(tx, tenant, id, Some(parties.registered_by), DealEvent::Registered, None, DealStatus::Pending, None)
+        .await?;
+    let Some(event) = decision_event(d.status) else {
+        return Ok(());
+    };
+    let from = if matches!(d.status, DealStatus::Won | DealStatus::Lost | DealStatus::Expired) {
+        record_event(tx, tenant, id, cam, DealEvent::Approved, Some(DealStatus::Pending), DealStatus::Approved, None)
+            .await?;
+        DealStatus::Approved
+    } else {
+        DealStatus::Pending
+    };
+    let note = d.reason.map(RejectReason::label);
+    record_event(tx, tenant, id, cam, event, Some(from), d.status, note).await?;
+    Ok(())
+}
+
+/// The event that moved a registration into `status`; None for a registration still pending.
+fn decision_event(status: DealStatus) -> Option<DealEvent> {
+    match status {
+        DealStatus::Pending => None,
+        DealStatus::Approved => Some(DealEvent::Approved),
+        DealStatus::Rejected => Some(DealEvent::Rejected),
+        DealStatus::Withdrawn => Some(DealEvent::Withdrawn),
+        DealStatus::Expired => Some(DealEvent::Expired),
+        DealStatus::Won => Some(DealEvent::Won),
+        DealStatus::Lost => Some(DealEvent::Lost),
+    }
+}
+
 /// One user who was invited and has not set a password yet, with the invitation email in the outbox.
-async fn invite_pending(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
-    let partner: Uuid =
-        sqlx::query_scalar("select id from partners where name = 'Sierra Networks'").fetch_one(&mut **tx).await?;
+async fn invite_pending(tx: &mut Tx, tenant: TenantId) -> anyhow::Result<()> {
+    let partner = partner_id(tx, "Sierra Networks").await?;
     let id = users_store::insert(
         tx,
         NewUser {
             tenant_id: tenant,
             email: "lucia@sierra.demo.test",
             name: "Lucía Torres",
-            role: "partner_user",
+            role: Role::PartnerUser,
             partner_id: Some(partner),
             password_hash: None,
         },
     )
     .await?;
-    let inviter = crate::auth::CurrentUser {
-        id: Uuid::nil(),
+    let inviter = CurrentUser {
+        id: UserId::default(),
         tenant_id: tenant,
-        session_id: Uuid::nil(),
+        session_id: SessionId::default(),
         role: crate::auth::Role::ProgramAdmin,
         partner_id: None,
         name: "Priya Raman".into(),
@@ -503,15 +553,15 @@ async fn invite_pending(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
 }
 
 /// Every partner admin has accepted the first agreement but Sierra Networks', whose people meet the agreement page.
-async fn agreements(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
-    sqlx::query(
+async fn agreements(tx: &mut Tx, tenant: TenantId) -> anyhow::Result<()> {
+    sqlx::query!(
         "insert into agreement_acceptances (tenant_id, partner_id, version, user_id, accepted_at)
          select $1, p.id, 1, min(u.id::text)::uuid, p.created_at + interval '1 day'
            from partners p join users u on u.tenant_id = p.tenant_id and u.partner_id = p.id and u.role = 'partner_admin'
           where p.name <> 'Sierra Networks'
           group by p.id, p.created_at",
+        tenant as TenantId,
     )
-    .bind(tenant)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -526,14 +576,19 @@ const CHECKLISTS: &[(&str, i64, i32)] = &[
     ("Sierra Networks", 6, 1),
 ];
 
-async fn onboarding(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
+async fn onboarding(tx: &mut Tx, tenant: TenantId) -> anyhow::Result<()> {
     let today = chrono::Utc::now().date_naive();
     for (name, age, done) in CHECKLISTS {
-        let (partner, cam): (Uuid, Option<Uuid>) =
-            sqlx::query_as("select id, cam_id from partners where name = $1").bind(name).fetch_one(&mut **tx).await?;
+        let p = sqlx::query!(
+            r#"select id as "id: PartnerId", cam_id as "cam_id: UserId" from partners where name = $1"#,
+            name
+        )
+        .fetch_one(&mut **tx)
+        .await?;
+        let (partner, cam) = (p.id, p.cam_id);
         crate::onboarding::store::create_checklist(tx, tenant, partner, today - chrono::Duration::days(*age)).await?;
         // The first `done` open items (in plan order) were completed a little before they were due, each by its owner.
-        sqlx::query(
+        sqlx::query!(
             "with todo as (
                  select i.id, i.owner from onboarding_items i
                   where i.partner_id = $1 and i.completed_at is null and i.auto is null
@@ -545,10 +600,10 @@ async fn onboarding(tx: &mut Tx, tenant: Uuid) -> anyhow::Result<()> {
                                           order by u.created_at limit 1) end,
                     note = case when todo.owner = 'cam' then 'Approved by finance.' else null end
                from todo where i.id = todo.id",
+            partner as PartnerId,
+            i64::from(*done),
+            cam as Option<UserId>,
         )
-        .bind(partner)
-        .bind(i64::from(*done))
-        .bind(cam)
         .execute(&mut **tx)
         .await?;
     }
@@ -564,7 +619,7 @@ struct DemoApplication {
     verticals: &'static [&'static str],
     services: &'static [&'static str],
     message: &'static str,
-    status: &'static str,
+    status: ApplicationStatus,
     /// Days since it arrived, and since anyone last acted on it.
     age: i64,
     idle: i64,
@@ -580,7 +635,7 @@ const APPLICATIONS: &[DemoApplication] = &[
         verticals: &["healthcare", "public_sector"],
         services: &["implementation", "managed_services"],
         message: "We run EHR integrations for 30 Swiss hospitals and want to add analytics.",
-        status: "submitted",
+        status: ApplicationStatus::Submitted,
         age: 1,
         idle: 1,
     },
@@ -593,7 +648,7 @@ const APPLICATIONS: &[DemoApplication] = &[
         verticals: &["financial_services"],
         services: &["consulting", "implementation"],
         message: "Credit unions in the Midwest ask us for a modern CRM.",
-        status: "submitted",
+        status: ApplicationStatus::Submitted,
         age: 3,
         idle: 2,
     },
@@ -606,7 +661,7 @@ const APPLICATIONS: &[DemoApplication] = &[
         verticals: &["media"],
         services: &["development"],
         message: "",
-        status: "submitted",
+        status: ApplicationStatus::Submitted,
         age: 12,
         idle: 12,
     },
@@ -619,7 +674,7 @@ const APPLICATIONS: &[DemoApplication] = &[
         verticals: &["manufacturing"],
         services: &["consulting", "training"],
         message: "Lean manufacturing consultancy; 20 mid-size plants as clients.",
-        status: "submitted",
+        status: ApplicationStatus::Submitted,
         age: 16,
         idle: 9,
     },
@@ -632,7 +687,7 @@ const APPLICATIONS: &[DemoApplication] = &[
         verticals: &["healthcare", "retail"],
         services: &["implementation", "support"],
         message: "Regional integrator on the East Coast.",
-        status: "approved",
+        status: ApplicationStatus::Approved,
         age: 50,
         idle: 45,
     },
@@ -645,14 +700,14 @@ const APPLICATIONS: &[DemoApplication] = &[
         verticals: &["retail"],
         services: &["resale"],
         message: "We can sell anything at volume.",
-        status: "rejected",
+        status: ApplicationStatus::Rejected,
         age: 20,
         idle: 18,
     },
 ];
 
 /// Applications in every state, scored against the demo's ideal partner profile.
-async fn applications(tx: &mut Tx, tenant: Uuid, admin: Uuid) -> anyhow::Result<()> {
+async fn applications(tx: &mut Tx, tenant: TenantId, admin: UserId) -> anyhow::Result<()> {
     use crate::recruitment::store as rs;
     use crate::rules::fit_score;
     let profile = rs::ProfileRow {
@@ -698,38 +753,58 @@ async fn applications(tx: &mut Tx, tenant: Uuid, admin: Uuid) -> anyhow::Result<
             },
         )
         .await?;
-        let partner: Option<Uuid> = if a.status == "approved" {
-            sqlx::query_scalar("select id from partners where name = $1")
-                .bind(a.company)
+        let partner = if a.status == ApplicationStatus::Approved {
+            sqlx::query_scalar!(r#"select id as "id: PartnerId" from partners where name = $1"#, a.company)
                 .fetch_optional(&mut **tx)
                 .await?
         } else {
             None
         };
-        sqlx::query(
-            "update applications set created_at = now() - make_interval(days => $2),
-                    last_activity_at = now() - make_interval(days => $3), status = $4,
-                    decided_at = case when $4 <> 'submitted' then now() - make_interval(days => $3) end,
-                    decided_by = case when $4 <> 'submitted' then $5::uuid end,
-                    reason = case when $4 = 'rejected' then 'A pure reseller with three people; outside our profile.' end,
-                    partner_id = $6
-              where id = $1",
-        )
-        .bind(id)
-        .bind(a.age as i32)
-        .bind(a.idle as i32)
-        .bind(a.status)
-        .bind(admin)
-        .bind(partner)
-        .execute(&mut **tx)
-        .await?;
+        backdate_application(tx, id, a, admin, partner).await?;
         if a.company == "Nordlicht Manufaktur Consulting" {
             rs::add_note(tx, tenant, id, admin, "Strong plant network. Asked for two customer references.").await?;
-            sqlx::query("update applications set last_activity_at = now() - interval '9 days' where id = $1")
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query!(
+                "update applications set last_activity_at = now() - interval '9 days' where id = $1",
+                id as ApplicationId,
+            )
+            .execute(&mut **tx)
+            .await?;
         }
     }
     Ok(())
+}
+
+/// Sets when an application came, when anyone last acted on it and, when decided, who decided and how.
+async fn backdate_application(
+    tx: &mut Tx,
+    id: ApplicationId,
+    a: &DemoApplication,
+    admin: UserId,
+    partner: Option<PartnerId>,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "update applications set created_at = now() - make_interval(days => $2),
+                last_activity_at = now() - make_interval(days => $3), status = $4,
+                decided_at = case when $4 <> 'submitted' then now() - make_interval(days => $3) end,
+                decided_by = case when $4 <> 'submitted' then $5::uuid end,
+                reason = case when $4 = 'rejected' then 'A pure reseller with three people; outside our profile.' end,
+                partner_id = $6
+          where id = $1",
+        id as ApplicationId,
+        a.age as i32,
+        a.idle as i32,
+        a.status as ApplicationStatus,
+        admin as UserId,
+        partner as Option<PartnerId>,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The id of the demo partner named `name`.
+async fn partner_id(tx: &mut Tx, name: &str) -> anyhow::Result<PartnerId> {
+    Ok(sqlx::query_scalar!(r#"select id as "id: PartnerId" from partners where name = $1"#, name)
+        .fetch_one(&mut **tx)
+        .await?)
 }

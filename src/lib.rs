@@ -12,6 +12,7 @@ pub mod deals;
 pub mod demo;
 pub mod error;
 pub mod home;
+pub mod ids;
 pub mod jobs;
 pub mod onboarding;
 pub mod openapi;

@@ -16,7 +16,7 @@ pub async fn healthz() -> &'static str {
 
 /// 200 when the database answers, 503 otherwise.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match sqlx::query("select 1").execute(&state.pool).await {
+    match sqlx::query_scalar!("select 1 as one").fetch_one(&state.pool).await {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error = %e, "database not ready");

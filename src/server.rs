@@ -8,17 +8,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::db::Database;
-use crate::{AppState, app, demo, jobs};
+use crate::{AppState, app, demo, jobs, tenants};
 
 pub async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     let database = open_database(&config).await?;
-    if with_demo {
-        let any_tenant: Option<i32> =
-            sqlx::query_scalar("select 1 from tenants limit 1").fetch_optional(&database.pool).await?;
-        if any_tenant.is_none() {
-            demo::load(&database.pool).await?;
-            tracing::info!("demo data loaded: sign in to workspace \"demo\" as admin@demo.test / demo-password");
-        }
+    if with_demo && !tenants::store::any(&database.pool).await? {
+        demo::load(&database.pool).await?;
+        tracing::info!("demo data loaded: sign in to workspace \"demo\" as admin@demo.test / demo-password");
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

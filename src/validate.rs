@@ -50,11 +50,12 @@ pub fn country(errors: &mut FieldErrors, field: &str, value: &str) -> String {
     v
 }
 
-/// An optional UUID; `None` when empty, a message when malformed.
-pub fn optional_id(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<uuid::Uuid> {
+/// An optional id (a UUID, typed by the caller: `PartnerId`, `UserId`, …); `None` when empty, a message when
+/// malformed.
+pub fn optional_id<Id: From<uuid::Uuid>>(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<Id> {
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
     match uuid::Uuid::parse_str(v) {
-        Ok(id) => Some(id),
+        Ok(id) => Some(Id::from(id)),
         Err(_) => {
             errors.add(field, "This is not a valid id.");
             None

@@ -2,35 +2,25 @@
 //! read here for the program admin.
 
 pub mod pages;
+pub mod store;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::db::Tx;
+pub use store::recent;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// One change, as the `audit_row_change` trigger recorded it. `entity_type` is the changed table's name and `action`
+/// `table.operation`: open sets (every audited table), read for display only.
+#[derive(Debug, Clone)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub actor_name: Option<String>,
     pub action: String,
     pub entity_type: String,
+    /// The changed row's id, of whichever kind its table holds.
     pub entity_id: Option<Uuid>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
-}
-
-pub async fn recent(tx: &mut Tx, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64), sqlx::Error> {
-    let items = sqlx::query_as(
-        "select a.at, u.name as actor_name, a.action, a.entity_type, a.entity_id, a.before, a.after
-           from audit_log a left join users u on u.tenant_id = a.tenant_id and u.id = a.actor_id
-          order by a.at desc, a.id limit $1 offset $2",
-    )
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut **tx)
-    .await?;
-    let total = sqlx::query_scalar("select count(*) from audit_log").fetch_one(&mut **tx).await?;
-    Ok((items, total))
 }
 
 impl AuditEntry {

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod login;
 pub mod password;
 pub mod routes;
+pub mod store;
 pub mod throttle;
 pub mod token;
 
@@ -15,15 +16,17 @@ use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri};
 use axum::http::header;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::db::{self, Tx};
 use crate::error::Error;
+use crate::ids::{PartnerId, SessionId, TenantId, UserId};
 
 pub const SESSION_COOKIE: &str = "tributary_session";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+/// What a user may do; stored as its snake_case name in `users.role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     ProgramAdmin,
@@ -47,6 +50,7 @@ impl Role {
         }
     }
 
+    /// The role named in a form or a JSON body.
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -69,11 +73,11 @@ impl Role {
 /// The signed-in user of this request, as the database says now (not as the token said when issued).
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub id: Uuid,
-    pub tenant_id: Uuid,
-    pub session_id: Uuid,
+    pub id: UserId,
+    pub tenant_id: TenantId,
+    pub session_id: SessionId,
     pub role: Role,
-    pub partner_id: Option<Uuid>,
+    pub partner_id: Option<PartnerId>,
     pub name: String,
     pub email: String,
     pub tenant_name: String,
@@ -83,16 +87,24 @@ pub struct CurrentUser {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Tenant,
-    Cam(Uuid),
-    Partner(Uuid),
+    Cam(UserId),
+    Partner(PartnerId),
 }
 
 impl Scope {
-    /// The partner's or CAM's id; none for the tenant.
-    pub fn id(self) -> Option<uuid::Uuid> {
+    /// The CAM whose partners the scope holds.
+    pub fn cam(self) -> Option<UserId> {
         match self {
-            Scope::Tenant => None,
-            Scope::Cam(id) | Scope::Partner(id) => Some(id),
+            Scope::Cam(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The partner the scope holds.
+    pub fn partner(self) -> Option<PartnerId> {
+        match self {
+            Scope::Partner(id) => Some(id),
+            _ => None,
         }
     }
 }

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Json, Router};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::csrf::CsrfToken;
 use super::login::{self, Credentials};
@@ -17,6 +16,7 @@ use super::{Auth, ClientIp, MaybeAuth, Role, SESSION_COOKIE, token::LIFETIME_HOU
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::error::{Error, FieldErrors, Result};
+use crate::ids::{PartnerId, TenantId, UserId};
 use crate::users::invitations;
 use crate::web::{Page, notice};
 
@@ -47,10 +47,10 @@ pub struct LoginRequest {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct LoginUser {
-    pub id: Uuid,
+    pub id: UserId,
     pub email: String,
     pub role: Role,
-    pub partner_id: Option<Uuid>,
+    pub partner_id: Option<PartnerId>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -87,12 +87,12 @@ pub async fn api_logout(Auth { user, mut tx, .. }: Auth) -> Result<StatusCode> {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
-    pub id: Uuid,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
-    pub partner_id: Option<Uuid>,
-    pub tenant_id: Uuid,
+    pub partner_id: Option<PartnerId>,
+    pub tenant_id: TenantId,
 }
 
 /// The signed-in user.

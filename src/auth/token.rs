@@ -4,19 +4,19 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::Role;
+use crate::ids::{PartnerId, SessionId, TenantId, UserId};
 
 pub const LIFETIME_HOURS: i64 = 12;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
-    pub sub: Uuid,
-    pub tid: Uuid,
-    pub sid: Uuid,
+    pub sub: UserId,
+    pub tid: TenantId,
+    pub sid: SessionId,
     pub role: Role,
-    pub pid: Option<Uuid>,
+    pub pid: Option<PartnerId>,
     pub sv: i32,
     /// Display details, so that pages need no query to show who is signed in. Changing them bumps `sv`.
     pub name: String,
@@ -64,11 +64,11 @@ mod tests {
 
     fn claims(exp: i64) -> Claims {
         Claims {
-            sub: Uuid::new_v4(),
-            tid: Uuid::new_v4(),
-            sid: Uuid::new_v4(),
+            sub: UserId::new(),
+            tid: TenantId::new(),
+            sid: SessionId::new(),
             role: Role::PartnerUser,
-            pid: Some(Uuid::new_v4()),
+            pid: Some(PartnerId::new()),
             sv: 1,
             name: "Pat Partner".into(),
             email: "pat@example.com".into(),

@@ -22,10 +22,14 @@ use clap::Parser;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor, PgConnection};
+use sqlx::{ConnectOptions, Connection, Executor, PgConnection};
 use tracing_subscriber::EnvFilter;
+use tributary::auth::Role;
 use tributary::config::Config;
 use tributary::db::Database;
+use tributary::deals::{DealStatus, RejectReason};
+use tributary::ids::{DealId, PartnerId, ProductId, TenantId, UserId};
+use tributary::partners::LifeStage;
 use tributary::rules::deal_conflict::{normalize_name, registrable_domain};
 use uuid::Uuid;
 
@@ -226,15 +230,16 @@ async fn ensure_tenant(
     let slug = spec.slug;
     let scale = spec.scale;
     let mut rng = StdRng::seed_from_u64(spec.seed ^ spec.salt);
-    let tenant = next_id(&mut rng);
+    let tenant: TenantId = next_id(&mut rng);
     let wanted = Counts {
         users: scale.users() as i64,
         cams: scale.cams as i64,
         partners: scale.partners as i64,
         deals: scale.deals as i64,
     };
-    let existing: Option<Uuid> =
-        sqlx::query_scalar("select id from tenants where slug = $1").bind(slug).fetch_optional(&mut *conn).await?;
+    let existing = sqlx::query_scalar!(r#"select id as "id: TenantId" from tenants where slug = $1"#, slug)
+        .fetch_optional(&mut *conn)
+        .await?;
     if let Some(id) = existing {
         let found = count(conn, id).await?;
         if id == tenant && found == wanted {
@@ -289,9 +294,9 @@ async fn ensure_tenant(
     // during the load keeps one: vacuum again until the map covers the tables.
     for attempt in 0.. {
         conn.execute("vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts").await?;
-        let unmarked: i64 = sqlx::query_scalar(
-            "select coalesce(sum(relpages - relallvisible), 0)::bigint from pg_class
-              where relname in ('users', 'partners', 'deals') and relnamespace = current_schema()::regnamespace",
+        let unmarked = sqlx::query_scalar!(
+            r#"select coalesce(sum(relpages - relallvisible), 0)::bigint as "unmarked!" from pg_class
+                where relname in ('users', 'partners', 'deals') and relnamespace = current_schema()::regnamespace"#
         )
         .fetch_one(&mut *conn)
         .await?;
@@ -314,19 +319,19 @@ async fn ensure_tenant(
     Ok(Report { counts: wanted, loaded: true })
 }
 
-async fn count(conn: &mut PgConnection, tenant: Uuid) -> anyhow::Result<Counts> {
+async fn count(conn: &mut PgConnection, tenant: TenantId) -> anyhow::Result<Counts> {
     // For an owner that is no superuser, row-level security applies: scope the session to the tenant.
-    sqlx::query("select set_config('app.tenant_id', $1, false)").bind(tenant.to_string()).execute(&mut *conn).await?;
-    let (users, cams, partners, deals): (i64, i64, i64, i64) = sqlx::query_as(
-        "select (select count(*) from users where tenant_id = $1),
-                (select count(*) from users where tenant_id = $1 and role = 'cam'),
-                (select count(*) from partners where tenant_id = $1),
-                (select count(*) from deals where tenant_id = $1)",
+    sqlx::query!("select set_config('app.tenant_id', $1, false)", tenant.to_string()).fetch_one(&mut *conn).await?;
+    Ok(sqlx::query_as!(
+        Counts,
+        r#"select (select count(*) from users where tenant_id = $1) as "users!",
+                  (select count(*) from users where tenant_id = $1 and role = 'cam') as "cams!",
+                  (select count(*) from partners where tenant_id = $1) as "partners!",
+                  (select count(*) from deals where tenant_id = $1) as "deals!""#,
+        tenant as TenantId,
     )
-    .bind(tenant)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(Counts { users, cams, partners, deals })
+    .await?)
 }
 
 #[derive(Default)]
@@ -338,12 +343,12 @@ struct Timings {
 }
 
 struct PartnerRef {
-    id: Uuid,
-    admin: Uuid,
+    id: PartnerId,
+    admin: UserId,
     /// Who decides its registrations: its CAM, else the channel chief or program admin.
-    decider: Uuid,
+    decider: UserId,
     /// Its CAM, copied onto its registrations.
-    cam: Option<Uuid>,
+    cam: Option<UserId>,
     /// Its name, copied onto its registrations.
     name: String,
 }
@@ -353,8 +358,8 @@ async fn generate(
     conn: &mut PgConnection,
     spec: &Spec,
     mode: Mode,
-    existing: Option<Uuid>,
-    tenant: Uuid,
+    existing: Option<TenantId>,
+    tenant: TenantId,
     mut rng: StdRng,
     hash: &str,
 ) -> anyhow::Result<Timings> {
@@ -374,17 +379,14 @@ async fn generate(
         eprintln!("{slug}: old rows deleted ({:.1} s)", timings.delete);
     }
 
-    let other_deals: i64 = sqlx::query_scalar("select count(*) from deals").fetch_one(&mut *conn).await?;
+    let other_deals = sqlx::query_scalar!(r#"select count(*) as "n!" from deals"#).fetch_one(&mut *conn).await?;
     let saved_indexes = if scale.deals >= DROP_INDEXES_FROM && scale.deals as i64 >= other_deals {
         drop_deal_indexes(conn).await?
     } else {
         Vec::new()
     };
 
-    sqlx::query("insert into tenants (id, slug, name) values ($1, $2, $3)")
-        .bind(tenant)
-        .bind(slug)
-        .bind(spec.name)
+    sqlx::query!("insert into tenants (id, slug, name) values ($1, $2, $3)", tenant as TenantId, slug, spec.name)
         .execute(&mut *conn)
         .await?;
 
@@ -394,14 +396,23 @@ async fn generate(
     // Staff first: partners refer to their CAMs.
     let mut staff = Csv::new();
     let staff_since = anchor.t0 - 1_500 * DAY;
-    let admin = next_id(&mut rng);
+    let admin: UserId = next_id(&mut rng);
     let admin_name = person(&mut rng);
-    staff.user(tenant, admin, &format!("admin@{email_domain}"), &admin_name, "program_admin", None, hash, staff_since);
+    staff.user(
+        tenant,
+        admin,
+        &format!("admin@{email_domain}"),
+        &admin_name,
+        Role::ProgramAdmin,
+        None,
+        hash,
+        staff_since,
+    );
     let mut decider_of_last_resort = admin;
     if scale.chief {
         let chief = next_id(&mut rng);
         let name = person(&mut rng);
-        staff.user(tenant, chief, &format!("chief@{email_domain}"), &name, "channel_chief", None, hash, staff_since);
+        staff.user(tenant, chief, &format!("chief@{email_domain}"), &name, Role::ChannelChief, None, hash, staff_since);
         decider_of_last_resort = chief;
     }
     let mut cams = Vec::with_capacity(scale.cams);
@@ -409,7 +420,7 @@ async fn generate(
         let id = next_id(&mut rng);
         let name = person(&mut rng);
         let since = staff_since + rng.gen_range(0..400) * DAY;
-        staff.user(tenant, id, &format!("cam{i}@{email_domain}"), &name, "cam", None, hash, since);
+        staff.user(tenant, id, &format!("cam{i}@{email_domain}"), &name, Role::Cam, None, hash, since);
         cams.push(id);
     }
     let mut users_copied = copy_buffer(conn, USERS_COPY, staff.buf).await?;
@@ -434,11 +445,11 @@ async fn generate(
             _ => "platinum",
         };
         let (stage, activity) = match rng.gen_range(0..100) {
-            0..5 => ("applicant", 0.02),
-            5..20 => ("onboarding", 0.3),
-            20..50 => ("activated", 1.0),
-            50..90 => ("producing", 3.0),
-            _ => ("lapsed", 0.4),
+            0..5 => (LifeStage::Applicant, 0.02),
+            5..20 => (LifeStage::Onboarding, 0.3),
+            20..50 => (LifeStage::Activated, 1.0),
+            50..90 => (LifeStage::Producing, 3.0),
+            _ => (LifeStage::Lapsed, 0.4),
         };
         let cam = if cams.is_empty() { None } else { Some(cams[(i - 1) % cams.len()]) };
         let created = anchor.t0 - rng.gen_range(730 * DAY..1_460 * DAY);
@@ -454,7 +465,7 @@ async fn generate(
             admin_id,
             &format!("p{i}@{email_domain}"),
             &person_name,
-            "partner_admin",
+            Role::PartnerAdmin,
             Some(id),
             hash,
             joined,
@@ -468,7 +479,7 @@ async fn generate(
                 user_id,
                 &format!("u{i}@{email_domain}"),
                 &user_name,
-                "partner_user",
+                Role::PartnerUser,
                 Some(id),
                 hash,
                 joined,
@@ -482,13 +493,13 @@ async fn generate(
     // The count of active people the users triggers keep, which were off during the load. Analyzed first: planned
     // on guesses, the join looked the partners up by scanning them once per group.
     conn.execute("analyze partners, users").await?;
-    sqlx::query(
+    sqlx::query!(
         "update partners p set active_users = n.n
            from (select partner_id, count(*) as n from users
                   where tenant_id = $1 and partner_id is not null and active group by partner_id) n
           where p.tenant_id = $1 and p.id = n.partner_id",
+        tenant as TenantId,
     )
-    .bind(tenant)
     .execute(&mut *conn)
     .await
     .context("counting the partners' active people")?;
@@ -499,14 +510,14 @@ async fn generate(
     let mut products = Csv::new();
     for (code, name) in PRODUCTS {
         products.uuid(tenant);
-        products.uuid(next_id(&mut rng));
+        products.uuid(next_id::<ProductId>(&mut rng));
         products.text(code);
         products.text(name);
         products.raw("t");
         products.end();
     }
     copy_buffer(conn, PRODUCTS_COPY, products.buf).await?;
-    sqlx::query("insert into deal_policies (tenant_id) values ($1)").bind(tenant).execute(&mut *conn).await?;
+    sqlx::query!("insert into deal_policies (tenant_id) values ($1)", tenant as TenantId).execute(&mut *conn).await?;
     timings.people = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -525,21 +536,22 @@ async fn generate(
             statuses: [0; 7],
         };
         let statuses = copy_deals(conn, slug, generator, scale.deals).await?;
-        let line: Vec<String> = STATUSES.iter().zip(statuses).map(|(s, n)| format!("{s} {}", sep(n as i64))).collect();
+        let line: Vec<String> =
+            STATUSES.iter().zip(statuses).map(|(s, n)| format!("{} {}", s.as_str(), sep(n as i64))).collect();
         eprintln!("{slug}: statuses: {}", line.join(", "));
     }
     // The per-partner counts the triggers keep, which were off during the load. The registrations are counted first
     // and the partners joined to the counts: the tables have no statistics yet and their indexes are dropped, and a
     // join planned on guesses ran for over 14 minutes on a fresh cluster at the default scale.
     conn.execute("analyze partners, deals").await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into deal_counts (tenant_id, partner_id, status, cam_id, n)
          select c.tenant_id, c.partner_id, c.status, p.cam_id, c.n
            from (select tenant_id, partner_id, status, count(*) as n
                    from deals where tenant_id = $1 group by tenant_id, partner_id, status) c
            join partners p on p.tenant_id = c.tenant_id and p.id = c.partner_id",
+        tenant as TenantId,
     )
-    .bind(tenant)
     .execute(&mut *conn)
     .await
     .context("counting the registrations per partner and status")?;
@@ -548,7 +560,8 @@ async fn generate(
     let t = Instant::now();
     for (name, def) in &saved_indexes {
         let ti = Instant::now();
-        conn.execute(AssertSqlSafe(def.clone())).await.with_context(|| format!("re-creating index {name}"))?;
+        // The definition PostgreSQL gave for the index dropped before the load (`pg_indexes.indexdef`).
+        conn.execute(sqlx::AssertSqlSafe(def.clone())).await.with_context(|| format!("re-creating index {name}"))?;
         eprintln!("{slug}: index {name} re-created ({:.1} s)", ti.elapsed().as_secs_f64());
     }
     timings.indexes = t.elapsed().as_secs_f64();
@@ -628,13 +641,13 @@ const DEALS_COPY: &str = "COPY deals (tenant_id, id, partner_id, registered_by, 
 
 /// Tables of the current schema with a `tenant_id` column (every tenant-owned table), `tenants` itself excluded.
 async fn tenant_tables(conn: &mut PgConnection) -> anyhow::Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "select c.relname::text from pg_class c
-           join pg_namespace n on n.oid = c.relnamespace
-           join pg_attribute a on a.attrelid = c.oid
-          where n.nspname = current_schema() and c.relkind in ('r', 'p') and a.attname = 'tenant_id'
-            and not a.attisdropped and c.relname <> 'tenants'
-          order by 1",
+    Ok(sqlx::query_scalar!(
+        r#"select c.relname::text as "relname!" from pg_class c
+             join pg_namespace n on n.oid = c.relnamespace
+             join pg_attribute a on a.attrelid = c.oid
+            where n.nspname = current_schema() and c.relkind in ('r', 'p') and a.attname = 'tenant_id'
+              and not a.attisdropped and c.relname <> 'tenants'
+            order by 1"#
     )
     .fetch_all(&mut *conn)
     .await?)
@@ -645,7 +658,7 @@ fn ident(name: &str) -> String {
 }
 
 /// Deletes every row of the tenant, children before parents (which matters when foreign keys are checked).
-async fn delete_tenant(conn: &mut PgConnection, tenant: Uuid, tables: &[String]) -> anyhow::Result<()> {
+async fn delete_tenant(conn: &mut PgConnection, tenant: TenantId, tables: &[String]) -> anyhow::Result<()> {
     const ORDER: &[&str] = &[
         "deal_events",
         "deals",
@@ -662,35 +675,42 @@ async fn delete_tenant(conn: &mut PgConnection, tenant: Uuid, tables: &[String])
         tables.iter().map(String::as_str).filter(|t| !ORDER.contains(t) && *t != "users" && *t != "partners").collect();
     order.extend(ORDER.iter().copied().filter(|t| tables.iter().any(|x| x == t)));
     for table in order {
+        // One statement per table, and the tables are found in the catalog: the name is quoted in.
         let sql = format!("delete from {} where tenant_id = $1", ident(table));
-        sqlx::query(AssertSqlSafe(sql))
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(tenant)
             .execute(&mut *conn)
             .await
             .with_context(|| format!("deleting the old rows of {table}"))?;
     }
     // Partners and users refer to each other (CAM, partner people).
-    sqlx::query("update partners set cam_id = null where tenant_id = $1").bind(tenant).execute(&mut *conn).await?;
-    sqlx::query("delete from users where tenant_id = $1").bind(tenant).execute(&mut *conn).await?;
-    sqlx::query("delete from partners where tenant_id = $1").bind(tenant).execute(&mut *conn).await?;
-    sqlx::query("delete from tenants where id = $1").bind(tenant).execute(&mut *conn).await?;
+    sqlx::query!("update partners set cam_id = null where tenant_id = $1", tenant as TenantId)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("delete from users where tenant_id = $1", tenant as TenantId).execute(&mut *conn).await?;
+    sqlx::query!("delete from partners where tenant_id = $1", tenant as TenantId).execute(&mut *conn).await?;
+    sqlx::query!("delete from tenants where id = $1", tenant as TenantId).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Drops the secondary indexes of `deals` (not the primary key, nor indexes behind constraints) and returns their
 /// definitions to re-create them after the load.
 async fn drop_deal_indexes(conn: &mut PgConnection) -> anyhow::Result<Vec<(String, String)>> {
-    let saved: Vec<(String, String)> = sqlx::query_as(
-        "select i.indexname::text, i.indexdef from pg_indexes i
-          where i.schemaname = current_schema() and i.tablename = 'deals' and i.indexname <> 'deals_pkey'
-            and not exists (select 1 from pg_constraint c
-                             where c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)
-          order by i.indexname",
+    let saved: Vec<(String, String)> = sqlx::query!(
+        r#"select i.indexname::text as "name!", i.indexdef as "def!" from pg_indexes i
+            where i.schemaname = current_schema() and i.tablename = 'deals' and i.indexname <> 'deals_pkey'
+              and not exists (select 1 from pg_constraint c
+                               where c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)
+            order by i.indexname"#
     )
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|i| (i.name, i.def))
+    .collect();
     for (name, _) in &saved {
-        conn.execute(AssertSqlSafe(format!("drop index {}", ident(name)))).await?;
+        // DDL takes no parameters: the index's name, from the catalog, is quoted in.
+        conn.execute(sqlx::AssertSqlSafe(format!("drop index {}", ident(name)))).await?;
     }
     Ok(saved)
 }
@@ -704,31 +724,37 @@ struct Relaxed {
 /// stops forcing row-level security on the owner (COPY FROM refuses tables whose rows policies filter). All of it is
 /// transactional: a failed load leaves the tables as they were.
 async fn relax(conn: &mut PgConnection, tables: &[String]) -> anyhow::Result<Relaxed> {
-    let triggers: Vec<(String, String)> = sqlx::query_as(
-        "select c.relname::text, t.tgname::text from pg_trigger t
-           join pg_class c on c.oid = t.tgrelid
-           join pg_namespace n on n.oid = c.relnamespace
-          where n.nspname = current_schema() and not t.tgisinternal and t.tgenabled <> 'D' and c.relname = any($1)
-          order by 1, 2",
+    let triggers: Vec<(String, String)> = sqlx::query!(
+        r#"select c.relname::text as "table!", t.tgname::text as "trigger!" from pg_trigger t
+             join pg_class c on c.oid = t.tgrelid
+             join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = current_schema() and not t.tgisinternal and t.tgenabled <> 'D'
+              and c.relname = any($1::text[])
+            order by 1, 2"#,
+        tables,
     )
-    .bind(tables)
     .fetch_all(&mut *conn)
-    .await?;
-    let forced: Vec<String> = sqlx::query_scalar(
-        "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
-          where n.nspname = current_schema() and c.relforcerowsecurity and c.relname = any($1)
-          order by 1",
+    .await?
+    .into_iter()
+    .map(|t| (t.table, t.trigger))
+    .collect();
+    let forced = sqlx::query_scalar!(
+        r#"select c.relname::text as "table!" from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = current_schema() and c.relforcerowsecurity and c.relname = any($1::text[])
+            order by 1"#,
+        tables,
     )
-    .bind(tables)
     .fetch_all(&mut *conn)
     .await?;
     for (table, trigger) in &triggers {
-        conn.execute(AssertSqlSafe(format!("alter table {} disable trigger {}", ident(table), ident(trigger))))
+        // DDL takes no parameters: the names, from the catalog, are quoted in.
+        conn.execute(sqlx::AssertSqlSafe(format!("alter table {} disable trigger {}", ident(table), ident(trigger))))
             .await
             .with_context(|| format!("disabling trigger {trigger} on {table}"))?;
     }
     for table in &forced {
-        conn.execute(AssertSqlSafe(format!("alter table {} no force row level security", ident(table))))
+        // DDL takes no parameters: the name, from the catalog, is quoted in.
+        conn.execute(sqlx::AssertSqlSafe(format!("alter table {} no force row level security", ident(table))))
             .await
             .with_context(|| format!("relaxing row-level security on {table}"))?;
     }
@@ -737,18 +763,21 @@ async fn relax(conn: &mut PgConnection, tables: &[String]) -> anyhow::Result<Rel
 
 async fn restore(conn: &mut PgConnection, relaxed: &Relaxed) -> anyhow::Result<()> {
     for (table, trigger) in &relaxed.triggers {
-        conn.execute(AssertSqlSafe(format!("alter table {} enable trigger {}", ident(table), ident(trigger)))).await?;
+        // DDL takes no parameters: the names, from the catalog, are quoted in.
+        conn.execute(sqlx::AssertSqlSafe(format!("alter table {} enable trigger {}", ident(table), ident(trigger))))
+            .await?;
     }
     for table in &relaxed.forced {
-        conn.execute(AssertSqlSafe(format!("alter table {} force row level security", ident(table)))).await?;
+        // DDL takes no parameters: the name, from the catalog, is quoted in.
+        conn.execute(sqlx::AssertSqlSafe(format!("alter table {} force row level security", ident(table)))).await?;
     }
     Ok(())
 }
 
-/// A version-4 UUID drawn from the seeded generator.
-fn next_id(rng: &mut StdRng) -> Uuid {
+/// A version-4 UUID drawn from the seeded generator, as the id of a row of kind `Id`.
+fn next_id<Id: From<Uuid>>(rng: &mut StdRng) -> Id {
     let raw = Uuid::from_u128(rng.r#gen());
-    uuid::Builder::from_random_bytes(raw.into_bytes()).into_uuid()
+    Id::from(uuid::Builder::from_random_bytes(raw.into_bytes()).into_uuid())
 }
 
 fn pick<'a>(rng: &mut StdRng, list: &[&'a str]) -> &'a str {
@@ -861,13 +890,13 @@ impl Csv {
         self.sep();
     }
 
-    fn uuid(&mut self, id: Uuid) {
+    fn uuid(&mut self, id: impl Into<Uuid>) {
         self.sep();
         let mut b = [0u8; 36];
-        self.buf.extend_from_slice(id.hyphenated().encode_lower(&mut b).as_bytes());
+        self.buf.extend_from_slice(id.into().hyphenated().encode_lower(&mut b).as_bytes());
     }
 
-    fn opt_uuid(&mut self, id: Option<Uuid>) {
+    fn opt_uuid(&mut self, id: Option<impl Into<Uuid>>) {
         match id {
             Some(id) => self.uuid(id),
             None => self.null(),
@@ -933,12 +962,12 @@ impl Csv {
     #[allow(clippy::too_many_arguments)]
     fn user(
         &mut self,
-        tenant: Uuid,
-        id: Uuid,
+        tenant: TenantId,
+        id: UserId,
         email: &str,
         name: &str,
-        role: &str,
-        partner: Option<Uuid>,
+        role: Role,
+        partner: Option<PartnerId>,
         hash: &str,
         created: i64,
     ) {
@@ -946,7 +975,7 @@ impl Csv {
         self.uuid(id);
         self.text(email);
         self.text(name);
-        self.text(role);
+        self.text(role.as_str());
         self.opt_uuid(partner);
         self.text(hash);
         self.raw("t");
@@ -958,14 +987,14 @@ impl Csv {
     #[allow(clippy::too_many_arguments)]
     fn partner(
         &mut self,
-        tenant: Uuid,
-        id: Uuid,
+        tenant: TenantId,
+        id: PartnerId,
         name: &str,
         country: &str,
         region: &str,
         tier: &str,
-        cam: Option<Uuid>,
-        stage: &str,
+        cam: Option<UserId>,
+        stage: LifeStage,
         created: i64,
     ) {
         self.uuid(tenant);
@@ -975,7 +1004,7 @@ impl Csv {
         self.text(region);
         self.text(tier);
         self.opt_uuid(cam);
-        self.text(stage);
+        self.text(stage.as_str());
         self.ts(created);
         self.ts(created);
         self.end();
@@ -1009,7 +1038,15 @@ fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
 // ---------------------------------------------------------------------------------------------------------------
 // Deals
 
-const STATUSES: [&str; 7] = ["pending", "approved", "rejected", "withdrawn", "expired", "won", "lost"];
+const STATUSES: [DealStatus; 7] = [
+    DealStatus::Pending,
+    DealStatus::Approved,
+    DealStatus::Rejected,
+    DealStatus::Withdrawn,
+    DealStatus::Expired,
+    DealStatus::Won,
+    DealStatus::Lost,
+];
 /// Cumulative percentages of STATUSES: pending 5, approved 20, rejected 10, withdrawn 5, expired 30, won 15, lost 15.
 const STATUS_CUMULATIVE: [u32; 7] = [5, 25, 35, 40, 70, 85, 100];
 const PRODUCTS: [(&str, &str); 4] = [
@@ -1019,19 +1056,19 @@ const PRODUCTS: [(&str, &str); 4] = [
     ("support", "Premium Support"),
 ];
 /// (reason, cumulative weight)
-const REASONS: [(&str, u32); 6] = [
-    ("duplicate", 35),
-    ("existing_customer", 60),
-    ("direct_sales_engaged", 75),
-    ("outside_territory", 85),
-    ("insufficient_information", 95),
-    ("other", 100),
+const REASONS: [(RejectReason, u32); 6] = [
+    (RejectReason::Duplicate, 35),
+    (RejectReason::ExistingCustomer, 60),
+    (RejectReason::DirectSalesEngaged, 75),
+    (RejectReason::OutsideTerritory, 85),
+    (RejectReason::InsufficientInformation, 95),
+    (RejectReason::Other, 100),
 ];
 
 struct DealGen {
     rng: StdRng,
     seed: u64,
-    tenant: Uuid,
+    tenant: TenantId,
     partners: Vec<PartnerRef>,
     weights: WeightedIndex<f64>,
     /// Number of base customers.
@@ -1047,7 +1084,7 @@ impl DealGen {
         let anchor = self.anchor;
         let t0 = anchor.t0;
         let rng = &mut self.rng;
-        let id = next_id(rng);
+        let id: DealId = next_id(rng);
         let partner = &self.partners[self.weights.sample(rng)];
         let k = rng.gen_range(0..self.pool);
         let j = rng.gen_range(0..VARIANTS);
@@ -1087,11 +1124,11 @@ impl DealGen {
         let created;
         let updated;
         match STATUSES[status] {
-            "pending" => {
+            DealStatus::Pending => {
                 created = t0 - rng.gen_range(HOUR..10 * DAY);
                 updated = created;
             }
-            "approved" => {
+            DealStatus::Approved => {
                 let left = rng.gen_range(1..90);
                 let until = anchor.day(left);
                 let decided = anchor.start_of(anchor.day(left - 90)) + rng.gen_range(7 * HOUR..19 * HOUR);
@@ -1108,24 +1145,24 @@ impl DealGen {
                 }
                 updated = last;
             }
-            "rejected" => {
+            DealStatus::Rejected => {
                 created = t0 - rng.gen_range(10 * DAY..730 * DAY);
                 let decided = created + rng.gen_range(HOUR..96 * HOUR);
                 decided_at = Some(decided);
                 decided_by = Some(partner.decider);
                 let r = rng.gen_range(0..100);
-                let code = REASONS.iter().find(|(_, w)| r < *w).map_or("other", |(c, _)| *c);
+                let code = REASONS.iter().find(|(_, w)| r < *w).map_or(RejectReason::Other, |(c, _)| *c);
                 reason = Some(code);
-                if code == "other" {
+                if code == RejectReason::Other {
                     note = Some("Customer is already in a vendor-led renewal.");
                 }
                 updated = decided;
             }
-            "withdrawn" => {
+            DealStatus::Withdrawn => {
                 created = t0 - rng.gen_range(10 * DAY..730 * DAY);
                 updated = created + rng.gen_range(HOUR..9 * DAY);
             }
-            "expired" => {
+            DealStatus::Expired => {
                 created = t0 - rng.gen_range(95 * DAY..730 * DAY);
                 let decided = created + rng.gen_range(HOUR..72 * HOUR);
                 let until = anchor.date_of(decided) + chrono::Duration::days(90);
@@ -1145,7 +1182,7 @@ impl DealGen {
                 decided_by = Some(partner.decider);
                 protected_until = Some(until);
                 closed_at = Some(closed);
-                if outcome == "won" {
+                if outcome == DealStatus::Won {
                     let factor = rng.gen_range(0.8..1.05);
                     closed_amount = Some(((value as f64 * factor).round() as i64).max(1));
                 }
@@ -1179,12 +1216,12 @@ impl DealGen {
         csv.raw(currency);
         csv.date(close_date);
         csv.text("");
-        csv.raw(STATUSES[status]);
+        csv.raw(STATUSES[status].as_str());
         csv.raw("[]");
         csv.ts(created);
         csv.opt_ts(decided_at);
         csv.opt_uuid(decided_by);
-        csv.opt_text(reason);
+        csv.opt_text(reason.map(RejectReason::as_str));
         csv.opt_text(note);
         csv.opt_date(protected_until);
         csv.int(0);

@@ -117,11 +117,14 @@ impl EmbeddedPg {
     /// Creates `database` unless it exists and returns options to reach it.
     pub async fn ensure_database(&self, database: &str) -> anyhow::Result<PgConnectOptions> {
         let mut conn = PgConnection::connect_with(&self.connect_options("postgres")).await?;
-        let exists: Option<i32> = sqlx::query_scalar("select 1 from pg_database where datname = $1")
-            .bind(database)
-            .fetch_optional(&mut conn)
-            .await?;
-        if exists.is_none() {
+        let exists = sqlx::query_scalar!(
+            r#"select exists(select 1 from pg_database where datname = $1) as "exists!""#,
+            database
+        )
+        .fetch_one(&mut conn)
+        .await?;
+        if !exists {
+            // A database's name is an identifier, which no statement takes as a parameter.
             let sql = format!("create database \"{}\"", database.replace('"', ""));
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
         }

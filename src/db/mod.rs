@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, Executor, PgPool, Postgres};
+use sqlx::{Connection, PgPool, Postgres};
 
 use crate::config::Config;
+use crate::ids::{SessionId, TenantId, UserId};
 use embedded::{Durability, EmbeddedPg};
-use uuid::Uuid;
 
 pub type Tx = sqlx::Transaction<'static, Postgres>;
 
@@ -71,7 +71,7 @@ pub async fn runtime_pool(owner_options: &PgConnectOptions, max: u32) -> anyhow:
         .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
-                conn.execute("set role tributary_app").await?;
+                sqlx::query!("set role tributary_app").execute(&mut *conn).await?;
                 Ok(())
             })
         })
@@ -83,7 +83,7 @@ pub async fn runtime_pool(owner_options: &PgConnectOptions, max: u32) -> anyhow:
 
 /// Begins a transaction scoped to `tenant` (and, for the audit log, to the acting user) in one round trip: the
 /// tenant is transaction-local, so a pooled connection can never carry it into another request.
-pub async fn begin_tenant(pool: &PgPool, tenant: Uuid, actor: Option<Uuid>) -> Result<Tx, sqlx::Error> {
+pub async fn begin_tenant(pool: &PgPool, tenant: TenantId, actor: Option<UserId>) -> Result<Tx, sqlx::Error> {
     // One simple query (no parameters in that protocol): only UUIDs, hex digits and dashes, are written into it.
     let actor = actor.map(|a| a.to_string()).unwrap_or_default();
     let sql = format!(
@@ -98,6 +98,7 @@ pub async fn begin_tenant(pool: &PgPool, tenant: Uuid, actor: Option<Uuid>) -> R
 /// The spawned task always finishes, and dropping what it got rolls the transaction back.
 async fn begin_uncancelled(pool: &PgPool, sql: String) -> Result<Tx, sqlx::Error> {
     let pool = pool.clone();
+    // `sql` is the statement of `begin_tenant` or `begin_session`, written from ids, an integer and a boolean only.
     tokio::spawn(async move { pool.begin_with(sqlx::AssertSqlSafe(sql)).await })
         .await
         .map_err(|_| sqlx::Error::WorkerCrashed)?
@@ -116,9 +117,9 @@ pub enum SessionRefused {
 /// `agreement`, that the user's partner has accepted the current partner agreement.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionCheck {
-    pub tenant: Uuid,
-    pub user: Uuid,
-    pub session: Uuid,
+    pub tenant: TenantId,
+    pub user: UserId,
+    pub session: SessionId,
     pub version: i32,
     pub agreement: bool,
 }
@@ -164,10 +165,10 @@ pub(crate) use attempt;
 
 /// The savepoint of `attempt!`.
 pub async fn savepoint(tx: &mut Tx) -> Result<(), sqlx::Error> {
-    sqlx::query("savepoint attempt").execute(&mut **tx).await.map(drop)
+    sqlx::query!("savepoint attempt").execute(&mut **tx).await.map(drop)
 }
 
 /// Undoes what was written since the savepoint of `attempt!`.
 pub async fn roll_back_to_savepoint(tx: &mut Tx) -> Result<(), sqlx::Error> {
-    sqlx::query("rollback to savepoint attempt").execute(&mut **tx).await.map(drop)
+    sqlx::query!("rollback to savepoint attempt").execute(&mut **tx).await.map(drop)
 }

@@ -6,15 +6,15 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::store::{self, DealRow, HistoryEntry, ListFilter};
-use super::{CloseInput, Conflict, DealInput, ExtendInput, RejectInput};
+use super::{CloseInput, Conflict, DealInput, DealStatus, ExtendInput, RejectInput, RejectReason};
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery, ListResponse, parse_json};
 use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
 use crate::db::Tx;
 use crate::error::{Error, Result};
+use crate::ids::{DealId, PartnerId};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,9 +30,9 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RegisteredDeal {
-    pub id: Uuid,
+    pub id: DealId,
     /// pending, or approved when the policy auto-approves clean registrations.
-    pub status: String,
+    pub status: DealStatus,
     pub conflicts: Vec<Conflict>,
     pub protected_until: Option<NaiveDate>,
 }
@@ -50,20 +50,15 @@ pub async fn create(
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(RegisteredDeal {
-            id: r.id,
-            status: r.status.into(),
-            conflicts: r.findings.iter().map(Conflict::from_finding).collect(),
-            protected_until: r.protected_until,
-        }),
+        Json(RegisteredDeal { id: r.id, status: r.status, conflicts: r.conflicts, protected_until: r.protected_until }),
     ))
 }
 
 /// A registration as the API shows it.
 #[derive(Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DealView {
-    pub id: Uuid,
-    pub partner_id: Uuid,
+    pub id: DealId,
+    pub partner_id: PartnerId,
     /// Omitted for partner callers' view of findings; always their own partner here.
     pub partner_name: String,
     pub customer_name: String,
@@ -75,10 +70,10 @@ pub struct DealView {
     pub currency: String,
     pub expected_close_date: NaiveDate,
     pub notes: String,
-    pub status: String,
+    pub status: DealStatus,
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
-    pub decision_reason: Option<String>,
+    pub decision_reason: Option<RejectReason>,
     pub decision_note: Option<String>,
     pub protected_until: Option<NaiveDate>,
     pub extensions_used: i32,
@@ -118,7 +113,7 @@ impl From<DealRow> for DealView {
 pub struct DealQuery {
     /// pending, approved, rejected, withdrawn, expired, won or lost.
     pub status: Option<String>,
-    pub partner_id: Option<Uuid>,
+    pub partner_id: Option<PartnerId>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -132,10 +127,10 @@ pub async fn list(
 ) -> Result<ApiJson<ListResponse<DealView>>> {
     let status = match q.status {
         None => None,
-        Some(s) => Some(
-            super::status_named(&s)
-                .ok_or_else(|| Error::invalid("status", format!("Use one of: {}.", super::STATUSES.join(", "))))?,
-        ),
+        Some(s) => Some(DealStatus::parse(&s).ok_or_else(|| {
+            let names: Vec<&str> = DealStatus::ALL.iter().map(|s| s.as_str()).collect();
+            Error::invalid("status", format!("Use one of: {}.", names.join(", ")))
+        })?),
     };
     let filter = ListFilter { status, partner_id: q.partner_id };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
@@ -155,18 +150,18 @@ pub struct DealDetail {
 
 /// The conflicts of a registration: live while pending, the recorded ones after a decision.
 pub async fn current_conflicts(tx: &mut Tx, deal: &DealRow) -> Result<Vec<Conflict>> {
-    if deal.status == "pending" {
+    if deal.status == DealStatus::Pending {
         let policy = store::policy(tx).await?;
         let findings = super::findings_for(tx, &super::registration_of(deal), &policy).await?;
         Ok(findings.iter().map(Conflict::from_finding).collect())
     } else {
-        Ok(serde_json::from_value(deal.conflicts.clone()).unwrap_or_default())
+        Ok(deal.conflicts.0.clone())
     }
 }
 
 #[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = DealDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<Uuid>) -> Result<Json<DealDetail>> {
+pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<DealId>) -> Result<Json<DealDetail>> {
     let deal = store::get(&mut tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
     let conflicts = current_conflicts(&mut tx, &deal).await?;
     let history = store::history(&mut tx, id).await?;
@@ -176,11 +171,11 @@ pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<Uuid>
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Decided {
-    pub status: String,
+    pub status: DealStatus,
     pub protected_until: Option<NaiveDate>,
 }
 
-async fn respond(mut tx: Tx, user: &CurrentUser, id: Uuid) -> Result<Json<Decided>> {
+async fn respond(mut tx: Tx, user: &CurrentUser, id: DealId) -> Result<Json<Decided>> {
     let deal = store::get(&mut tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok(Json(Decided { status: deal.status, protected_until: deal.protected_until }))
@@ -190,7 +185,7 @@ async fn respond(mut tx: Tx, user: &CurrentUser, id: Uuid) -> Result<Json<Decide
 /// an approved, unexpired registration for the same opportunity.
 #[utoipa::path(post, path = "/api/v1/deals/{id}/approve", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
-pub async fn approve(Auth { user, mut tx, .. }: Auth<Manager>, Path(id): Path<Uuid>) -> Result<Json<Decided>> {
+pub async fn approve(Auth { user, mut tx, .. }: Auth<Manager>, Path(id): Path<DealId>) -> Result<Json<Decided>> {
     super::approve(&mut tx, &user, id).await?;
     respond(tx, &user, id).await
 }
@@ -199,7 +194,7 @@ pub async fn approve(Auth { user, mut tx, .. }: Auth<Manager>, Path(id): Path<Uu
     responses((status = 200, body = Decided), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
 pub async fn reject(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
     ApiJson(input): ApiJson<RejectInput>,
 ) -> Result<Json<Decided>> {
     super::reject(&mut tx, &user, id, input).await?;
@@ -212,7 +207,7 @@ pub async fn reject(
 pub async fn extend(
     State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
     body: axum::body::Bytes,
 ) -> Result<Json<Decided>> {
     // The body is optional: a bare POST asks for an extension without a note.
@@ -226,7 +221,7 @@ pub async fn extend(
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn approve_extension(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
 ) -> Result<Json<Decided>> {
     super::approve_extension(&mut tx, &user, id).await?;
     respond(tx, &user, id).await
@@ -235,7 +230,7 @@ pub async fn approve_extension(
 /// Withdraws a pending registration (the registering partner).
 #[utoipa::path(post, path = "/api/v1/deals/{id}/withdraw", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
-pub async fn withdraw(Auth { user, mut tx, .. }: Auth<PartnerMember>, Path(id): Path<Uuid>) -> Result<Json<Decided>> {
+pub async fn withdraw(Auth { user, mut tx, .. }: Auth<PartnerMember>, Path(id): Path<DealId>) -> Result<Json<Decided>> {
     super::withdraw(&mut tx, &user, id).await?;
     respond(tx, &user, id).await
 }
@@ -245,7 +240,7 @@ pub async fn withdraw(Auth { user, mut tx, .. }: Auth<PartnerMember>, Path(id): 
     responses((status = 200, body = Decided), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
 pub async fn close(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
     ApiJson(input): ApiJson<CloseInput>,
 ) -> Result<Json<Decided>> {
     if user.role == Role::ChannelChief {

@@ -6,38 +6,206 @@ pub mod pages;
 pub mod policy;
 pub mod store;
 
+use std::fmt;
+
 use chrono::{Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::auth::{CurrentUser, Role, Scope};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors};
+use crate::ids::{DealId, PartnerId, TenantId, UserId};
 use crate::outbox;
-use crate::rules::deal_conflict::{self, Finding, FindingKind, Registration, Status};
+use crate::rules::deal_conflict::{self, Decision, Field, Finding, FindingKind, Registration};
 use crate::validate;
 use store::{DealRow, NewDeal, Policy};
 
-pub const STATUSES: [&str; 7] = ["pending", "approved", "rejected", "withdrawn", "expired", "won", "lost"];
+/// Where a registration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum DealStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+    Expired,
+    Won,
+    Lost,
+}
 
-/// The status named `s`, as the program spells it; None for a name that is no status.
-pub fn status_named(s: &str) -> Option<&'static str> {
-    STATUSES.into_iter().find(|known| *known == s)
+impl DealStatus {
+    pub const ALL: [DealStatus; 7] = [
+        DealStatus::Pending,
+        DealStatus::Approved,
+        DealStatus::Rejected,
+        DealStatus::Withdrawn,
+        DealStatus::Expired,
+        DealStatus::Won,
+        DealStatus::Lost,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealStatus::Pending => "pending",
+            DealStatus::Approved => "approved",
+            DealStatus::Rejected => "rejected",
+            DealStatus::Withdrawn => "withdrawn",
+            DealStatus::Expired => "expired",
+            DealStatus::Won => "won",
+            DealStatus::Lost => "lost",
+        }
+    }
+
+    /// The status named `s`, as the program spells it; None for a name that is no status.
+    pub fn parse(s: &str) -> Option<DealStatus> {
+        DealStatus::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DealStatus::Pending => "Pending",
+            DealStatus::Approved => "Approved",
+            DealStatus::Rejected => "Rejected",
+            DealStatus::Withdrawn => "Withdrawn",
+            DealStatus::Expired => "Expired",
+            DealStatus::Won => "Won",
+            DealStatus::Lost => "Lost",
+        }
+    }
+}
+
+impl fmt::Display for DealStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<DealStatus> for deal_conflict::Status {
+    fn from(status: DealStatus) -> deal_conflict::Status {
+        match status {
+            DealStatus::Pending => deal_conflict::Status::Pending,
+            DealStatus::Approved => deal_conflict::Status::Approved,
+            DealStatus::Rejected => deal_conflict::Status::Rejected,
+            DealStatus::Withdrawn => deal_conflict::Status::Withdrawn,
+            DealStatus::Expired => deal_conflict::Status::Expired,
+            DealStatus::Won => deal_conflict::Status::Won,
+            DealStatus::Lost => deal_conflict::Status::Lost,
+        }
+    }
 }
 
 /// Reasons a CAM may give for rejecting a registration (`other` needs a note).
-pub const REJECT_REASONS: [(&str, &str); 6] = [
-    ("duplicate", "Duplicate of an existing registration"),
-    ("existing_customer", "Already a customer"),
-    ("direct_sales_engaged", "Our direct sales team is engaged"),
-    ("outside_territory", "Outside the partner's territory"),
-    ("insufficient_information", "Not enough information"),
-    ("other", "Other"),
-];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    Duplicate,
+    ExistingCustomer,
+    DirectSalesEngaged,
+    OutsideTerritory,
+    InsufficientInformation,
+    Other,
+}
 
-pub fn reason_label(code: &str) -> &'static str {
-    REJECT_REASONS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or("Other")
+impl RejectReason {
+    pub const ALL: [RejectReason; 6] = [
+        RejectReason::Duplicate,
+        RejectReason::ExistingCustomer,
+        RejectReason::DirectSalesEngaged,
+        RejectReason::OutsideTerritory,
+        RejectReason::InsufficientInformation,
+        RejectReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::Duplicate => "duplicate",
+            RejectReason::ExistingCustomer => "existing_customer",
+            RejectReason::DirectSalesEngaged => "direct_sales_engaged",
+            RejectReason::OutsideTerritory => "outside_territory",
+            RejectReason::InsufficientInformation => "insufficient_information",
+            RejectReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RejectReason> {
+        RejectReason::ALL.into_iter().find(|reason| reason.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RejectReason::Duplicate => "Duplicate of an existing registration",
+            RejectReason::ExistingCustomer => "Already a customer",
+            RejectReason::DirectSalesEngaged => "Our direct sales team is engaged",
+            RejectReason::OutsideTerritory => "Outside the partner's territory",
+            RejectReason::InsufficientInformation => "Not enough information",
+            RejectReason::Other => "Other",
+        }
+    }
+}
+
+/// What happened to a registration, as its history records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum DealEvent {
+    Registered,
+    Approved,
+    Rejected,
+    Withdrawn,
+    ExtensionRequested,
+    ExtensionApproved,
+    ExpiryReminder,
+    Expired,
+    Won,
+    Lost,
+}
+
+impl DealEvent {
+    pub const ALL: [DealEvent; 10] = [
+        DealEvent::Registered,
+        DealEvent::Approved,
+        DealEvent::Rejected,
+        DealEvent::Withdrawn,
+        DealEvent::ExtensionRequested,
+        DealEvent::ExtensionApproved,
+        DealEvent::ExpiryReminder,
+        DealEvent::Expired,
+        DealEvent::Won,
+        DealEvent::Lost,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealEvent::Registered => "registered",
+            DealEvent::Approved => "approved",
+            DealEvent::Rejected => "rejected",
+            DealEvent::Withdrawn => "withdrawn",
+            DealEvent::ExtensionRequested => "extension_requested",
+            DealEvent::ExtensionApproved => "extension_approved",
+            DealEvent::ExpiryReminder => "expiry_reminder",
+            DealEvent::Expired => "expired",
+            DealEvent::Won => "won",
+            DealEvent::Lost => "lost",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DealEvent::Registered => "Registered",
+            DealEvent::Approved => "Approved",
+            DealEvent::Rejected => "Rejected",
+            DealEvent::Withdrawn => "Withdrawn",
+            DealEvent::ExtensionRequested => "Extension requested",
+            DealEvent::ExtensionApproved => "Extension approved",
+            DealEvent::ExpiryReminder => "Expiry reminder",
+            DealEvent::Expired => "Expired",
+            DealEvent::Won => "Won",
+            DealEvent::Lost => "Lost",
+        }
+    }
 }
 
 /// What a partner fills in to register a deal. Loose types so that every field can be checked and named at once.
@@ -67,47 +235,48 @@ pub struct DealInput {
     pub notes: Option<String>,
 }
 
-/// A clash as the API shows it.
+/// A clash as the API shows it and as a registration keeps it (`deals.conflicts`, written when it is registered and
+/// when it is approved): the rule's finding, its scores rounded.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Conflict {
     /// same_partner_duplicate, other_partner_protected, other_partner_pending or vendor_direct_account.
-    pub kind: String,
-    pub deal_id: Option<Uuid>,
+    #[schema(value_type = String)]
+    pub kind: FindingKind,
+    pub deal_id: Option<DealId>,
     /// Fields that matched: domain, name, country, products.
-    pub matched_on: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub matched_on: Vec<Field>,
     pub score: f64,
     /// approve, review or reject.
-    pub recommendation: String,
+    #[schema(value_type = String)]
+    pub recommendation: Decision,
     pub evidence: Vec<EvidenceView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EvidenceView {
-    pub field: String,
+    #[schema(value_type = String)]
+    pub field: Field,
     pub score: f64,
     pub detail: String,
 }
 
-fn label<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+fn rounded(score: f64) -> f64 {
+    (score * 100.0).round() / 100.0
 }
 
 impl Conflict {
     pub fn from_finding(f: &Finding) -> Conflict {
         Conflict {
-            kind: label(&f.kind),
+            kind: f.kind,
             deal_id: f.registration_id,
-            matched_on: f.matched_on.iter().map(label).collect(),
-            score: (f.score * 100.0).round() / 100.0,
-            recommendation: label(&f.recommendation),
+            matched_on: f.matched_on.clone(),
+            score: rounded(f.score),
+            recommendation: f.recommendation,
             evidence: f
                 .evidence
                 .iter()
-                .map(|e| EvidenceView {
-                    field: label(&e.field),
-                    score: (e.score * 100.0).round() / 100.0,
-                    detail: e.detail.clone(),
-                })
+                .map(|e| EvidenceView { field: e.field, score: rounded(e.score), detail: e.detail.clone() })
                 .collect(),
         }
     }
@@ -230,15 +399,15 @@ pub fn registration_of(d: &DealRow) -> Registration {
         customer_domain: d.customer_domain.clone(),
         country: d.country.clone(),
         products: d.products.clone(),
-        status: store::parse_status(&d.status),
+        status: d.status.into(),
         protected_until: d.protected_until,
     }
 }
 
 pub struct Registered {
-    pub id: Uuid,
-    pub status: &'static str,
-    pub findings: Vec<Finding>,
+    pub id: DealId,
+    pub status: DealStatus,
+    pub conflicts: Vec<Conflict>,
     pub protected_until: Option<NaiveDate>,
 }
 
@@ -260,7 +429,7 @@ pub async fn register(tx: &mut Tx, user: &CurrentUser, base_url: &str, input: De
     if policy.auto_approve_clean {
         store::lock_approvals(tx).await?;
     }
-    let id = Uuid::new_v4();
+    let id = DealId::new();
     let reg = Registration {
         id,
         partner_id: partner,
@@ -268,15 +437,15 @@ pub async fn register(tx: &mut Tx, user: &CurrentUser, base_url: &str, input: De
         customer_domain: v.customer_domain.clone(),
         country: v.country.clone(),
         products: v.products.clone(),
-        status: Status::Pending,
+        status: DealStatus::Pending.into(),
         protected_until: None,
     };
     let findings = findings_for(tx, &reg, policy).await?;
     let approve = policy.auto_approve_clean && findings.is_empty();
     let (status, protected_until) = if approve {
-        ("approved", Some(today + Duration::days(i64::from(policy.protection_days))))
+        (DealStatus::Approved, Some(today + Duration::days(i64::from(policy.protection_days))))
     } else {
-        ("pending", None)
+        (DealStatus::Pending, None)
     };
     let conflicts: Vec<Conflict> = findings.iter().map(Conflict::from_finding).collect();
     let normalized = deal_conflict::normalize_name(&v.customer_name);
@@ -308,62 +477,75 @@ pub async fn register(tx: &mut Tx, user: &CurrentUser, base_url: &str, input: De
             expected_close_date: v.expected_close_date,
             notes: &v.notes,
             status,
-            conflicts: serde_json::to_value(&conflicts).unwrap_or_default(),
+            conflicts: &conflicts,
             protected_until,
         },
         approve.then_some("Approved automatically: no conflicts."),
         store::Mail { to: &context.reviewers, subject: &subject, body: &body },
     )
     .await?;
-    if approve {
-        notify_partner_of(tx, user.tenant_id, partner, user.id, &v.customer_name, "approved", protected_until).await?;
+    if let Some(until) = protected_until {
+        let to = Recipient { tenant: user.tenant_id, partner, registered_by: user.id };
+        notify_partner_of(tx, to, &v.customer_name, PartnerNotice::Approved(until)).await?;
     }
-    Ok(Registered { id, status, findings, protected_until })
+    Ok(Registered { id, status, conflicts, protected_until })
 }
 
-async fn notify_partner_of(
-    tx: &mut Tx,
-    tenant: Uuid,
-    partner: Uuid,
-    registered_by: Uuid,
-    customer: &str,
-    what: &str,
-    until: Option<NaiveDate>,
-) -> Result<(), Error> {
-    let (subject, line) = match what {
-        "approved" => (
+/// Who hears about a registration: the partner's admins and the person who registered it.
+#[derive(Clone, Copy)]
+struct Recipient {
+    tenant: TenantId,
+    partner: PartnerId,
+    registered_by: UserId,
+}
+
+impl Recipient {
+    fn of(tenant: TenantId, deal: &DealRow) -> Recipient {
+        Recipient { tenant, partner: deal.partner_id, registered_by: deal.registered_by }
+    }
+}
+
+/// What a partner is told about its registration.
+#[derive(Clone, Copy)]
+enum PartnerNotice {
+    /// Approved and protected until then.
+    Approved(NaiveDate),
+    Rejected,
+    /// Protected for longer, until then.
+    Extended(NaiveDate),
+    /// The protection ends then.
+    Expiring(Option<NaiveDate>),
+    Expired,
+}
+
+async fn notify_partner_of(tx: &mut Tx, to: Recipient, customer: &str, notice: PartnerNotice) -> Result<(), Error> {
+    let (subject, line) = match notice {
+        PartnerNotice::Approved(until) => (
             format!("Deal registration approved: {customer}"),
-            format!(
-                "Your registration for {customer} is approved and protected until {}.",
-                until.map(|d| d.to_string()).unwrap_or_default()
-            ),
+            format!("Your registration for {customer} is approved and protected until {until}."),
         ),
-        "rejected" => (
+        PartnerNotice::Rejected => (
             format!("Deal registration rejected: {customer}"),
             format!("Your registration for {customer} was rejected."),
         ),
-        "extended" => (
+        PartnerNotice::Extended(until) => (
             format!("Deal registration extended: {customer}"),
-            format!(
-                "The protection of your registration for {customer} now runs until {}.",
-                until.map(|d| d.to_string()).unwrap_or_default()
-            ),
+            format!("The protection of your registration for {customer} now runs until {until}."),
         ),
-        "expiring" => (
+        PartnerNotice::Expiring(until) => (
             format!("Deal registration expiring: {customer}"),
             format!(
                 "Your protection for {customer} ends on {}. Close the deal or ask for an extension before then.",
                 until.map(|d| d.to_string()).unwrap_or_default()
             ),
         ),
-        "expired" => {
+        PartnerNotice::Expired => {
             (format!("Deal registration expired: {customer}"), format!("Your protection for {customer} has ended."))
         }
-        _ => (format!("Deal registration update: {customer}"), format!("Your registration for {customer} changed.")),
     };
-    for to in store::partner_recipients(tx, partner, registered_by).await? {
-        outbox::enqueue(tx, tenant, &to, &subject, &format!("{line}\n\nSee it in the partner portal under Deals.\n"))
-            .await?;
+    for address in store::partner_recipients(tx, to.partner, to.registered_by).await? {
+        let body = format!("{line}\n\nSee it in the partner portal under Deals.\n");
+        outbox::enqueue(tx, to.tenant, &address, &subject, &body).await?;
     }
     Ok(())
 }
@@ -390,12 +572,12 @@ fn conflict_state(deal: &DealRow, action: &str) -> Error {
 
 /// Approves a pending registration. Under the tenant's approval lock, the conflicts are checked again: when another
 /// partner already holds an approved, unexpired registration for the same opportunity, this is refused.
-pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> Result<NaiveDate, Error> {
+pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId) -> Result<NaiveDate, Error> {
     let scope = decider_scope(user)?;
     store::get(tx, scope, id, false).await?.ok_or(Error::NotFound)?;
     store::lock_approvals(tx).await?;
     let deal = store::get(tx, scope, id, true).await?.ok_or(Error::NotFound)?;
-    if deal.status != "pending" {
+    if deal.status != DealStatus::Pending {
         return Err(conflict_state(&deal, "approved"));
     }
     let policy = store::policy(tx).await?;
@@ -406,44 +588,32 @@ pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> Result<NaiveD
         ));
     }
     // A duplicate of the partner's own registration blocks only once that one is approved; pending ones lose the race.
-    let own: Vec<Uuid> = findings
+    let own: Vec<DealId> = findings
         .iter()
         .filter(|f| f.kind == FindingKind::SamePartnerDuplicate)
         .filter_map(|f| f.registration_id)
         .collect();
-    let own_approved: Option<i32> =
-        sqlx::query_scalar("select 1 from deals where id = any($1) and status = 'approved' limit 1")
-            .bind(&own)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if own_approved.is_some() {
+    if store::any_approved(tx, &own).await? {
         return Err(Error::Conflict(
             "This partner already holds an approved, unexpired registration for this opportunity.".into(),
         ));
     }
     let until = Utc::now().date_naive() + Duration::days(i64::from(policy.protection_days));
     let conflicts: Vec<Conflict> = findings.iter().map(Conflict::from_finding).collect();
-    sqlx::query(
-        "update deals set status = 'approved', decided_at = now(), decided_by = $2, protected_until = $3,
-                conflicts = $4, updated_at = now() where id = $1",
-    )
-    .bind(id)
-    .bind(user.id)
-    .bind(until)
-    .bind(serde_json::to_value(&conflicts).unwrap_or_default())
-    .execute(&mut **tx)
-    .await?;
-    store::record_event(tx, user.tenant_id, id, Some(user.id), "approved", Some("pending"), "approved", None).await?;
-    notify_partner_of(
+    store::approve(tx, id, user.id, until, &conflicts).await?;
+    store::record_event(
         tx,
         user.tenant_id,
-        deal.partner_id,
-        deal.registered_by,
-        &deal.customer_name,
-        "approved",
-        Some(until),
+        id,
+        Some(user.id),
+        DealEvent::Approved,
+        Some(DealStatus::Pending),
+        DealStatus::Approved,
+        None,
     )
     .await?;
+    notify_partner_of(tx, Recipient::of(user.tenant_id, &deal), &deal.customer_name, PartnerNotice::Approved(until))
+        .await?;
     Ok(until)
 }
 
@@ -457,57 +627,66 @@ pub struct RejectInput {
     pub note: Option<String>,
 }
 
-pub async fn reject(tx: &mut Tx, user: &CurrentUser, id: Uuid, input: RejectInput) -> Result<(), Error> {
+const CHOOSE_A_REASON: &str = "Choose a reason: duplicate, existing_customer, direct_sales_engaged, outside_territory, insufficient_information or other.";
+
+pub async fn reject(tx: &mut Tx, user: &CurrentUser, id: DealId, input: RejectInput) -> Result<(), Error> {
     let scope = decider_scope(user)?;
     let deal = store::get(tx, scope, id, true).await?.ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
-    let reason = input.reason.trim();
-    if !REJECT_REASONS.iter().any(|(c, _)| *c == reason) {
-        errors.add("reason", "Choose a reason: duplicate, existing_customer, direct_sales_engaged, outside_territory, insufficient_information or other.");
+    let reason = RejectReason::parse(input.reason.trim());
+    if reason.is_none() {
+        errors.add("reason", CHOOSE_A_REASON);
     }
     let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    if reason == "other" && note.is_none() {
+    if reason == Some(RejectReason::Other) && note.is_none() {
         errors.add("note", "Say why when the reason is \"other\".");
     }
     if note.is_some_and(|n| n.chars().count() > 2000) {
         errors.add("note", "Use at most 2000 characters.");
     }
     errors.into_result()?;
-    if deal.status != "pending" {
+    let Some(reason) = reason else { return Err(Error::invalid("reason", CHOOSE_A_REASON)) };
+    if deal.status != DealStatus::Pending {
         return Err(conflict_state(&deal, "rejected"));
     }
-    sqlx::query(
-        "update deals set status = 'rejected', decided_at = now(), decided_by = $2, decision_reason = $3,
-                decision_note = $4, updated_at = now() where id = $1",
-    )
-    .bind(id)
-    .bind(user.id)
-    .bind(reason)
-    .bind(note)
-    .execute(&mut **tx)
-    .await?;
+    store::reject(tx, id, user.id, reason, note).await?;
     let why = match note {
-        Some(n) => format!("{}: {n}", reason_label(reason)),
-        None => reason_label(reason).to_string(),
+        Some(n) => format!("{}: {n}", reason.label()),
+        None => reason.label().to_string(),
     };
-    store::record_event(tx, user.tenant_id, id, Some(user.id), "rejected", Some("pending"), "rejected", Some(&why))
-        .await?;
-    notify_partner_of(tx, user.tenant_id, deal.partner_id, deal.registered_by, &deal.customer_name, "rejected", None)
-        .await?;
+    store::record_event(
+        tx,
+        user.tenant_id,
+        id,
+        Some(user.id),
+        DealEvent::Rejected,
+        Some(DealStatus::Pending),
+        DealStatus::Rejected,
+        Some(&why),
+    )
+    .await?;
+    notify_partner_of(tx, Recipient::of(user.tenant_id, &deal), &deal.customer_name, PartnerNotice::Rejected).await?;
     Ok(())
 }
 
-pub async fn withdraw(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> Result<(), Error> {
+pub async fn withdraw(tx: &mut Tx, user: &CurrentUser, id: DealId) -> Result<(), Error> {
     let scope = partner_scope(user)?;
     let deal = store::get(tx, scope, id, true).await?.ok_or(Error::NotFound)?;
-    if deal.status != "pending" {
+    if deal.status != DealStatus::Pending {
         return Err(conflict_state(&deal, "withdrawn"));
     }
-    sqlx::query("update deals set status = 'withdrawn', updated_at = now() where id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    store::record_event(tx, user.tenant_id, id, Some(user.id), "withdrawn", Some("pending"), "withdrawn", None).await?;
+    store::withdraw(tx, id).await?;
+    store::record_event(
+        tx,
+        user.tenant_id,
+        id,
+        Some(user.id),
+        DealEvent::Withdrawn,
+        Some(DealStatus::Pending),
+        DealStatus::Withdrawn,
+        None,
+    )
+    .await?;
     Ok(())
 }
 
@@ -522,7 +701,7 @@ pub async fn request_extension(
     tx: &mut Tx,
     user: &CurrentUser,
     base_url: &str,
-    id: Uuid,
+    id: DealId,
     input: ExtendInput,
 ) -> Result<(), Error> {
     let scope = partner_scope(user)?;
@@ -531,7 +710,7 @@ pub async fn request_extension(
     if note.is_some_and(|n| n.chars().count() > 2000) {
         return Err(Error::invalid("note", "Use at most 2000 characters."));
     }
-    if deal.status != "approved" {
+    if deal.status != DealStatus::Approved {
         return Err(conflict_state(&deal, "extended"));
     }
     let policy = store::policy(tx).await?;
@@ -544,21 +723,15 @@ pub async fn request_extension(
             policy.extensions_allowed
         )));
     }
-    sqlx::query(
-        "update deals set extension_requested_at = now(), extension_note = $2, updated_at = now() where id = $1",
-    )
-    .bind(id)
-    .bind(note)
-    .execute(&mut **tx)
-    .await?;
+    store::request_extension(tx, id, note).await?;
     store::record_event(
         tx,
         user.tenant_id,
         id,
         Some(user.id),
-        "extension_requested",
-        Some("approved"),
-        "approved",
+        DealEvent::ExtensionRequested,
+        Some(DealStatus::Approved),
+        DealStatus::Approved,
         note,
     )
     .await?;
@@ -576,45 +749,30 @@ pub async fn request_extension(
     Ok(())
 }
 
-pub async fn approve_extension(tx: &mut Tx, user: &CurrentUser, id: Uuid) -> Result<NaiveDate, Error> {
+pub async fn approve_extension(tx: &mut Tx, user: &CurrentUser, id: DealId) -> Result<NaiveDate, Error> {
     let scope = decider_scope(user)?;
     let deal = store::get(tx, scope, id, true).await?.ok_or(Error::NotFound)?;
-    if deal.status != "approved" || deal.extension_requested_at.is_none() {
+    if deal.status != DealStatus::Approved || deal.extension_requested_at.is_none() {
         return Err(Error::Conflict("There is no extension request waiting on this registration.".into()));
     }
     let policy = store::policy(tx).await?;
     let base = deal.protected_until.unwrap_or_else(|| Utc::now().date_naive()).max(Utc::now().date_naive());
     let until = base + Duration::days(i64::from(policy.extension_days));
-    sqlx::query(
-        "update deals set protected_until = $2, extensions_used = extensions_used + 1, extension_requested_at = null,
-                reminder_sent_at = null, updated_at = now() where id = $1",
-    )
-    .bind(id)
-    .bind(until)
-    .execute(&mut **tx)
-    .await?;
+    store::extend(tx, id, until).await?;
     let note = format!("Protected until {until}");
     store::record_event(
         tx,
         user.tenant_id,
         id,
         Some(user.id),
-        "extension_approved",
-        Some("approved"),
-        "approved",
+        DealEvent::ExtensionApproved,
+        Some(DealStatus::Approved),
+        DealStatus::Approved,
         Some(&note),
     )
     .await?;
-    notify_partner_of(
-        tx,
-        user.tenant_id,
-        deal.partner_id,
-        deal.registered_by,
-        &deal.customer_name,
-        "extended",
-        Some(until),
-    )
-    .await?;
+    notify_partner_of(tx, Recipient::of(user.tenant_id, &deal), &deal.customer_name, PartnerNotice::Extended(until))
+        .await?;
     Ok(until)
 }
 
@@ -629,19 +787,19 @@ pub struct CloseInput {
     pub amount: Option<serde_json::Value>,
 }
 
-pub async fn close(tx: &mut Tx, user: &CurrentUser, id: Uuid, input: CloseInput) -> Result<&'static str, Error> {
+/// Closes an approved registration as won or lost; answers which.
+pub async fn close(tx: &mut Tx, user: &CurrentUser, id: DealId, input: CloseInput) -> Result<DealStatus, Error> {
     let scope = match user.role {
         Role::ChannelChief => return Err(Error::forbidden()),
         _ => user.scope(),
     };
     let deal = store::get(tx, scope, id, true).await?.ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
-    let outcome: &'static str = match input.outcome.trim() {
-        "won" => "won",
-        "lost" => "lost",
+    let outcome = match DealStatus::parse(input.outcome.trim()) {
+        Some(won_or_lost @ (DealStatus::Won | DealStatus::Lost)) => won_or_lost,
         _ => {
             errors.add("outcome", "Choose won or lost.");
-            "lost"
+            DealStatus::Lost
         }
     };
     let amount = match &input.amount {
@@ -655,67 +813,73 @@ pub async fn close(tx: &mut Tx, user: &CurrentUser, id: Uuid, input: CloseInput)
         },
     };
     errors.into_result()?;
-    if deal.status != "approved" {
+    if deal.status != DealStatus::Approved {
         return Err(conflict_state(&deal, "closed"));
     }
-    let amount = if outcome == "won" { Some(amount.unwrap_or(deal.estimated_value)) } else { amount };
-    sqlx::query(
-        "update deals set status = $2, closed_at = now(), closed_amount = $3, extension_requested_at = null,
-                updated_at = now() where id = $1",
-    )
-    .bind(id)
-    .bind(outcome)
-    .bind(amount)
-    .execute(&mut **tx)
-    .await?;
+    let won = outcome == DealStatus::Won;
+    let amount = if won { Some(amount.unwrap_or(deal.estimated_value)) } else { amount };
+    store::close(tx, id, outcome, amount).await?;
     let note = amount.map(|a| format!("{} {a}", deal.currency));
-    store::record_event(tx, user.tenant_id, id, Some(user.id), outcome, Some("approved"), outcome, note.as_deref())
-        .await?;
-    if outcome == "won" {
-        sqlx::query("update partners set life_stage = 'producing', updated_at = now() where id = $1 and life_stage <> 'producing'")
-            .bind(deal.partner_id)
-            .execute(&mut **tx)
-            .await?;
+    let event = if won { DealEvent::Won } else { DealEvent::Lost };
+    store::record_event(
+        tx,
+        user.tenant_id,
+        id,
+        Some(user.id),
+        event,
+        Some(DealStatus::Approved),
+        outcome,
+        note.as_deref(),
+    )
+    .await?;
+    if won {
+        store::mark_producing(tx, deal.partner_id).await?;
     }
     Ok(outcome)
 }
 
 /// Expires approved registrations whose window has passed and sends reminders before expiry. Rows are claimed with
 /// `FOR UPDATE SKIP LOCKED`, so instances running this at once never expire or remind twice.
-pub async fn expire_and_remind(tx: &mut Tx, tenant: Uuid, today: NaiveDate) -> Result<(usize, usize), Error> {
-    let due: Vec<(Uuid, Uuid, Uuid, String, Option<NaiveDate>)> = sqlx::query_as(
-        "select id, partner_id, registered_by, customer_name, protected_until from deals
-          where status = 'approved' and protected_until < $1
-          order by protected_until limit 500 for update skip locked",
-    )
-    .bind(today)
-    .fetch_all(&mut **tx)
-    .await?;
-    for (id, partner, registered_by, customer, until) in &due {
-        sqlx::query(
-            "update deals set status = 'expired', extension_requested_at = null, updated_at = now() where id = $1",
+pub async fn expire_and_remind(tx: &mut Tx, tenant: TenantId, today: NaiveDate) -> Result<(usize, usize), Error> {
+    let due = store::claim_expired(tx, today).await?;
+    for d in &due {
+        store::expire(tx, d.id).await?;
+        store::record_event(
+            tx,
+            tenant,
+            d.id,
+            None,
+            DealEvent::Expired,
+            Some(DealStatus::Approved),
+            DealStatus::Expired,
+            None,
         )
-        .bind(id)
-        .execute(&mut **tx)
         .await?;
-        store::record_event(tx, tenant, *id, None, "expired", Some("approved"), "expired", None).await?;
-        notify_partner_of(tx, tenant, *partner, *registered_by, customer, "expired", *until).await?;
+        notify_partner_of(tx, d.recipient(tenant), &d.customer_name, PartnerNotice::Expired).await?;
     }
     let policy = store::policy(tx).await?;
-    let remind: Vec<(Uuid, Uuid, Uuid, String, Option<NaiveDate>)> = sqlx::query_as(
-        "select id, partner_id, registered_by, customer_name, protected_until from deals
-          where status = 'approved' and reminder_sent_at is null and protected_until >= $1
-            and protected_until <= $1 + $2::int
-          order by protected_until limit 500 for update skip locked",
-    )
-    .bind(today)
-    .bind(policy.reminder_days)
-    .fetch_all(&mut **tx)
-    .await?;
-    for (id, partner, registered_by, customer, until) in &remind {
-        sqlx::query("update deals set reminder_sent_at = now() where id = $1").bind(id).execute(&mut **tx).await?;
-        store::record_event(tx, tenant, *id, None, "expiry_reminder", Some("approved"), "approved", None).await?;
-        notify_partner_of(tx, tenant, *partner, *registered_by, customer, "expiring", *until).await?;
+    let remind = store::claim_reminders(tx, today, policy.reminder_days).await?;
+    for d in &remind {
+        store::mark_reminded(tx, d.id).await?;
+        store::record_event(
+            tx,
+            tenant,
+            d.id,
+            None,
+            DealEvent::ExpiryReminder,
+            Some(DealStatus::Approved),
+            DealStatus::Approved,
+            None,
+        )
+        .await?;
+        notify_partner_of(tx, d.recipient(tenant), &d.customer_name, PartnerNotice::Expiring(d.protected_until))
+            .await?;
     }
     Ok((due.len(), remind.len()))
+}
+
+impl store::Expiring {
+    fn recipient(&self, tenant: TenantId) -> Recipient {
+        Recipient { tenant, partner: self.partner_id, registered_by: self.registered_by }
+    }
 }

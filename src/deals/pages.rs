@@ -10,17 +10,18 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::api::current_conflicts;
 use super::store::{self, DealRow, LineRow, ListFilter};
-use super::{CloseInput, Conflict, DealInput, ExtendInput, REJECT_REASONS, RejectInput, STATUSES, reason_label};
+use super::{CloseInput, Conflict, DealInput, DealStatus, ExtendInput, RejectInput, RejectReason};
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
 use crate::countries::{CURRENCIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
+use crate::ids::DealId;
+use crate::rules::deal_conflict::{Decision, FindingKind};
 use crate::web::format;
 use crate::web::{HtmlForm, Page, country_options, notice};
 
@@ -38,25 +39,19 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/close", post(close_submit))
 }
 
-pub fn status_badge(status: &str) -> &'static str {
+pub fn status_badge(status: DealStatus) -> &'static str {
     match status {
-        "pending" => "badge-yellow",
-        "approved" => "badge-green",
-        "won" => "badge-teal",
-        "rejected" => "badge-red",
-        "lost" => "badge-gray",
-        "expired" | "withdrawn" => "badge-gray",
-        _ => "badge-gray",
+        DealStatus::Pending => "badge-yellow",
+        DealStatus::Approved => "badge-green",
+        DealStatus::Won => "badge-teal",
+        DealStatus::Rejected => "badge-red",
+        DealStatus::Lost | DealStatus::Expired | DealStatus::Withdrawn => "badge-gray",
     }
-}
-
-fn title_case(s: &str) -> String {
-    crate::partners::tier_label(s)
 }
 
 /// A registration as a table row shows it.
 pub struct DealLine {
-    pub id: String,
+    pub id: DealId,
     pub customer: String,
     pub domain: String,
     pub partner: String,
@@ -74,7 +69,7 @@ pub struct DealLine {
 }
 
 fn sla(deal: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> (String, &'static str) {
-    if deal.status != "pending" {
+    if deal.status != DealStatus::Pending {
         return (String::new(), "");
     }
     pending_sla(deal.created_at, sla_hours, now)
@@ -104,13 +99,13 @@ fn pending_sla(created_at: DateTime<Utc>, sla_hours: i32, now: DateTime<Utc>) ->
 fn line(d: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
     let (sla, sla_badge) = sla(d, sla_hours, now);
     DealLine {
-        id: d.id.to_string(),
+        id: d.id,
         value: format::money(d.estimated_value, &d.currency),
-        status: title_case(&d.status),
-        badge: status_badge(&d.status),
+        status: d.status.label().to_string(),
+        badge: status_badge(d.status),
         protected_until: d.protected_until.map(format::date).unwrap_or_default(),
         registered: format::date(d.created_at.date_naive()),
-        decision: d.decision_reason.as_deref().map(reason_label).unwrap_or("").to_string(),
+        decision: d.decision_reason.map(RejectReason::label).unwrap_or("").to_string(),
         customer: d.customer_name.clone(),
         domain: d.customer_domain.clone().unwrap_or_default(),
         partner: d.partner_name.clone(),
@@ -144,13 +139,15 @@ async fn list_page(
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage> {
-    let status = q.status.as_deref().and_then(super::status_named);
+    let status = q.status.as_deref().and_then(DealStatus::parse);
     let filter = ListFilter { status, ..Default::default() };
     let (rows, total): (Vec<LineRow>, i64) =
         store::list(&mut tx, user.scope(), &filter, store::Columns::Line, 200, 0).await?;
     let sla_hours = store::policy(&mut tx).await?.approval_sla_hours;
     let mut tabs = vec![("/deals".to_string(), "All".to_string(), status.is_none())];
-    tabs.extend(STATUSES.iter().map(|s| (format!("/deals?status={s}"), title_case(s), status == Some(*s))));
+    tabs.extend(
+        DealStatus::ALL.map(|s| (format!("/deals?status={}", s.as_str()), s.label().to_string(), status == Some(s))),
+    );
     let is_partner = user.role.is_partner();
     let lede = if is_partner {
         "Your deal registrations: what is protected, until when, and why each decision was taken.".to_string()
@@ -282,7 +279,7 @@ pub struct PartnerClash {
     pub message: &'static str,
     pub matched: String,
     pub strength: String,
-    pub own_deal: Option<Uuid>,
+    pub own_deal: Option<DealId>,
 }
 
 /// A clash as a CAM sees it: the finding, and the clashing registration beside this one.
@@ -296,7 +293,7 @@ pub struct StaffClash {
 }
 
 pub struct DealSide {
-    pub id: Uuid,
+    pub id: DealId,
     pub partner: String,
     pub customer: String,
     pub domain: String,
@@ -326,34 +323,82 @@ fn side(d: &DealRow, products: &[store::Product]) -> DealSide {
         domain: d.customer_domain.clone().unwrap_or_else(|| "—".into()),
         country: country_name(&d.country).unwrap_or(&d.country).to_string(),
         products: product_names(&d.products, products),
-        status: title_case(&d.status),
-        badge: status_badge(&d.status),
+        status: d.status.label().to_string(),
+        badge: status_badge(d.status),
         protected_until: d.protected_until.map(format::date).unwrap_or_else(|| "—".into()),
         registered: format::date(d.created_at.date_naive()),
         value: format::money(d.estimated_value, &d.currency),
     }
 }
 
-fn kind_text(kind: &str) -> (&'static str, &'static str) {
+fn kind_text(kind: FindingKind) -> (&'static str, &'static str) {
     match kind {
-        "same_partner_duplicate" => ("Duplicate of your own registration", "badge-yellow"),
-        "other_partner_protected" => ("Another partner holds a protected registration", "badge-red"),
-        "other_partner_pending" => ("Another partner's registration is pending", "badge-yellow"),
-        "vendor_direct_account" => ("Named account of the direct sales team", "badge-purple"),
-        _ => ("Possible conflict", "badge-gray"),
+        FindingKind::SamePartnerDuplicate => ("Duplicate of your own registration", "badge-yellow"),
+        FindingKind::OtherPartnerProtected => ("Another partner holds a protected registration", "badge-red"),
+        FindingKind::OtherPartnerPending => ("Another partner's registration is pending", "badge-yellow"),
+        FindingKind::VendorDirectAccount => ("Named account of the direct sales team", "badge-purple"),
     }
 }
 
-fn partner_message(kind: &str) -> &'static str {
+fn partner_message(kind: FindingKind) -> &'static str {
     match kind {
-        "same_partner_duplicate" => "Your organisation already has an open registration for this customer.",
-        "other_partner_protected" => "Another partner already holds a protected registration for this opportunity.",
-        "other_partner_pending" => {
+        FindingKind::SamePartnerDuplicate => "Your organisation already has an open registration for this customer.",
+        FindingKind::OtherPartnerProtected => {
+            "Another partner already holds a protected registration for this opportunity."
+        }
+        FindingKind::OtherPartnerPending => {
             "Another registration for this opportunity is waiting for a decision; the first one approved wins."
         }
-        "vendor_direct_account" => "This customer is a named account of the vendor's direct sales team.",
-        _ => "This registration may clash with an existing one.",
+        FindingKind::VendorDirectAccount => "This customer is a named account of the vendor's direct sales team.",
     }
+}
+
+/// A clash as a partner may see it.
+fn partner_clash(c: &Conflict) -> PartnerClash {
+    PartnerClash {
+        message: partner_message(c.kind),
+        matched: c.matched_on.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", "),
+        strength: format!("{}%", (c.score * 100.0).round()),
+        own_deal: if c.kind == FindingKind::SamePartnerDuplicate { c.deal_id } else { None },
+    }
+}
+
+/// A clash as staff see it, beside the registration it points at (among `others`).
+fn staff_clash(c: &Conflict, others: &[DealRow], products: &[store::Product]) -> StaffClash {
+    let (kind, badge) = kind_text(c.kind);
+    let named_account = match c.kind {
+        FindingKind::VendorDirectAccount => c.evidence.first().map(|e| e.detail.clone()).unwrap_or_default(),
+        _ => String::new(),
+    };
+    StaffClash {
+        kind,
+        badge,
+        recommendation: c.recommendation.label().to_string(),
+        evidence: c
+            .evidence
+            .iter()
+            .map(|e| (e.field.label().to_string(), format!("{}%", (e.score * 100.0).round()), e.detail.clone()))
+            .collect(),
+        other: c.deal_id.and_then(|id| others.iter().find(|o| o.id == id)).map(|o| side(o, products)),
+        named_account,
+    }
+}
+
+/// What the findings together recommend: the strictest recommendation among them.
+fn overall(conflicts: &[Conflict]) -> (&'static str, &'static str) {
+    let decision = if conflicts.iter().any(|c| c.recommendation == Decision::Reject) {
+        Decision::Reject
+    } else if conflicts.is_empty() {
+        Decision::Approve
+    } else {
+        Decision::Review
+    };
+    let badge = match decision {
+        Decision::Reject => "badge-red",
+        Decision::Approve => "badge-green",
+        Decision::Review => "badge-yellow",
+    };
+    (decision.label(), badge)
 }
 
 #[derive(Template, WebTemplate)]
@@ -363,7 +408,7 @@ struct ShowPage {
     deal: DealSide,
     notes: String,
     expected_close: String,
-    status_raw: String,
+    status: DealStatus,
     decided: String,
     decision: String,
     extension_requested: String,
@@ -386,7 +431,7 @@ async fn render_show(
     tx: &mut Tx,
     user: &CurrentUser,
     csrf: &CsrfToken,
-    id: Uuid,
+    id: DealId,
     (alert, errors): (Option<String>, FieldErrors),
     notice_code: Option<&str>,
 ) -> Result<ShowPage> {
@@ -395,81 +440,47 @@ async fn render_show(
     let policy = store::policy(tx).await?;
     let products = store::products(tx).await?;
     let is_partner = user.role.is_partner();
-    let mut partner_clashes = Vec::new();
-    let mut staff_clashes = Vec::new();
-    if is_partner {
-        for c in &conflicts {
-            partner_clashes.push(PartnerClash {
-                message: partner_message(&c.kind),
-                matched: c.matched_on.join(", "),
-                strength: format!("{}%", (c.score * 100.0).round()),
-                own_deal: (c.kind == "same_partner_duplicate").then_some(c.deal_id).flatten(),
-            });
-        }
+    let (partner_clashes, staff_clashes) = if is_partner {
+        (conflicts.iter().map(partner_clash).collect(), Vec::new())
     } else {
-        let ids: Vec<Uuid> = conflicts.iter().filter_map(|c| c.deal_id).collect();
+        let ids: Vec<DealId> = conflicts.iter().filter_map(|c| c.deal_id).collect();
         let others = store::by_ids(tx, &ids).await?;
-        for c in &conflicts {
-            let (kind, badge) = kind_text(&c.kind);
-            let named_account = if c.kind == "vendor_direct_account" {
-                c.evidence.iter().map(|e| e.detail.clone()).next().unwrap_or_default()
-            } else {
-                String::new()
-            };
-            staff_clashes.push(StaffClash {
-                kind,
-                badge,
-                recommendation: title_case(&c.recommendation),
-                evidence: c
-                    .evidence
-                    .iter()
-                    .map(|e| (title_case(&e.field), format!("{}%", (e.score * 100.0).round()), e.detail.clone()))
-                    .collect(),
-                other: c.deal_id.and_then(|id| others.iter().find(|o| o.id == id)).map(|o| side(o, &products)),
-                named_account,
-            });
-        }
-    }
-    let overall = if conflicts.iter().any(|c| c.recommendation == "reject") {
-        ("Reject", "badge-red")
-    } else if conflicts.is_empty() {
-        ("Approve", "badge-green")
-    } else {
-        ("Review", "badge-yellow")
+        (Vec::new(), conflicts.iter().map(|c| staff_clash(c, &others, &products)).collect())
     };
+    let overall = overall(&conflicts);
     let history = store::history(tx, id)
         .await?
         .into_iter()
         .map(|h| {
             (
                 format::datetime(h.at),
-                title_case(&h.event.replace('_', " ")),
+                h.event.label().to_string(),
                 h.actor.unwrap_or_else(|| "System".into()),
                 h.note.unwrap_or_default(),
             )
         })
         .collect();
     let can_decide = matches!(user.role, Role::ProgramAdmin | Role::Cam);
-    let can_close = deal.status == "approved" && user.role != Role::ChannelChief;
+    let can_close = deal.status == DealStatus::Approved && user.role != Role::ChannelChief;
     Ok(ShowPage {
         page: Page::new(
             deal.customer_name.clone(),
             csrf,
             user,
-            if can_decide && deal.status == "pending" { "/deals/queue" } else { "/deals" },
+            if can_decide && deal.status == DealStatus::Pending { "/deals/queue" } else { "/deals" },
         )
         .with_notice(notice(notice_code, NOTICES)),
         notes: deal.notes.clone(),
         expected_close: format::date(deal.expected_close_date),
-        status_raw: deal.status.clone(),
+        status: deal.status,
         decided: match (&deal.decided_at, &deal.decided_by_name) {
             (Some(at), Some(by)) => format!("{} by {by}", format::datetime(*at)),
             (Some(at), None) => format!("{} (automatically)", format::datetime(*at)),
             _ => String::new(),
         },
         decision: match (&deal.decision_reason, &deal.decision_note) {
-            (Some(r), Some(n)) => format!("{}: {n}", reason_label(r)),
-            (Some(r), None) => reason_label(r).to_string(),
+            (Some(r), Some(n)) => format!("{}: {n}", r.label()),
+            (Some(r), None) => r.label().to_string(),
             _ => String::new(),
         },
         extension_requested: deal
@@ -490,7 +501,7 @@ async fn render_show(
         partner_clashes,
         staff_clashes,
         history,
-        reasons: REJECT_REASONS.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect(),
+        reasons: RejectReason::ALL.map(|r| (r.as_str().to_string(), r.label().to_string())).to_vec(),
         alert,
         errors,
         recommendation: overall.0.to_string(),
@@ -507,7 +518,7 @@ struct NoticeQuery {
 async fn show_page(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ShowPage> {
     let page = render_show(&mut tx, &user, &csrf, id, (None, FieldErrors::new()), q.notice.as_deref()).await?;
@@ -520,7 +531,7 @@ async fn finish(
     user: &CurrentUser,
     csrf: &CsrfToken,
     mut tx: Tx,
-    id: Uuid,
+    id: DealId,
     result: Result<()>,
     done: &str,
 ) -> Result<Response> {
@@ -551,7 +562,7 @@ async fn finish(
 async fn approve_submit(
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
 ) -> Result<Response> {
     let result = crate::db::attempt!(tx, super::approve(&mut tx, &user, id)).map(|_| ());
     finish(&user, &csrf, tx, id, result, "approved").await
@@ -568,7 +579,7 @@ struct RejectForm {
 async fn reject_submit(
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
     Form(form): Form<RejectForm>,
 ) -> Result<Response> {
     let result = crate::db::attempt!(
@@ -581,7 +592,7 @@ async fn reject_submit(
 async fn withdraw_submit(
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
 ) -> Result<Response> {
     let result = crate::db::attempt!(tx, super::withdraw(&mut tx, &user, id));
     finish(&user, &csrf, tx, id, result, "withdrawn").await
@@ -597,7 +608,7 @@ async fn extend_submit(
     State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
     Form(form): Form<ExtendForm>,
 ) -> Result<Response> {
     let result = crate::db::attempt!(
@@ -610,7 +621,7 @@ async fn extend_submit(
 async fn approve_extension_submit(
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
 ) -> Result<Response> {
     let result = crate::db::attempt!(tx, super::approve_extension(&mut tx, &user, id)).map(|_| ());
     finish(&user, &csrf, tx, id, result, "extended").await
@@ -627,16 +638,15 @@ struct CloseForm {
 async fn close_submit(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<DealId>,
     Form(form): Form<CloseForm>,
 ) -> Result<Response> {
     let amount = Some(form.amount.trim().to_string()).filter(|a| !a.is_empty()).map(serde_json::Value::String);
-    let outcome = form.outcome.clone();
     let result =
-        crate::db::attempt!(tx, super::close(&mut tx, &user, id, CloseInput { outcome: form.outcome, amount }))
-            .map(|_| ());
-    let done = if outcome == "won" { "won" } else { "lost" };
-    finish(&user, &csrf, tx, id, result, done).await
+        crate::db::attempt!(tx, super::close(&mut tx, &user, id, CloseInput { outcome: form.outcome, amount }));
+    // The notice names the outcome; a refusal shows the page again instead.
+    let done = if matches!(result, Ok(DealStatus::Won)) { "won" } else { "lost" };
+    finish(&user, &csrf, tx, id, result.map(|_| ()), done).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -684,13 +694,13 @@ mod tests {
 
     fn pending(created_at: DateTime<Utc>) -> LineRow {
         LineRow {
-            id: Uuid::nil(),
+            id: DealId::default(),
             partner_name: "Northwind".into(),
             customer_name: "Initech".into(),
             customer_domain: None,
             estimated_value: rust_decimal::Decimal::new(1_250_000, 2),
             currency: "USD".into(),
-            status: "pending".into(),
+            status: DealStatus::Pending,
             created_at,
             decision_reason: None,
             protected_until: None,
@@ -707,7 +717,7 @@ mod tests {
         assert_eq!(sla(&pending(now - h(40)), 48, now), ("Due in 8 h".into(), "badge-yellow"));
         assert_eq!(sla(&pending(now - h(48 + 72)), 48, now), ("Overdue by 3 days".into(), "badge-red"));
         assert_eq!(sla(&pending(now - h(24 * 3000)), 48, now).0, "Overdue by 2,998 days");
-        let decided = LineRow { status: "approved".into(), ..pending(now - h(100)) };
+        let decided = LineRow { status: DealStatus::Approved, ..pending(now - h(100)) };
         assert_eq!(sla(&decided, 48, now), (String::new(), ""));
     }
 

@@ -3,16 +3,18 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use sqlx::FromRow;
 use sqlx::postgres::PgRow;
-use sqlx::{FromRow, Row};
-use uuid::Uuid;
+use sqlx::types::Json;
 
+use super::{Conflict, DealEvent, DealStatus, RejectReason};
 use crate::auth::Scope;
 use crate::db::Tx;
-use crate::rules::deal_conflict::{NamedAccount, Registration, Status};
+use crate::ids::{DealId, NamedAccountId, PartnerId, ProductId, TenantId, UserId};
+use crate::rules::deal_conflict::{NamedAccount, Registration};
 
 /// The tenant's deal-registration policy; defaults apply until the program admin saves one.
-#[derive(Debug, Clone, PartialEq, FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     pub protection_days: i32,
     pub similarity_threshold: f32,
@@ -41,128 +43,115 @@ impl Default for Policy {
     }
 }
 
-const POLICY_COLUMNS: &str = "protection_days, similarity_threshold, require_product_overlap, auto_approve_clean,
-    extensions_allowed, extension_days, approval_sla_hours, max_open_registrations, reminder_days";
-
 pub async fn policy(tx: &mut Tx) -> Result<Policy, sqlx::Error> {
-    let found: Option<Policy> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("select {POLICY_COLUMNS} from deal_policies")))
-            .fetch_optional(&mut **tx)
-            .await?;
+    let found = sqlx::query_as!(
+        Policy,
+        "select protection_days, similarity_threshold, require_product_overlap, auto_approve_clean,
+                extensions_allowed, extension_days, approval_sla_hours, max_open_registrations, reminder_days
+           from deal_policies"
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
     Ok(found.unwrap_or_default())
 }
 
-pub async fn save_policy(tx: &mut Tx, tenant: Uuid, p: &Policy) -> Result<(), sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "insert into deal_policies (tenant_id, {POLICY_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+pub async fn save_policy(tx: &mut Tx, tenant: TenantId, p: &Policy) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into deal_policies (tenant_id, protection_days, similarity_threshold, require_product_overlap,
+                auto_approve_clean, extensions_allowed, extension_days, approval_sla_hours, max_open_registrations,
+                reminder_days)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          on conflict (tenant_id) do update set
            protection_days = excluded.protection_days, similarity_threshold = excluded.similarity_threshold,
            require_product_overlap = excluded.require_product_overlap, auto_approve_clean = excluded.auto_approve_clean,
            extensions_allowed = excluded.extensions_allowed, extension_days = excluded.extension_days,
            approval_sla_hours = excluded.approval_sla_hours, max_open_registrations = excluded.max_open_registrations,
-           reminder_days = excluded.reminder_days, updated_at = now()"
-    )))
-    .bind(tenant)
-    .bind(p.protection_days)
-    .bind(p.similarity_threshold)
-    .bind(p.require_product_overlap)
-    .bind(p.auto_approve_clean)
-    .bind(p.extensions_allowed)
-    .bind(p.extension_days)
-    .bind(p.approval_sla_hours)
-    .bind(p.max_open_registrations)
-    .bind(p.reminder_days)
+           reminder_days = excluded.reminder_days, updated_at = now()",
+        tenant as TenantId,
+        p.protection_days,
+        p.similarity_threshold,
+        p.require_product_overlap,
+        p.auto_approve_clean,
+        p.extensions_allowed,
+        p.extension_days,
+        p.approval_sla_hours,
+        p.max_open_registrations,
+        p.reminder_days,
+    )
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Product {
     pub code: String,
     pub name: String,
 }
 
 pub async fn products(tx: &mut Tx) -> Result<Vec<Product>, sqlx::Error> {
-    sqlx::query_as("select code, name from products where active order by lower(name), code").fetch_all(&mut **tx).await
+    sqlx::query_as!(Product, "select code, name from products where active order by lower(name), code")
+        .fetch_all(&mut **tx)
+        .await
 }
 
 /// Replaces the active product list: listed codes are (re)activated and renamed, others deactivated (registrations
 /// keep referring to them).
-pub async fn replace_products(tx: &mut Tx, tenant: Uuid, list: &[Product]) -> Result<(), sqlx::Error> {
-    let codes: Vec<&str> = list.iter().map(|p| p.code.as_str()).collect();
-    sqlx::query("update products set active = false where active and not (code = any($1))")
-        .bind(&codes)
+pub async fn replace_products(tx: &mut Tx, tenant: TenantId, list: &[Product]) -> Result<(), sqlx::Error> {
+    let codes: Vec<String> = list.iter().map(|p| p.code.clone()).collect();
+    sqlx::query!("update products set active = false where active and not (code = any($1))", &codes)
         .execute(&mut **tx)
         .await?;
     for p in list {
-        sqlx::query(
+        sqlx::query!(
             "insert into products (tenant_id, id, code, name) values ($1, $2, $3, $4)
              on conflict (tenant_id, code) do update set name = excluded.name, active = true
              where products.name is distinct from excluded.name or not products.active",
+            tenant as TenantId,
+            ProductId::new() as ProductId,
+            p.code,
+            p.name,
         )
-        .bind(tenant)
-        .bind(Uuid::new_v4())
-        .bind(&p.code)
-        .bind(&p.name)
         .execute(&mut **tx)
         .await?;
     }
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NamedAccountRow {
     pub name: String,
     pub domain: Option<String>,
 }
 
 pub async fn named_accounts(tx: &mut Tx) -> Result<Vec<NamedAccountRow>, sqlx::Error> {
-    sqlx::query_as("select name, domain from named_accounts order by lower(name)").fetch_all(&mut **tx).await
+    sqlx::query_as!(NamedAccountRow, "select name, domain from named_accounts order by lower(name)")
+        .fetch_all(&mut **tx)
+        .await
 }
 
-pub async fn replace_named_accounts(tx: &mut Tx, tenant: Uuid, list: &[NamedAccountRow]) -> Result<(), sqlx::Error> {
+pub async fn replace_named_accounts(
+    tx: &mut Tx,
+    tenant: TenantId,
+    list: &[NamedAccountRow],
+) -> Result<(), sqlx::Error> {
     use crate::rules::deal_conflict::{normalize_name, registrable_domain};
-    sqlx::query("delete from named_accounts").execute(&mut **tx).await?;
+    sqlx::query!("delete from named_accounts").execute(&mut **tx).await?;
     for a in list {
-        sqlx::query(
+        sqlx::query!(
             "insert into named_accounts (tenant_id, id, name, domain, normalized_name, registrable_domain)
              values ($1, $2, $3, $4, $5, $6)",
+            tenant as TenantId,
+            NamedAccountId::new() as NamedAccountId,
+            a.name,
+            a.domain,
+            normalize_name(&a.name),
+            a.domain.as_deref().and_then(registrable_domain),
         )
-        .bind(tenant)
-        .bind(Uuid::new_v4())
-        .bind(&a.name)
-        .bind(&a.domain)
-        .bind(normalize_name(&a.name))
-        .bind(a.domain.as_deref().and_then(registrable_domain))
         .execute(&mut **tx)
         .await?;
     }
     Ok(())
-}
-
-#[derive(FromRow)]
-struct CandidateRow {
-    id: Uuid,
-    partner_id: Uuid,
-    customer_name: String,
-    customer_domain: Option<String>,
-    country: String,
-    products: Vec<String>,
-    status: String,
-    protected_until: Option<NaiveDate>,
-}
-
-pub fn parse_status(s: &str) -> Status {
-    match s {
-        "approved" => Status::Approved,
-        "rejected" => Status::Rejected,
-        "withdrawn" => Status::Withdrawn,
-        "expired" => Status::Expired,
-        "won" => Status::Won,
-        "lost" => Status::Lost,
-        _ => Status::Pending,
-    }
 }
 
 /// Open registrations that could clash: the same registrable domain, or a normalised name whose trigram similarity
@@ -174,20 +163,21 @@ pub async fn candidates(
     normalized_name: &str,
     domain: Option<&str>,
     threshold: f64,
-    exclude: Option<Uuid>,
+    exclude: Option<DealId>,
 ) -> Result<Vec<Registration>, sqlx::Error> {
-    let rows: Vec<CandidateRow> = sqlx::query_as(
-        "select id, partner_id, customer_name, customer_domain, country, products, status, protected_until
-           from deals
-          where status in ('pending', 'approved') and ($4::uuid is null or id <> $4)
-            and ((normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2)
-          order by similarity(normalized_name, $1) desc, created_at
-          limit 200",
+    let rows = sqlx::query!(
+        r#"select id as "id: DealId", partner_id as "partner_id: PartnerId", customer_name, customer_domain, country,
+                  products, status as "status: DealStatus", protected_until
+             from deals
+            where status in ('pending', 'approved') and ($4::uuid is null or id <> $4)
+              and ((normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2)
+            order by similarity(normalized_name, $1) desc, created_at
+            limit 200"#,
+        normalized_name,
+        domain,
+        (threshold - 0.001) as f32,
+        exclude as Option<DealId>,
     )
-    .bind(normalized_name)
-    .bind(domain)
-    .bind((threshold - 0.001) as f32)
-    .bind(exclude)
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows
@@ -199,7 +189,7 @@ pub async fn candidates(
             customer_domain: r.customer_domain,
             country: r.country,
             products: r.products,
-            status: parse_status(&r.status),
+            status: r.status.into(),
             protected_until: r.protected_until,
         })
         .collect())
@@ -214,25 +204,25 @@ pub async fn matching_named_accounts(
     domain: Option<&str>,
     threshold: f64,
 ) -> Result<Vec<NamedAccount>, sqlx::Error> {
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+    sqlx::query_as!(
+        NamedAccount,
         "select name, domain from named_accounts
           where (normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2
           order by similarity(normalized_name, $1) desc, name
           limit 50",
+        normalized_name,
+        domain,
+        (threshold - 0.001) as f32,
     )
-    .bind(normalized_name)
-    .bind(domain)
-    .bind((threshold - 0.001) as f32)
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.into_iter().map(|(name, domain)| NamedAccount { name, domain }).collect())
+    .await
 }
 
 pub struct NewDeal<'a> {
-    pub tenant_id: Uuid,
-    pub id: Uuid,
-    pub partner_id: Uuid,
-    pub registered_by: Uuid,
+    pub tenant_id: TenantId,
+    pub id: DealId,
+    pub partner_id: PartnerId,
+    pub registered_by: UserId,
     pub customer_name: &'a str,
     pub normalized_name: &'a str,
     pub customer_domain: Option<&'a str>,
@@ -243,51 +233,52 @@ pub struct NewDeal<'a> {
     pub currency: &'a str,
     pub expected_close_date: NaiveDate,
     pub notes: &'a str,
-    pub status: &'a str,
-    pub conflicts: serde_json::Value,
+    pub status: DealStatus,
+    pub conflicts: &'a [Conflict],
     pub protected_until: Option<NaiveDate>,
 }
 
-/// A registration row from the fields of a `NewDeal`, in order (`$1` … `$17`).
-const INSERT_DEAL: &str =
-    "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, customer_domain,
-            registrable_domain, country, products, estimated_value, currency, expected_close_date, notes, status,
-            conflicts, protected_until, decided_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 case when $15 = 'approved' then now() end)";
-
-type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
-
-/// Binds `$1` … `$17` of `INSERT_DEAL`.
-trait BindDeal<'q> {
-    fn bind_deal(self, d: NewDeal<'q>) -> Self;
-}
-
-impl<'q> BindDeal<'q> for PgQuery<'q> {
-    fn bind_deal(self, d: NewDeal<'q>) -> Self {
-        self.bind(d.tenant_id)
-            .bind(d.id)
-            .bind(d.partner_id)
-            .bind(d.registered_by)
-            .bind(d.customer_name)
-            .bind(d.normalized_name)
-            .bind(d.customer_domain)
-            .bind(d.registrable_domain)
-            .bind(d.country)
-            .bind(d.products)
-            .bind(d.estimated_value)
-            .bind(d.currency)
-            .bind(d.expected_close_date)
-            .bind(d.notes)
-            .bind(d.status)
-            .bind(d.conflicts)
-            .bind(d.protected_until)
-    }
+/// Runs, in `$tx`, a statement made of the text `$before`, the insert of the registration `$d` (a `NewDeal`, bound
+/// as `$1` … `$17`) and the text `$after`, with any further parameters as `$18` on. A macro, so that the one insert
+/// is checked as part of each statement that makes it.
+macro_rules! insert_deal {
+    ($tx:expr, $d:expr, $before:literal, $after:literal $(, $arg:expr)* $(,)?) => {{
+        let d: NewDeal<'_> = $d;
+        sqlx::query!(
+            $before
+                + "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name,
+                          customer_domain, registrable_domain, country, products, estimated_value, currency,
+                          expected_close_date, notes, status, conflicts, protected_until, decided_at)
+                   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                           case when $15 = 'approved' then now() end)"
+                + $after,
+            d.tenant_id as TenantId,
+            d.id as DealId,
+            d.partner_id as PartnerId,
+            d.registered_by as UserId,
+            d.customer_name,
+            d.normalized_name,
+            d.customer_domain,
+            d.registrable_domain,
+            d.country,
+            d.products,
+            d.estimated_value,
+            d.currency,
+            d.expected_close_date,
+            d.notes,
+            d.status.as_str(),
+            Json(d.conflicts) as Json<&[Conflict]>,
+            d.protected_until,
+            $($arg,)*
+        )
+        .execute(&mut **$tx)
+        .await
+    }};
 }
 
 /// Stores a registration row as it is, without history or mail (demo data).
 pub async fn insert(tx: &mut Tx, d: NewDeal<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(INSERT_DEAL).bind_deal(d).execute(&mut **tx).await?;
+    insert_deal!(tx, d, "", "")?;
     Ok(())
 }
 
@@ -303,29 +294,54 @@ pub struct RegistrationContext {
     pub reviewers: Vec<String>,
 }
 
-pub async fn registration_context(tx: &mut Tx, partner: Uuid) -> Result<RegistrationContext, sqlx::Error> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "select p.tenant_id is not null as saved, {POLICY_COLUMNS},
-                array(select code from products where active order by lower(name), code) as product_codes,
-                array(select name from products where active order by lower(name), code) as product_names,
-                (select name from partners where id = $1) as partner_name,
-                (select coalesce(sum(n), 0)::bigint from deal_counts
-                  where partner_id = $1 and status in ('pending', 'approved')) as open,
-                array({REVIEWERS}) as reviewers
-           from (select) one left join deal_policies p on true"
-    )))
-    .bind(partner)
+pub async fn registration_context(tx: &mut Tx, partner: PartnerId) -> Result<RegistrationContext, sqlx::Error> {
+    // The policy's columns are null until the program admin saves one; its reviewers as `reviewer_recipients`.
+    let row = sqlx::query!(
+        r#"select p.protection_days as "protection_days?", p.similarity_threshold as "similarity_threshold?",
+                  p.require_product_overlap as "require_product_overlap?",
+                  p.auto_approve_clean as "auto_approve_clean?", p.extensions_allowed as "extensions_allowed?",
+                  p.extension_days as "extension_days?", p.approval_sla_hours as "approval_sla_hours?",
+                  p.max_open_registrations as "max_open_registrations?", p.reminder_days as "reminder_days?",
+                  array(select code from products where active order by lower(name), code) as "product_codes!",
+                  array(select name from products where active order by lower(name), code) as "product_names!",
+                  (select name from partners where id = $1) as "partner_name!",
+                  (select coalesce(sum(n), 0)::bigint from deal_counts
+                    where partner_id = $1 and status in ('pending', 'approved')) as "open!",
+                  array(select u.email from partners p join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
+                         where p.id = $1 and u.active
+                        union
+                        select email from users where role = 'program_admin' and active
+                           and not exists (select 1 from partners p
+                                             join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
+                                            where p.id = $1 and c.active)) as "reviewers!"
+             from (select) one left join deal_policies p on true"#,
+        partner as PartnerId,
+    )
     .fetch_one(&mut **tx)
     .await?;
-    let policy = if row.try_get("saved")? { Policy::from_row(&row)? } else { Policy::default() };
-    let codes: Vec<String> = row.try_get("product_codes")?;
-    let names: Vec<String> = row.try_get("product_names")?;
+    let d = Policy::default();
+    let policy = Policy {
+        protection_days: row.protection_days.unwrap_or(d.protection_days),
+        similarity_threshold: row.similarity_threshold.unwrap_or(d.similarity_threshold),
+        require_product_overlap: row.require_product_overlap.unwrap_or(d.require_product_overlap),
+        auto_approve_clean: row.auto_approve_clean.unwrap_or(d.auto_approve_clean),
+        extensions_allowed: row.extensions_allowed.unwrap_or(d.extensions_allowed),
+        extension_days: row.extension_days.unwrap_or(d.extension_days),
+        approval_sla_hours: row.approval_sla_hours.unwrap_or(d.approval_sla_hours),
+        max_open_registrations: row.max_open_registrations,
+        reminder_days: row.reminder_days.unwrap_or(d.reminder_days),
+    };
     Ok(RegistrationContext {
         policy,
-        products: codes.into_iter().zip(names).map(|(code, name)| Product { code, name }).collect(),
-        partner_name: row.try_get("partner_name")?,
-        open: row.try_get("open")?,
-        reviewers: row.try_get("reviewers")?,
+        products: row
+            .product_codes
+            .into_iter()
+            .zip(row.product_names)
+            .map(|(code, name)| Product { code, name })
+            .collect(),
+        partner_name: row.partner_name,
+        open: row.open,
+        reviewers: row.reviewers,
     })
 }
 
@@ -344,8 +360,11 @@ pub async fn insert_registered(
     approved_note: Option<&str>,
     mail: Mail<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "with deal as ({INSERT_DEAL} returning tenant_id, id),
+    insert_deal!(
+        tx,
+        d,
+        "with deal as (",
+        " returning tenant_id, id),
          events as (
             -- In this order in the history: the automatic approval a microsecond after the registration.
             insert into deal_events (tenant_id, deal_id, actor_id, event, from_status, to_status, note, at)
@@ -358,25 +377,22 @@ pub async fn insert_registered(
             -- The first registered deal activates an onboarding partner.
             update partners set life_stage = 'activated', updated_at = now()
              where id = $3 and life_stage in ('applicant', 'onboarding'))
-         insert into outbox (tenant_id, to_address, subject, body) select $1, unnest($19::text[]), $20, $21"
-    )))
-    .bind_deal(d)
-    .bind(approved_note)
-    .bind(mail.to)
-    .bind(mail.subject)
-    .bind(mail.body)
-    .execute(&mut **tx)
-    .await?;
+         insert into outbox (tenant_id, to_address, subject, body) select $1, unnest($19::text[]), $20, $21",
+        approved_note,
+        mail.to,
+        mail.subject,
+        mail.body,
+    )?;
     Ok(())
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct DealRow {
-    pub id: Uuid,
-    pub partner_id: Uuid,
+    pub id: DealId,
+    pub partner_id: PartnerId,
     pub partner_name: String,
-    pub cam_id: Option<Uuid>,
-    pub registered_by: Uuid,
+    pub cam_id: Option<UserId>,
+    pub registered_by: UserId,
     pub registered_by_name: String,
     pub customer_name: String,
     pub normalized_name: String,
@@ -388,12 +404,13 @@ pub struct DealRow {
     pub currency: String,
     pub expected_close_date: NaiveDate,
     pub notes: String,
-    pub status: String,
-    pub conflicts: serde_json::Value,
+    pub status: DealStatus,
+    /// The findings as of the last decision.
+    pub conflicts: Json<Vec<Conflict>>,
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by_name: Option<String>,
-    pub decision_reason: Option<String>,
+    pub decision_reason: Option<RejectReason>,
     pub decision_note: Option<String>,
     pub protected_until: Option<NaiveDate>,
     pub extensions_used: i32,
@@ -403,81 +420,109 @@ pub struct DealRow {
     pub closed_amount: Option<Decimal>,
 }
 
-const SELECT: &str = "select d.id, d.partner_id, p.name as partner_name, p.cam_id, d.registered_by,
-        r.name as registered_by_name, d.customer_name, d.normalized_name, d.customer_domain, d.registrable_domain,
-        d.country, d.products, d.estimated_value, d.currency, d.expected_close_date, d.notes, d.status, d.conflicts,
-        d.created_at, d.decided_at, x.name as decided_by_name, d.decision_reason, d.decision_note, d.protected_until,
-        d.extensions_used, d.extension_requested_at, d.extension_note, d.closed_at, d.closed_amount
-   from deals d
-   join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
-   join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
-   left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by";
+/// `query_as!` of `DealRow`s: registrations `d` with their partner `p`, registering user `r` and decider `x`, then
+/// the text `$rest` (a literal), with its parameters.
+macro_rules! deal_rows {
+    ($rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            DealRow,
+            r#"select d.id as "id: DealId", d.partner_id as "partner_id: PartnerId", p.name as partner_name,
+                      p.cam_id as "cam_id: UserId", d.registered_by as "registered_by: UserId",
+                      r.name as registered_by_name, d.customer_name, d.normalized_name, d.customer_domain,
+                      d.registrable_domain, d.country, d.products, d.estimated_value, d.currency,
+                      d.expected_close_date, d.notes, d.status as "status: DealStatus",
+                      d.conflicts as "conflicts: Json<Vec<Conflict>>", d.created_at, d.decided_at,
+                      x.name as "decided_by_name?", d.decision_reason as "decision_reason: RejectReason",
+                      d.decision_note, d.protected_until, d.extensions_used, d.extension_requested_at,
+                      d.extension_note, d.closed_at, d.closed_amount
+                 from deals d
+                 join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
+                 join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
+                 left join users x on x.tenant_id = d.tenant_id and x.id = d.decided_by "# + $rest
+            $(, $arg)*
+        )
+    };
+}
 
 /// What a line of a registration list or queue shows: a few columns, and how many clashes were found rather than
 /// the findings themselves.
 #[derive(Debug, Clone, FromRow)]
 pub struct LineRow {
-    pub id: Uuid,
+    pub id: DealId,
     pub partner_name: String,
     pub customer_name: String,
     pub customer_domain: Option<String>,
     pub estimated_value: Decimal,
     pub currency: String,
-    pub status: String,
+    pub status: DealStatus,
     pub created_at: DateTime<Utc>,
-    pub decision_reason: Option<String>,
+    pub decision_reason: Option<RejectReason>,
     pub protected_until: Option<NaiveDate>,
     pub extension_requested_at: Option<DateTime<Utc>>,
     pub clashes: i32,
 }
 
-/// The columns of a `LineRow`, over registrations `d` (which carry their partner's name).
+/// The columns of a `LineRow`, over registrations `d` (which carry their partner's name), for `list`; `line_rows!`
+/// reads the same.
 const LINE_COLUMNS: &str = "d.partner_name, d.id, d.customer_name, d.customer_domain, d.estimated_value,
         d.currency, d.status, d.created_at, d.decision_reason, d.protected_until, d.extension_requested_at,
         jsonb_array_length(d.conflicts) as clashes";
 
-/// The scope as a condition on `$1` over registrations `d`, and the same over `deal_counts c`. Registrations carry
-/// their partner's CAM (kept in step by triggers) and have indexes by it.
+/// `query_as!` of `LineRow`s over registrations `d`, then the text `$rest` (a literal), with its parameters.
+macro_rules! line_rows {
+    ($rest:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            LineRow,
+            r#"select d.partner_name, d.id as "id: DealId", d.customer_name, d.customer_domain, d.estimated_value,
+                      d.currency, d.status as "status: DealStatus", d.created_at,
+                      d.decision_reason as "decision_reason: RejectReason", d.protected_until,
+                      d.extension_requested_at, jsonb_array_length(d.conflicts) as "clashes!"
+                 from deals d "# + $rest
+            $(, $arg)*
+        )
+    };
+}
+
+/// The scope as a condition over registrations `d`, and the same over `deal_counts c`, on the CAM `$1` or the
+/// partner `$2` (bound whatever the scope). Registrations carry their partner's CAM (kept in step by triggers) and
+/// have indexes by it.
 fn scope_condition(scope: Scope) -> (&'static str, &'static str) {
     match scope {
-        Scope::Tenant => ("$1::uuid is null", "$1::uuid is null"),
+        Scope::Tenant => ("true", "true"),
         Scope::Cam(_) => ("d.cam_id = $1", "c.cam_id = $1"),
-        Scope::Partner(_) => ("d.partner_id = $1", "c.partner_id = $1"),
-    }
-}
-
-/// How many registrations match `condition` over `deal_counts c`: a sum over at most one row per partner and status.
-fn count_sql(condition: &str) -> String {
-    format!("select coalesce(sum(c.n), 0)::bigint from deal_counts c where {condition}")
-}
-
-fn scope_filters(scope: Scope) -> (Option<Uuid>, Option<Uuid>) {
-    match scope {
-        Scope::Tenant => (None, None),
-        Scope::Cam(cam) => (Some(cam), None),
-        Scope::Partner(p) => (None, Some(p)),
+        Scope::Partner(_) => ("d.partner_id = $2", "c.partner_id = $2"),
     }
 }
 
 /// One registration the scope may see; `lock` takes the row for a state change.
-pub async fn get(tx: &mut Tx, scope: Scope, id: Uuid, lock: bool) -> Result<Option<DealRow>, sqlx::Error> {
-    let (cam, partner) = scope_filters(scope);
-    let suffix = if lock { " for update of d" } else { "" };
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} where d.id = $1 and ($2::uuid is null or p.cam_id = $2) and ($3::uuid is null or d.partner_id = $3){suffix}"
-    )))
-    .bind(id)
-    .bind(cam)
-    .bind(partner)
-    .fetch_optional(&mut **tx)
-    .await
+pub async fn get(tx: &mut Tx, scope: Scope, id: DealId, lock: bool) -> Result<Option<DealRow>, sqlx::Error> {
+    let (cam, partner) = (scope.cam(), scope.partner());
+    if lock {
+        deal_rows!(
+            "where d.id = $1 and ($2::uuid is null or p.cam_id = $2) and ($3::uuid is null or d.partner_id = $3)
+             for update of d",
+            id as DealId,
+            cam as Option<UserId>,
+            partner as Option<PartnerId>,
+        )
+        .fetch_optional(&mut **tx)
+        .await
+    } else {
+        deal_rows!(
+            "where d.id = $1 and ($2::uuid is null or p.cam_id = $2) and ($3::uuid is null or d.partner_id = $3)",
+            id as DealId,
+            cam as Option<UserId>,
+            partner as Option<PartnerId>,
+        )
+        .fetch_optional(&mut **tx)
+        .await
+    }
 }
 
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
-    /// One of `STATUSES`.
-    pub status: Option<&'static str>,
-    pub partner_id: Option<Uuid>,
+    pub status: Option<DealStatus>,
+    pub partner_id: Option<PartnerId>,
 }
 
 /// The columns of a registration as the JSON API lists it (`api::DealView`), over registrations `d`.
@@ -516,25 +561,27 @@ where
         (d.to_string(), c.to_string())
     };
     if filter.status.is_some() {
-        rows_where.push_str(" and d.status = $4");
-        counts_where.push_str(" and c.status = $2");
+        rows_where.push_str(" and d.status = $5");
+        counts_where.push_str(" and c.status = $3");
     }
     if filter.partner_id.is_some() {
-        rows_where.push_str(" and d.partner_id = $5");
-        counts_where.push_str(" and c.partner_id = $3");
+        rows_where.push_str(" and d.partner_id = $6");
+        counts_where.push_str(" and c.partner_id = $4");
     }
     let columns = match columns {
         Columns::Line => LINE_COLUMNS,
         Columns::View => VIEW_COLUMNS,
     };
+    let status = filter.status.map(DealStatus::as_str);
     // Varies with the scope and the filters (see above); only constant SQL text is put together.
     let rows: Vec<T> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {columns} from deals d where {rows_where} order by d.created_at desc, d.id desc limit $2 offset $3"
+        "select {columns} from deals d where {rows_where} order by d.created_at desc, d.id desc limit $3 offset $4"
     )))
-    .bind(scope.id())
+    .bind(scope.cam())
+    .bind(scope.partner())
     .bind(limit)
     .bind(offset)
-    .bind(filter.status)
+    .bind(status)
     .bind(filter.partner_id)
     .fetch_all(&mut **tx)
     .await?;
@@ -544,65 +591,70 @@ where
         return Ok((rows, total));
     }
     // As above: only constant SQL text is put together.
-    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql(&counts_where)))
-        .bind(scope.id())
-        .bind(filter.status)
-        .bind(filter.partner_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select coalesce(sum(c.n), 0)::bigint from deal_counts c where {counts_where}"
+    )))
+    .bind(scope.cam())
+    .bind(scope.partner())
+    .bind(status)
+    .bind(filter.partner_id)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok((rows, total))
 }
 
 /// Registrations by id with their partner names, for showing the registrations a finding points at (staff only).
-pub async fn by_ids(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<DealRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} where d.id = any($1)"))).bind(ids).fetch_all(&mut **tx).await
+pub async fn by_ids(tx: &mut Tx, ids: &[DealId]) -> Result<Vec<DealRow>, sqlx::Error> {
+    deal_rows!("where d.id = any($1)", ids as &[DealId]).fetch_all(&mut **tx).await
 }
 
 /// Appends a history entry: who moved the registration from which status to which, and why.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_event(
     tx: &mut Tx,
-    tenant: Uuid,
-    deal: Uuid,
-    actor: Option<Uuid>,
-    event: &str,
-    from: Option<&str>,
-    to: &str,
+    tenant: TenantId,
+    deal: DealId,
+    actor: Option<UserId>,
+    event: DealEvent,
+    from: Option<DealStatus>,
+    to: DealStatus,
     note: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "insert into deal_events (tenant_id, deal_id, actor_id, event, from_status, to_status, note)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        tenant as TenantId,
+        deal as DealId,
+        actor as Option<UserId>,
+        event.as_str(),
+        from.map(DealStatus::as_str),
+        to.as_str(),
+        note,
     )
-    .bind(tenant)
-    .bind(deal)
-    .bind(actor)
-    .bind(event)
-    .bind(from)
-    .bind(to)
-    .bind(note)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
-    pub event: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub event: DealEvent,
+    pub from_status: Option<DealStatus>,
+    pub to_status: DealStatus,
     pub actor: Option<String>,
     pub note: Option<String>,
 }
 
-pub async fn history(tx: &mut Tx, deal: Uuid) -> Result<Vec<HistoryEntry>, sqlx::Error> {
-    sqlx::query_as(
-        "select e.at, e.event, e.from_status, e.to_status, u.name as actor, e.note
-           from deal_events e left join users u on u.tenant_id = e.tenant_id and u.id = e.actor_id
-          where e.deal_id = $1 order by e.at, e.id",
+pub async fn history(tx: &mut Tx, deal: DealId) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    sqlx::query_as!(
+        HistoryEntry,
+        r#"select e.at, e.event as "event: DealEvent", e.from_status as "from_status: DealStatus",
+                  e.to_status as "to_status: DealStatus", u.name as "actor?", e.note
+             from deal_events e left join users u on u.tenant_id = e.tenant_id and u.id = e.actor_id
+            where e.deal_id = $1 order by e.at, e.id"#,
+        deal as DealId,
     )
-    .bind(deal)
     .fetch_all(&mut **tx)
     .await
 }
@@ -610,41 +662,235 @@ pub async fn history(tx: &mut Tx, deal: Uuid) -> Result<Vec<HistoryEntry>, sqlx:
 /// Serialises approvals within a tenant: the re-check of conflicts and the approval happen under this lock, so two
 /// clashing registrations can never both be approved, whatever the timing.
 pub async fn lock_approvals(tx: &mut Tx) -> Result<(), sqlx::Error> {
-    sqlx::query("select pg_advisory_xact_lock(7301, hashtext(app_current_tenant()::text))").execute(&mut **tx).await?;
+    sqlx::query!("select from pg_advisory_xact_lock(7301, hashtext(app_current_tenant()::text))")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Whether any of `ids` is approved.
+pub async fn any_approved(tx: &mut Tx, ids: &[DealId]) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from deals where id = any($1) and status = 'approved') as "any!""#,
+        ids as &[DealId],
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Approves a registration, protected until `until`, keeping the findings it was approved with.
+pub async fn approve(
+    tx: &mut Tx,
+    id: DealId,
+    by: UserId,
+    until: NaiveDate,
+    conflicts: &[Conflict],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals set status = 'approved', decided_at = now(), decided_by = $2, protected_until = $3,
+                conflicts = $4, updated_at = now() where id = $1",
+        id as DealId,
+        by as UserId,
+        until,
+        Json(conflicts) as Json<&[Conflict]>,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn reject(
+    tx: &mut Tx,
+    id: DealId,
+    by: UserId,
+    reason: RejectReason,
+    note: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals set status = 'rejected', decided_at = now(), decided_by = $2, decision_reason = $3,
+                decision_note = $4, updated_at = now() where id = $1",
+        id as DealId,
+        by as UserId,
+        reason.as_str(),
+        note,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn withdraw(tx: &mut Tx, id: DealId) -> Result<(), sqlx::Error> {
+    sqlx::query!("update deals set status = 'withdrawn', updated_at = now() where id = $1", id as DealId)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn request_extension(tx: &mut Tx, id: DealId, note: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals set extension_requested_at = now(), extension_note = $2, updated_at = now() where id = $1",
+        id as DealId,
+        note,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Grants the extension asked for: protected until `until`, and reminded again before then.
+pub async fn extend(tx: &mut Tx, id: DealId, until: NaiveDate) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals set protected_until = $2, extensions_used = extensions_used + 1, extension_requested_at = null,
+                reminder_sent_at = null, updated_at = now() where id = $1",
+        id as DealId,
+        until,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Closes a registration as `outcome` (won or lost).
+pub async fn close(tx: &mut Tx, id: DealId, outcome: DealStatus, amount: Option<Decimal>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals set status = $2, closed_at = now(), closed_amount = $3, extension_requested_at = null,
+                updated_at = now() where id = $1",
+        id as DealId,
+        outcome.as_str(),
+        amount,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A won deal makes its partner a producing one.
+pub async fn mark_producing(tx: &mut Tx, partner: PartnerId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update partners set life_stage = 'producing', updated_at = now() where id = $1 and life_stage <> 'producing'",
+        partner as PartnerId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An approved registration whose protection ends, or has ended.
+pub struct Expiring {
+    pub id: DealId,
+    pub partner_id: PartnerId,
+    pub registered_by: UserId,
+    pub customer_name: String,
+    pub protected_until: Option<NaiveDate>,
+}
+
+/// Approved registrations protected until before `today`, taken for expiry.
+pub async fn claim_expired(tx: &mut Tx, today: NaiveDate) -> Result<Vec<Expiring>, sqlx::Error> {
+    sqlx::query_as!(
+        Expiring,
+        r#"select id as "id: DealId", partner_id as "partner_id: PartnerId", registered_by as "registered_by: UserId",
+                  customer_name, protected_until
+             from deals
+            where status = 'approved' and protected_until < $1
+            order by protected_until limit 500 for update skip locked"#,
+        today,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn expire(tx: &mut Tx, id: DealId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals set status = 'expired', extension_requested_at = null, updated_at = now() where id = $1",
+        id as DealId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Approved registrations not reminded yet whose protection ends within `days` of `today`, taken for a reminder.
+pub async fn claim_reminders(tx: &mut Tx, today: NaiveDate, days: i32) -> Result<Vec<Expiring>, sqlx::Error> {
+    sqlx::query_as!(
+        Expiring,
+        r#"select id as "id: DealId", partner_id as "partner_id: PartnerId", registered_by as "registered_by: UserId",
+                  customer_name, protected_until
+             from deals
+            where status = 'approved' and reminder_sent_at is null and protected_until >= $1
+              and protected_until <= $1 + $2::int
+            order by protected_until limit 500 for update skip locked"#,
+        today,
+        days,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn mark_reminded(tx: &mut Tx, id: DealId) -> Result<(), sqlx::Error> {
+    sqlx::query!("update deals set reminder_sent_at = now() where id = $1", id as DealId).execute(&mut **tx).await?;
     Ok(())
 }
 
 /// Email addresses of the people to tell about a partner's registration: its active partner admins and the
 /// registering user.
-pub async fn partner_recipients(tx: &mut Tx, partner: Uuid, registered_by: Uuid) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+pub async fn partner_recipients(
+    tx: &mut Tx,
+    partner: PartnerId,
+    registered_by: UserId,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         "select email from users where partner_id = $1 and active and password_hash is not null
             and (role = 'partner_admin' or id = $2) order by email",
+        partner as PartnerId,
+        registered_by as UserId,
     )
-    .bind(partner)
-    .bind(registered_by)
     .fetch_all(&mut **tx)
     .await
 }
 
-/// Who reviews a partner's registrations: its CAM, or the program admins when it has none.
-pub async fn reviewer_recipients(tx: &mut Tx, partner: Uuid) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(REVIEWERS).bind(partner).fetch_all(&mut **tx).await
+/// Who reviews a partner's registrations: its CAM, or the program admins when it has none (`registration_context`
+/// reads the same).
+pub async fn reviewer_recipients(tx: &mut Tx, partner: PartnerId) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select u.email as "email!" from partners p join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
+            where p.id = $1 and u.active
+           union
+           select email from users where role = 'program_admin' and active
+              and not exists (select 1 from partners p join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
+                               where p.id = $1 and c.active)"#,
+        partner as PartnerId,
+    )
+    .fetch_all(&mut **tx)
+    .await
 }
-
-/// The emails of a partner's (`$1`) reviewers.
-const REVIEWERS: &str = "select u.email from partners p join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
-      where p.id = $1 and u.active
-     union
-     select email from users where role = 'program_admin' and active
-        and not exists (select 1 from partners p join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
-                         where p.id = $1 and c.active)";
 
 /// How many registrations wait for a decision within a scope.
 pub async fn pending_count(tx: &mut Tx, scope: Scope) -> Result<i64, sqlx::Error> {
-    // Varies with the scope (one plan per scope); only constant SQL text is put together.
-    let sql = count_sql(&format!("{} and c.status = 'pending'", scope_condition(scope).1));
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(scope.id()).fetch_one(&mut **tx).await
+    // One statement per scope, each with its own plan: a sum over at most one row per partner and status.
+    match scope {
+        Scope::Tenant => {
+            sqlx::query_scalar!(
+                r#"select coalesce(sum(n), 0)::bigint as "n!" from deal_counts where status = 'pending'"#
+            )
+            .fetch_one(&mut **tx)
+            .await
+        }
+        Scope::Cam(cam) => sqlx::query_scalar!(
+            r#"select coalesce(sum(n), 0)::bigint as "n!" from deal_counts where cam_id = $1 and status = 'pending'"#,
+            cam as UserId,
+        )
+        .fetch_one(&mut **tx)
+        .await,
+        Scope::Partner(partner) => {
+            sqlx::query_scalar!(
+                r#"select coalesce(sum(n), 0)::bigint as "n!" from deal_counts
+                    where partner_id = $1 and status = 'pending'"#,
+                partner as PartnerId,
+            )
+            .fetch_one(&mut **tx)
+            .await
+        }
+    }
 }
 
 /// What the approval queue shows.
@@ -662,29 +908,72 @@ pub struct Queue {
 /// The approval queue: the oldest `limit` pending registrations of the scope, how many wait in all, and the
 /// extension requests.
 pub async fn queue(tx: &mut Tx, scope: Scope, limit: i64) -> Result<Queue, sqlx::Error> {
-    let (condition, _) = scope_condition(scope);
-    // Varies with the scope (one plan per scope); only constant SQL text is put together.
-    let pending = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {LINE_COLUMNS} from deals d where {condition} and d.status = 'pending'
-          order by d.created_at, d.id limit $2"
-    )))
-    .bind(scope.id())
-    .bind(limit)
-    .fetch_all(&mut **tx)
-    .await?;
-    // As above.
-    let extensions = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {LINE_COLUMNS} from deals d
-          where d.status = 'approved' and d.extension_requested_at is not null and {condition}
-          order by d.extension_requested_at limit 200"
-    )))
-    .bind(scope.id())
-    .fetch_all(&mut **tx)
-    .await?;
     Ok(Queue {
+        pending: oldest_pending(tx, scope, limit).await?,
+        extensions: extension_requests(tx, scope).await?,
         sla_hours: policy(tx).await?.approval_sla_hours,
         waiting: pending_count(tx, scope).await?,
-        pending,
-        extensions,
     })
+}
+
+/// The oldest `limit` pending registrations of the scope; one statement per scope, each with its own plan.
+async fn oldest_pending(tx: &mut Tx, scope: Scope, limit: i64) -> Result<Vec<LineRow>, sqlx::Error> {
+    match scope {
+        Scope::Tenant => {
+            line_rows!("where d.status = 'pending' order by d.created_at, d.id limit $1", limit)
+                .fetch_all(&mut **tx)
+                .await
+        }
+        Scope::Cam(cam) => {
+            line_rows!(
+                "where d.cam_id = $1 and d.status = 'pending' order by d.created_at, d.id limit $2",
+                cam as UserId,
+                limit,
+            )
+            .fetch_all(&mut **tx)
+            .await
+        }
+        Scope::Partner(partner) => {
+            line_rows!(
+                "where d.partner_id = $1 and d.status = 'pending' order by d.created_at, d.id limit $2",
+                partner as PartnerId,
+                limit,
+            )
+            .fetch_all(&mut **tx)
+            .await
+        }
+    }
+}
+
+/// Approved registrations of the scope whose partner asked for more time, oldest request first; one statement per
+/// scope, as above.
+async fn extension_requests(tx: &mut Tx, scope: Scope) -> Result<Vec<LineRow>, sqlx::Error> {
+    match scope {
+        Scope::Tenant => {
+            line_rows!(
+                "where d.status = 'approved' and d.extension_requested_at is not null
+                 order by d.extension_requested_at limit 200"
+            )
+            .fetch_all(&mut **tx)
+            .await
+        }
+        Scope::Cam(cam) => {
+            line_rows!(
+                "where d.status = 'approved' and d.extension_requested_at is not null and d.cam_id = $1
+                 order by d.extension_requested_at limit 200",
+                cam as UserId,
+            )
+            .fetch_all(&mut **tx)
+            .await
+        }
+        Scope::Partner(partner) => {
+            line_rows!(
+                "where d.status = 'approved' and d.extension_requested_at is not null and d.partner_id = $1
+                 order by d.extension_requested_at limit 200",
+                partner as PartnerId,
+            )
+            .fetch_all(&mut **tx)
+            .await
+        }
+    }
 }

@@ -16,10 +16,10 @@ use crate::countries::country_name;
 use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::partners::pages::{MemberView, PartnerView};
-use crate::partners::{self, store as partners_store};
+use crate::partners::{self, LifeStage, store as partners_store};
 use crate::web::{Page, format};
 use axum::extract::Query;
-use store::Breakdown;
+use store::{Breakdown, By};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(home))
@@ -94,11 +94,10 @@ async fn partner_home<'a>(tx: &mut Tx, user: &'a CurrentUser, page: Page) -> Res
         is_admin: user.role == Role::PartnerAdmin,
         members: row
             .members
-            .0
             .into_iter()
             .take(MEMBERS_SHOWN)
             .map(|m| MemberView {
-                role: Role::parse(&m.role).map(|r| r.label()).unwrap_or("Unknown"),
+                role: m.role.label(),
                 status: if m.has_password { "Active" } else { "Invited" },
                 badge: if m.has_password { "badge-green" } else { "badge-yellow" },
                 name: m.name,
@@ -113,7 +112,7 @@ async fn partner_home<'a>(tx: &mut Tx, user: &'a CurrentUser, page: Page) -> Res
                 required: row.ob_required,
                 required_done: row.ob_done,
             };
-            let next = row.ob_next.0.into_iter().take(NEXT_ITEMS_SHOWN);
+            let next = row.ob_next.into_iter().take(NEXT_ITEMS_SHOWN);
             Onboarding {
                 percent: counts.percent(),
                 overdue: row.ob_overdue,
@@ -152,16 +151,24 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
     let scope = user.scope();
     let (rows, total) = partners_store::list(tx, scope, CAM_PARTNERS_SHOWN, 0).await?;
     let pending = crate::deals::store::pending_count(tx, scope).await?;
-    let count = |stage: &str| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
+    let count = |stage: LifeStage| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
     let stats = vec![
         Stat { label: "Assigned partners", value: format::int(total), note: "in your portfolio".into() },
-        Stat { label: "Onboarding", value: format::int(count("onboarding")), note: "in their first 90 days".into() },
+        Stat {
+            label: "Onboarding",
+            value: format::int(count(LifeStage::Onboarding)),
+            note: "in their first 90 days".into(),
+        },
         Stat {
             label: "Producing",
-            value: format::int(count("producing")),
+            value: format::int(count(LifeStage::Producing)),
             note: "closed-won in the last 90 days".into(),
         },
-        Stat { label: "Lapsed", value: format::int(count("lapsed")), note: "no deal activity for 90 days".into() },
+        Stat {
+            label: "Lapsed",
+            value: format::int(count(LifeStage::Lapsed)),
+            note: "no deal activity for 90 days".into(),
+        },
     ];
     let deals = DealCounts { pending: format::int(pending), pending_n: pending, ..Default::default() };
     Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect() })
@@ -182,6 +189,10 @@ fn bars(rows: Vec<Breakdown>, label: impl Fn(&str) -> String) -> Vec<BarView> {
             percent: format::percent(r.count, total),
         })
         .collect()
+}
+
+fn stage_label(stage: &str) -> String {
+    LifeStage::parse(stage).map_or_else(|| stage.to_string(), |s| s.label().to_string())
 }
 
 pub struct CamRow {
@@ -234,10 +245,10 @@ async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
     Ok(ChiefHome {
         page,
         stats,
-        by_tier: bars(store::breakdown(tx, "tier").await?, partners::tier_label),
-        by_stage: bars(store::breakdown(tx, "life_stage").await?, partners::tier_label),
-        by_region: bars(store::breakdown(tx, "region").await?, str::to_string),
-        by_country: bars(store::breakdown(tx, "country").await?, |c| country_name(c).unwrap_or(c).to_string()),
+        by_tier: bars(store::breakdown(tx, By::Tier).await?, partners::tier_label),
+        by_stage: bars(store::breakdown(tx, By::LifeStage).await?, stage_label),
+        by_region: bars(store::breakdown(tx, By::Region).await?, str::to_string),
+        by_country: bars(store::breakdown(tx, By::Country).await?, |c| country_name(c).unwrap_or(c).to_string()),
         cams,
     })
 }

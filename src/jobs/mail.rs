@@ -3,9 +3,8 @@
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
-use uuid::Uuid;
 
-use crate::db;
+use crate::{db, outbox, tenants};
 
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -23,38 +22,18 @@ impl Mailer {
 
     /// Sends what is due in every tenant; returns how many went out.
     pub async fn deliver_due(&self, pool: &PgPool) -> anyhow::Result<usize> {
-        let tenants: Vec<Uuid> = sqlx::query_scalar("select id from tenants").fetch_all(pool).await?;
         let mut sent = 0;
-        for tenant in tenants {
+        for tenant in tenants::store::ids(pool).await? {
             let mut tx = db::begin_tenant(pool, tenant, None).await?;
-            let due: Vec<(Uuid, String, String, String, i32)> = sqlx::query_as(
-                "select id, to_address, subject, body, attempts from outbox
-                  where sent_at is null and next_attempt_at <= now()
-                  order by created_at limit $1 for update skip locked",
-            )
-            .bind(BATCH)
-            .fetch_all(&mut *tx)
-            .await?;
-            for (id, to, subject, body, attempts) in due {
-                match self.send(&to, &subject, body).await {
+            for mail in outbox::store::claim_due(&mut tx, BATCH).await? {
+                match self.send(&mail.to_address, &mail.subject, mail.body).await {
                     Ok(()) => {
-                        sqlx::query("update outbox set sent_at = now(), attempts = attempts + 1, last_error = null where id = $1")
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
+                        outbox::store::mark_sent(&mut tx, mail.id).await?;
                         sent += 1;
                     }
                     Err(e) => {
-                        let delay_minutes = 2_i32.saturating_pow(attempts.clamp(0, 10) as u32);
-                        sqlx::query(
-                            "update outbox set attempts = attempts + 1, last_error = $2,
-                                    next_attempt_at = now() + make_interval(mins => $3) where id = $1",
-                        )
-                        .bind(id)
-                        .bind(e.to_string())
-                        .bind(delay_minutes)
-                        .execute(&mut *tx)
-                        .await?;
+                        let delay_minutes = 2_i32.saturating_pow(mail.attempts.clamp(0, 10) as u32);
+                        outbox::store::mark_failed(&mut tx, mail.id, &e.to_string(), delay_minutes).await?;
                     }
                 }
             }

@@ -51,7 +51,7 @@ pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationTo
 
 /// Expires approved registrations past their window and sends reminders, tenant by tenant.
 pub async fn expire_deals(state: &AppState) -> anyhow::Result<(usize, usize)> {
-    let tenants: Vec<uuid::Uuid> = sqlx::query_scalar("select id from tenants").fetch_all(&state.pool).await?;
+    let tenants = crate::tenants::store::ids(&state.pool).await?;
     let today = chrono::Utc::now().date_naive();
     let (mut expired, mut reminded) = (0, 0);
     for tenant in tenants {

@@ -5,14 +5,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use uuid::Uuid;
 
 use super::store::{self, ItemRow};
-use super::{CompleteInput, is_overdue, percent_complete, today};
+use super::{Auto, CompleteInput, Owner, is_overdue, percent_complete, today};
 use crate::AppState;
 use crate::api::parse_json;
 use crate::auth::{AnyRole, Auth};
 use crate::error::{Error, Result};
+use crate::ids::{OnboardingItemId, PartnerId, UserId};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,22 +23,22 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ItemView {
-    pub id: Uuid,
+    pub id: OnboardingItemId,
     pub title: String,
     pub description: String,
     pub link: String,
     /// 30, 60 or 90.
     pub phase: i32,
     /// partner or cam: who completes it.
-    pub owner: String,
+    pub owner: Owner,
     pub due_on: NaiveDate,
     pub required: bool,
     /// Set for items that complete themselves: agreement_accepted, users_invited, first_deal_registered.
-    pub auto: Option<String>,
+    pub auto: Option<Auto>,
     pub overdue: bool,
     pub completed_at: Option<DateTime<Utc>>,
     /// Null when the item completed itself.
-    pub completed_by: Option<Uuid>,
+    pub completed_by: Option<UserId>,
     pub note: Option<String>,
 }
 
@@ -72,7 +72,10 @@ pub struct ChecklistView {
 /// A partner's onboarding checklist (the partner's people, its CAM, program admins and the channel chief).
 #[utoipa::path(get, path = "/api/v1/partners/{id}/onboarding", tag = "onboarding", params(("id" = Uuid, Path)),
     responses((status = 200, body = ChecklistView), (status = 404)), security(("bearer" = [])))]
-pub async fn checklist(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<Uuid>) -> Result<Json<ChecklistView>> {
+pub async fn checklist(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    Path(id): Path<PartnerId>,
+) -> Result<Json<ChecklistView>> {
     crate::partners::store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let items = store::items(&mut tx, id).await?;
     let today = today();
@@ -82,7 +85,7 @@ pub async fn checklist(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<
     }))
 }
 
-async fn set(user_tx: Auth<AnyRole>, id: Uuid, body: &[u8], done: bool) -> Result<Json<ItemView>> {
+async fn set(user_tx: Auth<AnyRole>, id: OnboardingItemId, body: &[u8], done: bool) -> Result<Json<ItemView>> {
     let Auth { user, mut tx, .. } = user_tx;
     let input: CompleteInput =
         if body.iter().all(u8::is_ascii_whitespace) { CompleteInput::default() } else { parse_json(body)? };
@@ -96,13 +99,21 @@ async fn set(user_tx: Auth<AnyRole>, id: Uuid, body: &[u8], done: bool) -> Resul
 #[utoipa::path(post, path = "/api/v1/onboarding-items/{id}/complete", tag = "onboarding", params(("id" = Uuid, Path)),
     request_body(content = CompleteInput, description = "Optional"),
     responses((status = 200, body = ItemView), (status = 403), (status = 404), (status = 409)), security(("bearer" = [])))]
-pub async fn complete(auth: Auth<AnyRole>, Path(id): Path<Uuid>, body: axum::body::Bytes) -> Result<Json<ItemView>> {
+pub async fn complete(
+    auth: Auth<AnyRole>,
+    Path(id): Path<OnboardingItemId>,
+    body: axum::body::Bytes,
+) -> Result<Json<ItemView>> {
     set(auth, id, &body, true).await
 }
 
 /// Marks a completed item as not done again (same rules as completing).
 #[utoipa::path(post, path = "/api/v1/onboarding-items/{id}/undo", tag = "onboarding", params(("id" = Uuid, Path)),
     responses((status = 200, body = ItemView), (status = 403), (status = 404), (status = 409)), security(("bearer" = [])))]
-pub async fn undo(auth: Auth<AnyRole>, Path(id): Path<Uuid>, body: axum::body::Bytes) -> Result<Json<ItemView>> {
+pub async fn undo(
+    auth: Auth<AnyRole>,
+    Path(id): Path<OnboardingItemId>,
+    body: axum::body::Bytes,
+) -> Result<Json<ItemView>> {
     set(auth, id, &body, false).await
 }

@@ -8,24 +8,81 @@ pub mod pages;
 pub mod store;
 
 use chrono::{NaiveDate, Utc};
-use serde::Deserialize;
-use uuid::Uuid;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::{CurrentUser, Role};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors};
+use crate::ids::{OnboardingItemId, TemplateItemId};
 use crate::validate;
 use store::{ItemRow, TemplateItem};
 
 pub const PHASES: [i32; 3] = [30, 60, 90];
-pub const AUTOS: [(&str, &str); 3] = [
-    ("agreement_accepted", "when the partner accepts the current agreement"),
-    ("users_invited", "when the partner has invited a second portal user"),
-    ("first_deal_registered", "when the partner registers its first deal"),
-];
 
-pub fn auto_label(auto: &str) -> &'static str {
-    AUTOS.iter().find(|(a, _)| *a == auto).map(|(_, l)| *l).unwrap_or("")
+/// Who completes an item: the partner's people or its channel account manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    Partner,
+    Cam,
+}
+
+impl Owner {
+    pub const ALL: [Owner; 2] = [Owner::Partner, Owner::Cam];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Owner::Partner => "partner",
+            Owner::Cam => "cam",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Owner> {
+        Owner::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Owner::Partner => "Partner",
+            Owner::Cam => "CAM",
+        }
+    }
+}
+
+/// What the system sees happen that completes an item by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Auto {
+    AgreementAccepted,
+    UsersInvited,
+    FirstDealRegistered,
+}
+
+impl Auto {
+    pub const ALL: [Auto; 3] = [Auto::AgreementAccepted, Auto::UsersInvited, Auto::FirstDealRegistered];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Auto::AgreementAccepted => "agreement_accepted",
+            Auto::UsersInvited => "users_invited",
+            Auto::FirstDealRegistered => "first_deal_registered",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Auto> {
+        Auto::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// When the item completes itself.
+    pub fn label(self) -> &'static str {
+        match self {
+            Auto::AgreementAccepted => "when the partner accepts the current agreement",
+            Auto::UsersInvited => "when the partner has invited a second portal user",
+            Auto::FirstDealRegistered => "when the partner registers its first deal",
+        }
+    }
 }
 
 pub fn phase_label(phase: i32) -> &'static str {
@@ -74,9 +131,11 @@ pub fn is_overdue(item: &ItemRow, today: NaiveDate) -> bool {
 /// CAM's items.
 pub fn may_work(user: &CurrentUser, item: &ItemRow) -> bool {
     match user.role {
-        Role::PartnerAdmin | Role::PartnerUser => item.owner == "partner" && user.partner_id == Some(item.partner_id),
-        Role::Cam => item.owner == "cam" && item.cam_id == Some(user.id),
-        Role::ProgramAdmin => item.owner == "cam",
+        Role::PartnerAdmin | Role::PartnerUser => {
+            item.owner == Owner::Partner && user.partner_id == Some(item.partner_id)
+        }
+        Role::Cam => item.owner == Owner::Cam && item.cam_id == Some(user.id),
+        Role::ProgramAdmin => item.owner == Owner::Cam,
         Role::ChannelChief => false,
     }
 }
@@ -93,17 +152,20 @@ pub struct CompleteInput {
 pub async fn set_done(
     tx: &mut Tx,
     user: &CurrentUser,
-    id: Uuid,
+    id: OnboardingItemId,
     note: Option<&str>,
     done: bool,
 ) -> Result<ItemRow, Error> {
     let item = store::item(tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     if !may_work(user, &item) {
-        let whose = if item.owner == "cam" { "the channel account manager" } else { "the partner" };
+        let whose = match item.owner {
+            Owner::Cam => "the channel account manager",
+            Owner::Partner => "the partner",
+        };
         return Err(Error::Forbidden(format!("This item is for {whose} to complete.")));
     }
-    if let Some(auto) = &item.auto {
-        return Err(Error::Conflict(format!("This item completes itself {}.", auto_label(auto))));
+    if let Some(auto) = item.auto {
+        return Err(Error::Conflict(format!("This item completes itself {}.", auto.label())));
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > 2000) {
@@ -150,10 +212,10 @@ impl TemplateInput {
             description: t.description.clone(),
             link: t.link.clone(),
             phase: t.phase.to_string(),
-            owner: t.owner.clone(),
+            owner: t.owner.as_str().to_string(),
             due_days: t.due_days.to_string(),
             required: t.required.then(|| "on".into()),
-            auto: t.auto.clone().unwrap_or_default(),
+            auto: t.auto.map(|a| a.as_str().to_string()).unwrap_or_default(),
         }
     }
 
@@ -179,8 +241,8 @@ impl TemplateInput {
                 30
             }
         };
-        let owner = self.owner.trim().to_string();
-        if owner != "partner" && owner != "cam" {
+        let owner = Owner::parse(self.owner.trim());
+        if owner.is_none() {
             errors.add("owner", "Choose who completes it: partner or cam.");
         }
         let due_days = match self.due_days.trim().parse::<i32>() {
@@ -190,18 +252,18 @@ impl TemplateInput {
                 0
             }
         };
-        let auto = Some(self.auto.trim().to_string()).filter(|a| !a.is_empty());
-        if let Some(a) = &auto {
-            if !AUTOS.iter().any(|(k, _)| k == a) {
-                errors.add("auto", "Choose one of: agreement_accepted, users_invited, first_deal_registered.");
-            } else if owner != "partner" {
-                errors.add("auto", "Items that complete themselves belong to the partner.");
-            }
+        let given = Some(self.auto.trim()).filter(|a| !a.is_empty());
+        let auto = given.and_then(Auto::parse);
+        if given.is_some() && auto.is_none() {
+            errors.add("auto", "Choose one of: agreement_accepted, users_invited, first_deal_registered.");
+        } else if auto.is_some() && owner != Some(Owner::Partner) {
+            errors.add("auto", "Items that complete themselves belong to the partner.");
         }
         errors.into_result()?;
+        let owner = owner.unwrap_or(Owner::Partner);
         let required = self.required.as_deref().is_some_and(|r| matches!(r, "on" | "true" | "1"));
         Ok(TemplateItem {
-            id: Uuid::nil(),
+            id: TemplateItemId::default(),
             position: 0,
             title,
             description,
@@ -222,17 +284,18 @@ pub fn today() -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::PartnerId;
 
     fn item(required: bool, done: bool) -> ItemRow {
         ItemRow {
-            id: Uuid::nil(),
-            partner_id: Uuid::nil(),
+            id: OnboardingItemId::default(),
+            partner_id: PartnerId::default(),
             cam_id: None,
             title: "x".into(),
             description: String::new(),
             link: String::new(),
             phase: 30,
-            owner: "partner".into(),
+            owner: Owner::Partner,
             due_on: today(),
             required,
             auto: None,

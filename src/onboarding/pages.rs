@@ -9,15 +9,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::store::{self, ItemRow};
-use super::{PHASES, TemplateInput, auto_label, is_overdue, percent_complete, phase_label, today};
+use super::{Auto, Owner, PHASES, TemplateInput, is_overdue, percent_complete, phase_label, today};
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{AnyRole, Auth, CurrentUser, ProgramAdmin, Role};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
+use crate::ids::{OnboardingItemId, PartnerId, TemplateItemId};
 use crate::web::{Page, format, notice};
 
 pub fn routes() -> Router<AppState> {
@@ -41,7 +41,7 @@ const NOTICES: &[(&str, &str)] = &[
 
 /// A checklist item as the page shows it.
 pub struct ItemLine {
-    pub id: Uuid,
+    pub id: OnboardingItemId,
     pub title: String,
     pub description: String,
     pub link: String,
@@ -80,10 +80,10 @@ fn phases(user: &CurrentUser, items: &[ItemRow]) -> Vec<Phase> {
                         title: i.title.clone(),
                         description: i.description.clone(),
                         link: i.link.clone(),
-                        owner: match (i.owner.as_str(), user.role.is_partner()) {
-                            ("cam", _) => "Channel account manager",
-                            (_, true) => "Your team",
-                            _ => "Partner",
+                        owner: match (i.owner, user.role.is_partner()) {
+                            (Owner::Cam, _) => "Channel account manager",
+                            (Owner::Partner, true) => "Your team",
+                            (Owner::Partner, false) => "Partner",
                         },
                         due: format::date(i.due_on),
                         required: i.required,
@@ -95,7 +95,7 @@ fn phases(user: &CurrentUser, items: &[ItemRow]) -> Vec<Phase> {
                             _ => String::new(),
                         },
                         note: i.note.clone().unwrap_or_default(),
-                        auto: i.auto.as_deref().map(auto_label).unwrap_or(""),
+                        auto: i.auto.map(Auto::label).unwrap_or(""),
                         can_work: i.auto.is_none() && super::may_work(user, i),
                     })
                     .collect(),
@@ -116,14 +116,14 @@ struct ChecklistPage {
     phases: Vec<Phase>,
     alert: Option<String>,
     is_staff: bool,
-    partner_id: Uuid,
+    partner_id: PartnerId,
 }
 
 async fn render_checklist(
     tx: &mut Tx,
     user: &CurrentUser,
     csrf: &CsrfToken,
-    partner: Uuid,
+    partner: PartnerId,
     alert: Option<String>,
 ) -> Result<ChecklistPage> {
     let p = crate::partners::store::get(tx, user.scope(), partner).await?.ok_or(Error::NotFound)?;
@@ -135,7 +135,7 @@ async fn render_checklist(
             format!("Onboarding: {}", p.name),
             format!(
                 "{} · {} · CAM {}. Complete the items that are yours; the partner works the rest.",
-                crate::partners::tier_label(&p.life_stage),
+                p.life_stage.label(),
                 p.region,
                 p.cam_name.clone().unwrap_or_else(|| "not assigned".into())
             ),
@@ -160,9 +160,9 @@ async fn render_checklist(
 }
 
 struct ProgressLine {
-    partner_id: Uuid,
+    partner_id: PartnerId,
     partner: String,
-    stage: String,
+    stage: &'static str,
     stage_badge: &'static str,
     cam: String,
     percent: i64,
@@ -202,8 +202,8 @@ async fn home_page(
         .map(|r| ProgressLine {
             partner_id: r.partner_id,
             partner: r.partner_name,
-            stage: crate::partners::tier_label(&r.life_stage),
-            stage_badge: crate::partners::life_stage_badge(&r.life_stage),
+            stage: r.life_stage.label(),
+            stage_badge: r.life_stage.badge(),
             cam: r.cam_name.unwrap_or_else(|| "Unassigned".into()),
             percent: super::Counts {
                 items: r.items,
@@ -232,7 +232,7 @@ async fn home_page(
 async fn partner_page(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PartnerId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ChecklistPage> {
     let mut page = render_checklist(&mut tx, &user, &csrf, id, None).await?;
@@ -246,7 +246,7 @@ struct ItemForm {
     note: String,
 }
 
-async fn set(auth: Auth<AnyRole>, csrf: CsrfToken, id: Uuid, note: &str, done: bool) -> Result<Response> {
+async fn set(auth: Auth<AnyRole>, csrf: CsrfToken, id: OnboardingItemId, note: &str, done: bool) -> Result<Response> {
     let Auth { user, mut tx, .. } = auth;
     match crate::db::attempt!(tx, super::set_done(&mut tx, &user, id, Some(note), done)) {
         Ok(item) => {
@@ -279,7 +279,7 @@ async fn set(auth: Auth<AnyRole>, csrf: CsrfToken, id: Uuid, note: &str, done: b
 async fn complete_submit(
     auth: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<OnboardingItemId>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response> {
     set(auth, csrf, id, &form.note, true).await
@@ -288,13 +288,13 @@ async fn complete_submit(
 async fn undo_submit(
     auth: Auth<AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<OnboardingItemId>,
 ) -> Result<Response> {
     set(auth, csrf, id, "", false).await
 }
 
 struct TemplateLine {
-    id: Uuid,
+    id: TemplateItemId,
     title: String,
     phase: &'static str,
     owner: &'static str,
@@ -313,16 +313,23 @@ struct TemplatePage {
     phases: Vec<(String, String)>,
     owners: Vec<(String, String)>,
     autos: Vec<(String, String)>,
-    editing: Option<Uuid>,
+    editing: Option<TemplateItemId>,
 }
 
 type Options = Vec<(String, String)>;
 
+fn owner_choice(owner: Owner) -> &'static str {
+    match owner {
+        Owner::Partner => "The partner",
+        Owner::Cam => "The CAM",
+    }
+}
+
 fn choices() -> (Options, Options, Options) {
     let phases = PHASES.iter().map(|p| (p.to_string(), phase_label(*p).to_string())).collect();
-    let owners = vec![("partner".to_string(), "The partner".to_string()), ("cam".to_string(), "The CAM".to_string())];
+    let owners = Owner::ALL.iter().map(|o| (o.as_str().to_string(), owner_choice(*o).to_string())).collect();
     let mut autos = vec![(String::new(), "No: completed by hand".to_string())];
-    autos.extend(super::AUTOS.iter().map(|(k, l)| (k.to_string(), format!("Yes, {l}"))));
+    autos.extend(Auto::ALL.iter().map(|a| (a.as_str().to_string(), format!("Yes, {}", a.label()))));
     (phases, owners, autos)
 }
 
@@ -332,7 +339,7 @@ async fn render_template(
     csrf: &CsrfToken,
     form: TemplateInput,
     errors: FieldErrors,
-    editing: Option<Uuid>,
+    editing: Option<TemplateItemId>,
 ) -> Result<TemplatePage> {
     let items = store::template(tx).await?;
     let (phases, owners, autos) = choices();
@@ -344,10 +351,10 @@ async fn render_template(
                 id: t.id,
                 title: t.title.clone(),
                 phase: phase_label(t.phase),
-                owner: if t.owner == "cam" { "CAM" } else { "Partner" },
+                owner: t.owner.label(),
                 due_days: t.due_days,
                 required: t.required,
-                auto: t.auto.as_deref().map(auto_label).unwrap_or(""),
+                auto: t.auto.map(Auto::label).unwrap_or(""),
             })
             .collect(),
         form,
@@ -366,7 +373,7 @@ async fn template_page(
 ) -> Result<TemplatePage> {
     let form = TemplateInput {
         phase: "30".into(),
-        owner: "partner".into(),
+        owner: Owner::Partner.as_str().into(),
         due_days: "30".into(),
         required: Some("on".into()),
         ..Default::default()
@@ -379,7 +386,7 @@ async fn template_page(
 async fn save(
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
     csrf: CsrfToken,
-    id: Option<Uuid>,
+    id: Option<TemplateItemId>,
     form: TemplateInput,
 ) -> Result<Response> {
     match form.parse() {
@@ -412,7 +419,7 @@ async fn template_add(
 async fn template_item_page(
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TemplateItemId>,
 ) -> Result<TemplatePage> {
     let item = store::template_item(&mut tx, id).await?.ok_or(Error::NotFound)?;
     let page =
@@ -423,13 +430,16 @@ async fn template_item_page(
 async fn template_item_save(
     auth: Auth<ProgramAdmin>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TemplateItemId>,
     Form(form): Form<TemplateInput>,
 ) -> Result<Response> {
     save(auth, csrf, Some(id), form).await
 }
 
-async fn template_item_delete(Auth { mut tx, .. }: Auth<ProgramAdmin>, Path(id): Path<Uuid>) -> Result<Response> {
+async fn template_item_delete(
+    Auth { mut tx, .. }: Auth<ProgramAdmin>,
+    Path(id): Path<TemplateItemId>,
+) -> Result<Response> {
     if !store::delete_template_item(&mut tx, id).await? {
         return Err(Error::NotFound);
     }

@@ -2,27 +2,17 @@
 //! an email exists exactly when its change happened. The mail job delivers them when SMTP is configured.
 
 pub mod routes;
+pub mod store;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::ids::MailId;
+pub use store::{enqueue, list};
 
-pub async fn enqueue(tx: &mut Tx, tenant_id: Uuid, to: &str, subject: &str, body: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into outbox (tenant_id, to_address, subject, body) values ($1, $2, $3, $4)")
-        .bind(tenant_id)
-        .bind(to)
-        .bind(subject)
-        .bind(body)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OutboxItem {
-    pub id: Uuid,
+    pub id: MailId,
     pub to: String,
     pub subject: String,
     pub body: String,
@@ -30,17 +20,4 @@ pub struct OutboxItem {
     pub sent_at: Option<DateTime<Utc>>,
     pub attempts: i32,
     pub last_error: Option<String>,
-}
-
-pub async fn list(tx: &mut Tx, limit: i64, offset: i64) -> Result<(Vec<OutboxItem>, i64), sqlx::Error> {
-    let items = sqlx::query_as(
-        "select id, to_address as to, subject, body, created_at, sent_at, attempts, last_error
-           from outbox order by created_at desc, id limit $1 offset $2",
-    )
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut **tx)
-    .await?;
-    let total = sqlx::query_scalar("select count(*) from outbox").fetch_one(&mut **tx).await?;
-    Ok((items, total))
 }

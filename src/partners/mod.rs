@@ -6,7 +6,6 @@ pub mod pages;
 pub mod store;
 
 pub const TIERS: [&str; 4] = ["registered", "silver", "gold", "platinum"];
-pub const LIFE_STAGES: [&str; 5] = ["applicant", "onboarding", "activated", "producing", "lapsed"];
 pub const REGIONS: [&str; 4] = ["NA", "LATAM", "EMEA", "APAC"];
 
 pub fn tier_label(tier: &str) -> String {
@@ -14,15 +13,55 @@ pub fn tier_label(tier: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
-/// The badge colour of a life-stage, so that the same stage looks the same on every page.
-pub fn life_stage_badge(stage: &str) -> &'static str {
-    match stage {
-        "applicant" => "badge-gray",
-        "onboarding" => "badge-blue",
-        "activated" => "badge-teal",
-        "producing" => "badge-green",
-        "lapsed" => "badge-red",
-        _ => "badge-gray",
+/// Where a partner stands in the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum LifeStage {
+    Applicant,
+    Onboarding,
+    Activated,
+    Producing,
+    Lapsed,
+}
+
+impl LifeStage {
+    pub const ALL: [LifeStage; 5] =
+        [LifeStage::Applicant, LifeStage::Onboarding, LifeStage::Activated, LifeStage::Producing, LifeStage::Lapsed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifeStage::Applicant => "applicant",
+            LifeStage::Onboarding => "onboarding",
+            LifeStage::Activated => "activated",
+            LifeStage::Producing => "producing",
+            LifeStage::Lapsed => "lapsed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LifeStage> {
+        LifeStage::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LifeStage::Applicant => "Applicant",
+            LifeStage::Onboarding => "Onboarding",
+            LifeStage::Activated => "Activated",
+            LifeStage::Producing => "Producing",
+            LifeStage::Lapsed => "Lapsed",
+        }
+    }
+
+    /// The badge colour, so that the same stage looks the same on every page.
+    pub fn badge(self) -> &'static str {
+        match self {
+            LifeStage::Applicant => "badge-gray",
+            LifeStage::Onboarding => "badge-blue",
+            LifeStage::Activated => "badge-teal",
+            LifeStage::Producing => "badge-green",
+            LifeStage::Lapsed => "badge-red",
+        }
     }
 }
 
@@ -35,12 +74,12 @@ pub fn tier_badge(tier: &str) -> &'static str {
     }
 }
 
-use serde::{Deserialize, Deserializer};
-use uuid::Uuid;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, violates};
+use crate::ids::{PartnerId, UserId};
 use crate::validate;
 use store::{NewPartner, PartnerChange};
 
@@ -92,7 +131,15 @@ fn check_choice(errors: &mut FieldErrors, field: &str, value: &str, allowed: &[&
     }
 }
 
-async fn check_cam(tx: &mut Tx, errors: &mut FieldErrors, raw: Option<&str>) -> Result<Option<Uuid>, Error> {
+fn check_stage(errors: &mut FieldErrors, value: &str) -> LifeStage {
+    LifeStage::parse(value).unwrap_or_else(|| {
+        let all: Vec<&str> = LifeStage::ALL.iter().map(|l| l.as_str()).collect();
+        check_choice(errors, "life_stage", value, &all);
+        LifeStage::Onboarding
+    })
+}
+
+async fn check_cam(tx: &mut Tx, errors: &mut FieldErrors, raw: Option<&str>) -> Result<Option<UserId>, Error> {
     let cam = validate::optional_id(errors, "cam_id", raw);
     if let Some(id) = cam {
         if !store::is_cam(tx, id).await? {
@@ -110,15 +157,14 @@ fn name_taken(e: sqlx::Error) -> Error {
     }
 }
 
-pub async fn create(tx: &mut Tx, actor: &CurrentUser, input: PartnerInput) -> Result<Uuid, Error> {
+pub async fn create(tx: &mut Tx, actor: &CurrentUser, input: PartnerInput) -> Result<PartnerId, Error> {
     let mut errors = FieldErrors::new();
     let name = validate::text(&mut errors, "name", &input.name, 200);
     let country = validate::country(&mut errors, "country", &input.country);
     let region = validate::text(&mut errors, "region", &input.region, 60);
     let tier = input.tier.unwrap_or_else(|| "registered".into());
     check_choice(&mut errors, "tier", &tier, &TIERS);
-    let life_stage = input.life_stage.unwrap_or_else(|| "onboarding".into());
-    check_choice(&mut errors, "life_stage", &life_stage, &LIFE_STAGES);
+    let life_stage = input.life_stage.map_or(LifeStage::Onboarding, |s| check_stage(&mut errors, &s));
     let cam_id = check_cam(tx, &mut errors, input.cam_id.as_deref()).await?;
     errors.into_result()?;
     let new = NewPartner {
@@ -128,12 +174,12 @@ pub async fn create(tx: &mut Tx, actor: &CurrentUser, input: PartnerInput) -> Re
         region: &region,
         tier: &tier,
         cam_id,
-        life_stage: &life_stage,
+        life_stage,
     };
     store::insert(tx, new).await.map_err(name_taken)
 }
 
-pub async fn change(tx: &mut Tx, id: Uuid, patch: PartnerPatch) -> Result<(), Error> {
+pub async fn change(tx: &mut Tx, id: PartnerId, patch: PartnerPatch) -> Result<(), Error> {
     let mut errors = FieldErrors::new();
     let mut change = PartnerChange::default();
     if let Some(n) = &patch.name {
@@ -150,8 +196,7 @@ pub async fn change(tx: &mut Tx, id: Uuid, patch: PartnerPatch) -> Result<(), Er
         change.tier = Some(t);
     }
     if let Some(s) = patch.life_stage {
-        check_choice(&mut errors, "life_stage", &s, &LIFE_STAGES);
-        change.life_stage = Some(s);
+        change.life_stage = Some(check_stage(&mut errors, &s));
     }
     if let Some(cam) = patch.cam_id {
         change.cam_id = Some(check_cam(tx, &mut errors, cam.as_deref()).await?);

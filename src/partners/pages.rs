@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::store::{self, PartnerRow};
 use super::{PartnerInput, PartnerPatch, REGIONS, TIERS};
@@ -18,6 +17,7 @@ use crate::auth::{Auth, CurrentUser, ProgramAdmin, Staff};
 use crate::countries::{COUNTRIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
+use crate::ids::PartnerId;
 use crate::users::store as users_store;
 use crate::web::format;
 use crate::web::{Page, notice};
@@ -31,13 +31,13 @@ pub fn routes() -> Router<AppState> {
 
 /// A partner as a table row shows it.
 pub struct PartnerView {
-    pub id: String,
+    pub id: PartnerId,
     pub name: String,
     pub country: String,
     pub region: String,
     pub tier: String,
     pub tier_badge: &'static str,
-    pub life_stage: String,
+    pub life_stage: &'static str,
     pub stage_badge: &'static str,
     pub cam_id: String,
     pub cam_name: String,
@@ -48,13 +48,13 @@ pub struct PartnerView {
 impl From<PartnerRow> for PartnerView {
     fn from(p: PartnerRow) -> Self {
         PartnerView {
-            id: p.id.to_string(),
+            id: p.id,
             country: country_name(&p.country).unwrap_or(&p.country).to_string(),
             region: p.region,
             tier_badge: super::tier_badge(&p.tier),
             tier: super::tier_label(&p.tier),
-            stage_badge: super::life_stage_badge(&p.life_stage),
-            life_stage: super::tier_label(&p.life_stage),
+            stage_badge: p.life_stage.badge(),
+            life_stage: p.life_stage.label(),
             cam_id: p.cam_id.map(|id| id.to_string()).unwrap_or_default(),
             cam_name: p.cam_name.unwrap_or_else(|| "Unassigned".into()),
             users: format::int(p.user_count),
@@ -178,7 +178,7 @@ struct AssignForm {
 
 async fn assign_submit(
     Auth { mut tx, .. }: Auth<ProgramAdmin>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PartnerId>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response> {
     let cam = Some(form.cam_id).filter(|c| !c.is_empty());
@@ -207,7 +207,7 @@ struct PartnerPage {
 async fn show_page(
     Auth { user, mut tx, .. }: Auth<Staff>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PartnerId>,
 ) -> Result<PartnerPage> {
     let partner = store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let (users, _) = users_store::list(&mut tx, Some(id), 500, 0).await?;
@@ -220,12 +220,6 @@ async fn show_page(
 impl From<users_store::UserRow> for MemberView {
     fn from(u: users_store::UserRow) -> Self {
         let (status, badge) = crate::users::status_of(&u);
-        MemberView {
-            role: crate::auth::Role::parse(&u.role).map(|r| r.label()).unwrap_or("Unknown"),
-            name: u.name,
-            email: u.email,
-            status,
-            badge,
-        }
+        MemberView { role: u.role.label(), name: u.name, email: u.email, status, badge }
     }
 }

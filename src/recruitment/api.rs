@@ -6,14 +6,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::store::{self, ApplicationRow, NoteRow};
-use super::{ApplicationInput, STATUSES, Submission};
+use super::{ApplicationInput, ApplicationStatus, Submission};
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery, ListResponse};
 use crate::auth::{Auth, ClientIp, Manager};
 use crate::error::{Error, Result};
+use crate::ids::{ApplicationId, NoteId, PartnerId, UserId};
 use crate::rules::fit_score::Criterion;
 
 pub fn routes() -> Router<AppState> {
@@ -28,8 +28,8 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SubmittedView {
-    pub id: Uuid,
-    pub status: String,
+    pub id: ApplicationId,
+    pub status: ApplicationStatus,
     /// 0-100: how well the applicant fits the ideal partner profile.
     pub fit_score: i32,
 }
@@ -50,7 +50,7 @@ pub async fn submit(
     match super::submit(&state.pool, tenant, ip, input).await? {
         Submission::Stored(s) => Ok((
             StatusCode::CREATED,
-            Json(SubmittedView { id: s.id, status: "submitted".into(), fit_score: s.fit_score }),
+            Json(SubmittedView { id: s.id, status: ApplicationStatus::Submitted, fit_score: s.fit_score }),
         )),
         Submission::Discarded => Err(Error::invalid("fax", "Leave this field empty.")),
     }
@@ -58,7 +58,7 @@ pub async fn submit(
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ApplicationView {
-    pub id: Uuid,
+    pub id: ApplicationId,
     pub company_name: String,
     pub website: String,
     pub country: String,
@@ -70,7 +70,7 @@ pub struct ApplicationView {
     pub services: Vec<String>,
     pub message: String,
     /// submitted, approved or rejected.
-    pub status: String,
+    pub status: ApplicationStatus,
     pub fit_score: i32,
     /// Each criterion of the ideal partner profile: points earned, and why.
     #[schema(value_type = Vec<Object>)]
@@ -80,9 +80,9 @@ pub struct ApplicationView {
     /// Waiting with no action for longer than the tenant's stale days.
     pub stale: bool,
     pub decided_at: Option<DateTime<Utc>>,
-    pub decided_by: Option<Uuid>,
+    pub decided_by: Option<UserId>,
     pub reason: Option<String>,
-    pub partner_id: Option<Uuid>,
+    pub partner_id: Option<PartnerId>,
 }
 
 impl From<ApplicationRow> for ApplicationView {
@@ -131,20 +131,22 @@ pub async fn list(
     Auth { mut tx, .. }: Auth<Manager>,
     ApiQuery(q): ApiQuery<ApplicationQuery>,
 ) -> Result<Json<ListResponse<ApplicationView>>> {
-    if let Some(s) = &q.status {
-        if !STATUSES.contains(&s.as_str()) {
-            return Err(Error::invalid("status", format!("Use one of: {}.", STATUSES.join(", "))));
-        }
-    }
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => Some(ApplicationStatus::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = ApplicationStatus::ALL.iter().map(|s| s.as_str()).collect();
+            Error::invalid("status", format!("Use one of: {}.", all.join(", ")))
+        })?),
+    };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let (rows, total) = store::list(&mut tx, q.status.as_deref(), limit, q.offset.unwrap_or(0).max(0)).await?;
+    let (rows, total) = store::list(&mut tx, status, limit, q.offset.unwrap_or(0).max(0)).await?;
     Ok(Json(ListResponse { items: rows.into_iter().map(ApplicationView::from).collect(), total }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct NoteView {
-    pub id: Uuid,
-    pub author_id: Uuid,
+    pub id: NoteId,
+    pub author_id: UserId,
     pub author_name: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -172,7 +174,7 @@ pub struct ApplicationDetail {
 /// One application with its notes. Partner people and other tenants get 404.
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "recruitment", params(("id" = Uuid, Path)),
     responses((status = 200, body = ApplicationDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn show(Auth { user, mut tx, .. }: Auth, Path(id): Path<Uuid>) -> Result<Json<ApplicationDetail>> {
+pub async fn show(Auth { user, mut tx, .. }: Auth, Path(id): Path<ApplicationId>) -> Result<Json<ApplicationDetail>> {
     if user.role.is_partner() || user.role == crate::auth::Role::ChannelChief {
         return Err(Error::NotFound);
     }
@@ -190,9 +192,9 @@ pub struct ApproveInput {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ApprovedView {
-    pub partner_id: Uuid,
-    pub partner_admin_user_id: Uuid,
-    pub cam_id: Option<Uuid>,
+    pub partner_id: PartnerId,
+    pub partner_admin_user_id: UserId,
+    pub cam_id: Option<UserId>,
 }
 
 /// Approves an application in one transaction: partner, CAM, partner admin with an invitation email, onboarding
@@ -203,7 +205,7 @@ pub struct ApprovedView {
 pub async fn approve(
     State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ApplicationId>,
     body: axum::body::Bytes,
 ) -> Result<Json<ApprovedView>> {
     let input: ApproveInput =
@@ -225,8 +227,8 @@ pub struct RejectInput {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DecisionView {
-    pub id: Uuid,
-    pub status: String,
+    pub id: ApplicationId,
+    pub status: ApplicationStatus,
 }
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/reject", tag = "recruitment", params(("id" = Uuid, Path)),
@@ -234,12 +236,12 @@ pub struct DecisionView {
         (status = 422)), security(("bearer" = [])))]
 pub async fn reject(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ApplicationId>,
     ApiJson(input): ApiJson<RejectInput>,
 ) -> Result<Json<DecisionView>> {
     super::reject(&mut tx, &user, id, &input.reason).await?;
     tx.commit().await?;
-    Ok(Json(DecisionView { id, status: "rejected".into() }))
+    Ok(Json(DecisionView { id, status: ApplicationStatus::Rejected }))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -254,7 +256,7 @@ pub struct NoteInput {
     security(("bearer" = [])))]
 pub async fn add_note(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ApplicationId>,
     ApiJson(input): ApiJson<NoteInput>,
 ) -> Result<(StatusCode, Json<NoteView>)> {
     let note = super::add_note(&mut tx, &user, id, &input.body).await?;

@@ -9,20 +9,65 @@ pub mod store;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
-use uuid::Uuid;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::countries;
 use crate::db::{self, Tx};
 use crate::error::{Error, FieldErrors, violates};
+use crate::ids::{ApplicationId, NoteId, PartnerId, TenantId, UserId};
+use crate::partners::LifeStage;
 use crate::rules::cam_assignment;
 use crate::rules::fit_score::{self, Applicant, FitScore, IdealProfile, SERVICES, VERTICALS};
 use crate::{outbox, validate};
 
 /// Applications stored from one address per hour, across tenants.
 pub const MAX_PER_HOUR: i64 = 5;
-pub const STATUSES: [&str; 3] = ["submitted", "approved", "rejected"];
+
+/// Where an application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    Submitted,
+    Approved,
+    Rejected,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [ApplicationStatus; 3] =
+        [ApplicationStatus::Submitted, ApplicationStatus::Approved, ApplicationStatus::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationStatus::Submitted => "submitted",
+            ApplicationStatus::Approved => "approved",
+            ApplicationStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ApplicationStatus> {
+        ApplicationStatus::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationStatus::Submitted => "Submitted",
+            ApplicationStatus::Approved => "Approved",
+            ApplicationStatus::Rejected => "Rejected",
+        }
+    }
+
+    /// The badge colour; a stale application waiting for a decision stands out.
+    pub fn badge(self, stale: bool) -> &'static str {
+        match self {
+            ApplicationStatus::Submitted if stale => "badge-red",
+            ApplicationStatus::Submitted => "badge-yellow",
+            ApplicationStatus::Approved => "badge-green",
+            ApplicationStatus::Rejected => "badge-gray",
+        }
+    }
+}
 
 /// What an applicant sends. Text fields as text and `employees` as a number or numeric text, so that every field can
 /// be checked and named at once.
@@ -174,16 +219,12 @@ impl From<&store::ProfileRow> for IdealProfile {
 }
 
 /// The tenant a public form belongs to: id and display name.
-pub async fn tenant_by_slug(pool: &sqlx::PgPool, slug: &str) -> Result<(Uuid, String), Error> {
+pub async fn tenant_by_slug(pool: &sqlx::PgPool, slug: &str) -> Result<(TenantId, String), Error> {
     let slug = slug.trim().to_lowercase();
     if !crate::tenants::is_slug(&slug) {
         return Err(Error::NotFound);
     }
-    sqlx::query_as("select id, name from tenants where slug = $1")
-        .bind(slug)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(Error::NotFound)
+    store::tenant_by_slug(pool, &slug).await?.ok_or(Error::NotFound)
 }
 
 pub fn rate_key(ip: Option<IpAddr>) -> String {
@@ -201,7 +242,7 @@ pub async fn check_rate(pool: &sqlx::PgPool, ip: Option<IpAddr>) -> Result<(), E
 }
 
 pub struct Submitted {
-    pub id: Uuid,
+    pub id: ApplicationId,
     pub fit_score: i32,
 }
 
@@ -216,7 +257,7 @@ pub enum Submission {
 /// the program admins.
 pub async fn submit(
     pool: &sqlx::PgPool,
-    tenant: (Uuid, String),
+    tenant: (TenantId, String),
     ip: Option<IpAddr>,
     input: ApplicationInput,
 ) -> Result<Submission, Error> {
@@ -291,14 +332,14 @@ fn explain(fit: &FitScore) -> String {
 
 /// What approving created.
 pub struct Approved {
-    pub partner_id: Uuid,
-    pub partner_admin_user_id: Uuid,
-    pub cam_id: Option<Uuid>,
+    pub partner_id: PartnerId,
+    pub partner_admin_user_id: UserId,
+    pub cam_id: Option<UserId>,
 }
 
 fn already_decided(a: &store::ApplicationRow) -> Error {
     let when = a.decided_at.map(|d| crate::web::format::date(d.date_naive())).unwrap_or_default();
-    Error::Conflict(format!("This application was already {} on {when}.", a.status))
+    Error::Conflict(format!("This application was already {} on {when}.", a.status.as_str()))
 }
 
 /// Approves an application in one transaction: the partner (life-stage onboarding) with its CAM — the one chosen, or
@@ -308,11 +349,11 @@ pub async fn approve(
     tx: &mut Tx,
     actor: &CurrentUser,
     base_url: &str,
-    id: Uuid,
+    id: ApplicationId,
     cam: Option<&str>,
 ) -> Result<Approved, Error> {
     let app = store::get(tx, id, true).await?.ok_or(Error::NotFound)?;
-    if app.status != "submitted" {
+    if app.status != ApplicationStatus::Submitted {
         return Err(already_decided(&app));
     }
     let mut errors = FieldErrors::new();
@@ -336,7 +377,7 @@ pub async fn approve(
             region: &app.region,
             tier: "registered",
             cam_id,
-            life_stage: "onboarding",
+            life_stage: LifeStage::Onboarding,
         },
     )
     .await
@@ -356,7 +397,7 @@ pub async fn approve(
             tenant_id: actor.tenant_id,
             email: &app.contact_email,
             name: &app.contact_name,
-            role: "partner_admin",
+            role: crate::auth::Role::PartnerAdmin,
             partner_id: Some(partner_id),
             password_hash: None,
         },
@@ -374,20 +415,20 @@ pub async fn approve(
     })?;
     crate::users::invitations::invite(tx, actor, user, &app.contact_email, &app.contact_name, base_url).await?;
     crate::onboarding::store::create_checklist(tx, actor.tenant_id, partner_id, Utc::now().date_naive()).await?;
-    store::decide(tx, id, "approved", actor.id, None, Some(partner_id)).await?;
+    store::decide(tx, id, ApplicationStatus::Approved, actor.id, None, Some(partner_id)).await?;
     Ok(Approved { partner_id, partner_admin_user_id: user, cam_id })
 }
 
 /// Rejects an application with a reason (kept for the team) and tells the applicant politely.
-pub async fn reject(tx: &mut Tx, actor: &CurrentUser, id: Uuid, reason: &str) -> Result<(), Error> {
+pub async fn reject(tx: &mut Tx, actor: &CurrentUser, id: ApplicationId, reason: &str) -> Result<(), Error> {
     let app = store::get(tx, id, true).await?.ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
     let reason = validate::text(&mut errors, "reason", reason, 1000);
-    if app.status != "submitted" {
+    if app.status != ApplicationStatus::Submitted {
         return Err(already_decided(&app));
     }
     errors.into_result()?;
-    store::decide(tx, id, "rejected", actor.id, Some(&reason), None).await?;
+    store::decide(tx, id, ApplicationStatus::Rejected, actor.id, Some(&reason), None).await?;
     let subject = format!("Your application to the {} partner program", actor.tenant_name);
     let body = format!(
         "Hello {},\n\nThank you for your interest in the {} partner program. After reviewing the application of {}, \
@@ -398,22 +439,12 @@ pub async fn reject(tx: &mut Tx, actor: &CurrentUser, id: Uuid, reason: &str) ->
     Ok(())
 }
 
-pub async fn add_note(tx: &mut Tx, actor: &CurrentUser, id: Uuid, body: &str) -> Result<Uuid, Error> {
+pub async fn add_note(tx: &mut Tx, actor: &CurrentUser, id: ApplicationId, body: &str) -> Result<NoteId, Error> {
     store::get(tx, id, false).await?.ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
     let body = validate::text(&mut errors, "body", body, 5000);
     errors.into_result()?;
     Ok(store::add_note(tx, actor.tenant_id, id, actor.id, &body).await?)
-}
-
-pub fn status_badge(status: &str, stale: bool) -> &'static str {
-    match status {
-        "submitted" if stale => "badge-red",
-        "submitted" => "badge-yellow",
-        "approved" => "badge-green",
-        "rejected" => "badge-gray",
-        _ => "badge-gray",
-    }
 }
 
 /// The badge colour of a fit score.

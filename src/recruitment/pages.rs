@@ -9,16 +9,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::store::{self, ApplicationRow, ProfileRow};
-use super::{ApplicationInput, ProfileInput, STATUSES, Submission, age_days, fit_badge, status_badge};
+use super::{ApplicationInput, ApplicationStatus, ProfileInput, Submission, age_days, fit_badge};
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{Auth, ClientIp, CurrentUser, Manager, ProgramAdmin};
 use crate::countries::country_name;
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
+use crate::ids::{ApplicationId, PartnerId};
 use crate::rules::cam_assignment;
 use crate::rules::fit_score::{Criterion, FitScore, Outcome, SERVICES, VERTICALS, service_label, vertical_label};
 use crate::users::invitations::tenant_slug;
@@ -153,7 +153,7 @@ async fn thanks_page(State(state): State<AppState>, Path(slug): Path<String>) ->
 
 /// An application as a table row shows it.
 struct Line {
-    id: Uuid,
+    id: ApplicationId,
     company: String,
     contact: String,
     place: String,
@@ -162,7 +162,7 @@ struct Line {
     fit_badge: &'static str,
     received: String,
     age: String,
-    status: String,
+    status: &'static str,
     badge: &'static str,
     stale: bool,
 }
@@ -186,8 +186,8 @@ fn line(a: &ApplicationRow) -> Line {
         fit_badge: fit_badge(a.fit_score),
         received: format::date(a.created_at.date_naive()),
         age: age_label(age_days(a.created_at)),
-        status: crate::partners::tier_label(&a.status),
-        badge: status_badge(&a.status, a.stale),
+        status: a.status.label(),
+        badge: a.status.badge(a.stale),
         stale: a.stale,
     }
 }
@@ -217,19 +217,19 @@ async fn queue_page(
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<QueueQuery>,
 ) -> Result<QueuePage> {
+    // `all` shows every status; anything unknown shows the waiting ones.
     let status = match q.status.as_deref() {
-        None => Some("submitted".to_string()),
         Some("all") => None,
-        Some(s) if STATUSES.contains(&s) => Some(s.to_string()),
-        Some(_) => Some("submitted".to_string()),
+        s => Some(s.and_then(ApplicationStatus::parse).unwrap_or(ApplicationStatus::Submitted)),
     };
-    let (rows, total) = store::list(&mut tx, status.as_deref(), 200, 0).await?;
+    let (rows, total) = store::list(&mut tx, status, 200, 0).await?;
     let (waiting, stale) = store::waiting(&mut tx).await?;
     let profile = store::profile(&mut tx).await?;
     let slug = tenant_slug(&mut tx).await?;
-    let mut tabs = vec![("/applications".to_string(), "Waiting".to_string(), status.as_deref() == Some("submitted"))];
-    tabs.push(("/applications?status=approved".into(), "Approved".into(), status.as_deref() == Some("approved")));
-    tabs.push(("/applications?status=rejected".into(), "Rejected".into(), status.as_deref() == Some("rejected")));
+    let mut tabs =
+        vec![("/applications".to_string(), "Waiting".to_string(), status == Some(ApplicationStatus::Submitted))];
+    tabs.push(("/applications?status=approved".into(), "Approved".into(), status == Some(ApplicationStatus::Approved)));
+    tabs.push(("/applications?status=rejected".into(), "Rejected".into(), status == Some(ApplicationStatus::Rejected)));
     tabs.push(("/applications?status=all".into(), "All".into(), status.is_none()));
     Ok(QueuePage {
         page: Page::new("Partner applications", &csrf, &user, "/applications")
@@ -291,7 +291,7 @@ struct ShowPage {
     is_open: bool,
     decided: String,
     reason: String,
-    partner_id: String,
+    partner_id: Option<PartnerId>,
     cams: Vec<(String, String)>,
     suggested: String,
     alert: Option<String>,
@@ -317,7 +317,7 @@ async fn render_show(
     tx: &mut Tx,
     user: &CurrentUser,
     csrf: &CsrfToken,
-    id: Uuid,
+    id: ApplicationId,
     entered: Entered,
 ) -> Result<ShowPage> {
     let app = store::get(tx, id, false).await?.ok_or(Error::NotFound)?;
@@ -358,10 +358,10 @@ async fn render_show(
             .into_iter()
             .map(|n| NoteLine { author: n.author_name, at: format::datetime(n.created_at), body: n.body })
             .collect(),
-        is_open: app.status == "submitted",
+        is_open: app.status == ApplicationStatus::Submitted,
         decided,
         reason: app.reason.clone().unwrap_or_default(),
-        partner_id: app.partner_id.map(|p| p.to_string()).unwrap_or_default(),
+        partner_id: app.partner_id,
         cams,
         suggested: suggested.map(|s| s.to_string()).unwrap_or_default(),
         app: line(&app),
@@ -375,7 +375,7 @@ async fn render_show(
 async fn show_page(
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ApplicationId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ShowPage> {
     let mut page = render_show(&mut tx, &user, &csrf, id, Entered::default()).await?;
@@ -387,7 +387,7 @@ async fn show_page(
 struct Acting<'a> {
     user: &'a CurrentUser,
     csrf: &'a CsrfToken,
-    id: Uuid,
+    id: ApplicationId,
 }
 
 /// Commits a decision and goes on, or rolls it back and shows the application again with the reason.
@@ -432,7 +432,7 @@ async fn approve_submit(
     State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ApplicationId>,
     Form(form): Form<ApproveForm>,
 ) -> Result<Response> {
     let result =
@@ -449,7 +449,7 @@ struct RejectForm {
 async fn reject_submit(
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ApplicationId>,
     Form(form): Form<RejectForm>,
 ) -> Result<Response> {
     let result = crate::db::attempt!(tx, super::reject(&mut tx, &user, id, &form.reason));
@@ -466,7 +466,7 @@ struct NoteForm {
 async fn note_submit(
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ApplicationId>,
     Form(form): Form<NoteForm>,
 ) -> Result<Response> {
     let result = crate::db::attempt!(tx, super::add_note(&mut tx, &user, id, &form.body)).map(|_| ());

@@ -1,11 +1,11 @@
 //! Which channel account manager takes a newly signed partner when the reviewer does not choose one.
 
-use uuid::Uuid;
+use crate::ids::UserId;
 
 /// A CAM's current book: partners in all, and partners in the new partner's region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CamLoad {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
     pub partners: i64,
     pub in_region: i64,
@@ -25,9 +25,10 @@ pub fn least_loaded(cams: &[CamLoad]) -> Option<&CamLoad> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use uuid::Uuid;
 
     fn cam(n: u128, name: &str, partners: i64, in_region: i64) -> CamLoad {
-        CamLoad { id: Uuid::from_u128(n), name: name.into(), partners, in_region }
+        CamLoad { id: UserId(Uuid::from_u128(n)), name: name.into(), partners, in_region }
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::net::Ipv4Addr;
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
-use uuid::Uuid;
+
+use crate::ids::{DealId, PartnerId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -23,8 +24,8 @@ pub enum Status {
 /// A registration as the rule sees it.
 #[derive(Debug, Clone)]
 pub struct Registration {
-    pub id: Uuid,
-    pub partner_id: Uuid,
+    pub id: DealId,
+    pub partner_id: PartnerId,
     pub customer_name: String,
     pub customer_domain: Option<String>,
     /// ISO alpha-2, uppercase.
@@ -49,7 +50,7 @@ pub struct Policy {
     pub require_product_overlap: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     SamePartnerDuplicate,
@@ -59,6 +60,15 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::SamePartnerDuplicate => "same_partner_duplicate",
+            FindingKind::OtherPartnerProtected => "other_partner_protected",
+            FindingKind::OtherPartnerPending => "other_partner_pending",
+            FindingKind::VendorDirectAccount => "vendor_direct_account",
+        }
+    }
+
     /// Lower is more severe; findings are listed most severe first.
     fn severity_rank(self) -> u8 {
         match self {
@@ -70,13 +80,33 @@ impl FindingKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Domain,
     Name,
     Country,
     Products,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Domain => "domain",
+            Field::Name => "name",
+            Field::Country => "country",
+            Field::Products => "products",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Domain => "Domain",
+            Field::Name => "Name",
+            Field::Country => "Country",
+            Field::Products => "Products",
+        }
+    }
 }
 
 /// One piece of evidence: which field matched and how strongly (0..=1), with a human-readable detail
@@ -88,7 +118,7 @@ pub struct Evidence {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Approve,
@@ -96,11 +126,29 @@ pub enum Decision {
     Reject,
 }
 
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Review => "review",
+            Decision::Reject => "reject",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Approve => "Approve",
+            Decision::Review => "Review",
+            Decision::Reject => "Reject",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finding {
     pub kind: FindingKind,
     /// The clashing registration (None for a vendor-direct named account).
-    pub registration_id: Option<Uuid>,
+    pub registration_id: Option<DealId>,
     /// The named account's name for VendorDirectAccount findings.
     pub named_account: Option<String>,
     /// Names of the matched fields in order: subset of "domain", "name", "country", "products".
@@ -488,17 +536,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const NEW_PARTNER: Uuid = Uuid::from_u128(0xA);
-    const OTHER_PARTNER: Uuid = Uuid::from_u128(0xB);
+    use uuid::Uuid;
+
+    const NEW_PARTNER: PartnerId = PartnerId(Uuid::from_u128(0xA));
+    const OTHER_PARTNER: PartnerId = PartnerId(Uuid::from_u128(0xB));
     const POLICY: Policy = Policy { similarity_threshold: 0.6, require_product_overlap: true };
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
     }
 
-    fn registration(id: u128, partner_id: Uuid, name: &str, domain: Option<&str>, status: Status) -> Registration {
+    fn registration(id: u128, partner_id: PartnerId, name: &str, domain: Option<&str>, status: Status) -> Registration {
         Registration {
-            id: Uuid::from_u128(id),
+            id: DealId(Uuid::from_u128(id)),
             partner_id,
             customer_name: name.to_owned(),
             customer_domain: domain.map(str::to_owned),
@@ -747,15 +797,15 @@ mod tests {
         ];
         let accounts = [NamedAccount { name: "Globex Systems".to_owned(), domain: None }];
         let findings = check(&new, &candidates, &accounts, &POLICY, today());
-        let order: Vec<(FindingKind, Option<Uuid>)> = findings.iter().map(|f| (f.kind, f.registration_id)).collect();
+        let order: Vec<(FindingKind, Option<DealId>)> = findings.iter().map(|f| (f.kind, f.registration_id)).collect();
         assert_eq!(
             order,
             vec![
                 (FindingKind::VendorDirectAccount, None),
-                (FindingKind::OtherPartnerProtected, Some(Uuid::from_u128(5))),
-                (FindingKind::SamePartnerDuplicate, Some(Uuid::from_u128(4))),
-                (FindingKind::OtherPartnerPending, Some(Uuid::from_u128(3))),
-                (FindingKind::OtherPartnerPending, Some(Uuid::from_u128(2))),
+                (FindingKind::OtherPartnerProtected, Some(DealId(Uuid::from_u128(5)))),
+                (FindingKind::SamePartnerDuplicate, Some(DealId(Uuid::from_u128(4)))),
+                (FindingKind::OtherPartnerPending, Some(DealId(Uuid::from_u128(3)))),
+                (FindingKind::OtherPartnerPending, Some(DealId(Uuid::from_u128(2)))),
             ]
         );
         assert!(findings[4].score < 1.0 && findings[4].score >= POLICY.similarity_threshold);

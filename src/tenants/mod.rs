@@ -1,11 +1,14 @@
 //! Tenants: the vendors running a partner program on this server. Created from the command line.
 
+pub mod store;
+
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::auth::{Role, password};
 use crate::db;
 use crate::error::{Error, FieldErrors};
+use crate::ids::TenantId;
+use crate::users::store::{self as users_store, NewUser};
 use crate::validate;
 
 pub struct NewTenant {
@@ -26,7 +29,7 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// Creates the tenant and its first program admin in one transaction. Returns the tenant id.
-pub async fn create(pool: &PgPool, input: NewTenant) -> Result<Uuid, Error> {
+pub async fn create(pool: &PgPool, input: NewTenant) -> Result<TenantId, Error> {
     let mut errors = FieldErrors::new();
     let slug = input.slug.trim().to_lowercase();
     if !is_slug(&slug) {
@@ -39,32 +42,25 @@ pub async fn create(pool: &PgPool, input: NewTenant) -> Result<Uuid, Error> {
     }
     errors.into_result()?;
     let hash = password::hash(input.admin_password).await?;
-    let tenant_id = Uuid::new_v4();
-    let admin_id = Uuid::new_v4();
+    let tenant_id = TenantId::new();
     // One transaction, scoped to the tenant about to exist: tenant and admin appear together or not at all.
     let mut tx = db::begin_tenant(pool, tenant_id, None).await?;
-    let inserted = sqlx::query("insert into tenants (id, slug, name) values ($1, $2, $3)")
-        .bind(tenant_id)
-        .bind(&slug)
-        .bind(&name)
-        .execute(&mut *tx)
-        .await;
-    if let Err(e) = inserted {
+    if let Err(e) = store::insert(&mut tx, tenant_id, &slug, &name).await {
         return Err(if crate::error::violates(&e, "tenants_slug_key") {
             Error::invalid("slug", format!("A tenant with the slug {slug:?} already exists."))
         } else {
             e.into()
         });
     }
-    sqlx::query("insert into users (tenant_id, id, email, name, role, password_hash) values ($1, $2, $3, $4, $5, $6)")
-        .bind(tenant_id)
-        .bind(admin_id)
-        .bind(&email)
-        .bind(if input.admin_name.trim().is_empty() { "Program admin" } else { input.admin_name.trim() })
-        .bind(Role::ProgramAdmin.as_str())
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?;
+    let admin = NewUser {
+        tenant_id,
+        email: &email,
+        name: if input.admin_name.trim().is_empty() { "Program admin" } else { input.admin_name.trim() },
+        role: Role::ProgramAdmin,
+        partner_id: None,
+        password_hash: Some(hash),
+    };
+    users_store::insert(&mut tx, admin).await?;
     tx.commit().await?;
     Ok(tenant_id)
 }

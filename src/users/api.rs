@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::UserInput;
 use super::store::{self, UserRow};
@@ -13,6 +12,7 @@ use crate::AppState;
 use crate::api::{ApiJson, ApiQuery, ListParams, ListResponse};
 use crate::auth::{Auth, Role, UserAdmin};
 use crate::error::{Error, Result};
+use crate::ids::{PartnerId, UserId};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/invitations/{token}/accept", post(accept))
 }
 
-fn org_scope(auth_role: Role, partner: Option<Uuid>) -> Option<Uuid> {
+fn org_scope(auth_role: Role, partner: Option<PartnerId>) -> Option<PartnerId> {
     if auth_role == Role::PartnerAdmin { partner } else { None }
 }
 
@@ -39,7 +39,7 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserRow), (status = 404)), security(("bearer" = [])))]
-pub async fn show(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<Json<UserRow>> {
+pub async fn show(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<UserId>) -> Result<Json<UserRow>> {
     let found = store::get(&mut tx, id, org_scope(user.role, user.partner_id)).await?.ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok(Json(found))
@@ -69,7 +69,7 @@ pub async fn create(
 /// Deactivates a user; every token they hold stops working at once.
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404), (status = 409, description = "Deactivating yourself")), security(("bearer" = [])))]
-pub async fn deactivate(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<StatusCode> {
+pub async fn deactivate(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<UserId>) -> Result<StatusCode> {
     super::deactivate(&mut tx, &user, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,13 +4,14 @@
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 use super::store;
 use crate::auth::CurrentUser;
 use crate::db::{self, Tx};
 use crate::error::{Error, FieldErrors};
+use crate::ids::{TenantId, UserId};
 use crate::outbox;
+pub use crate::tenants::store::current_slug as tenant_slug;
 
 pub const VALID_DAYS: i64 = 7;
 
@@ -18,14 +19,14 @@ pub const VALID_DAYS: i64 = 7;
 pub async fn invite(
     tx: &mut Tx,
     actor: &CurrentUser,
-    user_id: Uuid,
+    user_id: UserId,
     email: &str,
     name: &str,
     base_url: &str,
 ) -> Result<String, Error> {
     let mut secret = [0u8; 24];
     rand::thread_rng().fill_bytes(&mut secret);
-    let token = format!("{}{}", actor.tenant_id.simple(), hex::encode(secret));
+    let token = format!("{}{}", actor.tenant_id.0.simple(), hex::encode(secret));
     let expires = Utc::now() + Duration::days(VALID_DAYS);
     store::insert_invitation(tx, actor.tenant_id, user_id, &hash(&token), expires).await?;
     let link = format!("{base_url}/invitations/{token}");
@@ -42,21 +43,16 @@ pub async fn invite(
     Ok(link)
 }
 
-/// The slug of the transaction's tenant, for links and sign-in hints.
-pub async fn tenant_slug(tx: &mut Tx) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("select slug from tenants where id = app_current_tenant()").fetch_one(&mut **tx).await
-}
-
 pub fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
 /// The tenant a token belongs to, when it is well-formed.
-pub fn tenant_of(token: &str) -> Option<Uuid> {
+pub fn tenant_of(token: &str) -> Option<TenantId> {
     if token.len() != 80 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    Uuid::parse_str(&token[..32]).ok()
+    token[..32].parse().ok()
 }
 
 /// Who an open invitation is for, and the tenant's slug for signing in afterwards.

@@ -5,11 +5,10 @@ pub mod invitations;
 pub mod pages;
 pub mod store;
 
-use uuid::Uuid;
-
 use crate::auth::{CurrentUser, Role, password};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, violates};
+use crate::ids::UserId;
 use crate::validate;
 use store::{NewUser, UserRow};
 
@@ -67,9 +66,7 @@ pub async fn create(
         }
     }
     if let Some(p) = partner_id {
-        let exists: Option<i32> =
-            sqlx::query_scalar("select 1 from partners where id = $1").bind(p).fetch_optional(&mut **tx).await?;
-        if exists.is_none() {
+        if !store::partner_exists(tx, p).await? {
             errors.add("partner_id", "There is no such partner.");
         }
     }
@@ -87,14 +84,7 @@ pub async fn create(
     let invited = password_hash.is_none();
     let inserted = store::insert(
         tx,
-        NewUser {
-            tenant_id: actor.tenant_id,
-            email: &email,
-            name: &name,
-            role: role.as_str(),
-            partner_id,
-            password_hash,
-        },
+        NewUser { tenant_id: actor.tenant_id, email: &email, name: &name, role, partner_id, password_hash },
     )
     .await;
     let id = match inserted {
@@ -110,7 +100,7 @@ pub async fn create(
 }
 
 /// Deactivates a user the actor may manage; their tokens stop working at once.
-pub async fn deactivate(tx: &mut Tx, actor: &CurrentUser, id: Uuid) -> Result<(), Error> {
+pub async fn deactivate(tx: &mut Tx, actor: &CurrentUser, id: UserId) -> Result<(), Error> {
     let scope = if actor.role == Role::PartnerAdmin { actor.partner_id } else { None };
     store::get(tx, id, scope).await?.ok_or(Error::NotFound)?;
     if id == actor.id {

@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::UserInput;
 use super::store;
@@ -17,6 +16,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::{Auth, CurrentUser, Role, UserAdmin};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
+use crate::ids::UserId;
 use crate::partners::store as partners_store;
 use crate::web::{Page, format, notice};
 
@@ -27,10 +27,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub struct UserView {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
     pub email: String,
-    pub role: &'static str,
+    pub role: Role,
     pub org: String,
     pub status: &'static str,
     pub badge: &'static str,
@@ -101,7 +101,7 @@ async fn render(
             UserView {
                 id: u.id,
                 can_deactivate: u.active && u.id != user.id,
-                role: Role::parse(&u.role).map(|r| r.label()).unwrap_or("Unknown"),
+                role: u.role,
                 org: u.partner_name.unwrap_or_else(|| user.tenant_name.clone()),
                 since: format::date(u.created_at.date_naive()),
                 name: u.name,
@@ -136,7 +136,7 @@ async fn list_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<UsersPage> {
     let form = UserForm {
-        role: if user.role == Role::PartnerAdmin { "partner_user" } else { "cam" }.into(),
+        role: if user.role == Role::PartnerAdmin { Role::PartnerUser } else { Role::Cam }.as_str().into(),
         ..Default::default()
     };
     let page = render(&mut tx, &user, &csrf, form, FieldErrors::new(), q.notice.as_deref()).await?;
@@ -173,7 +173,7 @@ async fn create_submit(
     }
 }
 
-async fn deactivate_submit(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<Uuid>) -> Result<Response> {
+async fn deactivate_submit(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<UserId>) -> Result<Response> {
     super::deactivate(&mut tx, &user, id).await?;
     tx.commit().await?;
     Ok(Redirect::to("/users?notice=deactivated").into_response())

@@ -281,7 +281,7 @@ async fn a_form_without_the_csrf_token_is_refused_and_changes_nothing() {
         .unwrap();
     let r = app.send(request).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let cam: uuid::Uuid = {
+    let cam: tributary::ids::UserId = {
         let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
         sqlx::query_scalar("select cam_id from partners where id = $1").bind(A.p1).fetch_one(&mut *tx).await.unwrap()
     };

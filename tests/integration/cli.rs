@@ -117,7 +117,7 @@ async fn demo_data_loads_once_and_a_second_run_changes_nothing() {
         let url = app.database_url();
         async move {
             let pool = tributary::db::runtime_pool(&url.parse().unwrap(), 1).await.unwrap();
-            let tenant: uuid::Uuid =
+            let tenant: tributary::ids::TenantId =
                 sqlx::query_scalar("select id from tenants where slug = 'demo'").fetch_one(&pool).await.unwrap();
             let mut tx = tributary::db::begin_tenant(&pool, tenant, None).await.unwrap();
             let n: (i64, i64, i64, i64) = sqlx::query_as(
@@ -169,7 +169,7 @@ async fn demo_data_loads_once_and_a_second_run_changes_nothing() {
     assert!(apps["items"].as_array().unwrap().iter().any(|a| a["stale"] == true));
     let url = app.database_url();
     let pool = tributary::db::runtime_pool(&url.parse().unwrap(), 1).await.unwrap();
-    let tenant: uuid::Uuid =
+    let tenant: tributary::ids::TenantId =
         sqlx::query_scalar("select id from tenants where slug = 'demo'").fetch_one(&pool).await.unwrap();
     let mut tx = tributary::db::begin_tenant(&pool, tenant, None).await.unwrap();
     let (lists, complete, overdue, gated): (i64, i64, i64, i64) = sqlx::query_as(

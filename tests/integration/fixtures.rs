@@ -2,43 +2,44 @@
 //! admin, a channel chief, two CAMs, three partners (one per CAM, one unassigned) and partner people.
 
 use sqlx::PgPool;
+use tributary::ids::{PartnerId, TenantId, UserId};
 use uuid::Uuid;
 
 pub struct TenantFx {
-    pub id: Uuid,
+    pub id: TenantId,
     pub slug: &'static str,
-    pub admin: Uuid,
-    pub chief: Uuid,
-    pub cam1: Uuid,
-    pub cam2: Uuid,
+    pub admin: UserId,
+    pub chief: UserId,
+    pub cam1: UserId,
+    pub cam2: UserId,
     /// Assigned to cam1.
-    pub p1: Uuid,
+    pub p1: PartnerId,
     /// Assigned to cam2.
-    pub p2: Uuid,
+    pub p2: PartnerId,
     /// Unassigned.
-    pub p3: Uuid,
-    pub p1_admin: Uuid,
-    pub p1_user: Uuid,
-    pub p2_admin: Uuid,
-    pub p3_admin: Uuid,
+    pub p3: PartnerId,
+    pub p1_admin: UserId,
+    pub p1_user: UserId,
+    pub p2_admin: UserId,
+    pub p3_admin: UserId,
 }
 
 const fn fx(n: u128, slug: &'static str) -> TenantFx {
     let base = n << 64;
     TenantFx {
-        id: Uuid::from_u128(base | 1),
+        id: TenantId(Uuid::from_u128(base | 1)),
         slug,
-        admin: Uuid::from_u128(base | 0x10),
-        chief: Uuid::from_u128(base | 0x11),
-        cam1: Uuid::from_u128(base | 0x12),
-        cam2: Uuid::from_u128(base | 0x13),
-        p1: Uuid::from_u128(base | 0x20),
-        p2: Uuid::from_u128(base | 0x21),
-        p3: Uuid::from_u128(base | 0x22),
-        p1_admin: Uuid::from_u128(base | 0x30),
-        p1_user: Uuid::from_u128(base | 0x31),
-        p2_admin: Uuid::from_u128(base | 0x32),
-        p3_admin: Uuid::from_u128(base | 0x33),
+        admin: UserId(Uuid::from_u128(base | 0x10)),
+        chief: UserId(Uuid::from_u128(base | 0x11)),
+        cam1: UserId(Uuid::from_u128(base | 0x12)),
+        cam2: UserId(Uuid::from_u128(base | 0x13)),
+        p1: PartnerId(Uuid::from_u128(base | 0x20)),
+        p2: PartnerId(Uuid::from_u128(base | 0x21)),
+        p3: PartnerId(Uuid::from_u128(base | 0x22)),
+        p1_admin: UserId(Uuid::from_u128(base | 0x30)),
+        p1_user: UserId(Uuid::from_u128(base | 0x31)),
+        p2_admin: UserId(Uuid::from_u128(base | 0x32)),
+        p3_admin: UserId(Uuid::from_u128(base | 0x33)),
     }
 }
 
@@ -127,12 +128,12 @@ pub async fn load(pool: &PgPool) {
 #[allow(clippy::too_many_arguments)]
 async fn insert_user(
     tx: &mut tributary::db::Tx,
-    tenant: Uuid,
-    id: Uuid,
+    tenant: TenantId,
+    id: UserId,
     email: &str,
     name: &str,
     role: &str,
-    partner: Option<Uuid>,
+    partner: Option<PartnerId>,
     hash: &str,
 ) {
     sqlx::query(

@@ -38,7 +38,7 @@ async fn a_partners_home_shows_each_change_made_in_the_database_on_the_very_next
             "Book the kick-off call",
         ),
     ];
-    let ids = [A.p1, A.p1_admin, A.cam1, A.p1];
+    let ids = [A.p1.0, A.p1_admin.0, A.cam1.0, A.p1.0];
     for ((sql, shown), id) in changes.into_iter().zip(ids) {
         assert!(!app.page("/", &session).await.text().contains(shown));
         elsewhere(&app, sql, id).await;
@@ -97,7 +97,7 @@ async fn a_cams_queue_and_list_follow_registrations_decisions_reassignments_and_
         &app,
         "insert into deal_policies (tenant_id, approval_sla_hours) values ($1, 7)
                      on conflict (tenant_id) do update set approval_sla_hours = 7",
-        A.id,
+        A.id.0,
     )
     .await;
     assert!(app.page("/deals/queue", &cam).await.text().contains("within 7 hours"));
@@ -109,7 +109,7 @@ async fn a_cams_queue_and_list_follow_registrations_decisions_reassignments_and_
 
     // A reassignment made elsewhere moves the partner's registrations from one CAM's list to the other's.
     assert!(!listed(cam2_token.clone()).await.contains(&"Queue Watchers Plc".to_string()));
-    elsewhere(&app, "update partners set cam_id = (select id from users where email = 'cam2@example.com' and tenant_id = partners.tenant_id) where id = $1", A.p1).await;
+    elsewhere(&app, "update partners set cam_id = (select id from users where email = 'cam2@example.com' and tenant_id = partners.tenant_id) where id = $1", A.p1.0).await;
     assert!(!listed(cam_token.clone()).await.contains(&"Queue Watchers Plc".to_string()));
     assert!(listed(cam2_token.clone()).await.contains(&"Queue Watchers Plc".to_string()));
 }
@@ -118,7 +118,7 @@ async fn a_cams_queue_and_list_follow_registrations_decisions_reassignments_and_
 async fn a_page_never_shows_another_partners_cams_or_tenants_rows() {
     let app = TestApp::new().await;
     // The fixtures name both tenants' partners alike.
-    elsewhere(&app, "update partners set name = 'Globex Reseller' where id = $1", B.p1).await;
+    elsewhere(&app, "update partners set name = 'Globex Reseller' where id = $1", B.p1.0).await;
     let name = |tenant: &'static str, email: &'static str| {
         let app = &app;
         async move {
@@ -132,7 +132,7 @@ async fn a_page_never_shows_another_partners_cams_or_tenants_rows() {
     let a1_again = name("acme", email::P1_ADMIN).await;
     let a2 = name("acme", email::P2_ADMIN).await;
     let b1 = name("globex", email::P1_USER).await;
-    let partner_name = |tenant: uuid::Uuid, partner: uuid::Uuid| {
+    let partner_name = |tenant: tributary::ids::TenantId, partner: tributary::ids::PartnerId| {
         let app = &app;
         async move {
             let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();

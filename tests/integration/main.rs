@@ -11,5 +11,6 @@ mod mail;
 mod ops;
 mod partners;
 mod recruitment;
+mod schema;
 mod tenancy;
 mod users;

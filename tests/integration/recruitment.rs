@@ -355,14 +355,14 @@ async fn the_invited_admin_accepts_the_agreement_before_using_the_portal() {
     assert_eq!(app.get("/api/v1/deals", Some(&app.token("acme", email::CAM1).await)).await.status, StatusCode::OK);
 }
 
-async fn checklist_for(app: &TestApp, partner: Uuid) {
+async fn checklist_for(app: &TestApp, partner: tributary::ids::PartnerId) {
     let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
     let start = chrono::Utc::now().date_naive() - chrono::Duration::days(40);
     tributary::onboarding::store::create_checklist(&mut tx, A.id, partner, start).await.unwrap();
     tx.commit().await.unwrap();
 }
 
-async fn item_id(app: &TestApp, token: &str, partner: Uuid, title: &str) -> String {
+async fn item_id(app: &TestApp, token: &str, partner: tributary::ids::PartnerId, title: &str) -> String {
     let c = app.get(&format!("/api/v1/partners/{partner}/onboarding"), Some(token)).await.json();
     c["items"].as_array().unwrap().iter().find(|i| i["title"] == title).unwrap()["id"].as_str().unwrap().to_string()
 }

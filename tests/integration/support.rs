@@ -247,7 +247,7 @@ impl TestApp {
     }
 
     /// Runs `sql` in a transaction scoped to `tenant` as the runtime role, returning one integer.
-    pub async fn count_in(&self, tenant: Uuid, sql: &'static str) -> i64 {
+    pub async fn count_in(&self, tenant: tributary::ids::TenantId, sql: &'static str) -> i64 {
         let mut tx = db::begin_tenant(&self.pool, tenant, None).await.unwrap();
         let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();

@@ -14,7 +14,7 @@ const TENANT_TABLES: [&str; 8] =
 async fn rows_of_another_tenant_are_invisible_inside_a_tenant_scoped_transaction() {
     let app = TestApp::new().await;
     let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
-    let tenants: Vec<uuid::Uuid> =
+    let tenants: Vec<tributary::ids::TenantId> =
         sqlx::query_scalar("select distinct tenant_id from users").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(tenants, vec![A.id]);
     let b_partner: Option<uuid::Uuid> =

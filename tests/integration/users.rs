@@ -72,7 +72,7 @@ async fn inviting_a_user_queues_an_email_whose_link_sets_the_password() {
 #[tokio::test]
 async fn unknown_or_malformed_invitation_tokens_are_404() {
     let app = TestApp::new().await;
-    let fake = format!("{}{}", A.id.simple(), "ab".repeat(24));
+    let fake = format!("{}{}", A.id.0.simple(), "ab".repeat(24));
     for token in ["nope", fake.as_str()] {
         let r = app
             .post_json(&format!("/api/v1/invitations/{token}/accept"), None, json!({"password": "long enough pw"}))
@@ -278,7 +278,7 @@ async fn every_change_is_written_to_the_audit_log_with_actor_and_before_after() 
         .await;
     app.delete(&format!("/api/v1/users/{}", A.p1_user), Some(&admin)).await;
     let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
-    let rows: Vec<(Option<uuid::Uuid>, String, serde_json::Value, serde_json::Value)> = sqlx::query_as(
+    let rows: Vec<(Option<tributary::ids::UserId>, String, serde_json::Value, serde_json::Value)> = sqlx::query_as(
         "select actor_id, action, before, after from audit_log where action like '%.update' order by at",
     )
     .fetch_all(&mut *tx)

@@ -1,0 +1,2185 @@
+--
+-- PostgreSQL database dump
+--
+
+
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: pg_trgm; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+
+
+--
+-- Name: EXTENSION pg_trgm; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+
+
+--
+-- Name: app_audited(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_audited(r jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE WHEN jsonb_typeof(r -> 'conflicts') = 'array'
+                THEN (r - ARRAY['password_hash', 'token_hash', 'tenant_id', 'conflicts'])
+                     || jsonb_build_object('conflicts', jsonb_array_length(r -> 'conflicts'))
+                ELSE r - ARRAY['password_hash', 'token_hash', 'tenant_id'] END
+$$;
+
+
+--
+-- Name: app_check_session(uuid, uuid, integer, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_check_session(p_user uuid, p_session uuid, p_version integer, p_agreement boolean) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_tenant uuid;
+    v_partner uuid;
+    v_expires timestamptz;
+    v_current integer;
+BEGIN
+    SELECT u.tenant_id, u.partner_id, s.expires_at INTO v_tenant, v_partner, v_expires
+      FROM users u
+      JOIN sessions s ON s.tenant_id = u.tenant_id AND s.user_id = u.id
+     WHERE u.id = p_user AND s.id = p_session AND u.active AND u.session_version = p_version
+       AND s.revoked_at IS NULL AND s.expires_at > now();
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'session is no longer valid' USING ERRCODE = 'invalid_authorization_specification';
+    END IF;
+    IF p_agreement AND v_partner IS NOT NULL THEN
+        SELECT max(version) INTO v_current FROM agreements WHERE tenant_id = v_tenant;
+        IF v_current IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM agreement_acceptances a
+             WHERE a.tenant_id = v_tenant AND a.partner_id = v_partner AND a.version = v_current) THEN
+            RAISE EXCEPTION 'the partner agreement (version %) is not accepted', v_current USING ERRCODE = 'TRAGR';
+        END IF;
+    END IF;
+    RETURN v_expires;
+END
+$$;
+
+
+--
+-- Name: app_count_deal(uuid, uuid, text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_count_deal(p_tenant uuid, p_partner uuid, p_status text, p_delta integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_delta < 0 THEN
+        UPDATE deal_counts SET n = n + p_delta
+         WHERE tenant_id = p_tenant AND partner_id = p_partner AND status = p_status;
+    ELSE
+        INSERT INTO deal_counts AS c (tenant_id, partner_id, status, cam_id, n)
+        SELECT p.tenant_id, p.id, p_status, p.cam_id, p_delta FROM partners p
+         WHERE p.tenant_id = p_tenant AND p.id = p_partner
+        ON CONFLICT (tenant_id, partner_id, status) DO UPDATE SET n = c.n + p_delta;
+    END IF;
+END
+$$;
+
+
+--
+-- Name: app_current_tenant(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_current_tenant() RETURNS uuid
+    LANGUAGE sql STABLE
+    AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$;
+
+
+--
+-- Name: app_current_user(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_current_user() RETURNS uuid
+    LANGUAGE sql STABLE
+    AS $$ SELECT nullif(current_setting('app.user_id', true), '')::uuid $$;
+
+
+--
+-- Name: app_deal_cam(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_deal_cam() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    SELECT p.cam_id, p.name INTO NEW.cam_id, NEW.partner_name
+      FROM partners p WHERE p.tenant_id = NEW.tenant_id AND p.id = NEW.partner_id;
+    RETURN NEW;
+END
+$$;
+
+
+--
+-- Name: app_deal_counts(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_deal_counts() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM app_count_deal(OLD.tenant_id, OLD.partner_id, OLD.status, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM app_count_deal(NEW.tenant_id, NEW.partner_id, NEW.status, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: app_onboarding_event(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_onboarding_event() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.partner_id IS NOT NULL THEN
+        PERFORM app_refresh_onboarding(NEW.partner_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: app_open_session(uuid, uuid, uuid, integer, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_open_session(p_tenant uuid, p_user uuid, p_session uuid, p_version integer, p_agreement boolean) RETURNS timestamp with time zone
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM set_config('app.tenant_id', p_tenant::text, true), set_config('app.user_id', p_user::text, true);
+    RETURN app_check_session(p_user, p_session, p_version, p_agreement);
+END
+$$;
+
+
+--
+-- Name: app_partner_active_users(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_partner_active_users() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.partner_id IS NOT NULL AND OLD.active THEN
+        UPDATE partners SET active_users = active_users - 1 WHERE tenant_id = OLD.tenant_id AND id = OLD.partner_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.partner_id IS NOT NULL AND NEW.active THEN
+        UPDATE partners SET active_users = active_users + 1 WHERE tenant_id = NEW.tenant_id AND id = NEW.partner_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: app_partner_cam_changed(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_partner_cam_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE deals SET cam_id = NEW.cam_id, partner_name = NEW.name
+     WHERE tenant_id = NEW.tenant_id AND partner_id = NEW.id;
+    IF OLD.cam_id IS DISTINCT FROM NEW.cam_id THEN
+        UPDATE deal_counts SET cam_id = NEW.cam_id WHERE tenant_id = NEW.tenant_id AND partner_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: app_refresh_onboarding(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_refresh_onboarding(p_partner uuid) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE onboarding_items i
+       SET completed_at = now(), note = 'Completed automatically.'
+     WHERE i.partner_id = p_partner AND i.completed_at IS NULL AND i.auto IS NOT NULL
+       AND CASE i.auto
+           WHEN 'agreement_accepted' THEN EXISTS (
+               SELECT 1 FROM agreement_acceptances a
+                WHERE a.tenant_id = i.tenant_id AND a.partner_id = p_partner
+                  AND a.version = (SELECT max(g.version) FROM agreements g WHERE g.tenant_id = i.tenant_id))
+           WHEN 'users_invited' THEN
+               (SELECT count(*) FROM users u WHERE u.tenant_id = i.tenant_id AND u.partner_id = p_partner) >= 2
+           WHEN 'first_deal_registered' THEN
+               EXISTS (SELECT 1 FROM deals d WHERE d.tenant_id = i.tenant_id AND d.partner_id = p_partner)
+           ELSE false
+       END;
+END
+$$;
+
+
+--
+-- Name: app_seed_tenant(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_tenant(p_tenant uuid) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO ideal_profiles (tenant_id) VALUES (p_tenant) ON CONFLICT DO NOTHING;
+    IF NOT EXISTS (SELECT 1 FROM agreements WHERE tenant_id = p_tenant) THEN
+        INSERT INTO agreements (tenant_id, version, body) VALUES (p_tenant, 1,
+'Partner Program Agreement
+
+1. Appointment. The vendor appoints the partner as a non-exclusive member of its partner program. Nothing in this agreement makes either party the agent of the other.
+
+2. Deal registration. The partner registers the opportunities it brings. An approved registration protects the opportunity for the protection period of the program''s deal-registration policy; the vendor decides conflicts by that policy.
+
+3. Conduct. The partner represents the vendor''s products honestly, complies with applicable law (including anti-bribery and export rules), and keeps customer information confidential.
+
+4. Marketing. The partner uses the vendor''s names and marks only as the brand guidelines allow. Marketing development funds are granted and paid by the program''s rules.
+
+5. Tiers and benefits. Tier, discounts and benefits follow the program guide in force, which the vendor may update with notice in the portal.
+
+6. Data. Each party processes personal data it receives from the other only for the purposes of the program and protects it with appropriate measures.
+
+7. Term. This agreement runs for one year and renews itself unless either party ends it with 30 days'' written notice.
+
+By accepting, you confirm that you may bind your organisation to this agreement.');
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM onboarding_template_items WHERE tenant_id = p_tenant) THEN
+        INSERT INTO onboarding_template_items (tenant_id, position, title, description, link, phase, owner, due_days, required, auto)
+        VALUES
+          (p_tenant, 1, 'Partner agreement accepted', 'Your partner admin reads and accepts the partner program agreement.', '/agreement', 30, 'partner', 7, true, 'agreement_accepted'),
+          (p_tenant, 2, 'Conflict rules acknowledged', 'Read how deal registrations are protected and how clashes are decided.', '/deals/new', 30, 'partner', 14, true, NULL),
+          (p_tenant, 3, 'Credit application approved', 'The vendor''s finance team approves the partner''s credit application.', '', 30, 'cam', 21, true, NULL),
+          (p_tenant, 4, 'Portal users invited', 'Invite your sales and technical people to the portal.', '/users', 30, 'partner', 30, true, 'users_invited'),
+          (p_tenant, 5, 'Sales training completed', 'Your sellers complete the product sales training.', '', 60, 'partner', 45, true, NULL),
+          (p_tenant, 6, 'First certification', 'At least one of your people earns a product certification.', '', 60, 'partner', 60, true, NULL),
+          (p_tenant, 7, 'Marketing plan drafted', 'Draft the first joint marketing plan with your channel account manager.', '', 90, 'partner', 75, true, NULL),
+          (p_tenant, 8, 'First deal registered', 'Register your first opportunity.', '/deals/new', 90, 'partner', 90, true, 'first_deal_registered');
+    END IF;
+END
+$$;
+
+
+--
+-- Name: app_seed_tenant_trigger(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_tenant_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM app_seed_tenant(NEW.id);
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: audit_row_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_row_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    old_full jsonb;
+    new_full jsonb;
+    old_j jsonb;
+    new_j jsonb;
+    b jsonb;
+    a jsonb;
+    row_tenant uuid;
+    row_id uuid;
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        old_full := to_jsonb(OLD);
+        old_j := app_audited(old_full);
+        row_tenant := OLD.tenant_id;
+        row_id := (old_full ->> 'id')::uuid;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        new_full := to_jsonb(NEW);
+        new_j := app_audited(new_full);
+        row_tenant := NEW.tenant_id;
+        row_id := (new_full ->> 'id')::uuid;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        SELECT jsonb_object_agg(n.key, o.value), jsonb_object_agg(n.key, n.value)
+          INTO b, a
+          FROM jsonb_each(new_j) n JOIN jsonb_each(old_j) o USING (key)
+         WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
+        IF a IS NULL THEN
+            -- Nothing audited changed (findings alone are the rule's output, not a change to audit).
+            IF (old_full - 'conflicts') = (new_full - 'conflicts') THEN
+                RETURN NULL;
+            END IF;
+            -- Only a secret column changed (a password): record that it did, never its value.
+            a := '{"secret_changed": true}'::jsonb;
+        END IF;
+    ELSE
+        b := old_j;
+        a := new_j;
+    END IF;
+    INSERT INTO audit_log (tenant_id, actor_id, action, entity_type, entity_id, before, after)
+    VALUES (row_tenant, app_current_user(), TG_TABLE_NAME || '.' || lower(TG_OP), TG_TABLE_NAME, row_id, b, a);
+    RETURN NULL;
+END
+$$;
+
+
+SET default_table_access_method = heap;
+
+--
+-- Name: _sqlx_migrations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public._sqlx_migrations (
+    version bigint NOT NULL,
+    description text NOT NULL,
+    installed_on timestamp with time zone DEFAULT now() NOT NULL,
+    success boolean NOT NULL,
+    checksum bytea NOT NULL,
+    execution_time bigint NOT NULL
+);
+
+
+--
+-- Name: agreement_acceptances; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agreement_acceptances (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    partner_id uuid NOT NULL,
+    version integer NOT NULL,
+    user_id uuid NOT NULL,
+    accepted_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY public.agreement_acceptances FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: agreements; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agreements (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    version integer NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by uuid,
+    CONSTRAINT agreements_body_check CHECK (((length(body) >= 1) AND (length(body) <= 100000))),
+    CONSTRAINT agreements_version_check CHECK ((version >= 1))
+);
+
+ALTER TABLE ONLY public.agreements FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: application_notes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.application_notes (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    application_id uuid NOT NULL,
+    author_id uuid NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT application_notes_body_check CHECK (((length(body) >= 1) AND (length(body) <= 5000)))
+);
+
+ALTER TABLE ONLY public.application_notes FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: applications; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.applications (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    company_name text NOT NULL,
+    website text NOT NULL,
+    country text NOT NULL,
+    region text NOT NULL,
+    contact_name text NOT NULL,
+    contact_email text NOT NULL,
+    employees integer NOT NULL,
+    verticals text[] NOT NULL,
+    services text[] NOT NULL,
+    message text DEFAULT ''::text NOT NULL,
+    fit_score integer NOT NULL,
+    fit jsonb NOT NULL,
+    status text DEFAULT 'submitted'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_activity_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_at timestamp with time zone,
+    decided_by uuid,
+    reason text,
+    partner_id uuid,
+    CONSTRAINT applications_company_name_check CHECK (((length(company_name) >= 1) AND (length(company_name) <= 200))),
+    CONSTRAINT applications_contact_email_check CHECK ((contact_email = lower(contact_email))),
+    CONSTRAINT applications_contact_name_check CHECK (((length(contact_name) >= 1) AND (length(contact_name) <= 200))),
+    CONSTRAINT applications_country_check CHECK ((country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT applications_decision CHECK (((status = 'submitted'::text) = (decided_at IS NULL))),
+    CONSTRAINT applications_employees_check CHECK (((employees >= 1) AND (employees <= 10000000))),
+    CONSTRAINT applications_fit_score_check CHECK (((fit_score >= 0) AND (fit_score <= 100))),
+    CONSTRAINT applications_message_check CHECK ((length(message) <= 5000)),
+    CONSTRAINT applications_status_check CHECK ((status = ANY (ARRAY['submitted'::text, 'approved'::text, 'rejected'::text]))),
+    CONSTRAINT applications_website_check CHECK (((length(website) >= 1) AND (length(website) <= 253)))
+);
+
+ALTER TABLE ONLY public.applications FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: audit_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor_id uuid,
+    action text NOT NULL,
+    entity_type text NOT NULL,
+    entity_id uuid,
+    before jsonb,
+    after jsonb
+);
+ALTER TABLE ONLY public.audit_log ALTER COLUMN before SET COMPRESSION lz4;
+ALTER TABLE ONLY public.audit_log ALTER COLUMN after SET COMPRESSION lz4;
+
+ALTER TABLE ONLY public.audit_log FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: deal_counts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.deal_counts (
+    tenant_id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    status text NOT NULL,
+    cam_id uuid,
+    n bigint NOT NULL
+);
+
+ALTER TABLE ONLY public.deal_counts FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: deal_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.deal_events (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    deal_id uuid NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor_id uuid,
+    event text NOT NULL,
+    from_status text,
+    to_status text NOT NULL,
+    note text
+);
+
+ALTER TABLE ONLY public.deal_events FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: deal_policies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.deal_policies (
+    tenant_id uuid NOT NULL,
+    protection_days integer DEFAULT 90 NOT NULL,
+    similarity_threshold real DEFAULT 0.6 NOT NULL,
+    require_product_overlap boolean DEFAULT true NOT NULL,
+    auto_approve_clean boolean DEFAULT false NOT NULL,
+    extensions_allowed integer DEFAULT 1 NOT NULL,
+    extension_days integer DEFAULT 30 NOT NULL,
+    approval_sla_hours integer DEFAULT 48 NOT NULL,
+    max_open_registrations integer,
+    reminder_days integer DEFAULT 14 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deal_policies_approval_sla_hours_check CHECK (((approval_sla_hours >= 1) AND (approval_sla_hours <= 720))),
+    CONSTRAINT deal_policies_extension_days_check CHECK (((extension_days >= 1) AND (extension_days <= 365))),
+    CONSTRAINT deal_policies_extensions_allowed_check CHECK (((extensions_allowed >= 0) AND (extensions_allowed <= 10))),
+    CONSTRAINT deal_policies_max_open_registrations_check CHECK ((max_open_registrations > 0)),
+    CONSTRAINT deal_policies_protection_days_check CHECK (((protection_days >= 1) AND (protection_days <= 730))),
+    CONSTRAINT deal_policies_reminder_days_check CHECK (((reminder_days >= 0) AND (reminder_days <= 90))),
+    CONSTRAINT deal_policies_similarity_threshold_check CHECK (((similarity_threshold >= (0.3)::double precision) AND (similarity_threshold <= (1)::double precision)))
+);
+
+ALTER TABLE ONLY public.deal_policies FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: deals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.deals (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    registered_by uuid NOT NULL,
+    customer_name text NOT NULL,
+    normalized_name text NOT NULL,
+    customer_domain text,
+    registrable_domain text,
+    country text NOT NULL,
+    products text[] NOT NULL,
+    estimated_value numeric(14,2) NOT NULL,
+    currency text NOT NULL,
+    expected_close_date date NOT NULL,
+    notes text DEFAULT ''::text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    conflicts jsonb DEFAULT '[]'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_at timestamp with time zone,
+    decided_by uuid,
+    decision_reason text,
+    decision_note text,
+    protected_until date,
+    extensions_used integer DEFAULT 0 NOT NULL,
+    extension_requested_at timestamp with time zone,
+    extension_note text,
+    closed_at timestamp with time zone,
+    closed_amount numeric(14,2),
+    reminder_sent_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    cam_id uuid,
+    partner_name text NOT NULL,
+    CONSTRAINT deals_approved_has_window CHECK (((status <> 'approved'::text) OR (protected_until IS NOT NULL))),
+    CONSTRAINT deals_country_check CHECK ((country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT deals_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT deals_customer_name_check CHECK (((length(customer_name) >= 1) AND (length(customer_name) <= 200))),
+    CONSTRAINT deals_decision_reason_check CHECK ((decision_reason = ANY (ARRAY['duplicate'::text, 'existing_customer'::text, 'direct_sales_engaged'::text, 'outside_territory'::text, 'insufficient_information'::text, 'other'::text]))),
+    CONSTRAINT deals_estimated_value_check CHECK ((estimated_value > (0)::numeric)),
+    CONSTRAINT deals_products_check CHECK ((cardinality(products) > 0)),
+    CONSTRAINT deals_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'withdrawn'::text, 'expired'::text, 'won'::text, 'lost'::text])))
+);
+ALTER TABLE ONLY public.deals ALTER COLUMN conflicts SET COMPRESSION lz4;
+
+ALTER TABLE ONLY public.deals FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: ideal_profiles; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ideal_profiles (
+    tenant_id uuid NOT NULL,
+    countries text[] DEFAULT '{}'::text[] NOT NULL,
+    regions text[] DEFAULT '{}'::text[] NOT NULL,
+    verticals text[] DEFAULT '{}'::text[] NOT NULL,
+    services text[] DEFAULT '{}'::text[] NOT NULL,
+    min_employees integer DEFAULT 0 NOT NULL,
+    stale_days integer DEFAULT 7 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ideal_profiles_min_employees_check CHECK (((min_employees >= 0) AND (min_employees <= 1000000))),
+    CONSTRAINT ideal_profiles_stale_days_check CHECK (((stale_days >= 1) AND (stale_days <= 365)))
+);
+
+ALTER TABLE ONLY public.ideal_profiles FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: invitations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.invitations (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    token_hash bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    accepted_at timestamp with time zone
+);
+
+ALTER TABLE ONLY public.invitations FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: login_failures; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.login_failures (
+    key text NOT NULL,
+    failed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+);
+
+
+--
+-- Name: named_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.named_accounts (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    name text NOT NULL,
+    domain text,
+    normalized_name text NOT NULL,
+    registrable_domain text,
+    CONSTRAINT named_accounts_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
+);
+
+ALTER TABLE ONLY public.named_accounts FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: onboarding_items; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.onboarding_items (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    partner_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    title text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    link text DEFAULT ''::text NOT NULL,
+    phase integer NOT NULL,
+    owner text NOT NULL,
+    due_on date NOT NULL,
+    required boolean NOT NULL,
+    auto text,
+    completed_at timestamp with time zone,
+    completed_by uuid,
+    note text,
+    CONSTRAINT onboarding_items_auto_check CHECK ((auto = ANY (ARRAY['agreement_accepted'::text, 'users_invited'::text, 'first_deal_registered'::text]))),
+    CONSTRAINT onboarding_items_note_check CHECK ((length(note) <= 2000)),
+    CONSTRAINT onboarding_items_owner_check CHECK ((owner = ANY (ARRAY['partner'::text, 'cam'::text]))),
+    CONSTRAINT onboarding_items_phase_check CHECK ((phase = ANY (ARRAY[30, 60, 90])))
+);
+
+ALTER TABLE ONLY public.onboarding_items FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: onboarding_template_items; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.onboarding_template_items (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    "position" integer NOT NULL,
+    title text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    link text DEFAULT ''::text NOT NULL,
+    phase integer NOT NULL,
+    owner text NOT NULL,
+    due_days integer NOT NULL,
+    required boolean DEFAULT true NOT NULL,
+    auto text,
+    CONSTRAINT onboarding_template_items_auto_check CHECK ((auto = ANY (ARRAY['agreement_accepted'::text, 'users_invited'::text, 'first_deal_registered'::text]))),
+    CONSTRAINT onboarding_template_items_description_check CHECK ((length(description) <= 2000)),
+    CONSTRAINT onboarding_template_items_due_days_check CHECK (((due_days >= 0) AND (due_days <= 365))),
+    CONSTRAINT onboarding_template_items_link_check CHECK ((length(link) <= 500)),
+    CONSTRAINT onboarding_template_items_owner_check CHECK ((owner = ANY (ARRAY['partner'::text, 'cam'::text]))),
+    CONSTRAINT onboarding_template_items_phase_check CHECK ((phase = ANY (ARRAY[30, 60, 90]))),
+    CONSTRAINT onboarding_template_items_title_check CHECK (((length(title) >= 1) AND (length(title) <= 200)))
+);
+
+ALTER TABLE ONLY public.onboarding_template_items FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: outbox; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.outbox (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    to_address text NOT NULL,
+    subject text NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    sent_at timestamp with time zone,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_error text
+);
+
+ALTER TABLE ONLY public.outbox FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: partners; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.partners (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    name text NOT NULL,
+    country text NOT NULL,
+    region text NOT NULL,
+    tier text DEFAULT 'registered'::text NOT NULL,
+    cam_id uuid,
+    life_stage text DEFAULT 'onboarding'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    active_users integer DEFAULT 0 NOT NULL,
+    CONSTRAINT partners_country_check CHECK ((country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT partners_life_stage_check CHECK ((life_stage = ANY (ARRAY['applicant'::text, 'onboarding'::text, 'activated'::text, 'producing'::text, 'lapsed'::text]))),
+    CONSTRAINT partners_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT partners_region_check CHECK (((length(region) >= 1) AND (length(region) <= 60))),
+    CONSTRAINT partners_tier_check CHECK (((length(tier) >= 1) AND (length(tier) <= 60)))
+);
+
+ALTER TABLE ONLY public.partners FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: products; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.products (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    CONSTRAINT products_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_-]{0,39}$'::text)),
+    CONSTRAINT products_name_check CHECK (((length(name) >= 1) AND (length(name) <= 120)))
+);
+
+ALTER TABLE ONLY public.products FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: public_submissions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.public_submissions (
+    key text NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+);
+
+
+--
+-- Name: sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sessions (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone
+);
+
+ALTER TABLE ONLY public.sessions FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: tenants; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tenants (
+    id uuid NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT tenants_slug_check CHECK ((slug ~ '^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$'::text))
+);
+
+
+--
+-- Name: users; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.users (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    email text NOT NULL,
+    name text NOT NULL,
+    role text NOT NULL,
+    partner_id uuid,
+    password_hash text,
+    active boolean DEFAULT true NOT NULL,
+    session_version integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_check CHECK (((email = lower(email)) AND ((length(email) >= 3) AND (length(email) <= 254)))),
+    CONSTRAINT users_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT users_partner_matches_role CHECK (((role = ANY (ARRAY['partner_admin'::text, 'partner_user'::text])) = (partner_id IS NOT NULL))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['program_admin'::text, 'channel_chief'::text, 'cam'::text, 'partner_admin'::text, 'partner_user'::text])))
+);
+
+ALTER TABLE ONLY public.users FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: _sqlx_migrations _sqlx_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public._sqlx_migrations
+    ADD CONSTRAINT _sqlx_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: agreement_acceptances agreement_acceptances_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreement_acceptances
+    ADD CONSTRAINT agreement_acceptances_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: agreement_acceptances agreement_acceptances_tenant_id_partner_id_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreement_acceptances
+    ADD CONSTRAINT agreement_acceptances_tenant_id_partner_id_version_key UNIQUE (tenant_id, partner_id, version);
+
+
+--
+-- Name: agreements agreements_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreements
+    ADD CONSTRAINT agreements_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: agreements agreements_tenant_id_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreements
+    ADD CONSTRAINT agreements_tenant_id_version_key UNIQUE (tenant_id, version);
+
+
+--
+-- Name: application_notes application_notes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.application_notes
+    ADD CONSTRAINT application_notes_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: applications applications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: deal_counts deal_counts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_counts
+    ADD CONSTRAINT deal_counts_pkey PRIMARY KEY (tenant_id, partner_id, status);
+
+
+--
+-- Name: deal_events deal_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_events
+    ADD CONSTRAINT deal_events_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: deal_policies deal_policies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_policies
+    ADD CONSTRAINT deal_policies_pkey PRIMARY KEY (tenant_id);
+
+
+--
+-- Name: deals deals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deals
+    ADD CONSTRAINT deals_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: ideal_profiles ideal_profiles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ideal_profiles
+    ADD CONSTRAINT ideal_profiles_pkey PRIMARY KEY (tenant_id);
+
+
+--
+-- Name: invitations invitations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: invitations invitations_tenant_id_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_tenant_id_token_hash_key UNIQUE (tenant_id, token_hash);
+
+
+--
+-- Name: named_accounts named_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.named_accounts
+    ADD CONSTRAINT named_accounts_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: onboarding_items onboarding_items_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.onboarding_items
+    ADD CONSTRAINT onboarding_items_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: onboarding_template_items onboarding_template_items_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.onboarding_template_items
+    ADD CONSTRAINT onboarding_template_items_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: outbox outbox_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.outbox
+    ADD CONSTRAINT outbox_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: partners partners_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partners
+    ADD CONSTRAINT partners_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: products products_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.products
+    ADD CONSTRAINT products_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: products products_tenant_id_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.products
+    ADD CONSTRAINT products_tenant_id_code_key UNIQUE (tenant_id, code);
+
+
+--
+-- Name: sessions sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: tenants tenants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tenants
+    ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tenants tenants_slug_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tenants
+    ADD CONSTRAINT tenants_slug_key UNIQUE (slug);
+
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: users users_tenant_id_email_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_tenant_id_email_key UNIQUE (tenant_id, email);
+
+
+--
+-- Name: application_notes_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX application_notes_idx ON public.application_notes USING btree (tenant_id, application_id, created_at);
+
+
+--
+-- Name: applications_queue_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX applications_queue_idx ON public.applications USING btree (tenant_id, status, fit_score DESC, created_at);
+
+
+--
+-- Name: audit_log_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (tenant_id, at DESC);
+
+
+--
+-- Name: audit_log_entity_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_entity_idx ON public.audit_log USING btree (tenant_id, entity_type, entity_id, at);
+
+
+--
+-- Name: deal_counts_cam_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deal_counts_cam_idx ON public.deal_counts USING btree (tenant_id, cam_id, status) INCLUDE (n);
+
+
+--
+-- Name: deal_counts_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deal_counts_status_idx ON public.deal_counts USING btree (tenant_id, status) INCLUDE (n);
+
+
+--
+-- Name: deal_events_deal_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deal_events_deal_idx ON public.deal_events USING btree (tenant_id, deal_id, at);
+
+
+--
+-- Name: deals_cam_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_cam_created_idx ON public.deals USING btree (tenant_id, cam_id, created_at DESC, id DESC);
+
+
+--
+-- Name: deals_cam_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_cam_status_idx ON public.deals USING btree (tenant_id, cam_id, status, created_at, id);
+
+
+--
+-- Name: deals_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_created_idx ON public.deals USING btree (tenant_id, created_at DESC, id DESC);
+
+
+--
+-- Name: deals_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_expiry_idx ON public.deals USING btree (protected_until) WHERE (status = 'approved'::text);
+
+
+--
+-- Name: deals_extension_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_extension_idx ON public.deals USING btree (tenant_id, extension_requested_at) WHERE ((status = 'approved'::text) AND (extension_requested_at IS NOT NULL));
+
+
+--
+-- Name: deals_open_domain_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_open_domain_idx ON public.deals USING btree (tenant_id, registrable_domain) WHERE (status = ANY (ARRAY['pending'::text, 'approved'::text]));
+
+
+--
+-- Name: deals_open_name_trgm; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_open_name_trgm ON public.deals USING gin (normalized_name public.gin_trgm_ops) WHERE (status = ANY (ARRAY['pending'::text, 'approved'::text]));
+
+
+--
+-- Name: deals_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_partner_idx ON public.deals USING btree (tenant_id, partner_id, created_at DESC, id DESC);
+
+
+--
+-- Name: deals_partner_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_partner_status_idx ON public.deals USING btree (tenant_id, partner_id, status, created_at, id);
+
+
+--
+-- Name: deals_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_status_idx ON public.deals USING btree (tenant_id, status, created_at, id);
+
+
+--
+-- Name: login_failures_key_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX login_failures_key_idx ON public.login_failures USING btree (key, failed_at);
+
+
+--
+-- Name: named_accounts_name_trgm; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX named_accounts_name_trgm ON public.named_accounts USING gin (normalized_name public.gin_trgm_ops);
+
+
+--
+-- Name: onboarding_items_open_auto_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX onboarding_items_open_auto_idx ON public.onboarding_items USING btree (tenant_id, partner_id) WHERE ((completed_at IS NULL) AND (auto IS NOT NULL));
+
+
+--
+-- Name: onboarding_items_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX onboarding_items_partner_idx ON public.onboarding_items USING btree (tenant_id, partner_id, "position");
+
+
+--
+-- Name: outbox_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX outbox_created_idx ON public.outbox USING btree (tenant_id, created_at DESC);
+
+
+--
+-- Name: outbox_unsent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX outbox_unsent_idx ON public.outbox USING btree (next_attempt_at) WHERE (sent_at IS NULL);
+
+
+--
+-- Name: partners_cam_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX partners_cam_idx ON public.partners USING btree (tenant_id, cam_id) INCLUDE (id);
+
+
+--
+-- Name: partners_name_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX partners_name_key ON public.partners USING btree (tenant_id, lower(name));
+
+
+--
+-- Name: public_submissions_key_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX public_submissions_key_idx ON public.public_submissions USING btree (key, at);
+
+
+--
+-- Name: sessions_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sessions_user_idx ON public.sessions USING btree (tenant_id, user_id);
+
+
+--
+-- Name: users_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX users_partner_idx ON public.users USING btree (tenant_id, partner_id);
+
+
+--
+-- Name: agreement_acceptances agreement_acceptances_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agreement_acceptances_audit AFTER INSERT OR DELETE OR UPDATE ON public.agreement_acceptances FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: agreement_acceptances agreement_acceptances_onboarding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agreement_acceptances_onboarding AFTER INSERT ON public.agreement_acceptances FOR EACH ROW EXECUTE FUNCTION public.app_onboarding_event();
+
+
+--
+-- Name: agreements agreements_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agreements_audit AFTER INSERT OR DELETE OR UPDATE ON public.agreements FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: application_notes application_notes_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER application_notes_audit AFTER INSERT OR DELETE OR UPDATE ON public.application_notes FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: applications applications_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER applications_audit AFTER INSERT OR DELETE OR UPDATE ON public.applications FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: deal_policies deal_policies_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER deal_policies_audit AFTER INSERT OR DELETE OR UPDATE ON public.deal_policies FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: deals deals_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER deals_audit AFTER INSERT OR DELETE ON public.deals FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: deals deals_audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER deals_audit_update AFTER UPDATE ON public.deals FOR EACH ROW WHEN (((to_jsonb(old.*) - ARRAY['cam_id'::text, 'partner_name'::text]) IS DISTINCT FROM (to_jsonb(new.*) - ARRAY['cam_id'::text, 'partner_name'::text]))) EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: deals deals_cam; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER deals_cam BEFORE INSERT OR UPDATE OF partner_id, cam_id, partner_name ON public.deals FOR EACH ROW EXECUTE FUNCTION public.app_deal_cam();
+
+
+--
+-- Name: deals deals_counts; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER deals_counts AFTER INSERT OR DELETE ON public.deals DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.app_deal_counts();
+
+
+--
+-- Name: deals deals_counts_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER deals_counts_update AFTER UPDATE OF status, partner_id ON public.deals DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (((old.status IS DISTINCT FROM new.status) OR (old.partner_id IS DISTINCT FROM new.partner_id))) EXECUTE FUNCTION public.app_deal_counts();
+
+
+--
+-- Name: deals deals_onboarding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER deals_onboarding AFTER INSERT ON public.deals FOR EACH ROW EXECUTE FUNCTION public.app_onboarding_event();
+
+
+--
+-- Name: ideal_profiles ideal_profiles_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ideal_profiles_audit AFTER INSERT OR DELETE OR UPDATE ON public.ideal_profiles FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: invitations invitations_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER invitations_audit AFTER INSERT OR DELETE OR UPDATE ON public.invitations FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: named_accounts named_accounts_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER named_accounts_audit AFTER INSERT OR DELETE OR UPDATE ON public.named_accounts FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: onboarding_items onboarding_items_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER onboarding_items_audit AFTER INSERT OR DELETE OR UPDATE ON public.onboarding_items FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: onboarding_template_items onboarding_template_items_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER onboarding_template_items_audit AFTER INSERT OR DELETE OR UPDATE ON public.onboarding_template_items FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: partners partners_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER partners_audit AFTER INSERT OR DELETE ON public.partners FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: partners partners_audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER partners_audit_update AFTER UPDATE ON public.partners FOR EACH ROW WHEN (((to_jsonb(old.*) - 'active_users'::text) IS DISTINCT FROM (to_jsonb(new.*) - 'active_users'::text))) EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: partners partners_cam; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER partners_cam AFTER UPDATE OF cam_id, name ON public.partners FOR EACH ROW WHEN (((old.cam_id IS DISTINCT FROM new.cam_id) OR (old.name IS DISTINCT FROM new.name))) EXECUTE FUNCTION public.app_partner_cam_changed();
+
+
+--
+-- Name: products products_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER products_audit AFTER INSERT OR DELETE OR UPDATE ON public.products FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: tenants tenants_seed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tenants_seed AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_tenant_trigger();
+
+
+--
+-- Name: users users_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER users_audit AFTER INSERT OR DELETE OR UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: users users_onboarding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER users_onboarding AFTER INSERT ON public.users FOR EACH ROW EXECUTE FUNCTION public.app_onboarding_event();
+
+
+--
+-- Name: users users_partner_count; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER users_partner_count AFTER INSERT OR DELETE ON public.users FOR EACH ROW EXECUTE FUNCTION public.app_partner_active_users();
+
+
+--
+-- Name: users users_partner_count_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER users_partner_count_update AFTER UPDATE OF active, partner_id ON public.users FOR EACH ROW WHEN (((old.active IS DISTINCT FROM new.active) OR (old.partner_id IS DISTINCT FROM new.partner_id))) EXECUTE FUNCTION public.app_partner_active_users();
+
+
+--
+-- Name: agreement_acceptances agreement_acceptances_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreement_acceptances
+    ADD CONSTRAINT agreement_acceptances_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: agreement_acceptances agreement_acceptances_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreement_acceptances
+    ADD CONSTRAINT agreement_acceptances_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: agreement_acceptances agreement_acceptances_tenant_id_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreement_acceptances
+    ADD CONSTRAINT agreement_acceptances_tenant_id_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: agreement_acceptances agreement_acceptances_tenant_id_version_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreement_acceptances
+    ADD CONSTRAINT agreement_acceptances_tenant_id_version_fkey FOREIGN KEY (tenant_id, version) REFERENCES public.agreements(tenant_id, version);
+
+
+--
+-- Name: agreements agreements_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreements
+    ADD CONSTRAINT agreements_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: agreements agreements_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agreements
+    ADD CONSTRAINT agreements_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: application_notes application_notes_tenant_id_application_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.application_notes
+    ADD CONSTRAINT application_notes_tenant_id_application_id_fkey FOREIGN KEY (tenant_id, application_id) REFERENCES public.applications(tenant_id, id);
+
+
+--
+-- Name: application_notes application_notes_tenant_id_author_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.application_notes
+    ADD CONSTRAINT application_notes_tenant_id_author_id_fkey FOREIGN KEY (tenant_id, author_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: application_notes application_notes_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.application_notes
+    ADD CONSTRAINT application_notes_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: applications applications_tenant_id_decided_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_tenant_id_decided_by_fkey FOREIGN KEY (tenant_id, decided_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: applications applications_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: applications applications_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.applications
+    ADD CONSTRAINT applications_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: audit_log audit_log_tenant_id_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_tenant_id_actor_id_fkey FOREIGN KEY (tenant_id, actor_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: audit_log audit_log_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: deal_counts deal_counts_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_counts
+    ADD CONSTRAINT deal_counts_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: deal_counts deal_counts_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_counts
+    ADD CONSTRAINT deal_counts_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: deal_events deal_events_tenant_id_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_events
+    ADD CONSTRAINT deal_events_tenant_id_actor_id_fkey FOREIGN KEY (tenant_id, actor_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: deal_events deal_events_tenant_id_deal_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_events
+    ADD CONSTRAINT deal_events_tenant_id_deal_id_fkey FOREIGN KEY (tenant_id, deal_id) REFERENCES public.deals(tenant_id, id);
+
+
+--
+-- Name: deal_events deal_events_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_events
+    ADD CONSTRAINT deal_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: deal_policies deal_policies_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deal_policies
+    ADD CONSTRAINT deal_policies_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: deals deals_tenant_id_decided_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deals
+    ADD CONSTRAINT deals_tenant_id_decided_by_fkey FOREIGN KEY (tenant_id, decided_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: deals deals_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deals
+    ADD CONSTRAINT deals_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: deals deals_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deals
+    ADD CONSTRAINT deals_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: deals deals_tenant_id_registered_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deals
+    ADD CONSTRAINT deals_tenant_id_registered_by_fkey FOREIGN KEY (tenant_id, registered_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: ideal_profiles ideal_profiles_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ideal_profiles
+    ADD CONSTRAINT ideal_profiles_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: invitations invitations_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: invitations invitations_tenant_id_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_tenant_id_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: named_accounts named_accounts_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.named_accounts
+    ADD CONSTRAINT named_accounts_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: onboarding_items onboarding_items_tenant_id_completed_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.onboarding_items
+    ADD CONSTRAINT onboarding_items_tenant_id_completed_by_fkey FOREIGN KEY (tenant_id, completed_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: onboarding_items onboarding_items_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.onboarding_items
+    ADD CONSTRAINT onboarding_items_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: onboarding_items onboarding_items_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.onboarding_items
+    ADD CONSTRAINT onboarding_items_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: onboarding_template_items onboarding_template_items_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.onboarding_template_items
+    ADD CONSTRAINT onboarding_template_items_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: outbox outbox_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.outbox
+    ADD CONSTRAINT outbox_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: partners partners_tenant_id_cam_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partners
+    ADD CONSTRAINT partners_tenant_id_cam_id_fkey FOREIGN KEY (tenant_id, cam_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: partners partners_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partners
+    ADD CONSTRAINT partners_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: products products_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.products
+    ADD CONSTRAINT products_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: sessions sessions_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: sessions sessions_tenant_id_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_tenant_id_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: users users_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: users users_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: agreement_acceptances; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agreement_acceptances ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agreements; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agreements ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: application_notes; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.application_notes ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: applications; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.applications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: audit_log; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: deal_counts; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.deal_counts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: deal_events; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.deal_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: deal_policies; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.deal_policies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: deals; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.deals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ideal_profiles; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ideal_profiles ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: invitations; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.invitations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: named_accounts; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.named_accounts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: onboarding_items; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.onboarding_items ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: onboarding_template_items; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.onboarding_template_items ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: outbox; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.outbox ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: partners; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.partners ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: products; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.products ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sessions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agreement_acceptances tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.agreement_acceptances USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: agreements tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.agreements USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: application_notes tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.application_notes USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: applications tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.applications USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: audit_log tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.audit_log USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: deal_counts tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.deal_counts USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: deal_events tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.deal_events USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: deal_policies tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.deal_policies USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: deals tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.deals USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: ideal_profiles tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.ideal_profiles USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: invitations tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.invitations USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: named_accounts tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.named_accounts USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: onboarding_items tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.onboarding_items USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: onboarding_template_items tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.onboarding_template_items USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: outbox tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.outbox USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: partners tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.partners USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: products tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.products USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: sessions tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.sessions USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: users tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.users USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: users; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: SCHEMA public; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA public TO tributary_app;
+
+
+--
+-- Name: TABLE agreement_acceptances; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.agreement_acceptances TO tributary_app;
+
+
+--
+-- Name: TABLE agreements; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.agreements TO tributary_app;
+
+
+--
+-- Name: TABLE application_notes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.application_notes TO tributary_app;
+
+
+--
+-- Name: TABLE applications; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.applications TO tributary_app;
+
+
+--
+-- Name: TABLE audit_log; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.audit_log TO tributary_app;
+
+
+--
+-- Name: TABLE deal_counts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.deal_counts TO tributary_app;
+
+
+--
+-- Name: TABLE deal_events; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.deal_events TO tributary_app;
+
+
+--
+-- Name: TABLE deal_policies; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.deal_policies TO tributary_app;
+
+
+--
+-- Name: TABLE deals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.deals TO tributary_app;
+
+
+--
+-- Name: TABLE ideal_profiles; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.ideal_profiles TO tributary_app;
+
+
+--
+-- Name: TABLE invitations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.invitations TO tributary_app;
+
+
+--
+-- Name: TABLE login_failures; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO tributary_app;
+
+
+--
+-- Name: TABLE named_accounts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.named_accounts TO tributary_app;
+
+
+--
+-- Name: TABLE onboarding_items; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.onboarding_items TO tributary_app;
+
+
+--
+-- Name: TABLE onboarding_template_items; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.onboarding_template_items TO tributary_app;
+
+
+--
+-- Name: TABLE outbox; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.outbox TO tributary_app;
+
+
+--
+-- Name: TABLE partners; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.partners TO tributary_app;
+
+
+--
+-- Name: TABLE products; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.products TO tributary_app;
+
+
+--
+-- Name: TABLE public_submissions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.public_submissions TO tributary_app;
+
+
+--
+-- Name: TABLE sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sessions TO tributary_app;
+
+
+--
+-- Name: TABLE tenants; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.tenants TO tributary_app;
+
+
+--
+-- Name: TABLE users; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.users TO tributary_app;
+
+
+--
+-- Name: DEFAULT PRIVILEGES FOR SEQUENCES; Type: DEFAULT ACL; Schema: public; Owner: -
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT,USAGE ON SEQUENCES  TO tributary_app;
+
+
+--
+-- Name: DEFAULT PRIVILEGES FOR TABLES; Type: DEFAULT ACL; Schema: public; Owner: -
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT,INSERT,DELETE,UPDATE ON TABLES  TO tributary_app;
+
+
+--
+-- PostgreSQL database dump complete
+--
