@@ -1229,6 +1229,13 @@ CREATE INDEX partners_cam_idx ON public.partners USING btree (tenant_id, cam_id)
 
 
 --
+-- Name: partners_name_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX partners_name_idx ON public.partners USING btree (tenant_id, lower(name), id);
+
+
+--
 -- Name: partners_name_key; Type: INDEX; Schema: public; Owner: -
 --
 

@@ -385,6 +385,7 @@ pub async fn findings_for(tx: &mut Tx, reg: &Registration, policy: &Policy) -> R
     let normalized = deal_conflict::normalize_name(&reg.customer_name);
     let domain = reg.customer_domain.as_deref().and_then(deal_conflict::registrable_domain);
     let rule = rule_policy(policy);
+    store::set_similarity_threshold(tx, rule.similarity_threshold).await?;
     let candidates =
         store::candidates(tx, &normalized, domain.as_deref(), rule.similarity_threshold, Some(reg.id)).await?;
     let named = store::matching_named_accounts(tx, &normalized, domain.as_deref(), rule.similarity_threshold).await?;

@@ -154,10 +154,20 @@ pub async fn replace_named_accounts(
     Ok(())
 }
 
+/// Sets pg_trgm's `%` to the policy's similarity threshold for the rest of the transaction, a hair lower since
+/// pg_trgm compares in single precision. The trigram index prunes by that threshold: at its default (0.3), a name
+/// whose words are common made the index hand over thousands of rows for each that reaches the policy's.
+pub async fn set_similarity_threshold(tx: &mut Tx, threshold: f64) -> Result<(), sqlx::Error> {
+    let value = format!("{:.4}", (threshold - 0.001).clamp(0.0, 1.0));
+    sqlx::query_scalar!(r#"select set_config('pg_trgm.similarity_threshold', $1, true) as "set!""#, value)
+        .fetch_one(&mut **tx)
+        .await
+        .map(drop)
+}
+
 /// Open registrations that could clash: the same registrable domain, or a normalised name whose trigram similarity
-/// reaches `threshold` (most similar first). The trigram index prunes with pg_trgm's `%` (its default threshold, 0.3,
-/// the lowest the policy allows); the policy's threshold, a hair lower since pg_trgm compares in single precision,
-/// keeps the rows read to ones the rule could match. The rule scores the candidates again.
+/// reaches `threshold` (most similar first), after `set_similarity_threshold`. The similarity is compared again in
+/// double precision; the rule scores the candidates again.
 pub async fn candidates(
     tx: &mut Tx,
     normalized_name: &str,
@@ -195,9 +205,8 @@ pub async fn candidates(
         .collect())
 }
 
-/// The vendor's named accounts with the same registrable domain or a name similar enough. pg_trgm's `%` (its default
-/// threshold, 0.3, the lowest the policy allows) lets the index prune; the policy's threshold, a hair lower since
-/// pg_trgm compares in single precision, keeps the 50 read to ones the rule could match.
+/// The vendor's named accounts with the same registrable domain or a name similar enough (after
+/// `set_similarity_threshold`).
 pub async fn matching_named_accounts(
     tx: &mut Tx,
     normalized_name: &str,

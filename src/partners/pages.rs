@@ -20,7 +20,7 @@ use crate::error::{Error, FieldErrors, Result};
 use crate::ids::PartnerId;
 use crate::users::store as users_store;
 use crate::web::format;
-use crate::web::{Page, notice};
+use crate::web::{Page, Pager, notice};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -70,6 +70,7 @@ struct PartnersPage {
     page: Page,
     partners: Vec<PartnerView>,
     total: String,
+    pager: Pager,
     cams: Vec<(String, String)>,
     countries: Vec<(String, String)>,
     regions: Vec<(String, String)>,
@@ -95,7 +96,11 @@ struct PartnerForm {
 #[derive(Deserialize)]
 struct NoticeQuery {
     notice: Option<String>,
+    page: Option<String>,
 }
+
+/// How many partners a page of the program admin's list shows.
+const PARTNERS_PER_PAGE: i64 = 50;
 
 const NOTICES: &[(&str, &str)] = &[("added", "Partner added."), ("assigned", "CAM assignment saved.")];
 
@@ -110,8 +115,9 @@ async fn render_list(
     form: PartnerForm,
     errors: FieldErrors,
     notice_code: Option<&str>,
+    page: i64,
 ) -> Result<PartnersPage> {
-    let (rows, total) = store::list(tx, user.scope(), 500, 0).await?;
+    let (rows, total) = store::list(tx, user.scope(), PARTNERS_PER_PAGE, (page - 1) * PARTNERS_PER_PAGE).await?;
     let mut cams = vec![(String::new(), "Unassigned".to_string())];
     cams.extend(store::cams(tx).await?.into_iter().map(|(id, name, n)| (id.to_string(), format!("{name} ({n})"))));
     let mut countries = vec![(String::new(), "Choose a country".to_string())];
@@ -120,6 +126,7 @@ async fn render_list(
         page: Page::new("Partners", csrf, user, "/admin/partners").with_notice(notice(notice_code, NOTICES)),
         partners: rows.into_iter().map(PartnerView::from).collect(),
         total: format::int(total),
+        pager: Pager::new("/admin/partners", page, PARTNERS_PER_PAGE, total),
         cams,
         countries,
         regions: options(&REGIONS, str::to_string),
@@ -135,7 +142,16 @@ async fn list_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<PartnersPage> {
     let form = PartnerForm { tier: "registered".into(), region: "EMEA".into(), ..Default::default() };
-    let page = render_list(&mut tx, &user, &csrf, form, FieldErrors::new(), q.notice.as_deref()).await?;
+    let page = render_list(
+        &mut tx,
+        &user,
+        &csrf,
+        form,
+        FieldErrors::new(),
+        q.notice.as_deref(),
+        Pager::page(q.page.as_deref()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -160,7 +176,7 @@ async fn create_submit(
         }
         Err(Error::Invalid(errors)) => {
             // Nothing was written; the form is shown again from a fresh transaction.
-            let page = render_list(&mut tx, &user, &csrf, form, errors, None).await?;
+            let page = render_list(&mut tx, &user, &csrf, form, errors, None, 1).await?;
             tx.commit().await?;
             let mut response = page.into_response();
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -140,3 +140,59 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
             .map_err(|e| crate::error::Error::BadRequest(format!("The form could not be read: {e}.")))
     }
 }
+
+/// Where a long table stands: which rows of how many it shows, and links to the pages before and after.
+pub struct Pager {
+    /// "1–50 of 10,000"; empty when everything fits on one page.
+    pub showing: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// Page `page` (from 1) of `total` rows at `per_page` a page, linking to `path?page=N`.
+    pub fn new(path: &str, page: i64, per_page: i64, total: i64) -> Pager {
+        let first = (page - 1) * per_page;
+        let link = |n: i64| format!("{path}?page={n}");
+        Pager {
+            showing: if total > per_page {
+                format!(
+                    "{}–{} of {}",
+                    format::int(first + 1),
+                    format::int((first + per_page).min(total)),
+                    format::int(total)
+                )
+            } else {
+                String::new()
+            },
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (first + per_page < total).then(|| link(page + 1)),
+        }
+    }
+
+    /// The page asked for in a query string: 1 for anything that is not a page number.
+    pub fn page(asked: Option<&str>) -> i64 {
+        asked.and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| (1..=100_000).contains(p)).unwrap_or(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pager;
+
+    #[test]
+    fn a_pager_says_which_rows_show_and_links_only_to_pages_that_exist() {
+        let p = Pager::new("/admin/partners", 2, 50, 10_000);
+        assert_eq!(p.showing, "51–100 of 10,000");
+        assert_eq!(p.prev.as_deref(), Some("/admin/partners?page=1"));
+        assert_eq!(p.next.as_deref(), Some("/admin/partners?page=3"));
+        let last = Pager::new("/x", 200, 50, 10_000);
+        assert_eq!((last.showing.as_str(), last.next), ("9,951–10,000 of 10,000", None));
+        let one = Pager::new("/x", 1, 50, 12);
+        assert_eq!((one.showing.as_str(), one.prev, one.next), ("", None, None));
+        assert_eq!(
+            [Pager::page(Some("3")), Pager::page(Some("-1")), Pager::page(Some("x")), Pager::page(None)],
+            [3, 1, 1, 1]
+        );
+    }
+}

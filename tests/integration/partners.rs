@@ -121,3 +121,35 @@ async fn the_chief_sees_tenant_totals_by_tier_stage_region_and_cam() {
     let cams = page.select("table.data tbody tr td:first-child");
     assert_eq!(cams, vec!["Cara Cam".to_string(), "Carl Cam".to_string()]);
 }
+
+#[tokio::test]
+async fn the_program_admins_partner_list_comes_a_page_of_fifty_at_a_time_in_name_order() {
+    use sqlx::Connection;
+    let app = TestApp::new().await;
+    let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
+    sqlx::query(
+        "insert into partners (tenant_id, id, name, country, region)
+         select $1, gen_random_uuid(), 'Zz Reseller ' || lpad(i::text, 3, '0'), 'US', 'NA' from generate_series(1, 60) i",
+    )
+    .bind(A.id)
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    let admin = app.session("acme", email::ADMIN).await;
+    let first = app.page("/admin/partners", &admin).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let names = first.select("table.data tbody tr td:first-child a");
+    assert_eq!(names.len(), 50);
+    assert_eq!(names[..3], ["Partner One", "Partner Three", "Partner Two"]);
+    assert_eq!(first.select(".pager .muted"), ["1–50 of 63"]);
+    assert_eq!(first.select(".pager a[rel=next]"), ["Next"]);
+    let second = app.page("/admin/partners?page=2", &admin).await;
+    let rest = second.select("table.data tbody tr td:first-child a");
+    assert_eq!(rest.len(), 13);
+    assert_eq!(rest.last().map(String::as_str), Some("Zz Reseller 060"));
+    assert_eq!(second.select(".pager .muted"), ["51–63 of 63"]);
+    assert!(second.select(".pager a[rel=next]").is_empty());
+    // Anything that is not a page number shows the first page.
+    let odd = app.page("/admin/partners?page=x", &admin).await;
+    assert_eq!(odd.select("table.data tbody tr td:first-child a")[0], "Partner One");
+}
