@@ -51,6 +51,10 @@ pub enum Error {
     Invalid(FieldErrors),
     #[error("too many attempts")]
     TooManyRequests { retry_after: u64 },
+    /// Busy (every password-hashing slot taken) or the database unreachable for a moment: nothing was done, and
+    /// trying again after `retry_after` seconds may work.
+    #[error("temporarily unavailable")]
+    Unavailable { retry_after: u64 },
     /// A partner person whose organisation has not accepted the current partner agreement.
     #[error("partner agreement not accepted")]
     AgreementPending,
@@ -80,6 +84,7 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,6 +99,7 @@ impl Error {
             Error::Conflict(_) => "Conflict",
             Error::Invalid(_) => "Invalid input",
             Error::TooManyRequests { .. } => "Too many attempts",
+            Error::Unavailable { .. } => "Temporarily unavailable",
             Error::Internal(_) => "Something went wrong",
         }
     }
@@ -112,6 +118,11 @@ impl Error {
             Error::Invalid(_) => "Some fields are invalid; each is named in `errors`.".into(),
             Error::TooManyRequests { retry_after } => {
                 format!("Too many attempts from here. Try again in {} minute(s).", retry_after.div_ceil(60))
+            }
+            Error::Unavailable { retry_after } => {
+                format!(
+                    "The server cannot take this request right now; nothing was done. Try again in {retry_after} s."
+                )
             }
             Error::Internal(_) => "An unexpected error occurred. It has been logged.".into(),
         }
@@ -141,18 +152,26 @@ struct Problem<'a> {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        if let Error::Internal(cause) = &self {
+        let error = match self {
+            // A lost database connection reached here wrapped in another error: still a moment's outage, not a bug.
+            Error::Internal(cause) if cause.chain().any(|e| e.downcast_ref().is_some_and(crate::db::is_outage)) => {
+                tracing::warn!(error = ?cause, "database unavailable");
+                Error::Unavailable { retry_after: RETRY_AFTER_OUTAGE }
+            }
+            other => other,
+        };
+        if let Error::Internal(cause) = &error {
             tracing::error!(error = ?cause, "request failed");
         }
-        let status = self.status();
-        let detail = self.detail();
-        let errors = match &self {
+        let status = error.status();
+        let detail = error.detail();
+        let errors = match &error {
             Error::Invalid(e) => Some(e),
             _ => None,
         };
         let body = serde_json::to_vec(&Problem {
             kind: "about:blank",
-            title: self.title(),
+            title: error.title(),
             status: status.as_u16(),
             detail: &detail,
             errors,
@@ -161,22 +180,31 @@ impl IntoResponse for Error {
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if let Error::TooManyRequests { retry_after } = &self {
+        if let Error::TooManyRequests { retry_after } | Error::Unavailable { retry_after } = &error {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
-        if let Error::Unauthorized = &self {
+        if let Error::Unauthorized = &error {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        let redirect = matches!(self, Error::AgreementPending).then_some("/agreement");
-        response.extensions_mut().insert(ErrorInfo { status, title: self.title(), detail, redirect });
+        let redirect = matches!(error, Error::AgreementPending).then_some("/agreement");
+        response.extensions_mut().insert(ErrorInfo { status, title: error.title(), detail, redirect });
         response
     }
 }
+
+/// Seconds a client is asked to wait when the database connection was lost.
+pub const RETRY_AFTER_OUTAGE: u64 = 2;
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => Error::NotFound,
+            // The connection died mid-transaction (or none could be had): the transaction is lost with it, so nothing
+            // of this request was applied.
+            other if crate::db::is_outage(&other) => {
+                tracing::warn!(error = %other, "database unavailable");
+                Error::Unavailable { retry_after: RETRY_AFTER_OUTAGE }
+            }
             other => Error::Internal(anyhow::Error::new(other)),
         }
     }
@@ -187,5 +215,28 @@ pub fn violates(e: &sqlx::Error, constraint: &str) -> bool {
     match e {
         sqlx::Error::Database(db) => db.constraint() == Some(constraint),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_database_connection_answers_503_with_retry_after_not_500() {
+        let lost = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        let response = Error::from(lost).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], RETRY_AFTER_OUTAGE.to_string().as_str());
+        // Also when it reaches the response wrapped in another error.
+        let wrapped = anyhow::Error::new(sqlx::Error::PoolTimedOut).context("reading the queue");
+        assert_eq!(Error::Internal(wrapped).into_response().status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[test]
+    fn other_database_errors_stay_500() {
+        let response = Error::from(sqlx::Error::Protocol("unexpected message".into())).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.headers().get(header::RETRY_AFTER).is_none());
     }
 }

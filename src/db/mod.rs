@@ -3,7 +3,9 @@
 pub mod embedded;
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -67,8 +69,10 @@ pub async fn runtime_pool(owner_options: &PgConnectOptions, max: u32) -> anyhow:
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         // sqlx already tests every connection when it is released; a second test on acquire would cost each request
-        // a round trip.
+        // a round trip. Connections that sat idle while the server restarted are caught instead: once one is found
+        // dead, every connection opened before that is let go and replaced.
         .test_before_acquire(false)
+        .before_acquire(|_conn, meta| Box::pin(async move { Ok(!opened_before_last_fault(meta.age)) }))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 sqlx::query!("set role tributary_app").execute(&mut *conn).await?;
@@ -92,16 +96,75 @@ pub async fn begin_tenant(pool: &PgPool, tenant: TenantId, actor: Option<UserId>
     begin_uncancelled(pool, sql).await
 }
 
+/// Begins a transaction outside any tenant, for the few tables that are not tenant data (sign-in attempts).
+pub async fn begin(pool: &PgPool) -> Result<Tx, sqlx::Error> {
+    begin_uncancelled(pool, "begin".into()).await
+}
+
 /// Begins a transaction with `sql`, to the end even when the request that asked is cancelled half way (its client
 /// went away). sqlx counts a transaction only once the answer to BEGIN is read: a BEGIN cancelled in flight would put
 /// its connection back into the pool inside a transaction that nobody ends, scoped to the cancelled request's tenant.
 /// The spawned task always finishes, and dropping what it got rolls the transaction back.
+///
+/// A pooled connection found dead (the database restarted while it sat idle) is tried once more on a fresh one: the
+/// statement only scopes and checks, so nothing was applied.
 async fn begin_uncancelled(pool: &PgPool, sql: String) -> Result<Tx, sqlx::Error> {
     let pool = pool.clone();
     // `sql` is the statement of `begin_tenant` or `begin_session`, written from ids, an integer and a boolean only.
-    tokio::spawn(async move { pool.begin_with(sqlx::AssertSqlSafe(sql)).await })
-        .await
-        .map_err(|_| sqlx::Error::WorkerCrashed)?
+    let sql: std::sync::Arc<str> = sql.into();
+    tokio::spawn(async move {
+        match pool.begin_with(sqlx::AssertSqlSafe(sql.clone())).await {
+            Err(e) if is_dead_connection(&e) => {
+                note_fault();
+                tracing::info!(error = %e, "a pooled connection was dead; trying a fresh one");
+                pool.begin_with(sqlx::AssertSqlSafe(sql)).await
+            }
+            other => other,
+        }
+    })
+    .await
+    .map_err(|_| sqlx::Error::WorkerCrashed)?
+}
+
+/// Whether `e` says the connection is gone (closed, reset, or ended by the server: SQLSTATE class 08, or 57P01-57P03
+/// for an administrator's shutdown, a crash, or a server that is starting up).
+pub fn is_dead_connection(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            db.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `e` is the database being out of reach for a moment rather than a fault of the request: a dead
+/// connection, no connection to be had in time, or too many connections. Such requests answer 503 with Retry-After.
+pub fn is_outage(e: &sqlx::Error) -> bool {
+    is_dead_connection(e)
+        || matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
+        || matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("53300"))
+}
+
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+/// When a pooled connection was last found dead, in nanoseconds after `EPOCH` plus one; 0 for never. One value for the
+/// process: a restart of the database kills every pool's idle connections alike.
+static LAST_FAULT: AtomicU64 = AtomicU64::new(0);
+
+fn note_fault() {
+    let since = EPOCH.elapsed().as_nanos() as u64;
+    LAST_FAULT.fetch_max(since + 1, Ordering::Relaxed);
+}
+
+/// Whether a connection `age` old was opened before the last dead connection was found, and may be dead too.
+fn opened_before_last_fault(age: Duration) -> bool {
+    match LAST_FAULT.load(Ordering::Relaxed) {
+        0 => false,
+        at => {
+            let fault_age = EPOCH.elapsed().saturating_sub(Duration::from_nanos(at - 1));
+            age > fault_age
+        }
+    }
 }
 
 /// Why an authenticated request may not open its transaction.
@@ -171,4 +234,26 @@ pub async fn savepoint(tx: &mut Tx) -> Result<(), sqlx::Error> {
 /// Undoes what was written since the savepoint of `attempt!`.
 pub async fn roll_back_to_savepoint(tx: &mut Tx) -> Result<(), sqlx::Error> {
     sqlx::query!("rollback to savepoint attempt").execute(&mut **tx).await.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_opened_before_a_dead_one_was_found_are_let_go_and_later_ones_kept() {
+        note_fault();
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(opened_before_last_fault(Duration::from_secs(60)), "opened a minute ago");
+        assert!(!opened_before_last_fault(Duration::from_millis(1)), "opened just now");
+    }
+
+    #[test]
+    fn lost_connections_and_a_database_out_of_reach_are_outages() {
+        let reset = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(is_dead_connection(&reset) && is_outage(&reset));
+        assert!(is_outage(&sqlx::Error::PoolTimedOut) && !is_dead_connection(&sqlx::Error::PoolTimedOut));
+        assert!(!is_outage(&sqlx::Error::RowNotFound));
+        assert!(!is_outage(&sqlx::Error::Protocol("unexpected message".into())));
+    }
 }

@@ -12,5 +12,6 @@ mod ops;
 mod partners;
 mod recruitment;
 mod schema;
+mod security;
 mod tenancy;
 mod users;

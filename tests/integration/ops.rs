@@ -99,14 +99,16 @@ async fn the_stylesheet_is_served_and_cacheable() {
 async fn a_server_error_shows_a_plain_page_without_internals() {
     let app = TestApp::new().await;
     let session = app.session("acme", email::ADMIN).await;
+    // A database out of reach is an outage: 503 with Retry-After.
     app.pool.close().await;
     let r = app.page("/", &session).await;
-    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.header("retry-after").is_some());
     assert_eq!(r.select("h1"), vec!["Something went wrong on our side".to_string()]);
     let html = r.text().to_lowercase();
     assert!(!html.contains("pool") && !html.contains("sqlx"), "internals leaked: {html}");
     let api = app.get("/api/v1/partners", Some(session.token.as_deref().unwrap())).await;
-    assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(!api.text().to_lowercase().contains("pool"));
 }
 

@@ -1,0 +1,207 @@
+//! Attacks and faults: parallel password guessing, hashing under load, open redirects, the public form as a mail
+//! cannon, forwarded addresses, role changes made behind the server's back, user enumeration, and a database that
+//! goes away under load.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use futures_util::future::join_all;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use sqlx::Connection;
+use tower::ServiceExt;
+use tributary::config::Config;
+use tributary::{AppState, app};
+
+use crate::support::*;
+
+/// Sends `request` through `router` as if it came from `peer`.
+async fn send_from(router: &Router, peer: IpAddr, mut request: Request<Body>) -> Resp {
+    request.extensions_mut().insert(ConnectInfo(SocketAddr::new(peer, 40000)));
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Resp { status, headers, body }
+}
+
+fn json_request(method: Method, path: &str, token: Option<&str>, body: &Value) -> Request<Body> {
+    let mut b = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    b.body(Body::from(body.to_string())).unwrap()
+}
+
+fn login(email: &str, password: &str) -> Request<Body> {
+    json_request(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        &json!({"tenant": "acme", "email": email, "password": password}),
+    )
+}
+
+async fn owner(app: &TestApp) -> sqlx::PgConnection {
+    sqlx::PgConnection::connect_with(&app.owner).await.unwrap()
+}
+
+#[tokio::test]
+async fn pooled_connections_killed_while_idle_are_replaced_without_an_error() {
+    let app = TestApp::new().await;
+    let token = app.token("acme", email::CAM1).await;
+    // Several connections in the pool.
+    let warm = join_all((0..6).map(|_| app.get("/api/v1/deals", Some(&token)))).await;
+    assert!(warm.iter().all(|r| r.status == StatusCode::OK));
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut owner(&app).await)
+    .await
+    .unwrap();
+    assert!(!killed.is_empty());
+    for _ in 0..8 {
+        let r = app.get("/api/v1/deals", Some(&token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+}
+
+/// A private cluster for the restart test: the shared test cluster must never be restarted.
+struct PrivateCluster {
+    root: std::path::PathBuf,
+    pg: Option<tributary::db::embedded::EmbeddedPg>,
+}
+
+impl PrivateCluster {
+    async fn start() -> PrivateCluster {
+        let base = if std::path::Path::new("/dev/shm").is_dir() { "/dev/shm".into() } else { std::env::temp_dir() };
+        let root = base.join(format!("tributary-fault-{}", uuid::Uuid::new_v4().simple()));
+        let pg = tributary::db::embedded::EmbeddedPg::start(&root, tributary::db::embedded::Durability::Ephemeral)
+            .await
+            .expect("start a private PostgreSQL");
+        PrivateCluster { root, pg: Some(pg) }
+    }
+
+    async fn restart(&mut self, down_for: Duration) {
+        let mut pg = self.pg.take().unwrap();
+        tokio::task::spawn_blocking(move || pg.stop()).await.unwrap();
+        tokio::time::sleep(down_for).await;
+        let pg = tributary::db::embedded::EmbeddedPg::start(&self.root, tributary::db::embedded::Durability::Ephemeral)
+            .await
+            .expect("restart the private PostgreSQL");
+        self.pg = Some(pg);
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        drop(self.pg.take());
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+#[tokio::test]
+async fn a_database_restart_under_load_answers_no_500_and_recovers_by_itself() {
+    let mut cluster = PrivateCluster::start().await;
+    let options = cluster.pg.as_ref().unwrap().ensure_database("tributary").await.unwrap();
+    tributary::db::migrate(&options).await.unwrap();
+    let pool = tributary::db::runtime_pool(&options, 8).await.unwrap();
+    load(&pool).await;
+    let router = app(AppState::new(pool.clone(), &Config::for_tests(String::new()), "http://127.0.0.1:8080".into()));
+    let peer: IpAddr = "10.0.0.1".parse().unwrap();
+    let mut tokens = Vec::new();
+    for email in [email::CAM1, email::P1_USER, email::ADMIN, email::P2_ADMIN] {
+        let r = send_from(&router, peer, login(email, PASSWORD)).await;
+        tokens.push(r.json()["token"].as_str().unwrap().to_string());
+    }
+
+    // Four clients, reading and writing with a short pause, until told to stop.
+    let started = Instant::now();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = tokens
+        .into_iter()
+        .enumerate()
+        .map(|(n, token)| {
+            let (router, stop) = (router.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    i += 1;
+                    let write = n == 1 || (n == 3 && i % 2 == 0);
+                    let request = match (n, write) {
+                        (_, true) => json_request(
+                            Method::POST,
+                            "/api/v1/deals",
+                            Some(&token),
+                            &crate::deals::deal(&format!("Customer {n}-{i} Holdings"), None, &["crm"]),
+                        ),
+                        (2, _) => json_request(Method::GET, "/api/v1/users", Some(&token), &json!(null)),
+                        _ => json_request(Method::GET, "/api/v1/deals", Some(&token), &json!(null)),
+                    };
+                    let r = send_from(&router, peer, request).await;
+                    seen.push((started.elapsed(), write, r.status, r.text()));
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                seen
+            })
+        })
+        .collect();
+    let ready = {
+        let (router, stop) = (router.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = send_from(&router, peer, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+                seen.push((started.elapsed(), r.status));
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            seen
+        })
+    };
+
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let restart_began = started.elapsed();
+    cluster.restart(Duration::from_millis(1500)).await;
+    let restarted = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+
+    let mut seen = Vec::new();
+    for c in clients {
+        seen.extend(c.await.unwrap());
+    }
+    let ready = ready.await.unwrap();
+    let failures: Vec<_> =
+        seen.iter().filter(|(_, _, s, _)| s.is_server_error() && *s != StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert!(failures.is_empty(), "no 500s: {failures:?}");
+    assert!(
+        seen.iter().all(|(_, _, s, _)| s.is_success() || *s == StatusCode::SERVICE_UNAVAILABLE),
+        "{:?}",
+        seen.iter().filter(|(_, _, s, _)| !s.is_success()).collect::<Vec<_>>()
+    );
+    // Recovered by itself: after the restart settled, everything succeeds, writes too.
+    let settled = restarted + Duration::from_secs(1);
+    let late: Vec<_> = seen.iter().filter(|(at, _, _, _)| *at > settled).collect();
+    assert!(late.iter().any(|(_, write, _, _)| *write));
+    assert!(late.iter().all(|(_, _, s, _)| s.is_success()), "{late:?}");
+    // Readiness said so meanwhile.
+    assert!(
+        ready.iter().any(|(at, s)| *at > restart_began && *at < restarted && *s == StatusCode::SERVICE_UNAVAILABLE),
+        "{ready:?}"
+    );
+    assert!(ready.iter().filter(|(at, _)| *at > settled).all(|(_, s)| *s == StatusCode::OK), "{ready:?}");
+    // No request half-applied: every registration answered 201 is there, and only those or ones whose answer was lost.
+    let created = seen.iter().filter(|(_, write, s, _)| *write && *s == StatusCode::CREATED).count() as i64;
+    let unsure = seen.iter().filter(|(_, write, s, _)| *write && *s == StatusCode::SERVICE_UNAVAILABLE).count() as i64;
+    let mut tx = tributary::db::begin_tenant(&pool, A.id, None).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("select count(*) from deals").fetch_one(&mut *tx).await.unwrap();
+    drop(tx);
+    assert!(stored >= created && stored <= created + unsure, "{stored} stored, {created} created, {unsure} unsure");
+    pool.close().await;
+}
