@@ -385,11 +385,14 @@ pub async fn findings_for(tx: &mut Tx, reg: &Registration, policy: &Policy) -> R
     let normalized = deal_conflict::normalize_name(&reg.customer_name);
     let domain = reg.customer_domain.as_deref().and_then(deal_conflict::registrable_domain);
     let rule = rule_policy(policy);
-    store::set_similarity_threshold(tx, rule.similarity_threshold).await?;
-    let candidates =
-        store::candidates(tx, &normalized, domain.as_deref(), rule.similarity_threshold, Some(reg.id)).await?;
-    let named = store::matching_named_accounts(tx, &normalized, domain.as_deref(), rule.similarity_threshold).await?;
-    Ok(deal_conflict::check(reg, &candidates, &named, &rule, Utc::now().date_naive()))
+    // The rule finds some names (misspelt, run together) less alike in trigrams than the policy's threshold.
+    let floor = deal_conflict::candidate_similarity_floor(&rule);
+    store::set_similarity_threshold(tx, floor).await?;
+    let candidates = store::candidates(tx, &normalized, domain.as_deref(), floor, Some(reg.id)).await?;
+    let named = store::matching_named_accounts(tx, &normalized, domain.as_deref(), floor).await?;
+    // No statistics of the tenant's customer names yet: the rule's built-in word weights.
+    let weights = deal_conflict::NameWeights::default();
+    Ok(deal_conflict::check(reg, &candidates, &named, &rule, &weights, Utc::now().date_naive()))
 }
 
 pub fn registration_of(d: &DealRow) -> Registration {
@@ -583,7 +586,8 @@ pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId) -> Result<Naiv
     }
     let policy = store::policy(tx).await?;
     let findings = findings_for(tx, &registration_of(&deal), &policy).await?;
-    if findings.iter().any(|f| f.kind == FindingKind::OtherPartnerProtected) {
+    // A possible match is evidence only; a probable one waits for the staff override still to come.
+    if findings.iter().any(Finding::blocks_approval_without_override) {
         return Err(Error::Conflict(
             "Another partner already holds an approved, unexpired registration for this opportunity.".into(),
         ));
@@ -591,7 +595,7 @@ pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId) -> Result<Naiv
     // A duplicate of the partner's own registration blocks only once that one is approved; pending ones lose the race.
     let own: Vec<DealId> = findings
         .iter()
-        .filter(|f| f.kind == FindingKind::SamePartnerDuplicate)
+        .filter(|f| f.kind == FindingKind::SamePartnerDuplicate && f.strength.blocks_without_override())
         .filter_map(|f| f.registration_id)
         .collect();
     if store::any_approved(tx, &own).await? {

@@ -384,15 +384,10 @@ fn staff_clash(c: &Conflict, others: &[DealRow], products: &[store::Product]) ->
     }
 }
 
-/// What the findings together recommend: the strictest recommendation among them.
+/// What the findings together recommend: the strictest recommendation among them (a possible match alone
+/// recommends approval).
 fn overall(conflicts: &[Conflict]) -> (&'static str, &'static str) {
-    let decision = if conflicts.iter().any(|c| c.recommendation == Decision::Reject) {
-        Decision::Reject
-    } else if conflicts.is_empty() {
-        Decision::Approve
-    } else {
-        Decision::Review
-    };
+    let decision = conflicts.iter().map(|c| c.recommendation).max().unwrap_or(Decision::Approve);
     let badge = match decision {
         Decision::Reject => "badge-red",
         Decision::Approve => "badge-green",

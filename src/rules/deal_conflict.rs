@@ -1,13 +1,20 @@
 //! Deal-registration conflicts: whether a newly registered deal clashes with other registrations or the vendor's
-//! named accounts, with field-by-field evidence so a channel manager can see why.
+//! named accounts, how certain it is that they are the same customer (`Strength`), and field-by-field evidence so a
+//! channel manager can see why.
+//!
+//! One customer or two: the same registrable domain settles it; the same domain label under another public suffix
+//! (philips.com, philips.nl) speaks for one customer and two different domains against; names are compared without
+//! legal forms, with descriptors and common words weighing little (`company_names`); a different country weakens a
+//! match that rests on the name alone.
 
 use std::net::Ipv4Addr;
 
 use chrono::NaiveDate;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 use crate::ids::{DealId, PartnerId};
+use crate::rules::company_names::{self, CompanyName, NameLevel, NameMatch};
+
+pub use crate::rules::company_names::NameWeights;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -28,7 +35,7 @@ pub struct Registration {
     pub partner_id: PartnerId,
     pub customer_name: String,
     pub customer_domain: Option<String>,
-    /// ISO alpha-2, uppercase.
+    /// ISO alpha-2, uppercase; empty when unknown.
     pub country: String,
     /// Product identifiers.
     pub products: Vec<String>,
@@ -44,7 +51,7 @@ pub struct NamedAccount {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
-    /// 0.0..=1.0; a normalised-name similarity at or above it is a name match.
+    /// 0.0..=1.0; a name score (`company_names::compare`) at or above it is evidence of one customer.
     pub similarity_threshold: f64,
     /// When true, two registrations clash only if they share at least one product.
     pub require_product_overlap: bool,
@@ -69,13 +76,74 @@ impl FindingKind {
         }
     }
 
-    /// Lower is more severe; findings are listed most severe first.
+    /// Lower is more severe; among findings of one recommendation and strength, the more severe is listed first.
     fn severity_rank(self) -> u8 {
         match self {
             FindingKind::VendorDirectAccount => 0,
             FindingKind::OtherPartnerProtected => 1,
             FindingKind::SamePartnerDuplicate => 2,
             FindingKind::OtherPartnerPending => 3,
+        }
+    }
+}
+
+/// How certain it is that two registrations (or a registration and a named account) are the same customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// Evidence only: similar enough to show, too uncertain to stand in the way.
+    Possible,
+    /// Probably the same customer: blocks approval unless a CAM or program admin approves anyway, with a reason.
+    Probable,
+    /// The same customer for certain (the same registrable domain, or the same name in the same country without a
+    /// contrary domain): blocks approval.
+    Definitive,
+}
+
+impl Strength {
+    pub const ALL: [Strength; 3] = [Strength::Possible, Strength::Probable, Strength::Definitive];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Possible => "possible",
+            Strength::Probable => "probable",
+            Strength::Definitive => "definitive",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Strength::Possible => "Possible",
+            Strength::Probable => "Probable",
+            Strength::Definitive => "Definitive",
+        }
+    }
+
+    /// Whether a clash this strong with a claim that holds (another partner's protected registration, the partner's
+    /// own approved one) stops an approval unless staff override it with a reason.
+    pub fn blocks_without_override(self) -> bool {
+        self >= Strength::Probable
+    }
+
+    /// Whether no override can lift it.
+    pub fn blocks_even_with_override(self) -> bool {
+        self == Strength::Definitive
+    }
+
+    /// One step less certain; `Possible` stays.
+    fn weaker(self) -> Strength {
+        match self {
+            Strength::Definitive => Strength::Probable,
+            Strength::Probable | Strength::Possible => Strength::Possible,
+        }
+    }
+
+    /// "the same customer", "probably the same customer", "possibly the same customer".
+    fn customer_phrase(self) -> &'static str {
+        match self {
+            Strength::Definitive => "the same customer",
+            Strength::Probable => "probably the same customer",
+            Strength::Possible => "possibly the same customer",
         }
     }
 }
@@ -107,10 +175,21 @@ impl Field {
             Field::Products => "Products",
         }
     }
+
+    /// How the field is named to a partner: "web domain", "name", "country", "products".
+    fn partner_noun(self) -> &'static str {
+        match self {
+            Field::Domain => "web domain",
+            Field::Name => "name",
+            Field::Country => "country",
+            Field::Products => "products",
+        }
+    }
 }
 
-/// One piece of evidence: which field matched and how strongly (0..=1), with a human-readable detail
-/// such as `"acme.co.uk" = "acme.co.uk"` or `"acme" ~ "acme" (100%)` or `shared products: crm, analytics`.
+/// One piece of evidence: which field it concerns and how strongly it speaks for one customer (0..=1; 0 is evidence
+/// against, such as two different web domains), with a detail for staff such as `"acme.co.uk" = "acme.co.uk"`,
+/// `"acme" ~ "acme logistics" (71%)` or `shared products: crm, analytics`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Evidence {
     pub field: Field,
@@ -118,7 +197,7 @@ pub struct Evidence {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Approve,
@@ -147,14 +226,16 @@ impl Decision {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finding {
     pub kind: FindingKind,
+    pub strength: Strength,
     /// The clashing registration (None for a vendor-direct named account).
     pub registration_id: Option<DealId>,
     /// The named account's name for VendorDirectAccount findings.
     pub named_account: Option<String>,
-    /// Names of the matched fields in order: subset of "domain", "name", "country", "products".
+    /// The fields whose evidence speaks for one customer, in order: domain, name, country, products.
     pub matched_on: Vec<Field>,
+    /// Every piece of evidence, for and against, in the same order.
     pub evidence: Vec<Evidence>,
-    /// Overall strength of the match, 0..=1 (max of the domain and name scores).
+    /// How alike the two customers are, 0..=1: the best of the domain and name scores.
     pub score: f64,
     pub recommendation: Decision,
     /// For Reject recommendations: one of "duplicate", "direct_sales_engaged"; None otherwise.
@@ -164,112 +245,73 @@ pub struct Finding {
 pub const REASON_DUPLICATE: &str = "duplicate";
 pub const REASON_DIRECT_SALES_ENGAGED: &str = "direct_sales_engaged";
 
-/// Trailing company-form tokens, written as they look once punctuation has become spaces ("S.p.A." is "s p a").
-/// "group" and "holdings" are deliberately absent: "Acme Group" and "Acme" can be different customers.
-/// Every proper trailing part of a multi-token form is itself a form or not a suffix of any other form, so that
-/// appending a form to a name never changes what the name itself normalises to.
-const LEGAL_FORMS: &[&str] = &[
-    "inc",
-    "incorporated",
-    "llc",
-    "l l c",
-    "ltd",
-    "limited",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "co ltd",
-    "gmbh",
-    "g m b h",
-    "mbh",
-    "ag",
-    "kg",
-    "sa",
-    "s a",
-    "sas",
-    "s a s",
-    "sarl",
-    "bv",
-    "b v",
-    "nv",
-    "n v",
-    "plc",
-    "pty",
-    "pty ltd",
-    "oy",
-    "oyj",
-    "ab",
-    "as",
-    "a s",
-    "asa",
-    "spa",
-    "s p a",
-    "srl",
-    "s r l",
-    "kk",
-    "lp",
-    "l p",
-    "llp",
-    "l l p",
-    "pte",
-    "pte ltd",
-    "sl",
-    "s l",
-    "sro",
-    "s r o",
-    "sp z o o",
-];
-
-/// A company name reduced to what identifies the customer: accents, case, punctuation, a leading "the" and trailing
-/// legal forms ("Inc.", "GmbH", "S.A.", ...) removed. Never empty unless the input has no letters or digits, and
-/// idempotent.
-pub fn normalize_name(name: &str) -> String {
-    let mut spaced = String::with_capacity(name.len());
-    for c in fold(name).chars() {
-        match c {
-            '&' => spaced.push_str(" and "),
-            c if c.is_alphanumeric() => spaced.push(c),
-            _ => spaced.push(' '),
-        }
-    }
-    let mut tokens: Vec<&str> = spaced.split_whitespace().collect();
-    strip_legal_forms(&mut tokens);
-    // Stripping the tail first means a final stripping pass could never find more work after "the" goes, which is
-    // what keeps the function idempotent ("The Inc" stays "the" rather than becoming "inc").
-    let leading_thes = tokens.iter().take(tokens.len().saturating_sub(1)).take_while(|t| **t == "the").count();
-    tokens[leading_thes..].join(" ")
+/// What a partner may be told about a finding: never the rival's name, partner, registration or evidence text, and
+/// only its own registration's id.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PartnerView {
+    pub kind: FindingKind,
+    pub strength: Strength,
+    pub matched_on: Vec<Field>,
+    pub reason: String,
+    /// The partner's own earlier registration, for a duplicate of it.
+    pub own_registration: Option<DealId>,
 }
 
-/// NFKD without combining marks, lowercased, repeated until stable: lowercasing can produce decomposable text
-/// ('İ' becomes 'i' plus a combining dot) and decomposition can produce uppercase ('ℌ' becomes 'H').
-fn fold(s: &str) -> String {
-    let mut current = s.to_owned();
-    for _ in 0..8 {
-        let next: String = current.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect();
-        if next == current {
-            break;
-        }
-        current = next;
+impl Finding {
+    /// Whether this finding stops an approval unless staff override it: a claim that holds (another partner's
+    /// protected registration) on what is at least probably the same customer. Pending rivals never stop one (the
+    /// first approved wins), nor do named accounts (a recommendation for the CAM), nor the partner's own registrations
+    /// (which block only once approved, which the caller knows).
+    pub fn blocks_approval_without_override(&self) -> bool {
+        self.kind == FindingKind::OtherPartnerProtected && self.strength.blocks_without_override()
     }
-    current
-}
 
-/// Removes trailing legal forms, longest first, but never the last remaining token.
-fn strip_legal_forms(tokens: &mut Vec<&str>) {
-    loop {
-        let mut longest = 0;
-        for form in LEGAL_FORMS {
-            let len = form.split(' ').count();
-            if len > longest && len < tokens.len() && tokens[tokens.len() - len..].iter().copied().eq(form.split(' ')) {
-                longest = len;
+    /// A worded reason for the partner, without the rival's name, evidence text or registration id: "Another partner
+    /// holds a protected registration for probably the same customer: the web domain and name match."
+    pub fn partner_reason(&self) -> String {
+        let customer = self.strength.customer_phrase();
+        let opening = match self.kind {
+            FindingKind::SamePartnerDuplicate => {
+                format!("Your organisation already has an open registration for {customer}")
             }
+            FindingKind::OtherPartnerProtected => {
+                format!("Another partner holds a protected registration for {customer}")
+            }
+            FindingKind::OtherPartnerPending => {
+                format!(
+                    "Another partner's registration for {customer} is waiting for a decision; the first one approved wins"
+                )
+            }
+            FindingKind::VendorDirectAccount => {
+                format!("The vendor's direct sales team works with {customer} as a named account")
+            }
+        };
+        let fields: Vec<&str> = self.matched_on.iter().map(|f| f.partner_noun()).collect();
+        match fields.as_slice() {
+            [] => format!("{opening}."),
+            [only] => format!("{opening}: the {only} {}.", if *only == "products" { "match" } else { "matches" }),
+            [init @ .., last] => format!("{opening}: the {} and {last} match.", init.join(", ")),
         }
-        if longest == 0 {
-            return;
-        }
-        tokens.truncate(tokens.len() - longest);
     }
+
+    pub fn partner_view(&self) -> PartnerView {
+        PartnerView {
+            kind: self.kind,
+            strength: self.strength,
+            matched_on: self.matched_on.clone(),
+            reason: self.partner_reason(),
+            own_registration: if self.kind == FindingKind::SamePartnerDuplicate { self.registration_id } else { None },
+        }
+    }
+}
+
+/// A company name reduced to its key: accents, case, punctuation, legal forms in many languages ("Inc.",
+/// "Aktiengesellschaft", "S.p.A.", "Sdn. Bhd."), connectors, descriptors ("Holdings", "Group", "The") and generic
+/// business words ("Technologies", "Solutions"; kept when nothing else is left) removed, common abbreviations spelled
+/// out. What `deals.normalized_name` keeps and the trigram search compares. Never empty unless the input has no
+/// letters or digits, and idempotent.
+pub fn normalize_name(name: &str) -> String {
+    CompanyName::parse(name).key()
 }
 
 /// The registrable domain ("acme.co.uk") behind a bare domain, a URL or an email address; None when there is no
@@ -304,18 +346,31 @@ pub fn registrable_domain(input: &str) -> Option<String> {
     psl::domain_str(host).map(str::to_owned)
 }
 
-/// Trigram similarity of the normalised names, as PostgreSQL's pg_trgm `similarity()` computes it, so the rule
-/// agrees with the SQL pre-filter. 0.0 when either name normalises to nothing.
+/// Trigram similarity of the normalised names, as PostgreSQL's pg_trgm `similarity()` computes it over
+/// `deals.normalized_name`: what the candidate search compares. 0.0 when either name normalises to nothing.
 pub fn name_similarity(a: &str, b: &str) -> f64 {
-    let (a, b) = (Name::new(normalize_name(a)), Name::new(normalize_name(b)));
-    a.similarity(&b)
-}
-
-/// A normalised name with its trigrams, computed once however many names it is compared with.
-struct Name {
-    text: String,
-    /// Distinct, sorted.
-    trigrams: Vec<Trigram>,
+    let (a, b) = (normalize_name(a), normalize_name(b));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    let (a, b) = (trigrams(&a), trigrams(&b));
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - shared;
+    if union == 0 { 0.0 } else { shared as f64 / union as f64 }
 }
 
 /// One trigram of a name, as pg_trgm forms them: each word padded with two spaces before and one after.
@@ -333,37 +388,20 @@ pub fn trigrams(normalized: &str) -> Vec<Trigram> {
     trigrams
 }
 
-impl Name {
-    fn new(text: String) -> Name {
-        let trigrams = trigrams(&text);
-        Name { text, trigrams }
-    }
-
-    /// Shared trigrams over all distinct trigrams of the two names.
-    fn similarity(&self, other: &Name) -> f64 {
-        if self.text.is_empty() || other.text.is_empty() {
-            return 0.0;
-        }
-        if self.text == other.text {
-            return 1.0;
-        }
-        let (a, b) = (&self.trigrams, &other.trigrams);
-        let (mut i, mut j, mut shared) = (0, 0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        let union = a.len() + b.len() - shared;
-        if union == 0 { 0.0 } else { shared as f64 / union as f64 }
-    }
+/// The trigram similarity the candidate search must use (pg_trgm over `deals.normalized_name`, beside equal
+/// registrable domains) for the rule to see every registration whose name alone makes a probable match: the policy's
+/// threshold, or `CANDIDATE_SIMILARITY_FLOOR` when that is lower. The rule's name score is no trigram similarity: it
+/// forgives misspellings ("Deutsche Telekom", "Deutsche Telecom": 0.45 in trigrams of their keys) and words run
+/// together ("Sparkasse KölnBonn", "Sparkasse Köln Bonn": 0.58). Possible matches may fall below the floor, as may
+/// matches through initials or through a domain label under another suffix, which need a search by label
+/// (`company_names::domain_label`).
+pub fn candidate_similarity_floor(policy: &Policy) -> f64 {
+    policy.similarity_threshold.min(CANDIDATE_SIMILARITY_FLOOR)
 }
+
+/// Below the trigram similarity of the least alike names, among the labelled pairs (`company_pairs`), that the rule
+/// makes probable by their names alone (misspellings: "Accenture", "Accentrue" is 0.43): a unit test keeps it so.
+pub const CANDIDATE_SIMILARITY_FLOOR: f64 = 0.4;
 
 /// A registration still holds its claim while pending, or while approved and inside its protection window.
 fn is_relevant(candidate: &Registration, today: NaiveDate) -> bool {
@@ -374,38 +412,136 @@ fn is_relevant(candidate: &Registration, today: NaiveDate) -> bool {
     }
 }
 
-/// The parts of a customer that are compared, normalised once.
+/// The parts of a customer that are compared, parsed once.
 struct Customer {
-    name: Name,
+    name: CompanyName,
+    /// The registrable domain, unless it is a shared mail provider's.
     domain: Option<String>,
+    /// Uppercase ISO alpha-2; None when unknown (named accounts have none).
+    country: Option<String>,
 }
 
 impl Customer {
-    fn new(name: &str, domain: Option<&str>) -> Customer {
-        Customer { name: Name::new(normalize_name(name)), domain: domain.and_then(registrable_domain) }
+    fn new(name: &str, domain: Option<&str>, country: Option<&str>) -> Customer {
+        Customer {
+            name: CompanyName::parse(name),
+            domain: domain.and_then(registrable_domain).filter(|d| !company_names::is_shared_mail_domain(d)),
+            country: country.map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty()),
+        }
+    }
+}
+
+/// How two customers' web domains relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DomainRelation {
+    /// Both known and different, under different labels: evidence against one customer.
+    Different,
+    /// One or both unknown (or a shared mail provider's).
+    Unknown,
+    /// The same label under different public suffixes (philips.com, philips.nl): evidence for one customer.
+    SameLabel,
+    /// The same registrable domain: one customer.
+    Same,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CountryRelation {
+    Different,
+    Unknown,
+    Same,
+}
+
+/// The score a domain label under another suffix lends a finding.
+pub const SAME_LABEL_SCORE: f64 = 0.9;
+/// A name score from which names alone make a probable match (in the same country, without contrary domains).
+pub const PROBABLE_NAME_SCORE: f64 = 0.85;
+
+/// Whether two customers are one, how certain that is, and the evidence for and against, in field order (domain,
+/// name, country); None when nothing speaks for one customer.
+fn assess(a: &Customer, b: &Customer, threshold: f64, weights: &NameWeights) -> Option<(Strength, Vec<Evidence>)> {
+    let mut evidence = Vec::new();
+    let domain = match (&a.domain, &b.domain) {
+        (Some(x), Some(y)) if x == y => {
+            evidence.push(Evidence { field: Field::Domain, score: 1.0, detail: format!("\"{x}\" = \"{y}\"") });
+            DomainRelation::Same
+        }
+        (Some(x), Some(y)) if company_names::domain_label(x) == company_names::domain_label(y) => {
+            evidence.push(Evidence {
+                field: Field::Domain,
+                score: SAME_LABEL_SCORE,
+                detail: format!("\"{x}\" ~ \"{y}\" (the same name under another suffix)"),
+            });
+            DomainRelation::SameLabel
+        }
+        (Some(x), Some(y)) => {
+            evidence.push(Evidence {
+                field: Field::Domain,
+                score: 0.0,
+                detail: format!("\"{x}\" ≠ \"{y}\" (different web domains speak against one customer)"),
+            });
+            DomainRelation::Different
+        }
+        _ => DomainRelation::Unknown,
+    };
+
+    let name = company_names::compare(&a.name, &b.name, weights);
+    // A zero score is never a match, even under a zero threshold: names sharing nothing are no evidence.
+    let name_matches = name.score > 0.0 && name.score >= threshold;
+    if name_matches {
+        evidence.push(Evidence { field: Field::Name, score: name.score, detail: name_detail(a, b, name) });
     }
 
-    /// Domain and name evidence against another customer, in that order; empty when neither matches.
-    fn identity_evidence(&self, other: &Customer, threshold: f64) -> Vec<Evidence> {
-        let mut evidence = Vec::new();
-        // Written without a let-chain: the crate's rust-version (1.85) predates them.
-        match (&self.domain, &other.domain) {
-            (Some(a), Some(b)) if a == b => {
-                evidence.push(Evidence { field: Field::Domain, score: 1.0, detail: format!("\"{a}\" = \"{b}\"") })
-            }
-            _ => {}
+    let country = match (&a.country, &b.country) {
+        (Some(x), Some(y)) if x == y => {
+            evidence.push(Evidence { field: Field::Country, score: 1.0, detail: format!("\"{x}\" = \"{y}\"") });
+            CountryRelation::Same
         }
-        let similarity = self.name.similarity(&other.name);
-        // A zero similarity is never a match, even under a zero threshold: names sharing no trigram are no evidence.
-        if similarity > 0.0 && similarity >= threshold {
-            evidence.push(Evidence {
-                field: Field::Name,
-                score: similarity,
-                detail: format!("\"{}\" ~ \"{}\" ({:.0}%)", self.name.text, other.name.text, similarity * 100.0),
-            });
+        (Some(x), Some(y)) => {
+            evidence.push(Evidence { field: Field::Country, score: 0.0, detail: format!("\"{x}\" ≠ \"{y}\"") });
+            CountryRelation::Different
         }
-        evidence
+        _ => CountryRelation::Unknown,
+    };
+
+    let strength = strength_of(domain, name_matches.then_some(name), country)?;
+    Some((strength, evidence))
+}
+
+/// The strength the evidence adds up to; None when nothing speaks for one customer. `name` is None unless the names
+/// reach the policy's threshold.
+fn strength_of(domain: DomainRelation, name: Option<NameMatch>, country: CountryRelation) -> Option<Strength> {
+    match (domain, name) {
+        (DomainRelation::Same, _) => Some(Strength::Definitive),
+        // A multinational's companies go by one label in many countries: the same name under it is one customer.
+        (DomainRelation::SameLabel, Some(name))
+            if name.level == NameLevel::Same && country != CountryRelation::Different =>
+        {
+            Some(Strength::Definitive)
+        }
+        (DomainRelation::SameLabel, Some(_)) => Some(Strength::Probable),
+        (DomainRelation::SameLabel, None) => Some(Strength::Possible),
+        (DomainRelation::Different, Some(_)) => Some(Strength::Possible),
+        (DomainRelation::Unknown, Some(name)) => {
+            let by_name = match name.level {
+                NameLevel::Same => Strength::Definitive,
+                NameLevel::SameCore => Strength::Probable,
+                NameLevel::Similar | NameLevel::Initials if name.score >= PROBABLE_NAME_SCORE => Strength::Probable,
+                NameLevel::Similar | NameLevel::Initials => Strength::Possible,
+            };
+            Some(if country == CountryRelation::Different { by_name.weaker() } else { by_name })
+        }
+        (DomainRelation::Different | DomainRelation::Unknown, None) => None,
     }
+}
+
+fn name_detail(a: &Customer, b: &Customer, name: NameMatch) -> String {
+    let why = match name.level {
+        NameLevel::Same => ", the same name",
+        NameLevel::SameCore => ", the same name but for descriptors",
+        NameLevel::Initials => ", one is the other's initials",
+        NameLevel::Similar => "",
+    };
+    format!("\"{}\" ~ \"{}\" ({:.0}%{why})", a.name.text(), b.name.text(), name.score * 100.0)
 }
 
 fn product_set(products: &[String]) -> Vec<String> {
@@ -435,84 +571,94 @@ fn product_evidence(new: &[String], other: &[String]) -> Option<Evidence> {
     })
 }
 
-fn country_evidence(new: &str, other: &str) -> Option<Evidence> {
-    let (new, other) = (new.trim(), other.trim());
-    (!new.is_empty() && new.eq_ignore_ascii_case(other)).then(|| Evidence {
-        field: Field::Country,
-        score: 1.0,
-        detail: format!("\"{}\" = \"{}\"", new.to_uppercase(), other.to_uppercase()),
-    })
-}
-
 fn identity_score(evidence: &[Evidence]) -> f64 {
     evidence.iter().filter(|e| matches!(e.field, Field::Domain | Field::Name)).map(|e| e.score).fold(0.0, f64::max)
 }
 
-/// Every clash between `new` and the still-live `candidates` or the vendor's `named_accounts`, most severe first.
+/// What a finding recommends: a possible match is evidence only; a probable one needs a person's judgement; a
+/// definitive one is refused, except against a rival still pending, where the first approval wins.
+fn recommendation(kind: FindingKind, strength: Strength) -> (Decision, Option<&'static str>) {
+    match (kind, strength) {
+        (_, Strength::Possible) => (Decision::Approve, None),
+        (FindingKind::OtherPartnerPending, _) | (_, Strength::Probable) => (Decision::Review, None),
+        (FindingKind::VendorDirectAccount, Strength::Definitive) => {
+            (Decision::Reject, Some(REASON_DIRECT_SALES_ENGAGED))
+        }
+        (FindingKind::SamePartnerDuplicate | FindingKind::OtherPartnerProtected, Strength::Definitive) => {
+            (Decision::Reject, Some(REASON_DUPLICATE))
+        }
+    }
+}
+
+fn finding(
+    kind: FindingKind,
+    strength: Strength,
+    registration_id: Option<DealId>,
+    named_account: Option<String>,
+    evidence: Vec<Evidence>,
+) -> Finding {
+    let (recommendation, reject_reason) = recommendation(kind, strength);
+    Finding {
+        kind,
+        strength,
+        registration_id,
+        named_account,
+        matched_on: evidence.iter().filter(|e| e.score > 0.0).map(|e| e.field).collect(),
+        score: identity_score(&evidence),
+        evidence,
+        recommendation,
+        reject_reason,
+    }
+}
+
+/// Every clash between `new` and the still-live `candidates` or the vendor's `named_accounts`, the one that decides
+/// first: by recommendation, then strength, then kind, then score. `weights` are the tenant's word weights
+/// (`NameWeights::default()` when nothing is known about its names).
 pub fn check(
     new: &Registration,
     candidates: &[Registration],
     named_accounts: &[NamedAccount],
     policy: &Policy,
+    weights: &NameWeights,
     today: NaiveDate,
 ) -> Vec<Finding> {
-    let customer = Customer::new(&new.customer_name, new.customer_domain.as_deref());
+    let customer = Customer::new(&new.customer_name, new.customer_domain.as_deref(), Some(&new.country));
     let mut findings = Vec::new();
 
     for candidate in candidates.iter().filter(|c| c.id != new.id && is_relevant(c, today)) {
-        let other = Customer::new(&candidate.customer_name, candidate.customer_domain.as_deref());
-        let mut evidence = customer.identity_evidence(&other, policy.similarity_threshold);
-        if evidence.is_empty() {
+        let other =
+            Customer::new(&candidate.customer_name, candidate.customer_domain.as_deref(), Some(&candidate.country));
+        let Some((strength, mut evidence)) = assess(&customer, &other, policy.similarity_threshold, weights) else {
             continue;
-        }
+        };
         let products = product_evidence(&new.products, &candidate.products);
         if policy.require_product_overlap && products.is_none() {
             continue;
         }
-        evidence.extend(country_evidence(&new.country, &candidate.country));
         evidence.extend(products);
-
-        let (kind, recommendation, reject_reason) = if candidate.partner_id == new.partner_id {
-            (FindingKind::SamePartnerDuplicate, Decision::Reject, Some(REASON_DUPLICATE))
+        let kind = if candidate.partner_id == new.partner_id {
+            FindingKind::SamePartnerDuplicate
         } else if candidate.status == Status::Approved {
-            (FindingKind::OtherPartnerProtected, Decision::Reject, Some(REASON_DUPLICATE))
+            FindingKind::OtherPartnerProtected
         } else {
-            (FindingKind::OtherPartnerPending, Decision::Review, None)
+            FindingKind::OtherPartnerPending
         };
-        findings.push(Finding {
-            kind,
-            registration_id: Some(candidate.id),
-            named_account: None,
-            matched_on: evidence.iter().map(|e| e.field).collect(),
-            score: identity_score(&evidence),
-            evidence,
-            recommendation,
-            reject_reason,
-        });
+        findings.push(finding(kind, strength, Some(candidate.id), None, evidence));
     }
 
     for account in named_accounts {
-        let other = Customer::new(&account.name, account.domain.as_deref());
-        let evidence = customer.identity_evidence(&other, policy.similarity_threshold);
-        if evidence.is_empty() {
+        let other = Customer::new(&account.name, account.domain.as_deref(), None);
+        let Some((strength, evidence)) = assess(&customer, &other, policy.similarity_threshold, weights) else {
             continue;
-        }
-        findings.push(Finding {
-            kind: FindingKind::VendorDirectAccount,
-            registration_id: None,
-            named_account: Some(account.name.clone()),
-            matched_on: evidence.iter().map(|e| e.field).collect(),
-            score: identity_score(&evidence),
-            evidence,
-            recommendation: Decision::Reject,
-            reject_reason: Some(REASON_DIRECT_SALES_ENGAGED),
-        });
+        };
+        findings.push(finding(FindingKind::VendorDirectAccount, strength, None, Some(account.name.clone()), evidence));
     }
 
     findings.sort_by(|a, b| {
-        a.kind
-            .severity_rank()
-            .cmp(&b.kind.severity_rank())
+        b.recommendation
+            .cmp(&a.recommendation)
+            .then(b.strength.cmp(&a.strength))
+            .then(a.kind.severity_rank().cmp(&b.kind.severity_rank()))
             .then(b.score.total_cmp(&a.score))
             .then(a.registration_id.cmp(&b.registration_id))
             .then_with(|| a.named_account.cmp(&b.named_account))
@@ -520,15 +666,15 @@ pub fn check(
     findings
 }
 
-/// The decision for the registration as a whole: the strictest recommendation among the findings.
+/// The decision for the registration as a whole: the strictest recommendation among the findings, which follows the
+/// strongest finding.
 pub fn overall(findings: &[Finding]) -> Decision {
-    if findings.iter().any(|f| f.recommendation == Decision::Reject) {
-        Decision::Reject
-    } else if findings.is_empty() {
-        Decision::Approve
-    } else {
-        Decision::Review
-    }
+    findings.iter().map(|f| f.recommendation).max().unwrap_or(Decision::Approve)
+}
+
+/// The strongest finding's strength; None without findings.
+pub fn strongest(findings: &[Finding]) -> Option<Strength> {
+    findings.iter().map(|f| f.strength).max()
 }
 
 #[cfg(test)]
@@ -563,8 +709,26 @@ mod tests {
         registration(1, NEW_PARTNER, name, domain, Status::Pending)
     }
 
+    fn protected(name: &str, domain: Option<&str>) -> Registration {
+        registration(2, OTHER_PARTNER, name, domain, Status::Approved)
+    }
+
+    fn in_country(mut registration: Registration, country: &str) -> Registration {
+        registration.country = country.to_owned();
+        registration
+    }
+
+    fn run(new: &Registration, candidates: &[Registration], accounts: &[NamedAccount]) -> Vec<Finding> {
+        check(new, candidates, accounts, &POLICY, &NameWeights::default(), today())
+    }
+
     fn clashes(new: &Registration, candidates: &[Registration]) -> bool {
-        !check(new, candidates, &[], &POLICY, today()).is_empty()
+        !run(new, candidates, &[]).is_empty()
+    }
+
+    /// The strength of the strongest clash of `new` with `existing`; None without one.
+    fn strength(new: &Registration, existing: &Registration) -> Option<Strength> {
+        strongest(&run(new, std::slice::from_ref(existing), &[]))
     }
 
     #[test]
@@ -587,14 +751,15 @@ mod tests {
     }
 
     #[test]
-    fn an_ampersand_reads_as_and() {
-        assert_eq!(normalize_name("Johnson & Johnson"), "johnson and johnson");
-        assert_eq!(normalize_name("AT&T Inc."), "at and t");
+    fn an_ampersand_and_the_word_and_are_dropped() {
+        assert_eq!(normalize_name("Johnson & Johnson"), "johnson johnson");
+        assert_eq!(normalize_name("Johnson and Johnson"), "johnson johnson");
+        assert_eq!(normalize_name("AT&T Inc."), "at t");
     }
 
     #[test]
     fn a_leading_co_is_part_of_the_name_not_a_legal_form() {
-        assert_eq!(normalize_name("Co-operative Bank"), "co operative bank");
+        assert_eq!(normalize_name("Co-operative Bank"), "co operative");
     }
 
     #[test]
@@ -607,17 +772,32 @@ mod tests {
 
     #[test]
     fn dotted_multi_token_legal_forms_are_stripped() {
-        for name in
-            ["Acme B.V.", "Acme N.V.", "Acme S.p.A.", "Acme Sp. z o.o.", "Acme A/S", "Acme Pty. Ltd.", "Acme S.A.S."]
-        {
+        for name in [
+            "Acme B.V.",
+            "Acme N.V.",
+            "Acme S.p.A.",
+            "Acme Sp. z o.o.",
+            "Acme A/S",
+            "Acme Pty. Ltd.",
+            "Acme S.A.S.",
+            "Acme GmbH & Co. KG",
+            "Acme S.A. de C.V.",
+            "Acme Sdn. Bhd.",
+            "Acme K.K.",
+        ] {
             assert_eq!(normalize_name(name), "acme", "{name}");
         }
     }
 
+    /// Descriptors and generic words stay out of the key the candidate search compares, so "Ryanair Holdings plc"
+    /// finds "Ryanair" and "Dell Technologies" finds "Dell"; the rule still tells them apart from the same name.
     #[test]
-    fn group_and_holdings_are_real_name_parts() {
-        assert_eq!(normalize_name("Acme Group"), "acme group");
-        assert_eq!(normalize_name("Acme Holdings Ltd"), "acme holdings");
+    fn descriptors_and_generic_words_are_left_out_of_the_key() {
+        assert_eq!(normalize_name("Acme Group"), "acme");
+        assert_eq!(normalize_name("Acme Holdings Ltd"), "acme");
+        assert_eq!(normalize_name("Ryanair Holdings plc"), normalize_name("Ryanair"));
+        assert_eq!(normalize_name("Dell Technologies Inc."), normalize_name("Dell"));
+        assert_eq!(normalize_name("Deutsche Bank AG"), "deutsche bank");
     }
 
     #[test]
@@ -663,13 +843,14 @@ mod tests {
     }
 
     #[test]
-    fn a_domain_match_clashes_whatever_the_names_say() {
+    fn a_domain_match_is_definitive_whatever_the_names_say() {
         let new = new_deal("Acme Widgets UK", Some("https://www.acme.co.uk"));
         let candidate =
             registration(2, OTHER_PARTNER, "ACME Holdings plc", Some("sales@eu.acme.co.uk"), Status::Pending);
-        let findings = check(&new, &[candidate], &[], &POLICY, today());
+        let findings = run(&new, &[candidate], &[]);
         assert_eq!(findings.len(), 1);
         let finding = &findings[0];
+        assert_eq!(finding.strength, Strength::Definitive);
         assert_eq!(finding.matched_on, vec![Field::Domain, Field::Country, Field::Products]);
         assert_eq!(finding.score, 1.0);
         assert_eq!(finding.evidence[0].detail, r#""acme.co.uk" = "acme.co.uk""#);
@@ -677,21 +858,117 @@ mod tests {
     }
 
     #[test]
-    fn a_name_match_clashes_without_any_domain() {
+    fn the_same_name_in_the_same_country_without_domains_is_definitive() {
         let new = new_deal("Globex Corporation", None);
         let candidate = registration(2, OTHER_PARTNER, "GLOBEX corp.", None, Status::Pending);
-        let findings = check(&new, &[candidate], &[], &POLICY, today());
+        let findings = run(&new, &[candidate], &[]);
         assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].strength, Strength::Definitive);
         assert_eq!(findings[0].matched_on, vec![Field::Name, Field::Country, Field::Products]);
-        assert_eq!(findings[0].evidence[0].detail, r#""globex" ~ "globex" (100%)"#);
+        assert_eq!(findings[0].evidence[0].detail, r#""globex" ~ "globex" (100%, the same name)"#);
         assert_eq!(findings[0].score, 1.0);
     }
 
     #[test]
-    fn different_customers_in_the_same_country_do_not_clash() {
-        let new = new_deal("Globex", Some("globex.com"));
-        let candidate = registration(2, OTHER_PARTNER, "Initech", Some("initech.com"), Status::Approved);
-        assert!(!clashes(&new, &[candidate]));
+    fn the_issues_same_customers_are_at_least_probable() {
+        let siemens = strength(&new_deal("Siemens Aktiengesellschaft", None), &protected("Siemens AG", None));
+        assert_eq!(siemens, Some(Strength::Definitive));
+        let ryanair = strength(&new_deal("Ryanair Holdings plc", None), &protected("Ryanair", None));
+        assert_eq!(ryanair, Some(Strength::Probable), "the same name but for a descriptor");
+    }
+
+    #[test]
+    fn the_issues_different_customers_are_never_blocked() {
+        let umbrella = strength(
+            &new_deal("Umbrella Zxcvb Industries Ltd", Some("umbrellazxcvb.com")),
+            &protected("Umbrella Qwert Industries", Some("umbrellaqwert.com")),
+        );
+        assert!(umbrella.is_none_or(|s| !s.blocks_without_override()), "{umbrella:?}");
+        for (a, b) in [
+            ("Apex Fleet Management", "Apex Field Management"),
+            ("Golden Gate Logistics", "Golden State Logistics"),
+            ("General Electric", "General Dynamics"),
+            ("American Airlines", "American Express"),
+        ] {
+            assert_eq!(strength(&new_deal(b, None), &protected(a, None)), None, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn different_domains_speak_against_one_customer() {
+        // The same name in the same country would be definitive; two domains leave it possible, with the domains as
+        // evidence against.
+        let findings = run(&new_deal("Delta", Some("deltafaucet.com")), &[protected("Delta", Some("delta.com"))], &[]);
+        assert_eq!(findings[0].strength, Strength::Possible);
+        assert_eq!(findings[0].recommendation, Decision::Approve);
+        assert_eq!(findings[0].matched_on, vec![Field::Name, Field::Country, Field::Products]);
+        let against = &findings[0].evidence[0];
+        assert_eq!((against.field, against.score), (Field::Domain, 0.0));
+        assert!(against.detail.contains(r#""deltafaucet.com" ≠ "delta.com""#), "{}", against.detail);
+        // Without a name match, two domains are no finding at all.
+        assert!(!clashes(&new_deal("Initech", Some("initech.com")), &[protected("Globex", Some("globex.com"))]));
+    }
+
+    #[test]
+    fn the_same_label_under_another_suffix_speaks_for_one_customer() {
+        // Across countries: probable.
+        let philips = run(
+            &in_country(new_deal("Royal Philips", Some("philips.com")), "US"),
+            &[in_country(protected("Philips N.V.", Some("www.philips.nl")), "NL")],
+            &[],
+        );
+        assert_eq!(philips[0].strength, Strength::Probable);
+        assert_eq!(philips[0].evidence[0].score, SAME_LABEL_SCORE);
+        assert_eq!(philips[0].matched_on, vec![Field::Domain, Field::Name, Field::Products]);
+        assert_eq!(philips[0].evidence[2].detail, r#""US" ≠ "NL""#);
+        // The same name in the same country under one label: definitive.
+        let acme = strength(&new_deal("Acme Ltd", Some("acme.co.uk")), &protected("Acme Inc", Some("acme.com")));
+        assert_eq!(acme, Some(Strength::Definitive));
+        // Initials under one label: probable.
+        let bmw =
+            strength(&new_deal("BMW", Some("bmw.de")), &protected("Bayerische Motoren Werke AG", Some("bmw.com")));
+        assert_eq!(bmw, Some(Strength::Probable));
+        // The label alone, with unrelated names: possible.
+        let label = strength(&new_deal("Apex Dental", Some("apex.de")), &protected("Apex Fleet", Some("apex.com")));
+        assert_eq!(label, Some(Strength::Possible));
+    }
+
+    #[test]
+    fn a_different_country_weakens_a_match_on_the_name_alone() {
+        let same_country = strength(&new_deal("Siemens AG", None), &protected("Siemens Ltd", None));
+        assert_eq!(same_country, Some(Strength::Definitive));
+        let abroad = strength(&in_country(new_deal("Siemens AG", None), "DE"), &protected("Siemens Ltd", None));
+        assert_eq!(abroad, Some(Strength::Probable));
+        let core =
+            strength(&in_country(new_deal("Woolworths Group", None), "AU"), &protected("Woolworths Holdings", None));
+        assert_eq!(core, Some(Strength::Possible));
+        // An unknown country neither supports nor weakens.
+        let unknown = strength(&in_country(new_deal("Siemens AG", None), ""), &protected("Siemens Ltd", None));
+        assert_eq!(unknown, Some(Strength::Definitive));
+    }
+
+    #[test]
+    fn a_shared_mail_domain_is_no_evidence() {
+        assert!(!clashes(&new_deal("Initech", Some("jane@gmail.com")), &[protected("Globex", Some("gmail.com"))]));
+        let findings =
+            run(&new_deal("Globex", Some("hotmail.co.uk")), &[protected("Globex Ltd", Some("hotmail.com"))], &[]);
+        assert_eq!(findings[0].strength, Strength::Definitive, "the names decide");
+        assert_eq!(findings[0].matched_on[0], Field::Name);
+    }
+
+    #[test]
+    fn generic_words_weigh_little_and_tenant_statistics_weigh_common_words_less() {
+        let new = new_deal("Acme Freight", None);
+        let existing = protected("Acme Cargo", None);
+        // acme 1 shared, of 2 + 2: a half, below the policy's 0.6.
+        assert!(!clashes(&new, std::slice::from_ref(&existing)));
+        // When most of the tenant's customers are freight and cargo companies, those words say little: acme is what
+        // matters. freight and cargo in 600 of 1000 names: ln(1050 / 601) / ln(50) = 0.142625, so acme shared gives
+        // 2 / (2 + 2 * 0.142625) = 0.875 (probable).
+        let weights = NameWeights::from_document_frequencies(1000, [("acme", 2), ("freight", 600), ("cargo", 600)]);
+        let findings = check(&new, &[existing], &[], &POLICY, &weights, today());
+        assert_eq!(findings[0].strength, Strength::Probable);
+        assert!((findings[0].score - 2.0 / (2.0 + 2.0 * 0.142625)).abs() < 1e-5, "{}", findings[0].score);
     }
 
     #[test]
@@ -699,10 +976,10 @@ mod tests {
         let mut new = new_deal("Globex", None);
         new.products = vec!["Payroll".to_owned()];
         let candidate = registration(2, OTHER_PARTNER, "Globex", None, Status::Pending);
-        assert!(check(&new, std::slice::from_ref(&candidate), &[], &POLICY, today()).is_empty());
+        assert!(run(&new, std::slice::from_ref(&candidate), &[]).is_empty());
 
         let lenient = Policy { require_product_overlap: false, ..POLICY };
-        let findings = check(&new, &[candidate], &[], &lenient, today());
+        let findings = check(&new, &[candidate], &[], &lenient, &NameWeights::default(), today());
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].matched_on, vec![Field::Name, Field::Country]);
     }
@@ -712,7 +989,7 @@ mod tests {
         let mut new = new_deal("Globex", None);
         new.products = vec![" CRM ".to_owned()];
         let candidate = registration(2, OTHER_PARTNER, "Globex", None, Status::Pending);
-        let findings = check(&new, &[candidate], &[], &POLICY, today());
+        let findings = run(&new, &[candidate], &[]);
         let products = findings[0].evidence.iter().find(|e| e.field == Field::Products).unwrap();
         assert_eq!(products.score, 1.0);
         assert_eq!(products.detail, "shared products: crm");
@@ -735,17 +1012,60 @@ mod tests {
         assert!(!clashes(&new, std::slice::from_ref(&candidate)));
 
         candidate.protected_until = Some(today());
-        let findings = check(&new, &[candidate], &[], &POLICY, today());
+        let findings = run(&new, &[candidate], &[]);
         assert_eq!(findings[0].kind, FindingKind::OtherPartnerProtected);
         assert_eq!(findings[0].recommendation, Decision::Reject);
         assert_eq!(findings[0].reject_reason, Some("duplicate"));
+        assert!(findings[0].blocks_approval_without_override());
+    }
+
+    #[test]
+    fn each_strength_recommends_and_blocks_as_it_should() {
+        let definitive = run(&new_deal("Globex", None), &[protected("Globex", None)], &[]);
+        let probable = run(&new_deal("Globex Holdings", None), &[protected("Globex", None)], &[]);
+        let possible =
+            run(&new_deal("Globex", Some("globex.de")), &[protected("Globex", Some("globex-shop.com"))], &[]);
+        let cases = [
+            (&definitive, Strength::Definitive, Decision::Reject),
+            (&probable, Strength::Probable, Decision::Review),
+            (&possible, Strength::Possible, Decision::Approve),
+        ];
+        for (findings, strength, decision) in cases {
+            assert_eq!(findings[0].strength, strength);
+            assert_eq!(findings[0].recommendation, decision, "{strength:?}");
+            assert_eq!(overall(findings), decision, "{strength:?}");
+            assert_eq!(findings[0].blocks_approval_without_override(), strength >= Strength::Probable);
+        }
+        assert!(Strength::Definitive.blocks_even_with_override());
+        assert!(!Strength::Probable.blocks_even_with_override());
+        assert!(Strength::Probable.blocks_without_override() && !Strength::Possible.blocks_without_override());
+        // A pending rival never blocks: the first approval wins.
+        let pending =
+            run(&new_deal("Globex", None), &[registration(2, OTHER_PARTNER, "Globex", None, Status::Pending)], &[]);
+        assert_eq!((pending[0].strength, pending[0].recommendation), (Strength::Definitive, Decision::Review));
+        assert!(!pending[0].blocks_approval_without_override());
+    }
+
+    #[test]
+    fn the_overall_recommendation_follows_the_strongest_finding() {
+        let findings = run(
+            &new_deal("Globex", Some("globex.de")),
+            &[
+                protected("Globex", Some("globex-shop.com")),
+                registration(3, OTHER_PARTNER, "Globex Holdings", None, Status::Approved),
+            ],
+            &[],
+        );
+        assert_eq!(findings.iter().map(|f| f.strength).collect::<Vec<_>>(), [Strength::Probable, Strength::Possible]);
+        assert_eq!(strongest(&findings), Some(Strength::Probable));
+        assert_eq!(overall(&findings), Decision::Review);
     }
 
     #[test]
     fn the_same_partner_registering_twice_is_a_duplicate() {
         let new = new_deal("Globex", None);
         let candidate = registration(2, NEW_PARTNER, "Globex Inc", None, Status::Pending);
-        let findings = check(&new, &[candidate], &[], &POLICY, today());
+        let findings = run(&new, &[candidate], &[]);
         assert_eq!(findings[0].kind, FindingKind::SamePartnerDuplicate);
         assert_eq!(findings[0].reject_reason, Some("duplicate"));
         assert_eq!(overall(&findings), Decision::Reject);
@@ -755,7 +1075,7 @@ mod tests {
     fn another_partners_pending_registration_needs_review() {
         let new = new_deal("Globex", None);
         let candidate = registration(2, OTHER_PARTNER, "Globex", None, Status::Pending);
-        let findings = check(&new, &[candidate], &[], &POLICY, today());
+        let findings = run(&new, &[candidate], &[]);
         assert_eq!(findings[0].kind, FindingKind::OtherPartnerPending);
         assert_eq!(findings[0].recommendation, Decision::Review);
         assert_eq!(findings[0].reject_reason, None);
@@ -769,10 +1089,11 @@ mod tests {
             NamedAccount { name: "Umbrella Corporation".to_owned(), domain: Some("www.umbrella.com".to_owned()) },
             NamedAccount { name: "Initech".to_owned(), domain: None },
         ];
-        let findings = check(&new, &[], &accounts, &POLICY, today());
+        let findings = run(&new, &[], &accounts);
         assert_eq!(findings.len(), 1);
         let finding = &findings[0];
         assert_eq!(finding.kind, FindingKind::VendorDirectAccount);
+        assert_eq!(finding.strength, Strength::Definitive);
         assert_eq!(finding.registration_id, None);
         assert_eq!(finding.named_account.as_deref(), Some("Umbrella Corporation"));
         assert_eq!(finding.matched_on, vec![Field::Domain, Field::Name]);
@@ -787,7 +1108,7 @@ mod tests {
     }
 
     #[test]
-    fn findings_are_ordered_by_severity_then_strength() {
+    fn findings_are_ordered_by_recommendation_strength_and_severity() {
         let new = new_deal("Globex Systems", Some("globex.com"));
         let candidates = [
             registration(2, OTHER_PARTNER, "Globex Systemz", None, Status::Pending),
@@ -796,7 +1117,7 @@ mod tests {
             registration(5, OTHER_PARTNER, "Other", Some("globex.com"), Status::Approved),
         ];
         let accounts = [NamedAccount { name: "Globex Systems".to_owned(), domain: None }];
-        let findings = check(&new, &candidates, &accounts, &POLICY, today());
+        let findings = run(&new, &candidates, &accounts);
         let order: Vec<(FindingKind, Option<DealId>)> = findings.iter().map(|f| (f.kind, f.registration_id)).collect();
         assert_eq!(
             order,
@@ -808,23 +1129,69 @@ mod tests {
                 (FindingKind::OtherPartnerPending, Some(DealId(Uuid::from_u128(2)))),
             ]
         );
-        assert!(findings[4].score < 1.0 && findings[4].score >= POLICY.similarity_threshold);
+        // "systemz" is "systems" misspelt: 6/7 of their weights (0.3 and 1); globex 1 on each side.
+        let expected = (2.0 + 6.0 / 7.0 * 1.3) / 3.3;
+        assert!((findings[4].score - expected).abs() < 1e-9, "{}", findings[4].score);
+        assert_eq!(findings[4].strength, Strength::Probable);
     }
 
     #[test]
     fn no_findings_means_approve() {
         assert_eq!(overall(&[]), Decision::Approve);
+        assert_eq!(strongest(&[]), None);
     }
 
     #[test]
     fn findings_serialise_with_snake_case_names() {
         let new = new_deal("Globex", None);
         let candidate = registration(2, OTHER_PARTNER, "Globex", None, Status::Pending);
-        let findings = check(&new, &[candidate], &[], &POLICY, today());
+        let findings = run(&new, &[candidate], &[]);
         let json = serde_json::to_value(&findings[0]).unwrap();
         assert_eq!(json["kind"], "other_partner_pending");
+        assert_eq!(json["strength"], "definitive");
         assert_eq!(json["matched_on"], serde_json::json!(["name", "country", "products"]));
         assert_eq!(json["recommendation"], "review");
+        let view = serde_json::to_value(findings[0].partner_view()).unwrap();
+        assert_eq!(view["strength"], "definitive");
+        assert!(view["own_registration"].is_null());
+    }
+
+    #[test]
+    fn the_partner_is_told_the_kind_strength_and_fields_without_the_rival() {
+        let findings = run(
+            &in_country(new_deal("Royal Philips", Some("philips.com")), "US"),
+            &[in_country(protected("Philips N.V.", Some("philips.nl")), "NL")],
+            &[],
+        );
+        assert_eq!(
+            findings[0].partner_reason(),
+            "Another partner holds a protected registration for probably the same customer: the web domain, name and \
+             products match."
+        );
+        let own = run(&new_deal("Globex", None), &[registration(7, NEW_PARTNER, "Globex", None, Status::Pending)], &[]);
+        let view = own[0].partner_view();
+        assert_eq!(view.own_registration, Some(DealId(Uuid::from_u128(7))));
+        assert_eq!(
+            view.reason,
+            "Your organisation already has an open registration for the same customer: the name, country and \
+             products match."
+        );
+        let account = NamedAccount { name: "Initrode Global".to_owned(), domain: Some("initrode.com".to_owned()) };
+        let direct = run(&new_deal("Initrode", Some("sales.initrode.com")), &[], &[account]);
+        assert_eq!(
+            direct[0].partner_reason(),
+            "The vendor's direct sales team works with the same customer as a named account: the web domain and name \
+             match."
+        );
+    }
+
+    #[test]
+    fn the_candidate_floor_is_the_policys_threshold_or_lower() {
+        assert_eq!(candidate_similarity_floor(&POLICY), 0.4);
+        let lenient = Policy { similarity_threshold: 0.3, ..POLICY };
+        assert_eq!(candidate_similarity_floor(&lenient), 0.3);
+        let strict = Policy { similarity_threshold: 0.9, ..POLICY };
+        assert_eq!(candidate_similarity_floor(&strict), 0.4);
     }
 
     fn company_name() -> impl Strategy<Value = String> {
@@ -832,11 +1199,48 @@ mod tests {
     }
 
     fn legal_suffix() -> impl Strategy<Value = &'static str> {
-        prop::sample::select(vec![", Inc.", " GmbH", " LLC", " S.A.", " Ltd", " Pty Ltd", " B.V.", " Co."])
+        prop::sample::select(vec![
+            ", Inc.",
+            " GmbH",
+            " LLC",
+            " S.A.",
+            " Ltd",
+            " Pty Ltd",
+            " B.V.",
+            " Co.",
+            " Aktiengesellschaft",
+            " GmbH & Co. KG",
+            " S.p.A.",
+            " Oy",
+            " A/S",
+            " K.K.",
+            " Pte. Ltd.",
+            " Sdn. Bhd.",
+            " S.A. de C.V.",
+            " Sp. z o.o.",
+            " Kft.",
+            " plc",
+        ])
     }
 
     fn case_change() -> impl Strategy<Value = fn(&str) -> String> {
         prop::sample::select(vec![str::to_uppercase as fn(&str) -> String, str::to_lowercase, str::to_owned])
+    }
+
+    fn domain() -> impl Strategy<Value = Option<String>> {
+        prop::option::of("(acme|globex|initech|philips)\\.(com|co\\.uk|de|nl)")
+    }
+
+    fn country() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["GB", "DE", ""])
+    }
+
+    fn customer(name: &str, domain: &Option<String>, country: &str) -> Registration {
+        in_country(new_deal(name, domain.as_deref()), country)
+    }
+
+    fn rival(name: &str, domain: &Option<String>, country: &str) -> Registration {
+        in_country(protected(name, domain.as_deref()), country)
     }
 
     proptest! {
@@ -891,21 +1295,82 @@ mod tests {
         }
 
         #[test]
-        fn legal_suffixes_and_case_never_change_whether_deals_clash(
+        fn the_strength_is_the_same_whichever_registration_came_first(
+            a in company_name(), b in company_name(), da in domain(), db in domain(), ca in country(), cb in country(),
+        ) {
+            prop_assert_eq!(
+                strength(&customer(&a, &da, ca), &rival(&b, &db, cb)),
+                strength(&customer(&b, &db, cb), &rival(&a, &da, ca))
+            );
+        }
+
+        #[test]
+        fn legal_suffixes_and_case_never_change_the_strength(
             existing in company_name(),
             name in company_name(),
             suffix in legal_suffix(),
             recase in case_change(),
+            domains in (domain(), domain()),
         ) {
-            let candidate = registration(2, OTHER_PARTNER, &existing, None, Status::Pending);
-            let expected = clashes(&new_deal(&name, None), std::slice::from_ref(&candidate));
+            let candidate = rival(&existing, &domains.0, "GB");
+            let expected = strength(&customer(&name, &domains.1, "GB"), &candidate);
             let variants = [format!("{name}{suffix}"), recase(&name), recase(&format!("{name}{suffix}"))];
             for variant in variants {
-                prop_assert_eq!(clashes(&new_deal(&variant, None), std::slice::from_ref(&candidate)), expected, "{}", variant);
+                prop_assert_eq!(strength(&customer(&variant, &domains.1, "GB"), &candidate), expected, "{}", variant);
             }
-            // The unchanged name against its own suffixed spelling always clashes.
-            let same = registration(3, OTHER_PARTNER, &format!("{name}{suffix}"), None, Status::Pending);
-            prop_assert!(clashes(&new_deal(&name, None), &[same]));
+            // The unchanged name against its own suffixed spelling is the same customer for certain.
+            let same = rival(&format!("{name}{suffix}"), &None, "GB");
+            prop_assert_eq!(strength(&new_deal(&name, None), &same), Some(Strength::Definitive));
+        }
+
+        #[test]
+        fn different_registrable_domains_are_never_more_than_possible(
+            a in company_name(), b in company_name(), la in "[a-z]{3,8}", lb in "[a-z]{3,8}", ca in country(),
+        ) {
+            prop_assume!(la != lb);
+            let found = strength(&customer(&a, &Some(format!("{la}.com")), ca), &rival(&b, &Some(format!("{lb}.com")), "GB"));
+            prop_assert!(found <= Some(Strength::Possible), "{:?}", found);
+        }
+
+        #[test]
+        fn the_same_registrable_domain_is_always_definitive(a in company_name(), b in company_name(), ca in country()) {
+            let domain = Some("acme.co.uk".to_owned());
+            prop_assert_eq!(strength(&customer(&a, &domain, ca), &rival(&b, &domain, "DE")), Some(Strength::Definitive));
+        }
+
+        #[test]
+        fn more_evidence_never_weakens_a_match(
+            a in company_name(), b in company_name(), label in "(acme|globex)", ca in country(), cb in country(),
+        ) {
+            let none = None;
+            let bare = strength(&customer(&a, &none, ca), &rival(&b, &none, cb));
+            // The same label under other suffixes, then the same registrable domain.
+            let (com, de) = (Some(format!("{label}.com")), Some(format!("{label}.de")));
+            let labelled = strength(&customer(&a, &com, ca), &rival(&b, &de, cb));
+            let same = strength(&customer(&a, &com, ca), &rival(&b, &com, cb));
+            prop_assert!(bare <= labelled && labelled <= same, "{:?} {:?} {:?}", bare, labelled, same);
+            // The same country instead of another or none.
+            let same_country = strength(&customer(&a, &none, "GB"), &rival(&b, &none, "GB"));
+            prop_assert!(bare <= same_country, "{:?} {:?}", bare, same_country);
+        }
+
+        #[test]
+        fn the_partner_reason_never_names_the_rival(
+            rival_name in "[A-Z][a-z]{5,10} [A-Z][a-z]{5,10}", domain in domain(),
+        ) {
+            let existing = protected(&rival_name, domain.as_deref());
+            let findings = run(&new_deal(&rival_name, domain.as_deref()), std::slice::from_ref(&existing), &[]);
+            prop_assert!(!findings.is_empty());
+            for finding in &findings {
+                let reason = finding.partner_reason();
+                let view = serde_json::to_string(&finding.partner_view()).unwrap();
+                for text in [&reason, &view] {
+                    prop_assert!(!text.to_lowercase().contains(&rival_name.to_lowercase()[..6]), "{}", text);
+                    prop_assert!(!text.contains(&existing.id.to_string()), "{}", text);
+                    prop_assert!(domain.as_ref().is_none_or(|d| !text.contains(d.as_str())), "{}", text);
+                    prop_assert!(!text.contains('%') && !text.contains('~'), "{}", text);
+                }
+            }
         }
     }
 }

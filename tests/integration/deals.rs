@@ -789,7 +789,7 @@ async fn the_conflict_check_finds_candidates_through_pg_trgm_under_row_level_sec
     let asia: uuid::Uuid = sqlx::query_scalar(
         "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, country,
                             products, estimated_value, currency, expected_close_date)
-         select tenant_id, gen_random_uuid(), partner_id, registered_by, 'Initech Systems Asia', 'initech systems asia',
+         select tenant_id, gen_random_uuid(), partner_id, registered_by, 'Initech Systems Asia', 'initech asia',
                 country, products, estimated_value, currency, expected_close_date
            from deals where id = $1::uuid
          returning id",
