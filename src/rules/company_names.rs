@@ -2,7 +2,8 @@
 //! in the languages partners use set aside, corporate descriptors and generic business words weighed lightly (and
 //! common words of the tenant's own customer names too, IDF-style), and a registrable domain reduced to its label.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -13,430 +14,74 @@ use unicode_normalization::char::is_combining_mark;
 ///
 /// Whenever a form ends with another form, what comes before that is itself made of forms ("pty ltd": "pty"), so that
 /// appending a form to a name never changes what the rest of the name reduces to; a unit test keeps the list so.
-const TRAILING_LEGAL_FORMS: &[&str] = &[
-    // English-speaking countries and Asia
-    "inc",
-    "incorporated",
-    "corp",
-    "corporation",
-    "co",
-    "cia",
-    "cie",
-    "company",
-    "co inc",
-    "co ltd",
-    "co llc",
-    "company limited",
-    "ltd",
-    "limited",
-    "llc",
-    "llp",
-    "lp",
-    "lllp",
-    "pllc",
-    "plc",
-    "pc",
-    "pty",
-    "pty ltd",
-    "pty limited",
-    "pte",
-    "pte ltd",
-    "pvt",
-    "pvt ltd",
-    "sdn",
-    "sdn bhd",
-    "bhd",
-    "berhad",
-    "pcl",
-    "tbk",
-    "persero",
-    "dac",
-    "clg",
-    "teoranta",
-    "kk",
-    "k k",
-    "kabushiki kaisha",
-    "kabushikigaisha",
-    "gk",
-    "godo kaisha",
-    "yk",
-    "yugen kaisha",
-    // German-speaking countries
-    "ag",
-    "aktiengesellschaft",
-    "gmbh",
-    "mbh",
-    "gesmbh",
-    "gesellschaft",
-    "gesellschaft mit beschrankter haftung",
-    "kg",
-    "kgaa",
-    "kommanditgesellschaft",
-    "kommanditgesellschaft auf aktien",
-    "ohg",
-    "gbr",
-    "ev",
-    "eg",
-    "se",
-    "ug",
-    "ug haftungsbeschrankt",
-    "co kg",
-    "co kgaa",
-    "co ohg",
-    "gmbh co kg",
-    "gmbh co kgaa",
-    "gmbh co ohg",
-    "ag co kg",
-    "ag co kgaa",
-    "se co kg",
-    "se co kgaa",
-    // French, Italian, Spanish and Portuguese, Latin America
-    "sa",
-    "s a",
-    "sas",
-    "sasu",
-    "sarl",
-    "sca",
-    "scs",
-    "snc",
-    "eurl",
-    "societe anonyme",
-    "sociedad anonima",
-    "spa",
-    "s p a",
-    "srl",
-    "s r l",
-    "srls",
-    "sapa",
-    "scarl",
-    "scrl",
-    "sl",
-    "s l",
-    "slu",
-    "s l u",
-    "sab",
-    "sa de cv",
-    "sab de cv",
-    "sapi de cv",
-    "s de rl",
-    "s de rl de cv",
-    "saa",
-    "sac",
-    "lda",
-    "ltda",
-    "cia ltda",
-    "eireli",
-    "sgps",
-    // Benelux and the Nordic countries
-    "bv",
-    "b v",
-    "nv",
-    "n v",
-    "vof",
-    "bvba",
-    "sprl",
-    "cvba",
-    "ab",
-    "ab publ",
-    "as",
-    "a s",
-    "asa",
-    "aps",
-    "oy",
-    "oyj",
-    "hf",
-    "ehf",
-    // Central and Eastern Europe, Turkey, Greece, Russia
-    "sp z oo",
-    "sp z o o",
-    "spzoo",
-    "sp k",
-    "sp j",
-    "sro",
-    "s r o",
-    "spol",
-    "zrt",
-    "nyrt",
-    "kft",
-    "bt",
-    "rt",
-    "doo",
-    "d o o",
-    "dd",
-    "d d",
-    "ad",
-    "ood",
-    "eood",
-    "ead",
-    "ae",
-    "ike",
-    "epe",
-    "ltd sti",
-    "pjsc",
-    "ojsc",
-    "cjsc",
-    "jsc",
-    // Web addresses used as names ("Amazon.com", "Booking.com")
-    "com",
-    "net",
-];
+/// Grouped by language area: English-speaking countries and Asia; German-speaking countries; French, Italian,
+/// Iberian and Latin American; Benelux and the Nordic countries; Central and Eastern Europe, Turkey, Greece, Russia;
+/// web addresses used as names ("Amazon.com").
+const TRAILING_LEGAL_FORMS: &str = "
+    inc, incorporated, corp, corporation, co, cia, cie, company, co inc, co ltd, co llc, company limited, ltd,
+    limited, llc, llp, lp, lllp, pllc, plc, pc, pty, pty ltd, pty limited, pte, pte ltd, pvt, pvt ltd, sdn, sdn bhd,
+    bhd, berhad, pcl, tbk, persero, dac, clg, teoranta, kk, k k, kabushiki kaisha, kabushikigaisha, gk, godo kaisha,
+    yk, yugen kaisha,
+    ag, aktiengesellschaft, gmbh, mbh, gesmbh, gesellschaft, gesellschaft mit beschrankter haftung, kg, kgaa,
+    kommanditgesellschaft, kommanditgesellschaft auf aktien, ohg, gbr, ev, eg, se, ug, ug haftungsbeschrankt, co kg,
+    co kgaa, co ohg, gmbh co kg, gmbh co kgaa, gmbh co ohg, ag co kg, ag co kgaa, se co kg, se co kgaa,
+    sa, s a, sas, sasu, sarl, sca, scs, snc, eurl, societe anonyme, sociedad anonima, spa, s p a, srl, s r l, srls,
+    sapa, scarl, scrl, sl, s l, slu, s l u, sab, sa de cv, sab de cv, sapi de cv, s de rl, s de rl de cv, saa, sac,
+    lda, ltda, cia ltda, eireli, sgps,
+    bv, b v, nv, n v, vof, bvba, sprl, cvba, ab, ab publ, as, a s, asa, aps, oy, oyj, hf, ehf,
+    sp z oo, sp z o o, spzoo, sp k, sp j, sro, s r o, spol, zrt, nyrt, kft, bt, rt, doo, d o o, dd, d d, ad, ood,
+    eood, ead, ae, ike, epe, ltd sti, pjsc, ojsc, cjsc, jsc,
+    com, net,
+";
 
 /// Legal forms that open a company name: "PT Telkom Indonesia", "OOO Yandex", "AB Volvo", "Kabushiki Kaisha Toshiba".
-const LEADING_LEGAL_FORMS: &[&str] = &[
-    "pt",
-    "ooo",
-    "oao",
-    "zao",
-    "pao",
-    "ao",
-    "pjsc",
-    "ojsc",
-    "jsc",
-    "tov",
-    "ab",
-    "kabushiki kaisha",
-    "kabushikigaisha",
-];
+const LEADING_LEGAL_FORMS: &str = "
+    pt, ooo, oao, zao, pao, ao, pjsc, ojsc, jsc, tov, ab, kabushiki kaisha, kabushikigaisha,
+";
 
 /// Words that join the parts of a name: dropped, so "Procter & Gamble" and "Procter and Gamble" are one name.
 const CONNECTORS: &[&str] = &["and", "und", "et"];
 
-/// Corporate descriptors, articles and prepositions: they say how a company is organised, not which one it is ("Ryanair Holdings",
-/// "Royal Philips", "Groupe Danone", "Bank of America"). They weigh little and stay out of a name's key.
-const DESCRIPTORS: &[&str] = &[
-    "the",
-    "of",
-    "for",
-    "de",
-    "du",
-    "des",
-    "la",
-    "le",
-    "les",
-    "del",
-    "della",
-    "di",
-    "da",
-    "do",
-    "dos",
-    "der",
-    "die",
-    "das",
-    "den",
-    "het",
-    "el",
-    "holding",
-    "holdings",
-    "group",
-    "groupe",
-    "gruppe",
-    "grupo",
-    "gruppo",
-    "groep",
-    "koncern",
-    "konzern",
-    "royal",
-    "koninklijke",
-    "international",
-    "internacional",
-    "internationale",
-    "internazionale",
-    "global",
-    "worldwide",
-    "enterprises",
-    "compagnie",
-    "companies",
-    "public",
-    "private",
-];
+/// Corporate descriptors, articles and prepositions: they say how a company is organised, not which one it is
+/// ("Ryanair Holdings", "Royal Philips", "Groupe Danone", "Bank of America"). They weigh little and stay out of a
+/// name's key.
+const DESCRIPTORS: &str = "
+    the, of, for, de, du, des, la, le, les, del, della, di, da, do, dos, der, die, das, den, het, el, holding,
+    holdings, group, groupe, gruppe, grupo, gruppo, groep, koncern, konzern, royal, koninklijke, international,
+    internacional, internationale, internazionale, global, worldwide, enterprises, compagnie, companies, public,
+    private,
+";
 
 /// Words so many customers' names contain that they say little about which customer it is, in the languages partners
-/// use. They weigh `GENERIC_WEIGHT` even before anything is known about the tenant's own names.
-const GENERIC_WORDS: &[&str] = &[
-    // what a company does
-    "solutions",
-    "solution",
-    "services",
-    "service",
-    "systems",
-    "system",
-    "industries",
-    "industry",
-    "industrial",
-    "logistics",
-    "management",
-    "technology",
-    "software",
-    "consulting",
-    "consultants",
-    "consultancy",
-    "partners",
-    "associates",
-    "trading",
-    "engineering",
-    "manufacturing",
-    "products",
-    "networks",
-    "network",
-    "communications",
-    "telecommunications",
-    "media",
-    "energy",
-    "power",
-    "capital",
-    "financial",
-    "finance",
-    "bank",
-    "banking",
-    "bancorp",
-    "insurance",
-    "assurance",
-    "healthcare",
-    "health",
-    "medical",
-    "pharmaceuticals",
-    "foods",
-    "food",
-    "retail",
-    "stores",
-    "store",
-    "motors",
-    "motor",
-    "automotive",
-    "automobiles",
-    "cars",
-    "electric",
-    "electrical",
-    "electronics",
-    "digital",
-    "data",
-    "laboratories",
-    "design",
-    "construction",
-    "development",
-    "resources",
-    "supply",
-    "supplies",
-    "transport",
-    "transportation",
-    "security",
-    "chemicals",
-    "chemical",
-    "materials",
-    "properties",
-    "realty",
-    "hotels",
-    "airlines",
-    "airways",
-    "aviation",
-    "computer",
-    "computers",
-    "platforms",
-    "wholesale",
-    "investments",
-    "investment",
-    "marketing",
-    "research",
-    "analytics",
-    "consumer",
-    "brands",
-    "entertainment",
-    "distribution",
-    "equipment",
-    "machinery",
-    "instruments",
-    "devices",
-    "internet",
-    "online",
-    "savings",
-    "brothers",
-    // where or how big
-    "national",
-    "general",
-    "standard",
-    "united",
-    "american",
-    "british",
-    "deutsche",
-    "swiss",
-    "european",
-    "pacific",
-    "atlantic",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "central",
-    "universal",
-    "advanced",
-    "integrated",
-    "applied",
-    "consolidated",
-    "allied",
-    // German
-    "dienstleistungen",
-    "technik",
-    "technologie",
-    "logistik",
-    "beratung",
-    "systeme",
-    "versicherung",
-    "versicherungen",
-    "handel",
-    "energie",
-    "informatik",
-    "sparkasse",
-    "volksbank",
-    // French
-    "banque",
-    "informatique",
-    "ingenierie",
-    "conseil",
-    "industrie",
-    "transports",
-    "assurances",
-    // Spanish, Portuguese, Italian
-    "banco",
-    "banca",
-    "sistemas",
-    "servicios",
-    "soluciones",
-    "tecnologia",
-    "industrias",
-    "industria",
-    "consultoria",
-    "transportes",
-    "logistica",
-    "seguros",
-    "energia",
-    "servizi",
-    "sistemi",
-    "assicurazioni",
-];
+/// use. They weigh `GENERIC_WEIGHT` even before anything is known about the tenant's own names. What a company does,
+/// then where or how big, then German, French, and Spanish, Portuguese and Italian words.
+const GENERIC_WORDS: &str = "
+    solutions, solution, services, service, systems, system, industries, industry, industrial, logistics, management,
+    technology, software, consulting, consultants, consultancy, partners, associates, trading, engineering,
+    manufacturing, products, networks, network, communications, telecommunications, media, energy, power, capital,
+    financial, finance, bank, banking, bancorp, insurance, assurance, healthcare, health, medical, pharmaceuticals,
+    foods, food, retail, stores, store, motors, motor, automotive, automobiles, cars, electric, electrical,
+    electronics, digital, data, laboratories, design, construction, development, resources, supply, supplies,
+    transport, transportation, security, chemicals, chemical, materials, properties, realty, hotels, airlines,
+    airways, aviation, computer, computers, platforms, wholesale, investments, investment, marketing, research,
+    analytics, consumer, brands, entertainment, distribution, equipment, machinery, instruments, devices, internet,
+    online, savings, brothers,
+    national, general, standard, united, american, british, deutsche, swiss, european, pacific, atlantic, northern,
+    southern, eastern, western, central, universal, advanced, integrated, applied, consolidated, allied,
+    dienstleistungen, technik, technologie, logistik, beratung, systeme, versicherung, versicherungen, handel,
+    energie, informatik, sparkasse, volksbank,
+    banque, informatique, ingenierie, conseil, industrie, transports, assurances,
+    banco, banca, sistemas, servicios, soluciones, tecnologia, industrias, industria, consultoria, transportes,
+    logistica, seguros, energia, servizi, sistemi, assicurazioni,
+";
 
-/// Common abbreviations, spelled out so that both spellings are one word.
-const ABBREVIATIONS: &[(&str, &str)] = &[
-    ("intl", "international"),
-    ("tech", "technology"),
-    ("technologies", "technology"),
-    ("svcs", "services"),
-    ("mgmt", "management"),
-    ("mfg", "manufacturing"),
-    ("natl", "national"),
-    ("assoc", "associates"),
-    ("bros", "brothers"),
-    ("eng", "engineering"),
-    ("engg", "engineering"),
-    ("inds", "industries"),
-    ("chem", "chemicals"),
-    ("pharma", "pharmaceuticals"),
-    ("pharmaceutical", "pharmaceuticals"),
-    ("labs", "laboratories"),
-    ("comms", "communications"),
-    ("grp", "group"),
-    ("hldgs", "holdings"),
-    ("hldg", "holding"),
-];
+/// Common abbreviations (abbreviation: spelled out), spelled out so that both spellings are one word.
+const ABBREVIATIONS: &str = "
+    intl: international, tech: technology, technologies: technology, svcs: services, mgmt: management,
+    mfg: manufacturing, natl: national, assoc: associates, bros: brothers, eng: engineering, engg: engineering,
+    inds: industries, chem: chemicals, pharma: pharmaceuticals, pharmaceutical: pharmaceuticals, labs: laboratories,
+    comms: communications, grp: group, hldgs: holdings, hldg: holding,
+";
 
 /// What a corporate descriptor weighs, and the least any word weighs however common.
 pub const DESCRIPTOR_WEIGHT: f64 = 0.1;
@@ -447,40 +92,49 @@ pub const GENERIC_WEIGHT: f64 = 0.3;
 pub const PRIOR_NAMES: f64 = 50.0;
 
 /// Shared mail providers: a customer "domain" there says nothing about which customer it is.
-const SHARED_MAIL_DOMAINS: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "hotmail.com",
-    "outlook.com",
-    "live.com",
-    "msn.com",
-    "yahoo.com",
-    "ymail.com",
-    "icloud.com",
-    "me.com",
-    "mac.com",
-    "aol.com",
-    "gmx.de",
-    "gmx.net",
-    "gmx.com",
-    "web.de",
-    "t-online.de",
-    "mail.ru",
-    "yandex.ru",
-    "qq.com",
-    "163.com",
-    "126.com",
-    "proton.me",
-    "protonmail.com",
-    "zoho.com",
-    "free.fr",
-    "laposte.net",
-    "libero.it",
-    "naver.com",
-];
+const SHARED_MAIL_DOMAINS: &str = "
+    gmail.com, googlemail.com, hotmail.com, outlook.com, live.com, msn.com, yahoo.com, ymail.com, icloud.com, me.com,
+    mac.com, aol.com, gmx.de, gmx.net, gmx.com, web.de, t-online.de, mail.ru, yandex.ru, qq.com, 163.com, 126.com,
+    proton.me, protonmail.com, zoho.com, free.fr, laposte.net, libero.it, naver.com,
+";
 
 /// Mail providers with a domain in many countries (hotmail.co.uk, yahoo.fr, gmx.at).
 const SHARED_MAIL_LABELS: &[&str] = &["gmail", "googlemail", "hotmail", "yahoo", "ymail", "gmx", "protonmail"];
+
+/// The lists above, read once.
+struct Lists {
+    /// Each form as its words.
+    trailing: Vec<Vec<&'static str>>,
+    leading: Vec<Vec<&'static str>>,
+    /// The one-word legal forms, leading or trailing.
+    legal_words: HashSet<&'static str>,
+    descriptors: HashSet<&'static str>,
+    generic: HashSet<&'static str>,
+    abbreviations: HashMap<&'static str, &'static str>,
+    shared_mail: HashSet<&'static str>,
+}
+
+fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
+    list.split(',').map(str::trim).filter(|e| !e.is_empty())
+}
+
+static LISTS: LazyLock<Lists> = LazyLock::new(|| {
+    let forms = |list| entries(list).map(|form| form.split_whitespace().collect()).collect::<Vec<Vec<&str>>>();
+    let (trailing, leading) = (forms(TRAILING_LEGAL_FORMS), forms(LEADING_LEGAL_FORMS));
+    let legal_words = trailing.iter().chain(&leading).filter(|f| f.len() == 1).map(|f| f[0]).collect();
+    Lists {
+        trailing,
+        leading,
+        legal_words,
+        descriptors: entries(DESCRIPTORS).collect(),
+        generic: entries(GENERIC_WORDS).collect(),
+        abbreviations: entries(ABBREVIATIONS)
+            .filter_map(|e| e.split_once(':'))
+            .map(|(a, b)| (a.trim(), b.trim()))
+            .collect(),
+        shared_mail: entries(SHARED_MAIL_DOMAINS).collect(),
+    }
+});
 
 /// NFKD without combining marks, lowercased, with the letters NFKD leaves whole spelled in ASCII ('ø', 'ß', 'æ', 'ł'),
 /// repeated until stable: lowercasing can produce decomposable text ('İ' becomes 'i' plus a combining dot) and
@@ -559,20 +213,19 @@ fn words(folded: &str) -> Vec<String> {
 }
 
 fn spelled_out(word: String) -> String {
-    match ABBREVIATIONS.iter().find(|(short, _)| *short == word) {
-        Some((_, long)) => (*long).to_owned(),
+    match LISTS.abbreviations.get(word.as_str()) {
+        Some(long) => (*long).to_owned(),
         None => word,
     }
 }
 
-fn form_len(tokens: &[String], form: &str, at_end: bool) -> Option<usize> {
-    let parts: Vec<&str> = form.split(' ').collect();
-    let n = parts.len();
+fn form_len(tokens: &[String], form: &[&str], at_end: bool) -> Option<usize> {
+    let n = form.len();
     if n >= tokens.len() {
         return None; // never the last remaining word
     }
     let window = if at_end { &tokens[tokens.len() - n..] } else { &tokens[..n] };
-    window.iter().map(String::as_str).eq(parts.iter().copied()).then_some(n)
+    window.iter().map(String::as_str).eq(form.iter().copied()).then_some(n)
 }
 
 /// Removes trailing legal forms, longest first, then leading ones and a leading "the", until none is left, but never
@@ -580,10 +233,10 @@ fn form_len(tokens: &[String], form: &str, at_end: bool) -> Option<usize> {
 fn strip_legal_forms(tokens: &mut Vec<String>) {
     loop {
         let before = tokens.len();
-        while let Some(n) = TRAILING_LEGAL_FORMS.iter().filter_map(|f| form_len(tokens, f, true)).max() {
+        while let Some(n) = LISTS.trailing.iter().filter_map(|f| form_len(tokens, f, true)).max() {
             tokens.truncate(tokens.len() - n);
         }
-        while let Some(n) = LEADING_LEGAL_FORMS.iter().filter_map(|f| form_len(tokens, f, false)).max() {
+        while let Some(n) = LISTS.leading.iter().filter_map(|f| form_len(tokens, f, false)).max() {
             tokens.drain(..n);
         }
         if tokens.len() > 1 && tokens[0] == "the" {
@@ -611,16 +264,16 @@ fn join_initials(tokens: Vec<String>) -> Vec<String> {
 }
 
 pub fn is_descriptor(word: &str) -> bool {
-    DESCRIPTORS.contains(&word)
+    LISTS.descriptors.contains(word)
 }
 
 /// A one-word legal form, which says as little inside a name as at its end ("Siemens AG Österreich").
 pub fn is_legal_form_word(word: &str) -> bool {
-    TRAILING_LEGAL_FORMS.contains(&word) || LEADING_LEGAL_FORMS.contains(&word)
+    LISTS.legal_words.contains(word)
 }
 
 pub fn is_generic(word: &str) -> bool {
-    GENERIC_WORDS.contains(&word)
+    LISTS.generic.contains(word)
 }
 
 /// A company name as the conflict rule compares it.
@@ -889,7 +542,7 @@ pub fn domain_label(registrable: &str) -> String {
 
 /// A mail provider's domain, which many customers share.
 pub fn is_shared_mail_domain(registrable: &str) -> bool {
-    SHARED_MAIL_DOMAINS.contains(&registrable) || SHARED_MAIL_LABELS.contains(&domain_label(registrable).as_str())
+    LISTS.shared_mail.contains(registrable) || SHARED_MAIL_LABELS.contains(&domain_label(registrable).as_str())
 }
 
 #[cfg(test)]
@@ -1048,21 +701,21 @@ mod tests {
     /// ending in that part would lose it only when the other form is appended.
     #[test]
     fn the_legal_form_list_strips_consistently() {
-        for long in TRAILING_LEGAL_FORMS {
-            let parts: Vec<&str> = long.split(' ').collect();
-            for cut in 1..parts.len() {
-                let (head, tail) = (parts[..cut].join(" "), parts[cut..].join(" "));
-                if TRAILING_LEGAL_FORMS.contains(&tail.as_str()) {
-                    let mut tokens: Vec<String> =
-                        std::iter::once("x".to_owned()).chain(strings(&parts[..cut])).collect();
+        for long in &LISTS.trailing {
+            for cut in 1..long.len() {
+                let (head, tail) = (&long[..cut], &long[cut..]);
+                if LISTS.trailing.iter().any(|f| f.as_slice() == tail) {
+                    let mut tokens: Vec<String> = std::iter::once("x".to_owned()).chain(strings(head)).collect();
                     strip_legal_forms(&mut tokens);
                     assert_eq!(tokens, ["x"], "{long:?} ends with the form {tail:?}, but {head:?} does not strip away");
                 }
             }
         }
-        for (short, long) in ABBREVIATIONS {
-            assert!(!ABBREVIATIONS.iter().any(|(s, _)| s == long), "{short} -> {long} is spelled out again");
+        assert!(LISTS.trailing.len() > 100 && LISTS.trailing.iter().all(|f| !f.is_empty()));
+        for (short, long) in &LISTS.abbreviations {
+            assert!(!LISTS.abbreviations.contains_key(long), "{short} -> {long} is spelled out again");
         }
+        assert_eq!(LISTS.abbreviations.get("intl"), Some(&"international"));
     }
 
     #[test]
