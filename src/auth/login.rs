@@ -4,12 +4,13 @@ use std::net::IpAddr;
 
 use chrono::{Duration, Utc};
 
-use super::throttle;
+use uuid::Uuid;
+
 use super::token::{Claims, LIFETIME_HOURS};
-use super::{Role, password, store};
+use super::{Role, password, store, throttle};
 use crate::db;
 use crate::error::{Error, FieldErrors};
-use crate::ids::{PartnerId, SessionId, UserId};
+use crate::ids::{PartnerId, SessionId, TenantId, UserId};
 use crate::{AppState, tenants};
 
 pub use super::store::prune_failures;
@@ -47,6 +48,11 @@ impl Credentials {
 }
 
 /// Checks the credentials and opens a session. Wrong credentials of any kind answer the same `Unauthorized`.
+///
+/// The attempt is recorded under the account's and the address's keys before the password is checked, with the keys
+/// locked from the count to the record: of any number of attempts made at once, only as many as the limits leave get
+/// to the password check, and the rest are refused without it. An attempt that could not be checked (busy, database
+/// away) takes its record back; one that succeeds clears the account's.
 pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -> Result<SignedIn, Error> {
     creds.validate()?;
     let slug = creds.tenant.trim().to_lowercase();
@@ -55,31 +61,30 @@ pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -
     let address_key = format!("address:{}", ip.map(|i| i.to_string()).unwrap_or_else(|| "unknown".into()));
     let keys = [account_key.clone(), address_key.clone()];
 
-    let recent = store::recent_failures(&state.pool, &keys, throttle::WINDOW_MINUTES as i32).await?;
+    let attempt = Uuid::new_v4();
+    let mut tx = db::begin(&state.pool).await?;
+    store::lock_keys(&mut tx, &keys).await?;
+    let recent = store::recent_failures(&mut tx, &keys, throttle::WINDOW_MINUTES as i32).await?;
     let failures = |key: &str| recent.iter().find(|(k, _)| k == key).map(|(_, f)| *f);
     if let Some(retry_after) = throttle::retry_after(failures(&account_key), failures(&address_key), Utc::now()) {
         return Err(Error::TooManyRequests { retry_after });
     }
+    store::record_attempt(&mut tx, attempt, &keys).await?;
+    tx.commit().await?;
 
-    let tenant = tenants::store::id_by_slug(&state.pool, &slug).await?;
-    let user = match tenant {
-        Some(tenant) => {
-            let mut tx = db::begin_tenant(&state.pool, tenant, None).await?;
-            let user = store::user_login(&mut tx, &email).await?;
-            tx.commit().await?;
-            user
+    let (tenant, user) = match check_password(state, &slug, &email, creds.password).await {
+        Ok(Some(found)) => found,
+        // Wrong: the record stays as a failure.
+        Ok(None) => return Err(Error::Unauthorized),
+        Err(e) => {
+            if let Err(forget) = store::forget_attempt(&state.pool, attempt, &keys).await {
+                tracing::warn!(error = %forget, "a sign-in attempt that was not checked stays counted");
+            }
+            return Err(e);
         }
-        None => None,
-    };
-    let user = user.filter(|u| u.active);
-    let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let verified = password::verify(creds.password, stored_hash).await;
-    let (Some(tenant), Some(user), true) = (tenant, user, verified) else {
-        store::record_failures(&state.pool, &keys).await?;
-        return Err(Error::Unauthorized);
     };
 
-    store::clear_failures(&state.pool, &account_key).await?;
+    store::clear_failures(&state.pool, &account_key, attempt, &keys).await?;
     let session_id = SessionId::new();
     let now = Utc::now();
     let expires = now + Duration::hours(LIFETIME_HOURS);
@@ -100,6 +105,30 @@ pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -
         exp: expires.timestamp(),
     })?;
     Ok(SignedIn { token, user_id: user.id, email, role: user.role, partner_id: user.partner_id })
+}
+
+/// The active user of the workspace `slug` with this email, when `password` is theirs. Unknown workspaces and users
+/// are checked against a dummy hash, so that the answer takes as long either way.
+async fn check_password(
+    state: &AppState,
+    slug: &str,
+    email: &str,
+    password: String,
+) -> Result<Option<(TenantId, store::UserLogin)>, Error> {
+    let tenant = tenants::store::id_by_slug(&state.pool, slug).await?;
+    let user = match tenant {
+        Some(tenant) => {
+            let mut tx = db::begin_tenant(&state.pool, tenant, None).await?;
+            let user = store::user_login(&mut tx, email).await?;
+            tx.commit().await?;
+            user
+        }
+        None => None,
+    };
+    let user = user.filter(|u| u.active);
+    let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let verified = password::verify(password, stored_hash).await;
+    Ok(tenant.zip(user).filter(|_| verified))
 }
 
 /// Revokes the session behind the current token (at once for this instance, for the others when it commits).

@@ -1,16 +1,30 @@
-//! SQL of signing in and out: failed attempts (kept outside any tenant, by key), the user signing in, sessions.
+//! SQL of signing in and out: sign-in attempts (kept outside any tenant, by key), the user signing in, sessions.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use super::Role;
 use super::throttle::Failures;
 use crate::db::Tx;
 use crate::ids::{PartnerId, SessionId, TenantId, UserId};
 
-/// Failures under each of `keys` in the last `window_minutes`, by key; keys without any are left out.
+/// Locks `keys` (in the order given, the same for every caller) until the transaction ends: attempts under the same
+/// key take turns between here and their commit, so each counts every attempt recorded before it.
+pub async fn lock_keys(tx: &mut Tx, keys: &[String; 2]) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended($1, 0)), pg_advisory_xact_lock(hashtextextended($2, 0))",
+        keys[0],
+        keys[1],
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Attempts recorded under each of `keys` in the last `window_minutes`, by key; keys without any are left out.
 pub async fn recent_failures(
-    pool: &PgPool,
+    tx: &mut Tx,
     keys: &[String],
     window_minutes: i32,
 ) -> Result<Vec<(String, Failures)>, sqlx::Error> {
@@ -20,20 +34,42 @@ pub async fn recent_failures(
         keys,
         window_minutes,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|r| (r.key, Failures { count: r.count, oldest: r.oldest })).collect())
 }
 
-/// Records one failure under each of `keys`.
-pub async fn record_failures(pool: &PgPool, keys: &[String]) -> Result<(), sqlx::Error> {
-    sqlx::query!("insert into login_failures (key) select unnest($1::text[])", keys).execute(pool).await?;
+/// Records `attempt` under each of `keys`: it counts as a failure until the password proves right.
+pub async fn record_attempt(tx: &mut Tx, attempt: Uuid, keys: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query!("insert into login_failures (key, attempt) select unnest($1::text[]), $2", keys, attempt)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
-/// Forgets the failures under `key` (an account that signed in).
-pub async fn clear_failures(pool: &PgPool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("delete from login_failures where key = $1", key).execute(pool).await?;
+/// Takes back the records of `attempt` (not checked after all).
+pub async fn forget_attempt(pool: &PgPool, attempt: Uuid, keys: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from login_failures where key = any($1) and attempt = $2", keys, attempt)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// After a successful sign-in: forgets the account's failures (`account_key`) and this attempt's other records.
+pub async fn clear_failures(
+    pool: &PgPool,
+    account_key: &str,
+    attempt: Uuid,
+    keys: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from login_failures where key = $1 or (key = any($2) and attempt = $3)",
+        account_key,
+        keys,
+        attempt
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 

@@ -46,8 +46,69 @@ fn login(email: &str, password: &str) -> Request<Body> {
     )
 }
 
+/// An address of the documentation range 198.51.100.0/24 and beyond, one per `n`.
+fn address(n: u32) -> IpAddr {
+    IpAddr::V4(std::net::Ipv4Addr::from(0xC633_6400 + n))
+}
+
+fn statuses(responses: &[Resp]) -> std::collections::BTreeMap<u16, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for r in responses {
+        *counts.entry(r.status.as_u16()).or_insert(0) += 1;
+    }
+    counts
+}
+
 async fn owner(app: &TestApp) -> sqlx::PgConnection {
     sqlx::PgConnection::connect_with(&app.owner).await.unwrap()
+}
+
+async fn login_records(app: &TestApp, key: &str) -> i64 {
+    sqlx::query_scalar("select count(*) from login_failures where key = $1")
+        .bind(key)
+        .fetch_one(&mut owner(app).await)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_hundred_parallel_wrong_passwords_get_at_most_five_tries_before_429() {
+    let app = TestApp::new().await;
+    // Each guess from an address of its own, so that only the account's limit stands in the way.
+    let guesses = (0..100).map(|i| send_from(&app.router, address(i), login(email::CHIEF, &format!("guess {i}"))));
+    let responses = join_all(guesses).await;
+    let counts = statuses(&responses);
+    let tried = counts.get(&401).copied().unwrap_or(0);
+    assert!((1..=5).contains(&tried), "{counts:?}");
+    assert_eq!(counts.get(&429).copied().unwrap_or(0), 100 - tried, "{counts:?}");
+    assert!(
+        responses
+            .iter()
+            .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+            .all(|r| r.header("retry-after").is_some())
+    );
+    assert_eq!(
+        login_records(&app, "account:acme:chief@example.com").await,
+        tried as i64,
+        "only the tries stay recorded"
+    );
+    // Even the right password waits now.
+    let right = send_from(&app.router, address(200), login(email::CHIEF, PASSWORD)).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_leaves_no_attempt_counted_against_its_address() {
+    let app = TestApp::new().await;
+    for _ in 0..3 {
+        app.token("acme", email::CAM1).await;
+    }
+    assert_eq!(login_records(&app, "address:10.0.0.1").await, 0);
+    let wrong = app
+        .post_json("/api/v1/auth/login", None, json!({"tenant": "acme", "email": email::CAM1, "password": "x"}))
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(login_records(&app, "address:10.0.0.1").await, 1);
 }
 
 #[tokio::test]
