@@ -62,6 +62,8 @@ pub struct StateInner {
     pub secure_cookies: bool,
     /// Whether mail leaves the outbox by SMTP (otherwise it stays there for program admins to read).
     pub smtp_enabled: bool,
+    /// The bound on password hashes running at once.
+    pub hashing: auth::password::Hashing,
 }
 
 impl Deref for AppState {
@@ -80,7 +82,15 @@ impl AppState {
             base_url,
             secure_cookies,
             smtp_enabled: config.smtp_url.is_some(),
+            hashing: auth::password::Hashing::for_this_machine(),
         }))
+    }
+
+    /// The same state with another bound on password hashing (tests make it small to see it hold).
+    pub fn with_hashing(self, hashing: auth::password::Hashing) -> AppState {
+        let mut inner = Arc::try_unwrap(self.0).unwrap_or_else(|_| panic!("with_hashing on a state already shared"));
+        inner.hashing = hashing;
+        AppState(Arc::new(inner))
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use uuid::Uuid;
 
 use super::token::{Claims, LIFETIME_HOURS};
-use super::{Role, password, store, throttle};
+use super::{Role, store, throttle};
 use crate::db;
 use crate::error::{Error, FieldErrors};
 use crate::ids::{PartnerId, SessionId, TenantId, UserId};
@@ -127,7 +127,7 @@ async fn check_password(
     };
     let user = user.filter(|u| u.active);
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let verified = password::verify(password, stored_hash).await;
+    let verified = state.hashing.verify(password, stored_hash).await?;
     Ok(tenant.zip(user).filter(|_| verified))
 }
 

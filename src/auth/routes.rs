@@ -60,9 +60,11 @@ pub struct LoginResponse {
     pub user: LoginUser,
 }
 
-/// Signs in. Wrong credentials are 401; repeated failures for an account or an address are 429 with Retry-After.
+/// Signs in. Wrong credentials are 401; repeated failures for an account or an address are 429 with Retry-After, and
+/// a server too busy to check the password now is 503 with Retry-After.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401), (status = 422), (status = 429)))]
+    responses((status = 200, body = LoginResponse), (status = 401), (status = 422), (status = 429),
+        (status = 503, description = "Busy; try again after Retry-After")))]
 pub async fn api_login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -279,7 +281,7 @@ async fn invitation_submit(
         errors.add("confirm", "The two passwords differ.");
     }
     let result = if errors.is_empty() {
-        invitations::accept(&state.pool, &token, form.password).await
+        invitations::accept(&state, &token, form.password).await
     } else {
         Err(Error::Invalid(errors))
     };

@@ -61,9 +61,9 @@ pub async fn create(
     Auth { user, mut tx, .. }: Auth<UserAdmin>,
     ApiJson(input): ApiJson<UserInput>,
 ) -> Result<(StatusCode, Json<CreatedUser>)> {
-    let (created, link) = super::create(&mut tx, &user, &state.base_url, input).await?;
+    let (created, invited) = super::create(&mut tx, &user, &state, input).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(CreatedUser { user: created, invited: link.is_some() })))
+    Ok((StatusCode::CREATED, Json(CreatedUser { user: created, invited })))
 }
 
 /// Deactivates a user; every token they hold stops working at once.
@@ -95,6 +95,6 @@ pub async fn accept(
     Path(token): Path<String>,
     ApiJson(input): ApiJson<AcceptInvitation>,
 ) -> Result<Json<AcceptedInvitation>> {
-    let invitee = super::invitations::accept(&state.pool, &token, input.password).await?;
+    let invitee = super::invitations::accept(&state, &token, input.password).await?;
     Ok(Json(AcceptedInvitation { email: invitee.email, tenant: invitee.tenant_slug }))
 }

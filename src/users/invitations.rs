@@ -6,6 +6,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::store;
+use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::db::{self, Tx};
 use crate::error::{Error, FieldErrors};
@@ -73,16 +74,16 @@ pub async fn find(pool: &sqlx::PgPool, token: &str) -> Result<Invitee, Error> {
 }
 
 /// Sets the invited user's password and spends the invitation.
-pub async fn accept(pool: &sqlx::PgPool, token: &str, password: String) -> Result<Invitee, Error> {
+pub async fn accept(state: &AppState, token: &str, password: String) -> Result<Invitee, Error> {
     let tenant = tenant_of(token).ok_or(Error::NotFound)?;
-    let mut tx = db::begin_tenant(pool, tenant, None).await?;
+    let mut tx = db::begin_tenant(&state.pool, tenant, None).await?;
     let open = store::open_invitation(&mut tx, &hash(token)).await?.ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
     if let Some(problem) = crate::auth::password::problems(&password) {
         errors.add("password", problem);
     }
     errors.into_result()?;
-    let hashed = crate::auth::password::hash(password).await?;
+    let hashed = state.hashing.hash(password).await?;
     store::accept_invitation(&mut tx, &open, &hashed).await?;
     let tenant_slug = tenant_slug(&mut tx).await?;
     tx.commit().await?;

@@ -5,6 +5,7 @@ pub mod invitations;
 pub mod pages;
 pub mod store;
 
+use crate::AppState;
 use crate::auth::{CurrentUser, Role, password};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, violates};
@@ -31,13 +32,13 @@ pub struct UserInput {
     pub password: Option<String>,
 }
 
-/// Adds a user on behalf of `actor`. Returns the user and, for invitations, the set-password link.
+/// Adds a user on behalf of `actor`. Returns the user and whether an invitation email went out.
 pub async fn create(
     tx: &mut Tx,
     actor: &CurrentUser,
-    base_url: &str,
+    state: &AppState,
     input: UserInput,
-) -> Result<(UserRow, Option<String>), Error> {
+) -> Result<(UserRow, bool), Error> {
     let mut errors = FieldErrors::new();
     let email = validate::email(&mut errors, "email", &input.email);
     let name = validate::text(&mut errors, "name", &input.name, 200);
@@ -78,7 +79,7 @@ pub async fn create(
     let role = role.expect("validated above");
 
     let password_hash = match password {
-        Some(p) => Some(password::hash(p).await?),
+        Some(p) => Some(state.hashing.hash(p).await?),
         None => None,
     };
     let invited = password_hash.is_none();
@@ -94,9 +95,11 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    let link = if invited { Some(invitations::invite(tx, actor, id, &email, &name, base_url).await?) } else { None };
+    if invited {
+        invitations::invite(tx, actor, id, &email, &name, &state.base_url).await?;
+    }
     let user = store::get(tx, id, None).await?.ok_or(Error::NotFound)?;
-    Ok((user, link))
+    Ok((user, invited))
 }
 
 /// Deactivates a user the actor may manage; their tokens stop working at once.

@@ -157,7 +157,7 @@ async fn create_submit(
         partner_id: Some(form.partner_id.clone()),
         password: None,
     };
-    match crate::db::attempt!(tx, super::create(&mut tx, &user, &state.base_url, input)) {
+    match crate::db::attempt!(tx, super::create(&mut tx, &user, &state, input)) {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to("/users?notice=invited").into_response())

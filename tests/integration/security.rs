@@ -14,6 +14,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use tower::ServiceExt;
+use tributary::auth::password::Hashing;
 use tributary::config::Config;
 use tributary::{AppState, app};
 
@@ -109,6 +110,32 @@ async fn a_successful_sign_in_leaves_no_attempt_counted_against_its_address() {
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(login_records(&app, "address:10.0.0.1").await, 1);
+}
+
+#[tokio::test]
+async fn password_hashing_never_runs_past_its_bound_and_the_overflow_is_answered_503() {
+    let app = TestApp::new().await;
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(app.state.hashing.limit(), 2 * cores, "the server's bound: two hashes per core");
+
+    let state = AppState::new(app.pool.clone(), &Config::for_tests(String::new()), "http://127.0.0.1:8080".into())
+        .with_hashing(Hashing::new(2, Duration::from_millis(100)));
+    let router = tributary::app(state.clone());
+    // Unknown accounts, each from its own address: every attempt gets to the hash (against the dummy).
+    let attempts = (0..40).map(|i| send_from(&router, address(i), login(&format!("nobody{i}@example.com"), "guess")));
+    let responses = join_all(attempts).await;
+    let counts = statuses(&responses);
+    assert!(state.hashing.peak() <= 2, "peak {}", state.hashing.peak());
+    let busy: Vec<&Resp> = responses.iter().filter(|r| r.status == StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert!(!busy.is_empty(), "40 hashes cannot all start within 100 ms on 2 slots: {counts:?}");
+    assert!(busy.iter().all(|r| r.header("retry-after").is_some_and(|s| s.parse::<u64>().unwrap() > 0)));
+    assert_eq!(counts.get(&401).copied().unwrap_or(0) + busy.len(), 40, "{counts:?}");
+    // An attempt turned away unchecked is not counted as a failure.
+    let recorded: i64 = sqlx::query_scalar("select count(*) from login_failures where key like 'account:acme:nobody%'")
+        .fetch_one(&mut owner(&app).await)
+        .await
+        .unwrap();
+    assert_eq!(recorded as usize, 40 - busy.len());
 }
 
 #[tokio::test]
