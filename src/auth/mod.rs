@@ -4,6 +4,7 @@
 pub mod csrf;
 pub mod login;
 pub mod password;
+pub mod redirect;
 pub mod routes;
 pub mod store;
 pub mod throttle;

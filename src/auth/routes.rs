@@ -134,6 +134,7 @@ const LOGIN_NOTICES: &[(&str, &str)] =
     &[("signed-out", "You have signed out."), ("password-set", "Your password is set. Sign in to continue.")];
 
 async fn login_page(
+    State(state): State<AppState>,
     MaybeAuth(auth): MaybeAuth,
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<LoginQuery>,
@@ -145,7 +146,7 @@ async fn login_page(
         page: Page::public("Sign in", Some(&csrf)).with_notice(notice(q.notice.as_deref(), LOGIN_NOTICES)),
         tenant: q.tenant.unwrap_or_default(),
         email: String::new(),
-        next: safe_next(q.next.as_deref()),
+        next: safe_next(q.next.as_deref(), &state.base_url),
         error: None,
         errors: FieldErrors::new(),
     }
@@ -170,7 +171,7 @@ async fn login_submit(
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let next = safe_next(Some(&form.next));
+    let next = safe_next(Some(&form.next), &state.base_url);
     let creds = Credentials { tenant: form.tenant.clone(), email: form.email.clone(), password: form.password };
     let failed = |status: StatusCode, error: Option<String>, errors: FieldErrors| {
         let mut response = LoginPage {
@@ -230,12 +231,10 @@ fn set_session_cookie(response: &mut Response, token: &str, secure: bool) {
     }
 }
 
-/// Only local paths: an attacker must not turn the sign-in page into a redirect to their site.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+/// Only paths of our own origin: an attacker must not turn the sign-in page into a redirect to their site.
+fn safe_next(next: Option<&str>, base_url: &str) -> String {
+    let base = url::Url::parse(base_url).ok();
+    next.zip(base.as_ref()).and_then(|(n, base)| super::redirect::local_path(n, base)).unwrap_or_else(|| "/".into())
 }
 
 #[derive(Template, WebTemplate)]
@@ -310,10 +309,13 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
+        let base = "http://127.0.0.1:8080";
+        assert_eq!(safe_next(Some("/admin/users"), base), "/admin/users");
+        for evil in
+            ["//evil.example", "https://evil.example", "/\\evil.example", "/\t/evil.example", "/%09/evil.example"]
+        {
+            assert_eq!(safe_next(Some(evil), base), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next(None, base), "/");
     }
 }

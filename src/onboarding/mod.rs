@@ -229,7 +229,7 @@ impl TemplateInput {
         let link = self.link.trim().to_string();
         if !link.is_empty()
             && (link.len() > 500
-                || !(link.starts_with('/') && !link.starts_with("//")
+                || !(crate::auth::redirect::portal_path(&link).is_some()
                     || url::Url::parse(&link).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))))
         {
             errors.add("link", "Use a page of this portal (/deals/new) or a full https:// address.");
@@ -332,6 +332,22 @@ mod tests {
         let Err(Error::Invalid(e)) = input.parse() else { panic!("accepted") };
         for f in ["title", "link", "phase", "owner", "due_days", "auto"] {
             assert!(e.get(f).is_some(), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_path_that_a_browser_would_take_to_another_site_is_not_a_valid_link() {
+        for link in ["/%09/evil.example", "/\t/evil.example", "//evil.example", "/\\evil.example"] {
+            let input = TemplateInput {
+                title: "T".into(),
+                link: link.into(),
+                phase: "30".into(),
+                owner: "partner".into(),
+                due_days: "5".into(),
+                ..Default::default()
+            };
+            let Err(Error::Invalid(e)) = input.parse() else { panic!("accepted {link:?}") };
+            assert!(e.get("link").is_some(), "{link:?}");
         }
     }
 

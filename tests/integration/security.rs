@@ -138,6 +138,62 @@ async fn password_hashing_never_runs_past_its_bound_and_the_overflow_is_answered
     assert_eq!(recorded as usize, 40 - busy.len());
 }
 
+const EVIL_NEXTS: [&str; 9] = [
+    "/%09/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "//evil.example",
+    "\\/evil.example",
+    "/\\evil.example",
+    "https://evil.example/",
+    "http://127.0.0.1:8080.evil.example/",
+    "javascript:alert(1)",
+];
+
+#[tokio::test]
+async fn sign_in_never_sends_anyone_off_the_origin() {
+    let app = TestApp::new().await;
+    for next in EVIL_NEXTS {
+        let r = app
+            .submit(
+                "/login",
+                &Session::anonymous(),
+                &[("tenant", "acme"), ("email", email::CAM1), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(r.header("location"), Some("/"), "{next:?}");
+        let query: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        let page = app.get(&format!("/login?next={query}"), None).await;
+        assert!(page.text().contains(r#"name="next" value="/""#), "{next:?}: {}", page.text());
+    }
+    let r = app
+        .submit(
+            "/login",
+            &Session::anonymous(),
+            &[("tenant", "acme"), ("email", email::CAM1), ("password", PASSWORD), ("next", "/deals?status=pending")],
+        )
+        .await;
+    assert_eq!(r.header("location"), Some("/deals?status=pending"), "a path of our own is followed");
+}
+
+#[tokio::test]
+async fn onboarding_template_links_cannot_lead_off_the_portal() {
+    let app = TestApp::new().await;
+    let admin = app.session("acme", email::ADMIN).await;
+    for link in ["/%09/evil.example", "/\t/evil.example", "//evil.example", "/\\evil.example"] {
+        let r = app
+            .submit(
+                "/admin/onboarding-template",
+                &admin,
+                &[("title", "Read this"), ("phase", "30"), ("owner", "partner"), ("due_days", "5"), ("link", link)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{link:?}");
+    }
+    assert_eq!(app.count_in(A.id, "select count(*) from onboarding_template_items where title = 'Read this'").await, 0);
+}
+
 #[tokio::test]
 async fn pooled_connections_killed_while_idle_are_replaced_without_an_error() {
     let app = TestApp::new().await;
