@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use rand::RngCore;
 
+use crate::auth::client::{self, Cidr};
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `None` means: start the embedded PostgreSQL cluster in `data_dir/pg`.
@@ -18,6 +20,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// How many connections the server keeps to PostgreSQL.
     pub db_pool: u32,
+    /// Peers whose `X-Forwarded-For` / `Forwarded` headers name the client (reverse proxies, load balancers).
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 /// The default pool: four connections per core. More connections than that only make PostgreSQL's backends take turns
@@ -58,6 +62,14 @@ impl Config {
                 _ => bail!("TRIBUTARY_DB_POOL={v:?} is not a number of connections from 1 to 1000"),
             },
         };
+        let trusted_proxies = match var("TRIBUTARY_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => client::parse_list(&v).map_err(|bad| {
+                anyhow::anyhow!(
+                    "TRIBUTARY_TRUSTED_PROXIES: {bad:?} is not an address or a block like 10.0.0.0/8 or fd00::/8"
+                )
+            })?,
+        };
         Ok(Config {
             database_url: var("DATABASE_URL"),
             data_dir,
@@ -66,6 +78,7 @@ impl Config {
             base_url,
             smtp_url: var("TRIBUTARY_SMTP_URL"),
             db_pool,
+            trusted_proxies,
         })
     }
 
@@ -79,6 +92,7 @@ impl Config {
             base_url: Some("http://127.0.0.1:8080".into()),
             smtp_url: None,
             db_pool: default_db_pool(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

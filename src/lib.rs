@@ -62,6 +62,8 @@ pub struct StateInner {
     pub secure_cookies: bool,
     /// Whether mail leaves the outbox by SMTP (otherwise it stays there for program admins to read).
     pub smtp_enabled: bool,
+    /// Peers trusted to name the client in `X-Forwarded-For` / `Forwarded`.
+    pub trusted_proxies: Vec<auth::client::Cidr>,
     /// The bound on password hashes running at once.
     pub hashing: auth::password::Hashing,
 }
@@ -82,6 +84,7 @@ impl AppState {
             base_url,
             secure_cookies,
             smtp_enabled: config.smtp_url.is_some(),
+            trusted_proxies: config.trusted_proxies.clone(),
             hashing: auth::password::Hashing::for_this_machine(),
         }))
     }

@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use uuid::Uuid;
 
 use super::token::{Claims, LIFETIME_HOURS};
-use super::{Role, store, throttle};
+use super::{Role, client, store, throttle};
 use crate::db;
 use crate::error::{Error, FieldErrors};
 use crate::ids::{PartnerId, SessionId, TenantId, UserId};
@@ -58,7 +58,7 @@ pub async fn sign_in(state: &AppState, creds: Credentials, ip: Option<IpAddr>) -
     let slug = creds.tenant.trim().to_lowercase();
     let email = creds.email.trim().to_lowercase();
     let account_key = format!("account:{slug}:{email}");
-    let address_key = format!("address:{}", ip.map(|i| i.to_string()).unwrap_or_else(|| "unknown".into()));
+    let address_key = format!("address:{}", client::address_key(ip));
     let keys = [account_key.clone(), address_key.clone()];
 
     let attempt = Uuid::new_v4();

@@ -1,6 +1,7 @@
 //! Who is calling: roles, the session extractor that hands handlers a tenant-scoped transaction, sign-in and
 //! sign-out, CSRF and Origin checks.
 
+pub mod client;
 pub mod csrf;
 pub mod login;
 pub mod password;
@@ -226,14 +227,16 @@ impl FromRequestParts<AppState> for MaybeAuth {
     }
 }
 
-/// The peer address of the connection, when the server was started with connect info.
+/// The client's address: the connection's peer, or, when that is a trusted proxy, the address it forwards (see
+/// `client::client_ip`). `None` when the server was started without connect info.
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientIp(client::client_ip(peer, &parts.headers, &state.trusted_proxies)))
     }
 }
 

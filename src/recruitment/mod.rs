@@ -228,7 +228,7 @@ pub async fn tenant_by_slug(pool: &sqlx::PgPool, slug: &str) -> Result<(TenantId
 }
 
 pub fn rate_key(ip: Option<IpAddr>) -> String {
-    format!("apply:{}", ip.map(|i| i.to_string()).unwrap_or_else(|| "unknown".into()))
+    format!("apply:{}", crate::auth::client::address_key(ip))
 }
 
 /// Refuses an address that already sent the most applications an hour allows.

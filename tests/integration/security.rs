@@ -14,6 +14,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use tower::ServiceExt;
+use tributary::auth::client::Cidr;
 use tributary::auth::password::Hashing;
 use tributary::config::Config;
 use tributary::{AppState, app};
@@ -194,6 +195,75 @@ async fn onboarding_template_links_cannot_lead_off_the_portal() {
     assert_eq!(app.count_in(A.id, "select count(*) from onboarding_template_items where title = 'Read this'").await, 0);
 }
 
+fn application(company: &str, email: &str) -> Value {
+    json!({
+        "company_name": company,
+        "website": "www.example-partner.com",
+        "country": "DE",
+        "contact_name": "Dana Applicant",
+        "contact_email": email,
+        "employees": 120,
+        "verticals": ["healthcare"],
+        "services": ["implementation"],
+        "message": "We implement CRM for hospitals."
+    })
+}
+
+fn apply(body: &Value) -> Request<Body> {
+    json_request(Method::POST, "/api/v1/public/acme/applications", None, body)
+}
+
+#[tokio::test]
+async fn forwarded_addresses_are_ignored_from_an_untrusted_peer() {
+    let app = TestApp::new().await;
+    let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let mut request = apply(&application(&format!("Co {i}"), &format!("c{i}@example.org")));
+        request.headers_mut().insert("x-forwarded-for", address(i).to_string().parse().unwrap());
+        request.headers_mut().insert("forwarded", format!("for={}", address(100 + i)).parse().unwrap());
+        statuses.push(send_from(&app.router, proxy, request).await.status);
+    }
+    assert_eq!(statuses[..5], [StatusCode::CREATED; 5]);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS, "all six came from one peer");
+}
+
+#[tokio::test]
+async fn forwarded_addresses_from_a_trusted_proxy_name_the_client() {
+    let app = TestApp::new().await;
+    let mut config = Config::for_tests(String::new());
+    config.trusted_proxies = vec![Cidr::parse("10.0.0.0/8").unwrap()];
+    let router = tributary::app(AppState::new(app.pool.clone(), &config, "http://127.0.0.1:8080".into()));
+    let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+    let via_proxy = |i: u32, forwarded_for: String| {
+        let mut request = apply(&application(&format!("Co {i}"), &format!("c{i}@example.org")));
+        // The client put a made-up address first; the proxy appended the one it saw.
+        request.headers_mut().insert("x-forwarded-for", format!("203.0.113.250, {forwarded_for}").parse().unwrap());
+        send_from(&router, proxy, request)
+    };
+    for i in 0..6 {
+        let r = via_proxy(i, address(i).to_string()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "six clients behind one proxy: {}", r.text());
+    }
+    let mut last = StatusCode::OK;
+    for i in 10..16 {
+        last = via_proxy(i, address(50).to_string()).await.status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "one client behind the proxy still has its limit");
+    // IPv6 clients count by their /64.
+    let mut statuses = Vec::new();
+    for i in 20..26 {
+        statuses.push(via_proxy(i, format!("2001:db8:1:2::{i:x}")).await.status);
+    }
+    assert_eq!(statuses[..5], [StatusCode::CREATED; 5]);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        via_proxy(30, "2001:db8:1:3::1".into()).await.status,
+        StatusCode::CREATED,
+        "the next /64 is another client"
+    );
+}
+
 #[tokio::test]
 async fn pooled_connections_killed_while_idle_are_replaced_without_an_error() {
     let app = TestApp::new().await;
@@ -348,4 +418,22 @@ async fn a_database_restart_under_load_answers_no_500_and_recovers_by_itself() {
     drop(tx);
     assert!(stored >= created && stored <= created + unsure, "{stored} stored, {created} created, {unsure} unsure");
     pool.close().await;
+}
+
+#[test]
+fn a_malformed_trusted_proxy_list_is_a_one_line_error_naming_the_entry() {
+    let dir = std::env::temp_dir().join(format!("tributary-proxies-{}", uuid::Uuid::new_v4().simple()));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tributary"))
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("TRIBUTARY_DATA_DIR", &dir)
+        .env("TRIBUTARY_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("TRIBUTARY_TRUSTED_PROXIES") && stderr.contains("proxy.example"), "{stderr}");
 }
