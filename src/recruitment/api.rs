@@ -34,8 +34,8 @@ pub struct SubmittedView {
     pub fit_score: i32,
 }
 
-/// Applies to become a partner of the tenant (no sign-in). Spam is held off by a honeypot field (`fax`, which people
-/// leave empty) and a limit of applications per address and hour (429).
+/// Applies to become a partner of the tenant (no sign-in). Applications are limited per address and per tenant and
+/// hour (429).
 #[utoipa::path(post, path = "/api/v1/public/{tenant}/applications", tag = "recruitment",
     params(("tenant" = String, Path, description = "The tenant's slug")), request_body = ApplicationInput,
     responses((status = 201, body = SubmittedView), (status = 404, description = "Unknown tenant"),
@@ -47,13 +47,12 @@ pub async fn submit(
     ApiJson(input): ApiJson<ApplicationInput>,
 ) -> Result<(StatusCode, Json<SubmittedView>)> {
     let tenant = super::tenant_by_slug(&state.pool, &tenant).await?;
-    match super::submit(&state.pool, tenant, ip, input).await? {
-        Submission::Stored(s) => Ok((
-            StatusCode::CREATED,
-            Json(SubmittedView { id: s.id, status: ApplicationStatus::Submitted, fit_score: s.fit_score }),
-        )),
-        Submission::Discarded => Err(Error::invalid("fax", "Leave this field empty.")),
-    }
+    // A filled honeypot is answered as a success: a bot must not learn what gave it away.
+    let (Submission::Stored(s) | Submission::Discarded(s)) = super::submit(&state.pool, tenant, ip, input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SubmittedView { id: s.id, status: ApplicationStatus::Submitted, fit_score: s.fit_score }),
+    ))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -21,8 +21,11 @@ use crate::rules::cam_assignment;
 use crate::rules::fit_score::{self, Applicant, FitScore, IdealProfile, SERVICES, VERTICALS};
 use crate::{outbox, validate};
 
-/// Applications stored from one address per hour, across tenants.
+/// Applications from one address per hour, across tenants.
 pub const MAX_PER_HOUR: i64 = 5;
+/// Applications to one tenant per hour, from all addresses together: each mails the applicant and every program
+/// admin, so the form must not become a way to send mail without end.
+pub const MAX_PER_TENANT_PER_HOUR: i64 = 30;
 
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema)]
@@ -98,7 +101,7 @@ pub struct ApplicationInput {
     pub services: Vec<String>,
     #[serde(default)]
     pub message: Option<String>,
-    /// Left empty by people; a filled value marks the submission as spam.
+    /// Leave empty.
     #[serde(default)]
     pub fax: Option<String>,
 }
@@ -227,17 +230,23 @@ pub async fn tenant_by_slug(pool: &sqlx::PgPool, slug: &str) -> Result<(TenantId
     store::tenant_by_slug(pool, &slug).await?.ok_or(Error::NotFound)
 }
 
-pub fn rate_key(ip: Option<IpAddr>) -> String {
-    format!("apply:{}", crate::auth::client::address_key(ip))
+/// The keys the public form's limits count under: the sender's address (across tenants) and the tenant.
+fn rate_keys(tenant: TenantId, ip: Option<IpAddr>) -> [String; 2] {
+    [format!("apply-tenant:{tenant}"), format!("apply:{}", crate::auth::client::address_key(ip))]
 }
 
-/// Refuses an address that already sent the most applications an hour allows.
-pub async fn check_rate(pool: &sqlx::PgPool, ip: Option<IpAddr>) -> Result<(), Error> {
-    let (count, oldest) = store::recent_submissions(pool, &rate_key(ip)).await?;
-    if count >= MAX_PER_HOUR {
-        let wait = oldest.map(|o| (o + Duration::hours(1) - Utc::now()).num_seconds().max(1)).unwrap_or(3600);
-        return Err(Error::TooManyRequests { retry_after: wait as u64 });
+/// Counts this submission under its limits, atomically: the keys are locked for the transaction, so submissions made
+/// at once take turns and each sees those before it. Refuses (429) a tenant or an address already at its limit.
+async fn claim_submission(tx: &mut Tx, keys: &[String; 2]) -> Result<(), Error> {
+    let counts = store::lock_and_count_submissions(tx, keys).await?;
+    let limits = [MAX_PER_TENANT_PER_HOUR, MAX_PER_HOUR];
+    let waits = counts.iter().zip(limits).filter(|((count, _), max)| count >= max).map(|((_, oldest), _)| {
+        oldest.map(|o| (o + Duration::hours(1) - Utc::now()).num_seconds().max(1)).unwrap_or(3600) as u64
+    });
+    if let Some(retry_after) = waits.max() {
+        return Err(Error::TooManyRequests { retry_after });
     }
+    store::record_submission(tx, keys).await?;
     Ok(())
 }
 
@@ -249,12 +258,14 @@ pub struct Submitted {
 /// What became of a submission.
 pub enum Submission {
     Stored(Submitted),
-    /// The honeypot was filled: nothing stored, and the sender is not told.
-    Discarded,
+    /// The honeypot was filled: nothing stored and nobody mailed, and the sender is answered as if it were stored
+    /// (a made-up id), so that a bot learns nothing.
+    Discarded(Submitted),
 }
 
 /// Stores an application for the tenant (after the spam checks), scores it, confirms it to the applicant and tells
-/// the program admins.
+/// the program admins. The confirmation carries nothing the applicant wrote: the form would otherwise let anyone
+/// mail their text to any address under the tenant's name.
 pub async fn submit(
     pool: &sqlx::PgPool,
     tenant: (TenantId, String),
@@ -262,12 +273,9 @@ pub async fn submit(
     input: ApplicationInput,
 ) -> Result<Submission, Error> {
     let (tenant_id, tenant_name) = tenant;
-    check_rate(pool, ip).await?;
-    if input.fax.as_deref().is_some_and(|f| !f.trim().is_empty()) {
-        return Ok(Submission::Discarded);
-    }
     let v = validate_input(&input)?;
     let mut tx = db::begin_tenant(pool, tenant_id, None).await?;
+    claim_submission(&mut tx, &rate_keys(tenant_id, ip)).await?;
     let profile = store::profile(&mut tx).await?;
     let fit = fit_score::score(
         &IdealProfile::from(&profile),
@@ -279,6 +287,11 @@ pub async fn submit(
             services: &v.services,
         },
     );
+    if input.fax.as_deref().is_some_and(|f| !f.trim().is_empty()) {
+        // The limits count it all the same: a bot must not tell from them either.
+        tx.commit().await?;
+        return Ok(Submission::Discarded(Submitted { id: ApplicationId::new(), fit_score: i32::from(fit.score) }));
+    }
     let id = store::insert(
         &mut tx,
         store::NewApplication {
@@ -298,13 +311,11 @@ pub async fn submit(
         },
     )
     .await?;
-    store::record_submission(&mut tx, &rate_key(ip)).await?;
     let subject = format!("We received your application to the {tenant_name} partner program");
     let body = format!(
-        "Hello {},\n\nThank you for applying to the {tenant_name} partner program on behalf of {}.\n\n\
+        "Hello,\n\nThank you for applying to the {tenant_name} partner program.\n\n\
          Our channel team reviews every application and will get back to you. If we approve it, you will receive an \
-         invitation to the partner portal at this address.\n",
-        v.contact_name, v.company_name
+         invitation to the partner portal at this address.\n\nIf you did not apply, you need not do anything.\n"
     );
     outbox::enqueue(&mut tx, tenant_id, &v.contact_email, &subject, &body).await?;
     let subject = format!("New partner application: {} ({} % fit)", v.company_name, fit.score);

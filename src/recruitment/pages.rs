@@ -127,7 +127,7 @@ async fn apply_submit(
     };
     match super::submit(&state.pool, tenant, ip, input).await {
         // A filled honeypot looks like success to the sender.
-        Ok(Submission::Stored(_) | Submission::Discarded) => {
+        Ok(Submission::Stored(_) | Submission::Discarded(_)) => {
             Ok(Redirect::to(&format!("/apply/{slug}/thanks")).into_response())
         }
         Err(Error::Invalid(errors)) => {

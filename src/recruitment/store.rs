@@ -350,22 +350,35 @@ pub async fn admin_recipients(tx: &mut Tx) -> Result<Vec<String>, sqlx::Error> {
         .await
 }
 
-/// Records a stored submission from `key`, for the rate limit.
-pub async fn record_submission(tx: &mut Tx, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("insert into public_submissions (key) values ($1)", key).execute(&mut **tx).await?;
-    Ok(())
+/// Locks `keys` for the rest of the transaction (in the order given, the same for every caller) and counts the
+/// submissions under each in the last hour, with the oldest of them.
+pub async fn lock_and_count_submissions(
+    tx: &mut Tx,
+    keys: &[String; 2],
+) -> Result<Vec<(i64, Option<DateTime<Utc>>)>, sqlx::Error> {
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended($1, 0)), pg_advisory_xact_lock(hashtextextended($2, 0))",
+        keys[0],
+        keys[1],
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let rows = sqlx::query!(
+        r#"select k.key as "key!", count(s.at) as "count!", min(s.at) as oldest
+             from unnest($1::text[]) with ordinality as k (key, n)
+             left join public_submissions s on s.key = k.key and s.at > now() - interval '1 hour'
+            group by k.key, k.n order by k.n"#,
+        &keys[..],
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.count, r.oldest)).collect())
 }
 
-/// Submissions from `key` in the last hour, and when the oldest of them came.
-pub async fn recent_submissions(pool: &sqlx::PgPool, key: &str) -> Result<(i64, Option<DateTime<Utc>>), sqlx::Error> {
-    let row = sqlx::query!(
-        r#"select count(*) as "count!", min(at) as oldest from public_submissions
-            where key = $1 and at > now() - interval '1 hour'"#,
-        key,
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok((row.count, row.oldest))
+/// Records a submission under each of `keys`, for the limits.
+pub async fn record_submission(tx: &mut Tx, keys: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query!("insert into public_submissions (key) select unnest($1::text[])", keys).execute(&mut **tx).await?;
+    Ok(())
 }
 
 pub async fn prune_submissions(pool: &sqlx::PgPool) -> Result<u64, sqlx::Error> {

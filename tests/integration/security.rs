@@ -213,6 +213,87 @@ fn apply(body: &Value) -> Request<Body> {
     json_request(Method::POST, "/api/v1/public/acme/applications", None, body)
 }
 
+async fn applications(app: &TestApp) -> i64 {
+    app.count_in(A.id, "select count(*) from applications").await
+}
+
+#[tokio::test]
+async fn parallel_applications_past_the_address_limit_are_refused() {
+    let app = TestApp::new().await;
+    let sender = address(7);
+    let bodies: Vec<Value> =
+        (0..20).map(|i| application(&format!("Company {i}"), &format!("c{i}@example.org"))).collect();
+    let responses = join_all(bodies.iter().map(|b| send_from(&app.router, sender, apply(b)))).await;
+    let counts = statuses(&responses);
+    assert_eq!(counts.get(&201), Some(&5), "{counts:?}");
+    assert_eq!(counts.get(&429), Some(&15), "{counts:?}");
+    assert_eq!(applications(&app).await, 5);
+}
+
+#[tokio::test]
+async fn parallel_applications_past_the_tenants_hourly_cap_are_refused() {
+    let app = TestApp::new().await;
+    let cap = tributary::recruitment::MAX_PER_TENANT_PER_HOUR as usize;
+    let bodies: Vec<Value> =
+        (0..cap + 8).map(|i| application(&format!("Company {i}"), &format!("c{i}@example.org"))).collect();
+    // Every application from an address of its own.
+    let responses =
+        join_all(bodies.iter().enumerate().map(|(i, b)| send_from(&app.router, address(i as u32), apply(b)))).await;
+    let counts = statuses(&responses);
+    assert_eq!(counts.get(&201), Some(&cap), "{counts:?}");
+    assert_eq!(counts.get(&429), Some(&8), "{counts:?}");
+    assert_eq!(applications(&app).await, cap as i64);
+    // Another tenant's form is open still.
+    let other = send_from(
+        &app.router,
+        address(999),
+        json_request(Method::POST, "/api/v1/public/globex/applications", None, &application("Else", "e@example.org")),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
+}
+
+#[tokio::test]
+async fn the_confirmation_email_carries_nothing_the_applicant_wrote() {
+    let app = TestApp::new().await;
+    let mut body = application("Cheap pills at evil.example", "victim@example.org");
+    body["contact_name"] = json!("Click https://evil.example/win now");
+    let r = app.post_json("/api/v1/public/acme/applications", None, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let admin = app.token("acme", email::ADMIN).await;
+    let outbox = app.get("/api/v1/outbox?limit=50", Some(&admin)).await.json();
+    let mails = outbox["items"].as_array().unwrap();
+    let confirmation = mails.iter().find(|m| m["to"] == "victim@example.org").expect("a confirmation");
+    let text = format!("{} {}", confirmation["subject"], confirmation["body"]);
+    assert!(text.contains("Acme Corp"), "{text}");
+    assert!(!text.contains("evil.example") && !text.contains("pills") && !text.contains("Click"), "{text}");
+}
+
+#[tokio::test]
+async fn the_api_answers_a_honeypot_hit_as_a_success_and_keeps_nothing() {
+    let app = TestApp::new().await;
+    let real =
+        app.post_json("/api/v1/public/acme/applications", None, application("Real Co", "real@example.org")).await;
+    let mut bot = application("Spam Inc", "bot@spam.example");
+    bot["fax"] = json!("+1 555 0100");
+    let r = app.post_json("/api/v1/public/acme/applications", None, bot).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let (real, fake) = (real.json(), r.json());
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&fake), keys(&real), "the same shape");
+    assert_eq!(fake["status"], "submitted");
+    assert!(fake["id"].as_str().unwrap().parse::<uuid::Uuid>().is_ok());
+    assert_eq!(applications(&app).await, 1);
+    assert_eq!(
+        app.count_in(
+            A.id,
+            "select count(*) from outbox where to_address = 'bot@spam.example' or body like '%Spam Inc%'"
+        )
+        .await,
+        0
+    );
+}
+
 #[tokio::test]
 async fn forwarded_addresses_are_ignored_from_an_untrusted_peer() {
     let app = TestApp::new().await;
