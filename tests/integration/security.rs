@@ -346,6 +346,51 @@ async fn forwarded_addresses_from_a_trusted_proxy_name_the_client() {
 }
 
 #[tokio::test]
+async fn a_role_or_partner_changed_in_sql_is_refused_on_the_next_request() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::P1_ADMIN).await;
+    let user = app.token("acme", email::P1_USER).await;
+    let page = |t: &str| Session { token: Some(t.to_string()), csrf: String::new() };
+    for token in [&admin, &user] {
+        assert_eq!(app.get("/api/v1/users", Some(&admin)).await.status, StatusCode::OK);
+        assert_eq!(app.page("/", &page(token)).await.status, StatusCode::OK);
+    }
+    let mut db = owner(&app).await;
+    sqlx::query("update users set role = 'partner_user' where id = $1")
+        .bind(A.p1_admin)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(app.get("/api/v1/users", Some(&admin)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/auth/me", Some(&admin)).await.status, StatusCode::UNAUTHORIZED);
+    let home = app.page("/", &page(&admin)).await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert!(home.header("location").unwrap().starts_with("/login"));
+    // Moved to another partner: the old partner's token no longer holds either.
+    sqlx::query("update users set partner_id = $2 where id = $1")
+        .bind(A.p1_user)
+        .bind(A.p2)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(app.get("/api/v1/deals", Some(&user)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.page("/deals", &page(&user)).await.status, StatusCode::SEE_OTHER);
+    // Signing in again gives a token of the new role.
+    let again = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            json!({"tenant": "acme", "email": email::P1_ADMIN, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(again.json()["user"]["role"], "partner_user");
+    // Other changes leave sessions alone.
+    let cam = app.token("acme", email::CAM1).await;
+    sqlx::query("update users set name = 'Cara Renamed' where id = $1").bind(A.cam1).execute(&mut db).await.unwrap();
+    assert_eq!(app.get("/api/v1/deals", Some(&cam)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn pooled_connections_killed_while_idle_are_replaced_without_an_error() {
     let app = TestApp::new().await;
     let token = app.token("acme", email::CAM1).await;
