@@ -10,7 +10,7 @@ use crate::auth::{CurrentUser, Role, password};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, violates};
 use crate::ids::UserId;
-use crate::validate;
+use crate::{outbox, validate};
 use store::{NewUser, UserRow};
 
 /// What a program admin or partner admin fills in to add a user. Strings, so that every field can be checked and
@@ -33,6 +33,10 @@ pub struct UserInput {
 }
 
 /// Adds a user on behalf of `actor`. Returns the user and whether an invitation email went out.
+///
+/// A partner admin sees only their own organisation, so they must not learn whether an address is taken elsewhere in
+/// the tenant: for such an address they get the answer a new user gets, nothing is created, and the address's owner
+/// is told by email that someone tried to add them.
 pub async fn create(
     tx: &mut Tx,
     actor: &CurrentUser,
@@ -83,6 +87,12 @@ pub async fn create(
         None => None,
     };
     let invited = password_hash.is_none();
+    if actor.role == Role::PartnerAdmin {
+        let owner = store::email_owner(tx, &email).await?;
+        if owner.is_some_and(|partner| partner != actor.partner_id) {
+            return Ok((taken_elsewhere(tx, actor, &email, &name, role, invited).await?, invited));
+        }
+    }
     let inserted = store::insert(
         tx,
         NewUser { tenant_id: actor.tenant_id, email: &email, name: &name, role, partner_id, password_hash },
@@ -100,6 +110,41 @@ pub async fn create(
     }
     let user = store::get(tx, id, None).await?.ok_or(Error::NotFound)?;
     Ok((user, invited))
+}
+
+/// What a partner admin is answered for an address taken outside their organisation: the user they would have
+/// added, as if created (an id that leads nowhere). The address's owner hears of the attempt.
+async fn taken_elsewhere(
+    tx: &mut Tx,
+    actor: &CurrentUser,
+    email: &str,
+    name: &str,
+    role: Role,
+    invited: bool,
+) -> Result<UserRow, Error> {
+    let subject = format!("Someone tried to add you to {} on Tributary", actor.tenant_name);
+    let body = format!(
+        "Hello,\n\n{} tried to add this email address to their organisation in the {} partner portal. It already has \
+         an account there, so nothing was changed.\n\nIf you expected this, ask your channel manager to move your \
+         account. Otherwise you need not do anything.\n",
+        actor.name, actor.tenant_name,
+    );
+    outbox::enqueue(tx, actor.tenant_id, email, &subject, &body).await?;
+    let partner_name = match actor.partner_id {
+        Some(p) => store::partner_name(tx, p).await?,
+        None => None,
+    };
+    Ok(UserRow {
+        id: UserId::new(),
+        email: email.to_string(),
+        name: name.to_string(),
+        role,
+        partner_id: actor.partner_id,
+        partner_name,
+        active: true,
+        has_password: !invited,
+        created_at: chrono::Utc::now(),
+    })
 }
 
 /// Deactivates a user the actor may manage; their tokens stop working at once.

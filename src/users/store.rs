@@ -74,6 +74,17 @@ pub async fn partner_exists(tx: &mut Tx, partner: PartnerId) -> Result<bool, sql
         .await
 }
 
+/// Whether a user of the tenant has this (lowercased) email, and if so, their partner (`None` for vendor staff).
+pub async fn email_owner(tx: &mut Tx, email: &str) -> Result<Option<Option<PartnerId>>, sqlx::Error> {
+    sqlx::query_scalar!(r#"select partner_id as "partner_id: PartnerId" from users where email = $1"#, email)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn partner_name(tx: &mut Tx, partner: PartnerId) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("select name from partners where id = $1", partner as PartnerId).fetch_optional(&mut **tx).await
+}
+
 pub struct NewUser<'a> {
     pub tenant_id: TenantId,
     pub email: &'a str,

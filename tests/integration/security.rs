@@ -391,6 +391,52 @@ async fn a_role_or_partner_changed_in_sql_is_refused_on_the_next_request() {
 }
 
 #[tokio::test]
+async fn a_partner_admin_adding_a_user_learns_nothing_of_addresses_outside_their_organisation() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let add = |email: &str| {
+        app.post_json("/api/v1/users", Some(&p1), json!({"email": email, "name": "Sam Seller", "role": "partner_user"}))
+    };
+    let fresh = add("sam.new@example.com").await;
+    assert_eq!(fresh.status, StatusCode::CREATED, "{}", fresh.text());
+    let fresh = fresh.json();
+    // Taken by another partner's admin, and by the vendor's program admin.
+    for taken in [email::P2_ADMIN, email::ADMIN] {
+        let r = add(taken).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{taken}: {}", r.text());
+        let answer = r.json();
+        let shape = |v: &Value| {
+            v.as_object().unwrap().iter().map(|(k, v)| (k.clone(), std::mem::discriminant(v))).collect::<Vec<_>>()
+        };
+        assert_eq!(shape(&answer), shape(&fresh), "{taken}");
+        for same in ["name", "role", "partner_id", "partner_name", "active", "has_password", "invited"] {
+            assert_eq!(answer[same], fresh[same], "{taken}: {same}");
+        }
+        assert_eq!(answer["email"], taken);
+    }
+    // Nothing of theirs changed, and their owners heard of it.
+    let p2_admin: (String, Option<uuid::Uuid>) = sqlx::query_as("select role, partner_id from users where id = $1")
+        .bind(A.p2_admin)
+        .fetch_one(&mut owner(&app).await)
+        .await
+        .unwrap();
+    assert_eq!(p2_admin, ("partner_admin".to_string(), Some(A.p2.0)));
+    assert_eq!(app.count_in(A.id, "select count(*) from users").await, 9, "eight fixtures and the fresh one");
+    assert_eq!(
+        app.count_in(A.id, "select count(*) from outbox where to_address in ('p2.admin@example.com', 'admin@example.com') and subject like 'Someone tried to add you%'").await,
+        2
+    );
+    // Through the page, the same.
+    let session = app.session("acme", email::P1_ADMIN).await;
+    for email in ["page.new@example.com", email::P3_ADMIN] {
+        let r =
+            app.submit("/users", &session, &[("email", email), ("name", "Pat Page"), ("role", "partner_user")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{email}: {}", r.text());
+        assert_eq!(r.header("location"), Some("/users?notice=invited"), "{email}");
+    }
+}
+
+#[tokio::test]
 async fn pooled_connections_killed_while_idle_are_replaced_without_an_error() {
     let app = TestApp::new().await;
     let token = app.token("acme", email::CAM1).await;
