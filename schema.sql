@@ -44,6 +44,23 @@ $$;
 
 
 --
+-- Name: app_bump_session_version(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_bump_session_version() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.session_version = OLD.session_version
+       AND (NEW.role, NEW.partner_id, NEW.active) IS DISTINCT FROM (OLD.role, OLD.partner_id, OLD.active) THEN
+        NEW.session_version := OLD.session_version + 1;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+--
 -- Name: app_check_session(uuid, uuid, integer, boolean); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -176,25 +193,6 @@ CREATE FUNCTION public.app_open_session(p_tenant uuid, p_user uuid, p_session uu
 BEGIN
     PERFORM set_config('app.tenant_id', p_tenant::text, true), set_config('app.user_id', p_user::text, true);
     RETURN app_check_session(p_user, p_session, p_version, p_agreement);
-END
-$$;
-
-
---
--- Name: app_partner_active_users(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.app_partner_active_users() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.partner_id IS NOT NULL AND OLD.active THEN
-        UPDATE partners SET active_users = active_users - 1 WHERE tenant_id = OLD.tenant_id AND id = OLD.partner_id;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.partner_id IS NOT NULL AND NEW.active THEN
-        UPDATE partners SET active_users = active_users + 1 WHERE tenant_id = NEW.tenant_id AND id = NEW.partner_id;
-    END IF;
-    RETURN NULL;
 END
 $$;
 
@@ -639,7 +637,8 @@ ALTER TABLE ONLY public.invitations FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE public.login_failures (
     key text NOT NULL,
-    failed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+    failed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    attempt uuid
 );
 
 
@@ -752,7 +751,6 @@ CREATE TABLE public.partners (
     life_stage text DEFAULT 'onboarding'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    active_users integer DEFAULT 0 NOT NULL,
     CONSTRAINT partners_country_check CHECK ((country ~ '^[A-Z]{2}$'::text)),
     CONSTRAINT partners_life_stage_check CHECK ((life_stage = ANY (ARRAY['applicant'::text, 'onboarding'::text, 'activated'::text, 'producing'::text, 'lapsed'::text]))),
     CONSTRAINT partners_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
@@ -1386,14 +1384,7 @@ CREATE TRIGGER onboarding_template_items_audit AFTER INSERT OR DELETE OR UPDATE 
 -- Name: partners partners_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER partners_audit AFTER INSERT OR DELETE ON public.partners FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
-
-
---
--- Name: partners partners_audit_update; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER partners_audit_update AFTER UPDATE ON public.partners FOR EACH ROW WHEN (((to_jsonb(old.*) - 'active_users'::text) IS DISTINCT FROM (to_jsonb(new.*) - 'active_users'::text))) EXECUTE FUNCTION public.audit_row_change();
+CREATE TRIGGER partners_audit AFTER INSERT OR DELETE OR UPDATE ON public.partners FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
 
 
 --
@@ -1432,17 +1423,10 @@ CREATE TRIGGER users_onboarding AFTER INSERT ON public.users FOR EACH ROW EXECUT
 
 
 --
--- Name: users users_partner_count; Type: TRIGGER; Schema: public; Owner: -
+-- Name: users users_session_version; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER users_partner_count AFTER INSERT OR DELETE ON public.users FOR EACH ROW EXECUTE FUNCTION public.app_partner_active_users();
-
-
---
--- Name: users users_partner_count_update; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER users_partner_count_update AFTER UPDATE OF active, partner_id ON public.users FOR EACH ROW WHEN (((old.active IS DISTINCT FROM new.active) OR (old.partner_id IS DISTINCT FROM new.partner_id))) EXECUTE FUNCTION public.app_partner_active_users();
+CREATE TRIGGER users_session_version BEFORE UPDATE OF role, partner_id, active ON public.users FOR EACH ROW EXECUTE FUNCTION public.app_bump_session_version();
 
 
 --

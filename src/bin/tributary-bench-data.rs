@@ -490,19 +490,8 @@ async fn generate(
     }
     let partners_copied = copy_buffer(conn, PARTNERS_COPY, partners_csv.buf).await?;
     users_copied += copy_buffer(conn, USERS_COPY, people.buf).await?;
-    // The count of active people the users triggers keep, which were off during the load. Analyzed first: planned
-    // on guesses, the join looked the partners up by scanning them once per group.
+
     conn.execute("analyze partners, users").await?;
-    sqlx::query!(
-        "update partners p set active_users = n.n
-           from (select partner_id, count(*) as n from users
-                  where tenant_id = $1 and partner_id is not null and active group by partner_id) n
-          where p.tenant_id = $1 and p.id = n.partner_id",
-        tenant as TenantId,
-    )
-    .execute(&mut *conn)
-    .await
-    .context("counting the partners' active people")?;
     let secs = t.elapsed().as_secs_f64();
     eprintln!("{slug}: users {}/{} ({secs:.1} s)", sep(users_copied as i64), sep(scale.users() as i64));
     eprintln!("{slug}: partners {}/{} ({secs:.1} s)", sep(partners_copied as i64), sep(scale.partners as i64));

@@ -149,7 +149,7 @@ pub async fn partner_home(tx: &mut Tx, partner: PartnerId) -> Result<Option<Part
     let row = sqlx::query!(
         r#"select p.id as "id: PartnerId", p.name, p.country, p.region, p.tier, p.cam_id as "cam_id: UserId",
                   c.name as "cam_name?", p.life_stage as "life_stage: LifeStage", p.created_at,
-                  p.active_users::bigint as "user_count!", c.email as "cam_email?",
+                  m.user_count as "user_count!", c.email as "cam_email?",
                   m.members as "members!: Json<Vec<Member>>", d.pending as "pending!", d.approved as "approved!",
                   d.won as "won!", o.ob_items as "ob_items!", o.ob_items_done as "ob_items_done!",
                   o.ob_required as "ob_required!", o.ob_done as "ob_done!", o.ob_overdue as "ob_overdue!",
@@ -159,7 +159,8 @@ pub async fn partner_home(tx: &mut Tx, partner: PartnerId) -> Result<Option<Part
              cross join lateral (
                   select coalesce(json_agg(json_build_object('name', u.name, 'email', u.email, 'role', u.role,
                                                              'has_password', u.password_hash is not null)
-                                           order by lower(u.name)), '[]') as members
+                                           order by lower(u.name)), '[]') as members,
+                         count(*) as user_count
                     from users u where u.partner_id = p.id and u.active) m
              cross join lateral (
                   select coalesce(sum(n) filter (where status = 'pending'), 0)::bigint as pending,

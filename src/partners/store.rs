@@ -36,7 +36,7 @@ pub async fn list(tx: &mut Tx, scope: Scope, limit: i64, offset: i64) -> Result<
                 PartnerRow,
                 r#"select p.id as "id: PartnerId", p.name, p.country, p.region, p.tier, p.cam_id as "cam_id: UserId",
                           c.name as "cam_name?", p.life_stage as "life_stage: LifeStage",
-                          p.active_users::bigint as "user_count!", p.created_at
+                          (select count(*) from users u where u.partner_id = p.id and u.active) as "user_count!", p.created_at
                      from partners p left join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
                     order by lower(p.name), p.id limit $1 offset $2"#,
                 limit,
@@ -48,7 +48,7 @@ pub async fn list(tx: &mut Tx, scope: Scope, limit: i64, offset: i64) -> Result<
                 PartnerRow,
                 r#"select p.id as "id: PartnerId", p.name, p.country, p.region, p.tier, p.cam_id as "cam_id: UserId",
                           c.name as "cam_name?", p.life_stage as "life_stage: LifeStage",
-                          p.active_users::bigint as "user_count!", p.created_at
+                          (select count(*) from users u where u.partner_id = p.id and u.active) as "user_count!", p.created_at
                      from partners p left join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
                     where p.cam_id = $1
                     order by lower(p.name), p.id limit $2 offset $3"#,
@@ -62,7 +62,7 @@ pub async fn list(tx: &mut Tx, scope: Scope, limit: i64, offset: i64) -> Result<
                 PartnerRow,
                 r#"select p.id as "id: PartnerId", p.name, p.country, p.region, p.tier, p.cam_id as "cam_id: UserId",
                           c.name as "cam_name?", p.life_stage as "life_stage: LifeStage",
-                          p.active_users::bigint as "user_count!", p.created_at
+                          (select count(*) from users u where u.partner_id = p.id and u.active) as "user_count!", p.created_at
                      from partners p left join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
                     where p.id = $1
                     order by lower(p.name), p.id limit $2 offset $3"#,
@@ -101,7 +101,7 @@ pub async fn unassigned(tx: &mut Tx, limit: i64) -> Result<Vec<PartnerRow>, sqlx
         PartnerRow,
         r#"select p.id as "id: PartnerId", p.name, p.country, p.region, p.tier, p.cam_id as "cam_id: UserId",
                   c.name as "cam_name?", p.life_stage as "life_stage: LifeStage",
-                  p.active_users::bigint as "user_count!", p.created_at
+                  (select count(*) from users u where u.partner_id = p.id and u.active) as "user_count!", p.created_at
              from partners p left join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
             where p.cam_id is null order by p.created_at, p.id limit $1"#,
         limit,
@@ -116,7 +116,7 @@ pub async fn get(tx: &mut Tx, scope: Scope, id: PartnerId) -> Result<Option<Part
         PartnerRow,
         r#"select p.id as "id: PartnerId", p.name, p.country, p.region, p.tier, p.cam_id as "cam_id: UserId",
                   c.name as "cam_name?", p.life_stage as "life_stage: LifeStage",
-                  p.active_users::bigint as "user_count!", p.created_at
+                  (select count(*) from users u where u.partner_id = p.id and u.active) as "user_count!", p.created_at
              from partners p left join users c on c.tenant_id = p.tenant_id and c.id = p.cam_id
             where p.id = $1 and ($2::uuid is null or p.cam_id = $2) and ($3::uuid is null or p.id = $3)"#,
         id as PartnerId,
