@@ -374,6 +374,35 @@ const DEALS: &[DemoDeal] = &[
         window: 80,
         reason: None,
     },
+    // Probably the customer another partner holds (the same name but for a descriptor, no web domain to tell): the
+    // CAM may approve it only with a reason.
+    DemoDeal {
+        partner: "Northwind IT",
+        customer: "Vandelay Industries Group",
+        domain: None,
+        country: "GB",
+        products: &["support"],
+        value: 22_000,
+        currency: "GBP",
+        status: DealStatus::Pending,
+        age: 1,
+        window: 0,
+        reason: None,
+    },
+    // Possibly the same customer as an approved registration, but under another web domain: evidence only.
+    DemoDeal {
+        partner: "Cobalt Integrations",
+        customer: "Acme Manufacturing",
+        domain: Some("acme-manufacturing.de"),
+        country: "US",
+        products: &["crm"],
+        value: 47_000,
+        currency: "USD",
+        status: DealStatus::Pending,
+        age: 2,
+        window: 0,
+        reason: None,
+    },
 ];
 
 /// Products, vendor-direct accounts and registrations in every status, including clashing pairs for the queues.

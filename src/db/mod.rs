@@ -41,6 +41,8 @@ impl Database {
         };
         migrate(&owner_options).await?;
         let pool = runtime_pool(&owner_options, config.db_pool).await?;
+        // Keys derived by the server's rules, which a migration cannot compute.
+        crate::deals::rekey_names(&pool).await.map_err(|e| anyhow::anyhow!("rewriting customer name keys: {e}"))?;
         Ok(Database { pool, owner_options, embedded })
     }
 

@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::store::{self, DealRow, HistoryEntry, ListFilter};
-use super::{CloseInput, Conflict, DealInput, DealStatus, ExtendInput, RejectInput, RejectReason};
+use super::{
+    ApproveInput, CloseInput, Conflict, ConflictView, DealInput, DealStatus, ExtendInput, RejectInput, RejectReason,
+};
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery, ListResponse, parse_json};
 use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
@@ -33,7 +35,8 @@ pub struct RegisteredDeal {
     pub id: DealId,
     /// pending, or approved when the policy auto-approves clean registrations.
     pub status: DealStatus,
-    pub conflicts: Vec<Conflict>,
+    /// Staff see each clash with its evidence; the registering partner sees its own view (`PartnerConflict`).
+    pub conflicts: Vec<ConflictView>,
     pub protected_until: Option<NaiveDate>,
 }
 
@@ -50,7 +53,12 @@ pub async fn create(
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(RegisteredDeal { id: r.id, status: r.status, conflicts: r.conflicts, protected_until: r.protected_until }),
+        Json(RegisteredDeal {
+            id: r.id,
+            status: r.status,
+            conflicts: Conflict::views_for(&user, r.conflicts),
+            protected_until: r.protected_until,
+        }),
     ))
 }
 
@@ -143,8 +151,12 @@ pub async fn list(
 pub struct DealDetail {
     #[serde(flatten)]
     pub deal: DealView,
-    /// For pending registrations, the clashes as they stand now; otherwise as found at the last decision.
-    pub conflicts: Vec<Conflict>,
+    /// For pending registrations, the clashes as they stand now; otherwise as found at the last decision. Staff see
+    /// the evidence; the registering partner its own view.
+    pub conflicts: Vec<ConflictView>,
+    /// Why staff approved it over a probable clash (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_reason: Option<String>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -164,9 +176,15 @@ pub async fn current_conflicts(tx: &mut Tx, deal: &DealRow) -> Result<Vec<Confli
 pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<DealId>) -> Result<Json<DealDetail>> {
     let deal = store::get(&mut tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
     let conflicts = current_conflicts(&mut tx, &deal).await?;
-    let history = store::history(&mut tx, id).await?;
+    let history = store::history(&mut tx, id, !user.role.is_partner()).await?;
     tx.commit().await?;
-    Ok(Json(DealDetail { deal: deal.into(), conflicts, history }))
+    let override_reason = if user.role.is_partner() { None } else { deal.override_reason.clone() };
+    Ok(Json(DealDetail {
+        deal: deal.into(),
+        conflicts: Conflict::views_for(&user, conflicts),
+        override_reason,
+        history,
+    }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -181,12 +199,21 @@ async fn respond(mut tx: Tx, user: &CurrentUser, id: DealId) -> Result<Json<Deci
     Ok(Json(Decided { status: deal.status, protected_until: deal.protected_until }))
 }
 
-/// Approves a pending registration (the partner's CAM or a program admin). 409 when another partner already holds
-/// an approved, unexpired registration for the same opportunity.
+/// Approves a pending registration (the partner's CAM or a program admin). 409 when another partner (or this one)
+/// holds an approved, unexpired registration for the same customer for certain; 422 naming `override_reason` when
+/// it is probably the same customer and no reason to approve anyway is given.
 #[utoipa::path(post, path = "/api/v1/deals/{id}/approve", tag = "deals", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
-pub async fn approve(Auth { user, mut tx, .. }: Auth<Manager>, Path(id): Path<DealId>) -> Result<Json<Decided>> {
-    super::approve(&mut tx, &user, id).await?;
+    request_body(content = ApproveInput, description = "Optional"),
+    responses((status = 200, body = Decided), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
+pub async fn approve(
+    Auth { user, mut tx, .. }: Auth<Manager>,
+    Path(id): Path<DealId>,
+    body: axum::body::Bytes,
+) -> Result<Json<Decided>> {
+    // The body is optional: a bare POST approves when nothing needs overriding.
+    let input: ApproveInput =
+        if body.iter().all(u8::is_ascii_whitespace) { ApproveInput::default() } else { parse_json(&body)? };
+    super::approve(&mut tx, &user, id, input).await?;
     respond(tx, &user, id).await
 }
 

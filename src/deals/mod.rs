@@ -17,7 +17,7 @@ use crate::db::Tx;
 use crate::error::{Error, FieldErrors};
 use crate::ids::{DealId, PartnerId, TenantId, UserId};
 use crate::outbox;
-use crate::rules::deal_conflict::{self, Decision, Field, Finding, FindingKind, Registration};
+use crate::rules::deal_conflict::{self, Decision, Field, Finding, FindingKind, Registration, Strength};
 use crate::validate;
 use store::{DealRow, NewDeal, Policy};
 
@@ -235,13 +235,16 @@ pub struct DealInput {
     pub notes: Option<String>,
 }
 
-/// A clash as the API shows it and as a registration keeps it (`deals.conflicts`, written when it is registered and
-/// when it is approved): the rule's finding, its scores rounded.
+/// A clash as staff see it in the API and as a registration keeps it (`deals.conflicts`, written when it is
+/// registered and when it is approved): the rule's finding, its scores rounded.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Conflict {
     /// same_partner_duplicate, other_partner_protected, other_partner_pending or vendor_direct_account.
     #[schema(value_type = String)]
     pub kind: FindingKind,
+    /// definitive, probable or possible: how certain it is that both are one customer.
+    #[schema(value_type = String)]
+    pub strength: Strength,
     pub deal_id: Option<DealId>,
     /// Fields that matched: domain, name, country, products.
     #[schema(value_type = Vec<String>)]
@@ -261,6 +264,31 @@ pub struct EvidenceView {
     pub detail: String,
 }
 
+/// A clash as the registering partner may know it: never the rival registration, its partner, the evidence text or
+/// a named account; only the partner's own earlier registration when it duplicates that.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PartnerConflict {
+    #[schema(value_type = String)]
+    pub kind: FindingKind,
+    #[schema(value_type = String)]
+    pub strength: Strength,
+    /// The partner's own registration, for a duplicate of it; null otherwise.
+    pub deal_id: Option<DealId>,
+    #[schema(value_type = Vec<String>)]
+    pub matched_on: Vec<Field>,
+    /// A worded reason, such as "Another partner holds a protected registration for probably the same customer:
+    /// the web domain and name match."
+    pub reason: String,
+}
+
+/// A clash as the reader may see it: staff get the evidence, partners their own view.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ConflictView {
+    Staff(Conflict),
+    Partner(PartnerConflict),
+}
+
 fn rounded(score: f64) -> f64 {
     (score * 100.0).round() / 100.0
 }
@@ -269,6 +297,7 @@ impl Conflict {
     pub fn from_finding(f: &Finding) -> Conflict {
         Conflict {
             kind: f.kind,
+            strength: f.strength,
             deal_id: f.registration_id,
             matched_on: f.matched_on.clone(),
             score: rounded(f.score),
@@ -278,6 +307,25 @@ impl Conflict {
                 .iter()
                 .map(|e| EvidenceView { field: e.field, score: rounded(e.score), detail: e.detail.clone() })
                 .collect(),
+        }
+    }
+
+    pub fn for_partner(&self) -> PartnerConflict {
+        PartnerConflict {
+            kind: self.kind,
+            strength: self.strength,
+            deal_id: if self.kind == FindingKind::SamePartnerDuplicate { self.deal_id } else { None },
+            matched_on: self.matched_on.clone(),
+            reason: deal_conflict::partner_reason(self.kind, self.strength, &self.matched_on),
+        }
+    }
+
+    /// What `user` may see of the clashes.
+    pub fn views_for(user: &CurrentUser, conflicts: Vec<Conflict>) -> Vec<ConflictView> {
+        if user.role.is_partner() {
+            conflicts.iter().map(|c| ConflictView::Partner(c.for_partner())).collect()
+        } else {
+            conflicts.into_iter().map(ConflictView::Staff).collect()
         }
     }
 }
@@ -393,6 +441,34 @@ pub async fn findings_for(tx: &mut Tx, reg: &Registration, policy: &Policy) -> R
     // No statistics of the tenant's customer names yet: the rule's built-in word weights.
     let weights = deal_conflict::NameWeights::default();
     Ok(deal_conflict::check(reg, &candidates, &named, &rule, &weights, Utc::now().date_naive()))
+}
+
+/// Rewrites the stored name keys (`normalized_name` of registrations and named accounts) made by an older version of
+/// `deal_conflict::normalize_name`, once, when the server starts: the trigram search compares those keys.
+pub async fn rekey_names(pool: &sqlx::PgPool) -> Result<(), Error> {
+    let mut tx = crate::db::begin(pool).await?;
+    if store::lock_name_key_version(&mut tx).await? >= deal_conflict::NAME_KEY_VERSION {
+        return Ok(());
+    }
+    let mut rewritten = 0;
+    for tenant in store::tenant_ids(&mut tx).await? {
+        store::scope_to(&mut tx, tenant).await?;
+        let (deals, named) = store::names_with_keys(&mut tx).await?;
+        let (deal_ids, deal_keys): (Vec<DealId>, Vec<String>) = deals
+            .into_iter()
+            .filter_map(|(id, name, key)| Some((id, deal_conflict::normalize_name(&name))).filter(|(_, k)| *k != key))
+            .unzip();
+        let (named_ids, named_keys): (Vec<_>, Vec<String>) = named
+            .into_iter()
+            .filter_map(|(id, name, key)| Some((id, deal_conflict::normalize_name(&name))).filter(|(_, k)| *k != key))
+            .unzip();
+        rewritten += deal_ids.len() + named_ids.len();
+        store::rewrite_name_keys(&mut tx, (&deal_ids, &deal_keys), (&named_ids, &named_keys)).await?;
+    }
+    store::set_name_key_version(&mut tx, deal_conflict::NAME_KEY_VERSION).await?;
+    tx.commit().await?;
+    tracing::info!(rewritten, version = deal_conflict::NAME_KEY_VERSION, "customer name keys rewritten");
+    Ok(())
 }
 
 pub fn registration_of(d: &DealRow) -> Registration {
@@ -574,9 +650,18 @@ fn conflict_state(deal: &DealRow, action: &str) -> Error {
     Error::Conflict(format!("A registration that is {} cannot be {action}.", deal.status))
 }
 
-/// Approves a pending registration. Under the tenant's approval lock, the conflicts are checked again: when another
-/// partner already holds an approved, unexpired registration for the same opportunity, this is refused.
-pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId) -> Result<NaiveDate, Error> {
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ApproveInput {
+    /// Why the registration is approved although it is probably the same customer as one another partner (or this
+    /// partner) already holds: required then, 10 to 1000 characters; ignored otherwise.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+/// Approves a pending registration. Under the tenant's approval lock, the conflicts are checked again against the
+/// claims that hold (another partner's protected registration, the partner's own approved one): the same customer
+/// for certain is refused; probably the same customer needs `override_reason`, which the registration keeps.
+pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId, input: ApproveInput) -> Result<NaiveDate, Error> {
     let scope = decider_scope(user)?;
     store::get(tx, scope, id, false).await?.ok_or(Error::NotFound)?;
     store::lock_approvals(tx).await?;
@@ -586,37 +671,72 @@ pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId) -> Result<Naiv
     }
     let policy = store::policy(tx).await?;
     let findings = findings_for(tx, &registration_of(&deal), &policy).await?;
-    // A possible match is evidence only; a probable one waits for the staff override still to come.
-    if findings.iter().any(Finding::blocks_approval_without_override) {
-        return Err(Error::Conflict(
-            "Another partner already holds an approved, unexpired registration for this opportunity.".into(),
-        ));
-    }
-    // A duplicate of the partner's own registration blocks only once that one is approved; pending ones lose the race.
+    // A duplicate of the partner's own registration holds only once that one is approved; pending ones lose the race.
     let own: Vec<DealId> = findings
         .iter()
         .filter(|f| f.kind == FindingKind::SamePartnerDuplicate && f.strength.blocks_without_override())
         .filter_map(|f| f.registration_id)
         .collect();
-    if store::any_approved(tx, &own).await? {
-        return Err(Error::Conflict(
-            "This partner already holds an approved, unexpired registration for this opportunity.".into(),
-        ));
+    let own_approved = store::approved_among(tx, &own).await?;
+    let holding: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            f.blocks_approval_without_override()
+                || f.registration_id
+                    .is_some_and(|r| f.kind == FindingKind::SamePartnerDuplicate && own_approved.contains(&r))
+        })
+        .collect();
+    let whose =
+        |f: &Finding| if f.kind == FindingKind::SamePartnerDuplicate { "This partner" } else { "Another partner" };
+    if let Some(f) = holding.iter().find(|f| f.strength.blocks_even_with_override()) {
+        return Err(Error::Conflict(format!(
+            "{} already holds an approved, unexpired registration for this customer.",
+            whose(f)
+        )));
     }
+    let override_reason = match holding.first() {
+        None => None,
+        Some(f) => {
+            let reason = input.override_reason.as_deref().map(str::trim).unwrap_or("");
+            let chars = reason.chars().count();
+            if chars == 0 {
+                return Err(Error::invalid(
+                    "override_reason",
+                    format!(
+                        "{} already holds an approved registration for probably the same customer. To approve anyway, \
+                         say how you checked that they are different customers.",
+                        whose(f)
+                    ),
+                ));
+            }
+            if !(10..=1000).contains(&chars) {
+                return Err(Error::invalid("override_reason", "Use 10 to 1000 characters."));
+            }
+            Some(reason.to_string())
+        }
+    };
     let until = Utc::now().date_naive() + Duration::days(i64::from(policy.protection_days));
     let conflicts: Vec<Conflict> = findings.iter().map(Conflict::from_finding).collect();
-    store::approve(tx, id, user.id, until, &conflicts).await?;
-    store::record_event(
-        tx,
-        user.tenant_id,
-        id,
-        Some(user.id),
-        DealEvent::Approved,
-        Some(DealStatus::Pending),
-        DealStatus::Approved,
-        None,
-    )
-    .await?;
+    store::approve(tx, id, user.id, until, &conflicts, override_reason.as_deref()).await?;
+    match &override_reason {
+        Some(reason) => {
+            let note = format!("Approved over a probable clash: {reason}");
+            store::record_approval_with_staff_note(tx, user.tenant_id, id, user.id, &note).await?
+        }
+        None => {
+            store::record_event(
+                tx,
+                user.tenant_id,
+                id,
+                Some(user.id),
+                DealEvent::Approved,
+                Some(DealStatus::Pending),
+                DealStatus::Approved,
+                None,
+            )
+            .await?
+        }
+    }
     notify_partner_of(tx, Recipient::of(user.tenant_id, &deal), &deal.customer_name, PartnerNotice::Approved(until))
         .await?;
     Ok(until)

@@ -13,7 +13,9 @@ use serde::Deserialize;
 
 use super::api::current_conflicts;
 use super::store::{self, DealRow, LineRow, ListFilter};
-use super::{CloseInput, Conflict, DealInput, DealStatus, ExtendInput, RejectInput, RejectReason};
+use super::{
+    ApproveInput, CloseInput, Conflict, DealInput, DealStatus, EvidenceView, ExtendInput, RejectInput, RejectReason,
+};
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
@@ -21,7 +23,7 @@ use crate::countries::{CURRENCIES, country_name};
 use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
 use crate::ids::DealId;
-use crate::rules::deal_conflict::{Decision, FindingKind};
+use crate::rules::deal_conflict::{Decision, Field, FindingKind, Strength};
 use crate::web::format;
 use crate::web::{HtmlForm, Page, country_options, notice};
 
@@ -274,11 +276,11 @@ async fn register_submit(
     }
 }
 
-/// A clash as a partner may see it: what matched and how strongly, never who holds the other registration.
+/// A clash as a partner may see it: what matched and how certain it is, never who holds the other registration.
 pub struct PartnerClash {
-    pub message: &'static str,
-    pub matched: String,
-    pub strength: String,
+    pub reason: String,
+    pub strength: &'static str,
+    pub badge: &'static str,
     pub own_deal: Option<DealId>,
 }
 
@@ -286,7 +288,8 @@ pub struct PartnerClash {
 pub struct StaffClash {
     pub kind: &'static str,
     pub badge: &'static str,
-    pub recommendation: String,
+    pub strength: &'static str,
+    pub strength_badge: &'static str,
     pub evidence: Vec<(String, String, String)>,
     pub other: Option<DealSide>,
     pub named_account: String,
@@ -340,26 +343,29 @@ fn kind_text(kind: FindingKind) -> (&'static str, &'static str) {
     }
 }
 
-fn partner_message(kind: FindingKind) -> &'static str {
-    match kind {
-        FindingKind::SamePartnerDuplicate => "Your organisation already has an open registration for this customer.",
-        FindingKind::OtherPartnerProtected => {
-            "Another partner already holds a protected registration for this opportunity."
-        }
-        FindingKind::OtherPartnerPending => {
-            "Another registration for this opportunity is waiting for a decision; the first one approved wins."
-        }
-        FindingKind::VendorDirectAccount => "This customer is a named account of the vendor's direct sales team.",
+fn strength_badge(strength: Strength) -> (&'static str, &'static str) {
+    match strength {
+        Strength::Definitive => ("Definitive match", "badge-red"),
+        Strength::Probable => ("Probable match", "badge-yellow"),
+        Strength::Possible => ("Possible match", "badge-gray"),
     }
 }
 
 /// A clash as a partner may see it.
 fn partner_clash(c: &Conflict) -> PartnerClash {
-    PartnerClash {
-        message: partner_message(c.kind),
-        matched: c.matched_on.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", "),
-        strength: format!("{}%", (c.score * 100.0).round()),
-        own_deal: if c.kind == FindingKind::SamePartnerDuplicate { c.deal_id } else { None },
+    let view = c.for_partner();
+    let (strength, badge) = strength_badge(view.strength);
+    PartnerClash { reason: view.reason, strength, badge, own_deal: view.deal_id }
+}
+
+/// Evidence as staff read it: product codes under the names people know them by.
+fn evidence_detail(e: &EvidenceView, products: &[store::Product]) -> String {
+    match (e.field, e.detail.strip_prefix("shared products: ")) {
+        (Field::Products, Some(codes)) => {
+            let codes: Vec<String> = codes.split(", ").map(str::to_string).collect();
+            format!("shared products: {}", product_names(&codes, products))
+        }
+        _ => e.detail.clone(),
     }
 }
 
@@ -370,14 +376,18 @@ fn staff_clash(c: &Conflict, others: &[DealRow], products: &[store::Product]) ->
         FindingKind::VendorDirectAccount => c.evidence.first().map(|e| e.detail.clone()).unwrap_or_default(),
         _ => String::new(),
     };
+    let (strength, strength_badge) = strength_badge(c.strength);
     StaffClash {
         kind,
         badge,
-        recommendation: c.recommendation.label().to_string(),
+        strength,
+        strength_badge,
         evidence: c
             .evidence
             .iter()
-            .map(|e| (e.field.label().to_string(), format!("{}%", (e.score * 100.0).round()), e.detail.clone()))
+            .map(|e| {
+                (e.field.label().to_string(), format!("{}%", (e.score * 100.0).round()), evidence_detail(e, products))
+            })
             .collect(),
         other: c.deal_id.and_then(|id| others.iter().find(|o| o.id == id)).map(|o| side(o, products)),
         named_account,
@@ -420,6 +430,9 @@ struct ShowPage {
     errors: FieldErrors,
     recommendation: String,
     recommendation_badge: &'static str,
+    /// Approving needs a reason: probably the same customer as a registration that may hold.
+    override_needed: bool,
+    override_reason: String,
 }
 
 async fn render_show(
@@ -443,7 +456,11 @@ async fn render_show(
         (Vec::new(), conflicts.iter().map(|c| staff_clash(c, &others, &products)).collect())
     };
     let overall = overall(&conflicts);
-    let history = store::history(tx, id)
+    let override_needed = conflicts.iter().any(|c| {
+        c.strength == Strength::Probable
+            && matches!(c.kind, FindingKind::OtherPartnerProtected | FindingKind::SamePartnerDuplicate)
+    });
+    let history = store::history(tx, id, !is_partner)
         .await?
         .into_iter()
         .map(|h| {
@@ -501,6 +518,8 @@ async fn render_show(
         errors,
         recommendation: overall.0.to_string(),
         recommendation_badge: overall.1,
+        override_needed: override_needed && deal.status == DealStatus::Pending,
+        override_reason: if is_partner { String::new() } else { deal.override_reason.clone().unwrap_or_default() },
         deal: side(&deal, &products),
     })
 }
@@ -554,12 +573,20 @@ async fn finish(
     }
 }
 
+#[derive(Deserialize, Default)]
+struct ApproveForm {
+    #[serde(default)]
+    override_reason: String,
+}
+
 async fn approve_submit(
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<DealId>,
+    Form(form): Form<ApproveForm>,
 ) -> Result<Response> {
-    let result = crate::db::attempt!(tx, super::approve(&mut tx, &user, id)).map(|_| ());
+    let input = ApproveInput { override_reason: Some(form.override_reason) };
+    let result = crate::db::attempt!(tx, super::approve(&mut tx, &user, id, input)).map(|_| ());
     finish(&user, &csrf, tx, id, result, "approved").await
 }
 

@@ -427,6 +427,8 @@ pub struct DealRow {
     pub extension_note: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
     pub closed_amount: Option<Decimal>,
+    /// Why staff approved it over a probable clash.
+    pub override_reason: Option<String>,
 }
 
 /// `query_as!` of `DealRow`s: registrations `d` with their partner `p`, registering user `r` and decider `x`, then
@@ -443,7 +445,7 @@ macro_rules! deal_rows {
                       d.conflicts as "conflicts: Json<Vec<Conflict>>", d.created_at, d.decided_at,
                       x.name as "decided_by_name?", d.decision_reason as "decision_reason: RejectReason",
                       d.decision_note, d.protected_until, d.extensions_used, d.extension_requested_at,
-                      d.extension_note, d.closed_at, d.closed_amount
+                      d.extension_note, d.closed_at, d.closed_amount, d.override_reason
                  from deals d
                  join partners p on p.tenant_id = d.tenant_id and p.id = d.partner_id
                  join users r on r.tenant_id = d.tenant_id and r.id = d.registered_by
@@ -645,6 +647,27 @@ pub async fn record_event(
     Ok(())
 }
 
+/// Records an approval whose note only staff read (the reason to approve over a probable clash).
+pub async fn record_approval_with_staff_note(
+    tx: &mut Tx,
+    tenant: TenantId,
+    deal: DealId,
+    actor: UserId,
+    staff_note: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into deal_events (tenant_id, deal_id, actor_id, event, from_status, to_status, staff_note)
+         values ($1, $2, $3, 'approved', 'pending', 'approved', $4)",
+        tenant as TenantId,
+        deal as DealId,
+        actor as UserId,
+        staff_note,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
@@ -655,14 +678,17 @@ pub struct HistoryEntry {
     pub note: Option<String>,
 }
 
-pub async fn history(tx: &mut Tx, deal: DealId) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+/// A registration's history; `staff` readers also get the notes kept for staff.
+pub async fn history(tx: &mut Tx, deal: DealId, staff: bool) -> Result<Vec<HistoryEntry>, sqlx::Error> {
     sqlx::query_as!(
         HistoryEntry,
         r#"select e.at, e.event as "event: DealEvent", e.from_status as "from_status: DealStatus",
-                  e.to_status as "to_status: DealStatus", u.name as "actor?", e.note
+                  e.to_status as "to_status: DealStatus", u.name as "actor?",
+                  case when $2 then coalesce(e.staff_note, e.note) else e.note end as note
              from deal_events e left join users u on u.tenant_id = e.tenant_id and u.id = e.actor_id
             where e.deal_id = $1 order by e.at, e.id"#,
         deal as DealId,
+        staff,
     )
     .fetch_all(&mut **tx)
     .await
@@ -677,13 +703,16 @@ pub async fn lock_approvals(tx: &mut Tx) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Whether any of `ids` is approved.
-pub async fn any_approved(tx: &mut Tx, ids: &[DealId]) -> Result<bool, sqlx::Error> {
+/// Which of `ids` are approved registrations.
+pub async fn approved_among(tx: &mut Tx, ids: &[DealId]) -> Result<Vec<DealId>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     sqlx::query_scalar!(
-        r#"select exists(select 1 from deals where id = any($1) and status = 'approved') as "any!""#,
+        r#"select id as "id: DealId" from deals where id = any($1) and status = 'approved'"#,
         ids as &[DealId],
     )
-    .fetch_one(&mut **tx)
+    .fetch_all(&mut **tx)
     .await
 }
 
@@ -694,14 +723,16 @@ pub async fn approve(
     by: UserId,
     until: NaiveDate,
     conflicts: &[Conflict],
+    override_reason: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update deals set status = 'approved', decided_at = now(), decided_by = $2, protected_until = $3,
-                conflicts = $4, updated_at = now() where id = $1",
+                conflicts = $4, override_reason = $5, updated_at = now() where id = $1",
         id as DealId,
         by as UserId,
         until,
         Json(conflicts) as Json<&[Conflict]>,
+        override_reason,
     )
     .execute(&mut **tx)
     .await?;
@@ -985,4 +1016,70 @@ async fn extension_requests(tx: &mut Tx, scope: Scope) -> Result<Vec<LineRow>, s
             .await
         }
     }
+}
+
+/// The version of the name-key rule the stored keys were made with, locked until the transaction ends so that
+/// instances starting together rewrite them once.
+pub async fn lock_name_key_version(tx: &mut Tx) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar!("select version from name_key_version for update").fetch_one(&mut **tx).await
+}
+
+pub async fn set_name_key_version(tx: &mut Tx, version: i32) -> Result<(), sqlx::Error> {
+    sqlx::query!("update name_key_version set version = $1", version).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn tenant_ids(tx: &mut Tx) -> Result<Vec<TenantId>, sqlx::Error> {
+    sqlx::query_scalar!(r#"select id as "id: TenantId" from tenants order by id"#).fetch_all(&mut **tx).await
+}
+
+/// Scopes the rest of the transaction to `tenant` (for work that visits every tenant in one transaction).
+pub async fn scope_to(tx: &mut Tx, tenant: TenantId) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar!("select set_config('app.tenant_id', $1, true)", tenant.to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Every registration's and named account's name, with the key stored for it.
+#[allow(clippy::type_complexity)]
+pub async fn names_with_keys(
+    tx: &mut Tx,
+) -> Result<(Vec<(DealId, String, String)>, Vec<(NamedAccountId, String, String)>), sqlx::Error> {
+    let deals = sqlx::query!(r#"select id as "id: DealId", customer_name, normalized_name from deals"#)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.customer_name, r.normalized_name))
+        .collect();
+    let named = sqlx::query!(r#"select id as "id: NamedAccountId", name, normalized_name from named_accounts"#)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name, r.normalized_name))
+        .collect();
+    Ok((deals, named))
+}
+
+pub async fn rewrite_name_keys(
+    tx: &mut Tx,
+    deals: (&[DealId], &[String]),
+    named: (&[NamedAccountId], &[String]),
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals d set normalized_name = k.key from unnest($1::uuid[], $2::text[]) as k (id, key) where d.id = k.id",
+        deals.0 as &[DealId],
+        deals.1,
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update named_accounts a set normalized_name = k.key from unnest($1::uuid[], $2::text[]) as k (id, key)
+          where a.id = k.id",
+        named.0 as &[NamedAccountId],
+        named.1,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

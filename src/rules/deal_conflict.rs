@@ -266,32 +266,9 @@ impl Finding {
         self.kind == FindingKind::OtherPartnerProtected && self.strength.blocks_without_override()
     }
 
-    /// A worded reason for the partner, without the rival's name, evidence text or registration id: "Another partner
-    /// holds a protected registration for probably the same customer: the web domain and name match."
+    /// A worded reason for the partner (`partner_reason`).
     pub fn partner_reason(&self) -> String {
-        let customer = self.strength.customer_phrase();
-        let opening = match self.kind {
-            FindingKind::SamePartnerDuplicate => {
-                format!("Your organisation already has an open registration for {customer}")
-            }
-            FindingKind::OtherPartnerProtected => {
-                format!("Another partner holds a protected registration for {customer}")
-            }
-            FindingKind::OtherPartnerPending => {
-                format!(
-                    "Another partner's registration for {customer} is waiting for a decision; the first one approved wins"
-                )
-            }
-            FindingKind::VendorDirectAccount => {
-                format!("The vendor's direct sales team works with {customer} as a named account")
-            }
-        };
-        let fields: Vec<&str> = self.matched_on.iter().map(|f| f.partner_noun()).collect();
-        match fields.as_slice() {
-            [] => format!("{opening}."),
-            [only] => format!("{opening}: the {only} {}.", if *only == "products" { "match" } else { "matches" }),
-            [init @ .., last] => format!("{opening}: the {} and {last} match.", init.join(", ")),
-        }
+        partner_reason(self.kind, self.strength, &self.matched_on)
     }
 
     pub fn partner_view(&self) -> PartnerView {
@@ -304,6 +281,36 @@ impl Finding {
         }
     }
 }
+
+/// A worded reason for the partner, without the rival's name, evidence text or registration id: "Another partner
+/// holds a protected registration for probably the same customer: the web domain and name match."
+pub fn partner_reason(kind: FindingKind, strength: Strength, matched_on: &[Field]) -> String {
+    let customer = strength.customer_phrase();
+    let opening = match kind {
+        FindingKind::SamePartnerDuplicate => {
+            format!("Your organisation already has an open registration for {customer}")
+        }
+        FindingKind::OtherPartnerProtected => format!("Another partner holds a protected registration for {customer}"),
+        FindingKind::OtherPartnerPending => {
+            format!(
+                "Another partner's registration for {customer} is waiting for a decision; the first one approved wins"
+            )
+        }
+        FindingKind::VendorDirectAccount => {
+            format!("The vendor's direct sales team works with {customer} as a named account")
+        }
+    };
+    let fields: Vec<&str> = matched_on.iter().map(|f| f.partner_noun()).collect();
+    match fields.as_slice() {
+        [] => format!("{opening}."),
+        [only] => format!("{opening}: the {only} {}.", if *only == "products" { "match" } else { "matches" }),
+        [init @ .., last] => format!("{opening}: the {} and {last} match.", init.join(", ")),
+    }
+}
+
+/// The version of `normalize_name`'s rule. Raise it whenever the rule changes what key a name gets: at start-up the
+/// server rewrites the keys stored with an older version, which the trigram search compares.
+pub const NAME_KEY_VERSION: i32 = 2;
 
 /// A company name reduced to its key: accents, case, punctuation, legal forms in many languages ("Inc.",
 /// "Aktiengesellschaft", "S.p.A.", "Sdn. Bhd."), connectors, descriptors ("Holdings", "Group", "The") and generic

@@ -288,7 +288,7 @@ async fn a_partner_registers_a_clashing_deal_the_cam_decides_on_the_evidence_and
         shot(&c, "partner_user-deal-register").await;
         c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
         assert_text(&c, "main h1", "MASSIVE DYNAMIC LLC").await;
-        wait_text(&c, ".alert-info", |t| t.contains("Another partner already holds a protected registration")).await;
+        wait_text(&c, ".alert-info", |t| t.contains("Another partner holds a protected registration")).await;
         let html = c.source().await.unwrap();
         assert!(!html.contains("Partner Two"), "the rival partner is named to the partner");
         shot(&c, "partner_user-deal-clash").await;
@@ -452,4 +452,48 @@ async fn a_company_applies_a_cam_approves_and_the_new_partner_admin_accepts_and_
         app.count_in(A.id, "select count(*) from onboarding_items i join users u on u.tenant_id = i.tenant_id and u.id = i.completed_by where u.email = 'greta@rhein-health.de' and i.note = 'Walked the sales team through it'").await,
         1
     );
+}
+
+#[tokio::test]
+async fn a_cam_approves_a_probable_clash_with_a_reason_and_the_partner_sees_the_approval() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(40)).to_string();
+    let body = |name: &str| {
+        serde_json::json!({"customer_name": name, "country": "DE", "products": ["crm"], "estimated_value": "42000",
+            "currency": "EUR", "expected_close_date": date})
+    };
+    let first = app.post_json("/api/v1/deals", Some(&app.token("acme", email::P1_ADMIN).await), body("Hooli")).await;
+    let first = first.json()["id"].as_str().unwrap().to_string();
+    app.post_json(&format!("/api/v1/deals/{first}/approve"), Some(&admin), serde_json::json!({})).await;
+    let second =
+        app.post_json("/api/v1/deals", Some(&app.token("acme", email::P2_ADMIN).await), body("Hooli Holdings")).await;
+    let second = second.json()["id"].as_str().unwrap().to_string();
+    let base = app.serve().await;
+
+    let (base_c, deal) = (base.clone(), format!("/deals/{second}"));
+    journey(1366, 900, |c| async move {
+        sign_in(&c, &base_c, email::CAM2).await;
+        c.goto(&format!("{base_c}{deal}")).await.unwrap();
+        wait_text(&c, "article.clash", |t| t.contains("Probable match") && t.contains("Partner One")).await;
+        fill(&c, "f-override_reason", "Checked with both: the holding company buys separately.").await;
+        shot(&c, "cam-deal-override").await;
+        c.find(Locator::Css(&format!("form[action='{deal}/approve'] button"))).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.contains("approved")).await;
+        wait_text(&c, "dl.facts", |t| t.contains("Checked with both: the holding company buys separately.")).await;
+        sign_out(&c, &base_c).await;
+    })
+    .await;
+
+    let deal = format!("/deals/{second}");
+    journey(390, 844, |c| async move {
+        sign_in(&c, &base, email::P2_ADMIN).await;
+        c.goto(&format!("{base}{deal}")).await.unwrap();
+        wait_text(&c, "main .lede", |t| t.contains("Approved")).await;
+        let html = c.source().await.unwrap();
+        assert!(!html.contains("holding company buys separately"), "the staff's reason is not shown to the partner");
+        assert!(!html.contains("Partner One"), "the rival partner is named to the partner");
+        shot(&c, "partner_admin-deal-approved-over-clash").await;
+    })
+    .await;
 }

@@ -150,6 +150,27 @@ async fn demo_data_loads_once_and_a_second_run_changes_nothing() {
         let token = r.json()["token"].as_str().unwrap().to_string();
         assert_eq!(app.get("/api/v1/deals", Some(&token)).await.status, StatusCode::OK, "{who}");
     }
+    // Pending registrations clash at each strength: definitive, probable and possible.
+    let admin = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            json!({"tenant": "demo", "email": "admin@demo.test", "password": "demo-password"}),
+        )
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pending = app.get("/api/v1/deals?status=pending&limit=500", Some(&admin)).await.json();
+    let mut strengths = std::collections::BTreeSet::new();
+    for d in pending["items"].as_array().unwrap() {
+        let shown = app.get(&format!("/api/v1/deals/{}", d["id"].as_str().unwrap()), Some(&admin)).await.json();
+        for c in shown["conflicts"].as_array().unwrap() {
+            strengths.insert(c["strength"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(strengths.into_iter().collect::<Vec<_>>(), ["definitive", "possible", "probable"]);
     // Applications in every state, one stale; checklists at different points, some overdue.
     let cam = app
         .post_json(

@@ -25,6 +25,14 @@ async fn register(app: &TestApp, token: &str, body: Value) -> Value {
     r.json()
 }
 
+/// The clashes of a registration as staff see them, with the rival registrations and the evidence.
+async fn staff_conflicts(app: &TestApp, id: &Value) -> Value {
+    let admin = app.token("acme", email::ADMIN).await;
+    let r = app.get(&format!("/api/v1/deals/{}", id.as_str().unwrap()), Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()["conflicts"].clone()
+}
+
 async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> crate::support::Resp {
     app.post_json(&format!("/api/v1/deals/{id}/{action}"), Some(token), body).await
 }
@@ -103,11 +111,20 @@ async fn a_clash_is_found_whatever_the_spelling_subdomain_or_legal_suffix() {
     let first =
         register(&app, &p1, deal("Acme Widgets, Inc.", Some("www.acmewidgets.co.uk"), &["crm", "analytics"])).await;
     let second = register(&app, &p2, deal("ACME WIDGETS LTD", Some("eu.acmewidgets.co.uk"), &["crm"])).await;
-    let c = &second["conflicts"][0];
+    let staff = staff_conflicts(&app, &second["id"]).await;
+    let c = &staff[0];
     assert_eq!(c["kind"], "other_partner_pending");
+    assert_eq!(c["strength"], "definitive");
     assert_eq!(c["deal_id"], first["id"]);
     assert_eq!(c["matched_on"], json!(["domain", "name", "country", "products"]));
     assert_eq!(c["score"], 1.0);
+    // The registering partner learns what matched and how certainly, not whose registration it is.
+    assert_eq!(
+        second["conflicts"],
+        json!([{"kind": "other_partner_pending", "strength": "definitive", "deal_id": null,
+                "matched_on": ["domain", "name", "country", "products"],
+                "reason": "Another partner's registration for the same customer is waiting for a decision; the first one approved wins: the web domain, name, country and products match."}])
+    );
     // A name-only match with different punctuation, and no domain at all.
     let third = register(&app, &p2, deal("Acme-Widgets", None, &["analytics"])).await;
     assert_eq!(third["conflicts"][0]["kind"], "other_partner_pending");
@@ -147,7 +164,9 @@ async fn the_first_approved_registration_wins_and_a_clashing_one_cannot_be_appro
     let shown = app.get(&format!("/api/v1/deals/{second_id}"), Some(&p2)).await.json();
     assert_eq!(shown["status"], "pending");
     assert_eq!(shown["conflicts"][0]["kind"], "other_partner_protected");
-    assert_eq!(shown["conflicts"][0]["recommendation"], "reject");
+    assert_eq!(shown["conflicts"][0]["strength"], "definitive");
+    assert!(shown["conflicts"][0]["deal_id"].is_null());
+    assert_eq!(staff_conflicts(&app, &second["id"]).await[0]["recommendation"], "reject");
     let outbox = app.get("/api/v1/outbox", Some(&admin)).await.json();
     assert!(outbox["items"].as_array().unwrap().iter().any(
         |m| m["to"] == email::P1_ADMIN && m["subject"].as_str().unwrap().starts_with("Deal registration approved")
@@ -200,7 +219,7 @@ async fn the_rival_partner_is_never_named_to_a_partner() {
     let page = app.page(&format!("/deals/{id}"), &session).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.text().contains("Partner One"));
-    assert!(page.text().contains("Another partner already holds a protected registration"));
+    assert!(page.text().contains("Another partner holds a protected registration"));
     // The clashing registration itself is out of reach.
     let theirs = first["id"].as_str().unwrap();
     assert_eq!(app.get(&format!("/api/v1/deals/{theirs}"), Some(&p2)).await.status, StatusCode::NOT_FOUND);
@@ -317,8 +336,12 @@ async fn a_vendor_direct_named_account_is_flagged_for_rejection() {
     let p1 = app.token("acme", email::P1_ADMIN).await;
     let r = register(&app, &p1, deal("Initrode", Some("sales.initrode.com"), &["security"])).await;
     assert_eq!(r["conflicts"][0]["kind"], "vendor_direct_account");
-    assert_eq!(r["conflicts"][0]["recommendation"], "reject");
-    assert!(r["conflicts"][0]["deal_id"].is_null());
+    // The partner is not told the vendor's named account, nor any evidence.
+    assert!(!r["conflicts"].to_string().contains("nitrode"), "{}", r["conflicts"]);
+    let staff = staff_conflicts(&app, &r["id"]).await;
+    assert_eq!(staff[0]["recommendation"], "reject");
+    assert!(staff[0]["deal_id"].is_null());
+    assert!(staff[0]["evidence"].to_string().contains("initrode.com"));
 }
 
 #[tokio::test]
@@ -810,15 +833,15 @@ async fn the_conflict_check_finds_candidates_through_pg_trgm_under_row_level_sec
     let europe: Value =
         serde_json::from_slice(&axum::body::to_bytes(europe.into_body(), usize::MAX).await.unwrap()).unwrap();
     let seen = register(&app, &p3, deal("Initech Systems Ltd", None, &["crm"])).await;
-    let ids = |r: &Value| -> Vec<String> {
+    let ids = |conflicts: Value| -> Vec<String> {
         let mut ids: Vec<String> =
-            r["conflicts"].as_array().unwrap().iter().map(|c| c["deal_id"].as_str().unwrap().to_string()).collect();
+            conflicts.as_array().unwrap().iter().map(|c| c["deal_id"].as_str().unwrap().to_string()).collect();
         ids.sort();
         ids
     };
     let mut expected = vec![first["id"].as_str().unwrap().to_string(), europe["id"].as_str().unwrap().to_string()];
     expected.sort();
-    assert_eq!(ids(&seen), expected);
+    assert_eq!(ids(staff_conflicts(&app, &seen["id"]).await), expected);
 
     // Committed now, and found.
     open.execute("commit").await.unwrap();
@@ -826,7 +849,7 @@ async fn the_conflict_check_finds_candidates_through_pg_trgm_under_row_level_sec
     expected.push(asia.to_string());
     expected.push(seen["id"].as_str().unwrap().to_string());
     expected.sort();
-    assert_eq!(ids(&last), expected);
+    assert_eq!(ids(staff_conflicts(&app, &last["id"]).await), expected);
 }
 
 /// The trigram index serves the name search for the runtime role, under row-level security (`similarity_op` is
@@ -872,8 +895,8 @@ async fn the_name_search_uses_the_trigram_index_under_row_level_security() {
     // And the check finds the one similar name among them.
     let second =
         register(&app, &app.token("acme", email::P2_ADMIN).await, deal("Initech Systems Ltd", None, &["crm"])).await;
-    let found: Vec<&str> =
-        second["conflicts"].as_array().unwrap().iter().map(|c| c["deal_id"].as_str().unwrap()).collect();
+    let staff = staff_conflicts(&app, &second["id"]).await;
+    let found: Vec<&str> = staff.as_array().unwrap().iter().map(|c| c["deal_id"].as_str().unwrap()).collect();
     assert_eq!(found, [first["id"].as_str().unwrap()]);
 }
 
@@ -974,4 +997,190 @@ async fn the_list_writes_each_registration_as_its_own_page_does_dates_and_all() 
         assert_eq!(listed[field], shown[field], "{field}");
     }
     assert!(listed["created_at"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test]
+async fn each_strength_blocks_as_it_should_and_a_probable_clash_is_approved_only_with_a_reason() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let p3 = app.token("acme", email::P3_ADMIN).await;
+    let first = register(&app, &p1, deal("Hooli", Some("hooli.com"), &["crm"])).await;
+    assert_eq!(act(&app, &admin, first["id"].as_str().unwrap(), "approve", json!({})).await.status, StatusCode::OK);
+
+    // Possible (two different web domains): evidence only, approved without a word.
+    let possible = register(&app, &p3, deal("Hooli", Some("hooli-shop.com"), &["crm"])).await;
+    assert_eq!(possible["conflicts"][0]["strength"], "possible");
+    let r = act(&app, &admin, possible["id"].as_str().unwrap(), "approve", json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+
+    // Definitive (the same domain): refused, whatever reason is given.
+    let definitive = register(&app, &p2, deal("Hooli Inc.", Some("www.hooli.com"), &["crm"])).await;
+    assert_eq!(definitive["conflicts"][0]["strength"], "definitive");
+    let r = act(
+        &app,
+        &admin,
+        definitive["id"].as_str().unwrap(),
+        "approve",
+        json!({"override_reason": "I checked it twice."}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+
+    // Probable (the same name but for a descriptor, no domain): 422 naming the reason until one is given.
+    let probable = register(&app, &p2, deal("Hooli Holdings", None, &["crm"])).await;
+    let id = probable["id"].as_str().unwrap();
+    let strengths: Vec<&str> =
+        probable["conflicts"].as_array().unwrap().iter().map(|c| c["strength"].as_str().unwrap()).collect();
+    assert!(strengths.contains(&"probable"), "{strengths:?}");
+    for body in [json!({}), json!({"override_reason": "   "}), json!({"override_reason": "checked"})] {
+        let r = act(&app, &admin, id, "approve", body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains("override_reason"), "{}", r.text());
+    }
+    // A bare POST (no body at all) is the same as no reason.
+    let bare = app
+        .send(
+            TestApp::request(Method::POST, &format!("/api/v1/deals/{id}/approve"))
+                .header("authorization", format!("Bearer {admin}"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reason = "Called both: Hooli Holdings is the parent's Irish holding company, a different buyer.";
+    let r = act(&app, &admin, id, "approve", json!({"override_reason": reason})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["status"], "approved");
+
+    // Staff see the reason on the registration and in its history; the audit log keeps it; the partner sees the
+    // approval, not the reason.
+    let shown = app.get(&format!("/api/v1/deals/{id}"), Some(&admin)).await.json();
+    assert_eq!(shown["override_reason"], reason);
+    let approved = shown["history"].as_array().unwrap().iter().find(|h| h["event"] == "approved").unwrap();
+    assert_eq!(approved["note"], format!("Approved over a probable clash: {reason}"));
+    let audited = "select count(*) from audit_log where action = 'deals.update'
+        and after ->> 'override_reason' like 'Called both:%' and after ->> 'status' = 'approved'";
+    assert_eq!(app.count_in(A.id, audited).await, 1);
+    let partner = app.get(&format!("/api/v1/deals/{id}"), Some(&p2)).await.json();
+    assert_eq!(partner["status"], "approved");
+    assert!(partner.get("override_reason").is_none());
+    assert!(!partner.to_string().contains("Called both"), "the staff's reason is kept from the partner: {partner}");
+    let session = app.session("acme", email::CAM2).await;
+    let page = app.page(&format!("/deals/{id}"), &session).await;
+    assert!(page.text().contains("Approved over a probable clash"), "{}", page.text());
+}
+
+#[tokio::test]
+async fn a_probable_clash_on_the_page_asks_for_a_reason_beside_the_field_and_changes_nothing_without_one() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let first = register(&app, &p1, deal("Pied Piper", None, &["crm"])).await;
+    act(&app, &admin, first["id"].as_str().unwrap(), "approve", json!({})).await;
+    let second = register(&app, &p2, deal("Pied Piper Group", None, &["crm"])).await;
+    let id = second["id"].as_str().unwrap();
+    let session = app.session("acme", email::ADMIN).await;
+    let page = app.page(&format!("/deals/{id}"), &session).await;
+    assert_eq!(page.select("#f-override_reason").len(), 1, "the page offers the reason field");
+    let r = app.submit(&format!("/deals/{id}/approve"), &session, &[("override_reason", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let beside = r.select("#e-override_reason");
+    assert!(beside.iter().any(|e| e.contains("different customers")), "{beside:?}");
+    assert_eq!(app.get(&format!("/api/v1/deals/{id}"), Some(&admin)).await.json()["status"], "pending");
+    let r = app
+        .submit(&format!("/deals/{id}/approve"), &session, &[("override_reason", "Different legal entity, checked.")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(app.get(&format!("/api/v1/deals/{id}"), Some(&admin)).await.json()["status"], "approved");
+}
+
+/// Whatever a partner reads (API, pages, emails), a rival's registration id, partner, customer name and the vendor's
+/// named accounts stay out of it.
+#[tokio::test]
+async fn the_rival_and_the_named_accounts_are_never_named_to_a_partner() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let rival = register(&app, &p1, deal("Vandelay Industries Inc", Some("vandelay.com"), &["crm"])).await;
+    let rival_id = rival["id"].as_str().unwrap().to_string();
+    act(&app, &admin, &rival_id, "approve", json!({})).await;
+    let mine = register(&app, &p2, deal("VANDELAY INDUSTRIES", Some("vandelay.com"), &["crm"])).await;
+    let named = register(&app, &p2, deal("Initrode", Some("initrode.com"), &["crm"])).await;
+    let own_dup = register(&app, &p2, deal("Vandelay Industries Corp", Some("vandelay.com"), &["crm"])).await;
+    let secrets = [rival_id.as_str(), "Vandelay Industries Inc", "Partner One", "Initrode Global", "(100%"];
+    let mut seen = vec![mine.to_string(), named.to_string(), own_dup.to_string()];
+    for r in [&mine, &named, &own_dup] {
+        let id = r["id"].as_str().unwrap();
+        seen.push(app.get(&format!("/api/v1/deals/{id}"), Some(&p2)).await.text());
+        let session = app.session("acme", email::P2_ADMIN).await;
+        seen.push(app.page(&format!("/deals/{id}"), &session).await.text());
+    }
+    seen.push(app.get("/api/v1/deals?limit=500", Some(&p2)).await.text());
+    act(&app, &admin, mine["id"].as_str().unwrap(), "reject", json!({"reason": "duplicate"})).await;
+    let outbox: Vec<String> = app.get("/api/v1/outbox?limit=500", Some(&admin)).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["to"] == email::P2_ADMIN)
+        .map(|m| m.to_string())
+        .collect();
+    assert!(!outbox.is_empty());
+    seen.extend(outbox);
+    for text in &seen {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{secret:?} shown to the partner in {text}");
+        }
+    }
+    // Its own earlier registration is the one id it is given.
+    let dup = own_dup["conflicts"].as_array().unwrap().iter().find(|c| c["kind"] == "same_partner_duplicate").unwrap();
+    assert_eq!(dup["deal_id"], mine["id"]);
+}
+
+/// Keys made by an older name rule are rewritten once at start-up, in every tenant, without audit noise; the search
+/// then finds what the new rule calls one customer.
+#[tokio::test]
+async fn name_keys_of_an_older_rule_are_rewritten_once_at_start_up() {
+    use sqlx::Connection;
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let b_p1 = app.token("globex", email::P1_ADMIN).await;
+    register(&app, &p1, deal("Dell Technologies Inc.", None, &["crm"])).await;
+    register(&app, &b_p1, deal("Dell Technologies Inc.", None, &["crm"])).await;
+    let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
+    // As an older rule left them.
+    sqlx::query("update deals set normalized_name = 'dell technologies'").execute(&mut owner).await.unwrap();
+    sqlx::query("update named_accounts set normalized_name = 'stale key'").execute(&mut owner).await.unwrap();
+    sqlx::query("update name_key_version set version = 1").execute(&mut owner).await.unwrap();
+    let audited = "select count(*) from audit_log where action in ('deals.update', 'named_accounts.update')";
+    let before = app.count_in(A.id, audited).await;
+
+    tributary::deals::rekey_names(&app.pool).await.unwrap();
+    let keys: Vec<String> =
+        sqlx::query_scalar("select distinct normalized_name from deals").fetch_all(&mut owner).await.unwrap();
+    assert_eq!(keys, ["dell"]);
+    let named: Vec<String> =
+        sqlx::query_scalar("select normalized_name from named_accounts where name = 'Initrode Global'")
+            .fetch_all(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(named, ["initrode", "initrode"]);
+    let version: i32 = sqlx::query_scalar("select version from name_key_version").fetch_one(&mut owner).await.unwrap();
+    assert_eq!(version, tributary::rules::deal_conflict::NAME_KEY_VERSION);
+    assert_eq!(app.count_in(A.id, audited).await, before);
+    // The search finds the one customer by the new key.
+    let again = register(&app, &app.token("acme", email::P2_ADMIN).await, deal("DELL", None, &["crm"])).await;
+    assert_eq!(again["conflicts"][0]["kind"], "other_partner_pending");
+
+    // Once done, a second start leaves the keys alone.
+    sqlx::query("update deals set normalized_name = 'left alone'").execute(&mut owner).await.unwrap();
+    tributary::deals::rekey_names(&app.pool).await.unwrap();
+    let kept: i64 = sqlx::query_scalar("select count(*) from deals where normalized_name = 'left alone'")
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+    assert_eq!(kept, 3);
 }
