@@ -11,7 +11,9 @@
 //! Customers are drawn from a pool of about N/4.5 base names, each written in a constant number of spellings
 //! (case, legal suffix, "&"/"and", a leading "The", www./eu. subdomains), so that several partners register the
 //! same customer and the conflict check has real work to do; open (pending or approved) registrations of one base
-//! customer are capped at a few.
+//! customer are capped at a few. One registration in `LABELLED_ONE_IN` names a real-world company of the conflict
+//! rule's labelled pairs (`rules::company_pairs`) instead, so that clashes include the variants and near-misses
+//! partners really type.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -30,6 +32,7 @@ use tributary::db::Database;
 use tributary::deals::{DealStatus, RejectReason};
 use tributary::ids::{DealId, PartnerId, ProductId, TenantId, UserId};
 use tributary::partners::LifeStage;
+use tributary::rules::company_pairs::{Company, labelled_pairs};
 use tributary::rules::deal_conflict::{normalize_name, registrable_domain};
 use uuid::Uuid;
 
@@ -293,7 +296,10 @@ async fn ensure_tenant(
     // mark a page all-visible only once no snapshot older than the load is left, and an automatic ANALYZE that began
     // during the load keeps one: vacuum again until the map covers the tables.
     for attempt in 0.. {
-        conn.execute("vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts").await?;
+        conn.execute(
+            "vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts, customer_name_words",
+        )
+        .await?;
         let unmarked = sqlx::query_scalar!(
             r#"select coalesce(sum(relpages - relallvisible), 0)::bigint as "unmarked!" from pg_class
                 where relname in ('users', 'partners', 'deals') and relnamespace = current_schema()::regnamespace"#
@@ -521,6 +527,8 @@ async fn generate(
             weights,
             pool,
             open: vec![0; pool as usize],
+            labelled: labelled_companies(),
+            labelled_open: Vec::new(),
             anchor,
             statuses: [0; 7],
         };
@@ -544,6 +552,18 @@ async fn generate(
     .execute(&mut *conn)
     .await
     .context("counting the registrations per partner and status")?;
+    sqlx::query!(
+        "insert into customer_name_words (tenant_id, word, names)
+         select tenant_id, w, count(*)
+           from (select distinct tenant_id, id, unnest(string_to_array(normalized_name, ' ')) as w
+                   from deals where tenant_id = $1) x
+          where w <> ''
+          group by tenant_id, w",
+        tenant as TenantId,
+    )
+    .execute(&mut *conn)
+    .await
+    .context("counting the words of the customer names")?;
     timings.deals = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -1054,6 +1074,13 @@ const REASONS: [(RejectReason, u32); 6] = [
     (RejectReason::Other, 100),
 ];
 
+/// One registration in this many names a company of the labelled pairs.
+const LABELLED_ONE_IN: u32 = 50;
+
+fn labelled_companies() -> Vec<Company> {
+    labelled_pairs().into_iter().flat_map(|p| [p.a, p.b]).collect()
+}
+
 struct DealGen {
     rng: StdRng,
     seed: u64,
@@ -1064,6 +1091,10 @@ struct DealGen {
     pool: u64,
     /// Open registrations per base customer so far.
     open: Vec<u8>,
+    /// Both companies of every labelled pair of real-world names (`rules::company_pairs`).
+    labelled: Vec<Company>,
+    /// Open registrations per labelled company so far.
+    labelled_open: Vec<u8>,
     anchor: Anchor,
     statuses: [usize; 7],
 }
@@ -1075,17 +1106,28 @@ impl DealGen {
         let rng = &mut self.rng;
         let id: DealId = next_id(rng);
         let partner = &self.partners[self.weights.sample(rng)];
-        let k = rng.gen_range(0..self.pool);
-        let j = rng.gen_range(0..VARIANTS);
-        let customer = Customer::new(self.seed, k);
-        let (name, domain) = customer.variant(self.seed, k, j);
+        // Some customers are real-world names of the labelled pairs, both companies of a pair by several partners:
+        // the check then meets the near-misses and variants partners really type.
+        let (name, domain, country, open) = if rng.gen_range(0..LABELLED_ONE_IN) == 0 {
+            let i = rng.gen_range(0..self.labelled.len());
+            let c = self.labelled[i];
+            let country = c.country.and_then(|code| COUNTRIES.iter().find(|x| x.code == code)).unwrap_or(&COUNTRIES[0]);
+            if self.labelled_open.is_empty() {
+                self.labelled_open = vec![0; self.labelled.len()];
+            }
+            (c.name.to_string(), c.domain.map(str::to_string), country, &mut self.labelled_open[i])
+        } else {
+            let k = rng.gen_range(0..self.pool);
+            let j = rng.gen_range(0..VARIANTS);
+            let customer = Customer::new(self.seed, k);
+            let (name, domain) = customer.variant(self.seed, k, j);
+            (name, domain, &COUNTRIES[customer.country], &mut self.open[k as usize])
+        };
         let normalized = normalize_name(&name);
         let registrable = domain.as_deref().and_then(registrable_domain);
-        let country = COUNTRIES[customer.country];
 
         let mut status = status_for(rng.gen_range(0..100));
         if status <= 1 {
-            let open = &mut self.open[k as usize];
             if *open >= OPEN_CAP {
                 status = status_for(rng.gen_range(25..100));
             } else {

@@ -17,6 +17,7 @@ use crate::db::Tx;
 use crate::error::{Error, FieldErrors};
 use crate::ids::{DealId, PartnerId, TenantId, UserId};
 use crate::outbox;
+use crate::rules::company_names;
 use crate::rules::deal_conflict::{self, Decision, Field, Finding, FindingKind, Registration, Strength};
 use crate::validate;
 use store::{DealRow, NewDeal, Policy};
@@ -438,8 +439,16 @@ pub async fn findings_for(tx: &mut Tx, reg: &Registration, policy: &Policy) -> R
     store::set_similarity_threshold(tx, floor).await?;
     let candidates = store::candidates(tx, &normalized, domain.as_deref(), floor, Some(reg.id)).await?;
     let named = store::matching_named_accounts(tx, &normalized, domain.as_deref(), floor).await?;
-    // No statistics of the tenant's customer names yet: the rule's built-in word weights.
-    let weights = deal_conflict::NameWeights::default();
+    // Words many of the tenant's customer names share weigh less: their frequencies among its registrations.
+    let mut words: Vec<String> = std::iter::once(reg.customer_name.as_str())
+        .chain(candidates.iter().map(|c| c.customer_name.as_str()))
+        .chain(named.iter().map(|n| n.name.as_str()))
+        .flat_map(company_names::frequency_words)
+        .collect();
+    words.sort();
+    words.dedup();
+    let (names, frequencies) = store::name_word_frequencies(tx, &words).await?;
+    let weights = deal_conflict::NameWeights::from_document_frequencies(names, frequencies);
     Ok(deal_conflict::check(reg, &candidates, &named, &rule, &weights, Utc::now().date_naive()))
 }
 

@@ -165,6 +165,20 @@ pub async fn set_similarity_threshold(tx: &mut Tx, threshold: f64) -> Result<(),
         .map(drop)
 }
 
+/// How many of the tenant's registrations there are, and how many have each of `words` in their name key.
+pub async fn name_word_frequencies(tx: &mut Tx, words: &[String]) -> Result<(u64, Vec<(String, u64)>), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select coalesce((select sum(n) from deal_counts), 0)::bigint as "total!",
+                  coalesce(array_agg(word), '{}') as "words!", coalesce(array_agg(names), '{}') as "names!"
+             from customer_name_words where word = any($1)"#,
+        words,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let counts = row.words.into_iter().zip(row.names.into_iter().map(|n| n.max(0) as u64)).collect();
+    Ok((row.total.max(0) as u64, counts))
+}
+
 /// Open registrations that could clash: the same registrable domain, or a normalised name whose trigram similarity
 /// reaches `threshold` (most similar first), after `set_similarity_threshold`. The similarity is compared again in
 /// double precision; the rule scores the candidates again.
@@ -1061,11 +1075,14 @@ pub async fn names_with_keys(
     Ok((deals, named))
 }
 
+/// Rewrites name keys in the tenant the transaction is scoped to now. The word counts that follow the keys are
+/// counted at once, while the transaction is still scoped to that tenant, not at the commit.
 pub async fn rewrite_name_keys(
     tx: &mut Tx,
     deals: (&[DealId], &[String]),
     named: (&[NamedAccountId], &[String]),
 ) -> Result<(), sqlx::Error> {
+    sqlx::query!("set constraints all immediate").execute(&mut **tx).await?;
     sqlx::query!(
         "update deals d set normalized_name = k.key from unnest($1::uuid[], $2::text[]) as k (id, key) where d.id = k.id",
         deals.0 as &[DealId],

@@ -1171,6 +1171,13 @@ async fn name_keys_of_an_older_rule_are_rewritten_once_at_start_up() {
     let version: i32 = sqlx::query_scalar("select version from name_key_version").fetch_one(&mut owner).await.unwrap();
     assert_eq!(version, tributary::rules::deal_conflict::NAME_KEY_VERSION);
     assert_eq!(app.count_in(A.id, audited).await, before);
+    // The word counts follow the keys, in each tenant.
+    let words: Vec<(String, i64)> =
+        sqlx::query_as("select word, names from customer_name_words where names > 0 and word like 'dell%' order by 1")
+            .fetch_all(&mut owner)
+            .await
+            .unwrap();
+    assert_eq!(words, [("dell".to_string(), 1), ("dell".to_string(), 1)]);
     // The search finds the one customer by the new key.
     let again = register(&app, &app.token("acme", email::P2_ADMIN).await, deal("DELL", None, &["crm"])).await;
     assert_eq!(again["conflicts"][0]["kind"], "other_partner_pending");
@@ -1183,4 +1190,54 @@ async fn name_keys_of_an_older_rule_are_rewritten_once_at_start_up() {
         .await
         .unwrap();
     assert_eq!(kept, 3);
+}
+
+/// A word many of the tenant's customer names share says less about two names than a rare one: the same pair of
+/// names clashes in a tenant where their shared word is rare, and not where most names have it.
+#[tokio::test]
+async fn words_many_of_the_tenants_customers_share_weigh_less() {
+    use sqlx::Connection;
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let b_p1 = app.token("globex", email::P1_ADMIN).await;
+    let b_p2 = app.token("globex", email::P2_ADMIN).await;
+    // In the second tenant, most customers are "Nordic ..." (the counts follow the registrations, by trigger).
+    let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
+    let seed = register(&app, &b_p1, deal("Fjordline", None, &["crm"])).await;
+    sqlx::query(
+        "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, country,
+                            products, estimated_value, currency, expected_close_date, status)
+         select d.tenant_id, gen_random_uuid(), d.partner_id, d.registered_by, 'Nordic ' || w, 'nordic ' || w,
+                d.country, d.products, d.estimated_value, d.currency, d.expected_close_date, 'lost'
+           from deals d, (select 'w' || md5(i::text) as w from generate_series(1, 300) i) n
+          where d.id = $1::uuid",
+    )
+    .bind(seed["id"].as_str().unwrap())
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    let common: i64 = sqlx::query_scalar("select names from customer_name_words where word = 'nordic'")
+        .fetch_one(&mut owner)
+        .await
+        .unwrap();
+    assert_eq!(common, 300);
+
+    let pair = |a: &'static str, b: &'static str, first: String, second: String| {
+        let app = &app;
+        async move {
+            register(app, &first, deal(a, None, &["crm"])).await;
+            let r = register(app, &second, deal(b, None, &["crm"])).await;
+            r["conflicts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["strength"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let rare = pair("Nordic Widget Works", "Nordic Gadget Works", p1, p2).await;
+    let shared = pair("Nordic Widget Works", "Nordic Gadget Works", b_p1.clone(), b_p2).await;
+    assert_eq!(rare, ["possible"]);
+    assert!(shared.is_empty(), "{shared:?}");
 }
