@@ -437,8 +437,11 @@ pub async fn findings_for(tx: &mut Tx, reg: &Registration, policy: &Policy) -> R
     // The rule finds some names (misspelt, run together) less alike in trigrams than the policy's threshold.
     let floor = deal_conflict::candidate_similarity_floor(&rule);
     store::set_similarity_threshold(tx, floor).await?;
-    let candidates = store::candidates(tx, &normalized, domain.as_deref(), floor, Some(reg.id)).await?;
-    let named = store::matching_named_accounts(tx, &normalized, domain.as_deref(), floor).await?;
+    // One group's companies under other public suffixes (philips.com, philips.nl); never a mail provider's label.
+    let label = domain.as_deref().filter(|d| !company_names::is_shared_mail_domain(d)).map(company_names::domain_label);
+    let candidates =
+        store::candidates(tx, &normalized, domain.as_deref(), label.as_deref(), floor, Some(reg.id)).await?;
+    let named = store::matching_named_accounts(tx, &normalized, domain.as_deref(), label.as_deref(), floor).await?;
     // Words many of the tenant's customer names share weigh less: their frequencies among its registrations.
     let mut words: Vec<String> = std::iter::once(reg.customer_name.as_str())
         .chain(candidates.iter().map(|c| c.customer_name.as_str()))

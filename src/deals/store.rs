@@ -179,13 +179,15 @@ pub async fn name_word_frequencies(tx: &mut Tx, words: &[String]) -> Result<(u64
     Ok((row.total.max(0) as u64, counts))
 }
 
-/// Open registrations that could clash: the same registrable domain, or a normalised name whose trigram similarity
-/// reaches `threshold` (most similar first), after `set_similarity_threshold`. The similarity is compared again in
-/// double precision; the rule scores the candidates again.
+/// Open registrations that could clash: the same registrable domain or domain label (`domain_label`, None for a
+/// shared mail domain), or a normalised name whose trigram similarity reaches `threshold` (most similar first), after
+/// `set_similarity_threshold`. The similarity is compared again in double precision; the rule scores the candidates
+/// again.
 pub async fn candidates(
     tx: &mut Tx,
     normalized_name: &str,
     domain: Option<&str>,
+    domain_label: Option<&str>,
     threshold: f64,
     exclude: Option<DealId>,
 ) -> Result<Vec<Registration>, sqlx::Error> {
@@ -194,13 +196,16 @@ pub async fn candidates(
                   products, status as "status: DealStatus", protected_until
              from deals
             where status in ('pending', 'approved') and ($4::uuid is null or id <> $4)
-              and ((normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2)
+              and ((normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2
+                   or (registrable_domain is not null
+                       and replace(split_part(registrable_domain, '.', 1), '-', '') = $5))
             order by similarity(normalized_name, $1) desc, created_at
             limit 200"#,
         normalized_name,
         domain,
         (threshold - 0.001) as f32,
         exclude as Option<DealId>,
+        domain_label,
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -225,17 +230,20 @@ pub async fn matching_named_accounts(
     tx: &mut Tx,
     normalized_name: &str,
     domain: Option<&str>,
+    domain_label: Option<&str>,
     threshold: f64,
 ) -> Result<Vec<NamedAccount>, sqlx::Error> {
     sqlx::query_as!(
         NamedAccount,
         "select name, domain from named_accounts
           where (normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2
+             or (registrable_domain is not null and replace(split_part(registrable_domain, '.', 1), '-', '') = $4)
           order by similarity(normalized_name, $1) desc, name
           limit 50",
         normalized_name,
         domain,
         (threshold - 0.001) as f32,
+        domain_label,
     )
     .fetch_all(&mut **tx)
     .await

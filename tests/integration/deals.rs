@@ -1241,3 +1241,20 @@ async fn words_many_of_the_tenants_customers_share_weigh_less() {
     assert_eq!(rare, ["possible"]);
     assert!(shared.is_empty(), "{shared:?}");
 }
+
+/// One group's companies under other public suffixes are found by their domain label even when their names share
+/// no trigrams (initials), and a mail provider's label finds nothing.
+#[tokio::test]
+async fn the_same_domain_label_under_another_suffix_is_a_candidate() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let p2 = app.token("acme", email::P2_ADMIN).await;
+    let group = register(&app, &p1, deal("Bayerische Motoren Werke AG", Some("bmw.com"), &["crm"])).await;
+    let initials = register(&app, &p2, deal("BMW", Some("www.bmw.co.uk"), &["crm"])).await;
+    let staff = staff_conflicts(&app, &initials["id"]).await;
+    assert_eq!(staff[0]["deal_id"], group["id"], "{staff}");
+    assert_eq!(staff[0]["strength"], "probable");
+    register(&app, &p1, deal("Zyxel Parts", Some("gmail.com"), &["crm"])).await;
+    let mail = register(&app, &p2, deal("Quorvane Freight", Some("gmail.co.uk"), &["crm"])).await;
+    assert_eq!(staff_conflicts(&app, &mail["id"]).await, json!([]));
+}
