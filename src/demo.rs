@@ -762,6 +762,8 @@ async fn applications(tx: &mut Tx, tenant: TenantId, admin: UserId) -> anyhow::R
                 verticals: &verticals,
                 services: &services,
             },
+            // The demo program keeps the lists every program starts with.
+            &fit_score::Labels::defaults(),
         );
         let id = rs::insert(
             tx,

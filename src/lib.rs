@@ -26,6 +26,7 @@ pub mod server;
 pub mod tenants;
 pub mod users;
 pub mod validate;
+pub mod vocabularies;
 pub mod web;
 
 use std::ops::Deref;
@@ -108,6 +109,7 @@ pub fn app(state: AppState) -> Router {
         .merge(recruitment::api::routes())
         .merge(onboarding::api::routes())
         .merge(agreement::api::routes())
+        .merge(vocabularies::api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -124,6 +126,7 @@ pub fn app(state: AppState) -> Router {
         .merge(onboarding::pages::routes())
         .merge(agreement::pages::routes())
         .merge(program::routes())
+        .merge(vocabularies::pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))
         .layer(from_fn(web::error_pages::render));

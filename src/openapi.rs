@@ -30,6 +30,8 @@ use utoipa::{Modify, OpenApi};
         crate::deals::api::approve_extension,
         crate::deals::api::withdraw,
         crate::deals::api::close,
+        crate::vocabularies::api::show,
+        crate::vocabularies::api::replace,
         crate::recruitment::api::submit,
         crate::recruitment::api::list,
         crate::recruitment::api::show,

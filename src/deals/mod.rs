@@ -20,6 +20,7 @@ use crate::outbox;
 use crate::rules::company_names;
 use crate::rules::deal_conflict::{self, Decision, Field, Finding, FindingKind, Registration, Strength};
 use crate::validate;
+use crate::vocabularies::match_key;
 use store::{DealRow, NewDeal, Policy};
 
 /// Where a registration stands.
@@ -365,14 +366,23 @@ fn validate_input(input: &DealInput, known_products: &[store::Product], today: N
         errors.add("customer_domain", "Use the customer's web domain, such as acme.com.");
     }
     let country = validate::country(&mut errors, "country", &input.country);
-    let mut products: Vec<String> =
-        input.products.iter().map(|p| p.trim().to_lowercase()).filter(|p| !p.is_empty()).collect();
+    // A product by its code or its name, ignoring case and spaces.
+    let mut products: Vec<String> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for given in input.products.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let key = match_key(given);
+        match known_products.iter().find(|k| match_key(&k.code) == key || match_key(&k.name) == key) {
+            Some(k) => products.push(k.code.clone()),
+            None => unknown.push(format!("{given:?}")),
+        }
+    }
     products.sort();
     products.dedup();
-    if products.is_empty() {
+    if !unknown.is_empty() {
+        let names: Vec<&str> = known_products.iter().map(|k| k.name.as_str()).collect();
+        errors.add("products", format!("Unknown product: {}. Choose from: {}.", unknown.join(", "), names.join(", ")));
+    } else if products.is_empty() {
         errors.add("products", "Choose at least one product.");
-    } else if let Some(unknown) = products.iter().find(|p| !known_products.iter().any(|k| &k.code == *p)) {
-        errors.add("products", format!("{unknown:?} is not one of the program's products."));
     }
     let estimated_value = match parse_money(&input.estimated_value) {
         Some(v) if v > Decimal::ZERO && v.scale() <= 2 && v < Decimal::from(1_000_000_000_000i64) => v,

@@ -18,7 +18,8 @@ use crate::error::{Error, FieldErrors, violates};
 use crate::ids::{ApplicationId, NoteId, PartnerId, TenantId, UserId};
 use crate::partners::LifeStage;
 use crate::rules::cam_assignment;
-use crate::rules::fit_score::{self, Applicant, FitScore, IdealProfile, SERVICES, VERTICALS};
+use crate::rules::fit_score::{self, Applicant, FitScore, IdealProfile};
+use crate::vocabularies::Vocabularies;
 use crate::{outbox, validate};
 
 /// Applications from one address per hour, across tenants.
@@ -119,7 +120,7 @@ struct Valid {
     message: String,
 }
 
-fn validate_input(input: &ApplicationInput) -> Result<Valid, Error> {
+fn validate_input(input: &ApplicationInput, vocabularies: &Vocabularies) -> Result<Valid, Error> {
     let mut errors = FieldErrors::new();
     let company_name = validate::text(&mut errors, "company_name", &input.company_name, 200);
     let website = website(&mut errors, "website", &input.website);
@@ -127,8 +128,8 @@ fn validate_input(input: &ApplicationInput) -> Result<Valid, Error> {
     let contact_name = validate::text(&mut errors, "contact_name", &input.contact_name, 200);
     let contact_email = validate::email(&mut errors, "contact_email", &input.contact_email);
     let employees = employees(&mut errors, "employees", &input.employees);
-    let verticals = choices(&mut errors, "verticals", &input.verticals, VERTICALS, "vertical");
-    let services = choices(&mut errors, "services", &input.services, SERVICES, "service");
+    let verticals = vocabularies.verticals.choose(&mut errors, "verticals", "vertical", &input.verticals, true);
+    let services = vocabularies.services.choose(&mut errors, "services", "service", &input.services, true);
     let message = input.message.as_deref().unwrap_or("").trim().to_string();
     if message.chars().count() > 5000 {
         errors.add("message", "Use at most 5000 characters.");
@@ -188,25 +189,6 @@ fn employees(errors: &mut FieldErrors, field: &str, raw: &serde_json::Value) -> 
             0
         }
     }
-}
-
-fn choices(errors: &mut FieldErrors, field: &str, given: &[String], known: &[(&str, &str)], what: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut unknown = Vec::new();
-    for g in given.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
-        if !known.iter().any(|(code, _)| *code == g) {
-            unknown.push(g.to_string());
-        } else if !out.iter().any(|o| o == g) {
-            out.push(g.to_string());
-        }
-    }
-    if !unknown.is_empty() {
-        let codes: Vec<&str> = known.iter().map(|(c, _)| *c).collect();
-        errors.add(field, format!("Unknown {what}: {}. Choose from: {}.", unknown.join(", "), codes.join(", ")));
-    } else if out.is_empty() {
-        errors.add(field, format!("Choose at least one {what}."));
-    }
-    out
 }
 
 impl From<&store::ProfileRow> for IdealProfile {
@@ -273,8 +255,10 @@ pub async fn submit(
     input: ApplicationInput,
 ) -> Result<Submission, Error> {
     let (tenant_id, tenant_name) = tenant;
-    let v = validate_input(&input)?;
     let mut tx = db::begin_tenant(pool, tenant_id, None).await?;
+    let vocabularies = crate::vocabularies::store::load(&mut tx).await?;
+    // Invalid input ends here: the transaction is dropped, and nothing counted or stored.
+    let v = validate_input(&input, &vocabularies)?;
     claim_submission(&mut tx, &rate_keys(tenant_id, ip)).await?;
     let profile = store::profile(&mut tx).await?;
     let fit = fit_score::score(
@@ -286,6 +270,7 @@ pub async fn submit(
             verticals: &v.verticals,
             services: &v.services,
         },
+        &vocabularies.fit_labels(),
     );
     if input.fax.as_deref().is_some_and(|f| !f.trim().is_empty()) {
         // The limits count it all the same: a bot must not tell from them either.
@@ -490,7 +475,15 @@ pub struct ProfileInput {
     pub stale_days: String,
 }
 
-pub fn parse_profile(input: &ProfileInput) -> Result<store::ProfileRow, Error> {
+/// The program's vocabularies, for the public application form (outside any session).
+pub async fn vocabularies_of(pool: &sqlx::PgPool, tenant: TenantId) -> Result<Vocabularies, Error> {
+    let mut tx = db::begin_tenant(pool, tenant, None).await?;
+    let vocabularies = crate::vocabularies::store::load(&mut tx).await?;
+    tx.commit().await?;
+    Ok(vocabularies)
+}
+
+pub fn parse_profile(input: &ProfileInput, vocabularies: &Vocabularies) -> Result<store::ProfileRow, Error> {
     let mut errors = FieldErrors::new();
     let mut countries = Vec::new();
     for c in input.countries.iter().flat_map(|c| c.split([',', ' '])).map(|c| c.trim().to_uppercase()) {
@@ -511,12 +504,8 @@ pub fn parse_profile(input: &ProfileInput) -> Result<store::ProfileRow, Error> {
             regions.push(r);
         }
     }
-    let pick = |errors: &mut FieldErrors, field: &str, given: &[String], known: &[(&str, &str)]| -> Vec<String> {
-        let given: Vec<String> = given.iter().map(|g| g.trim().to_string()).filter(|g| !g.is_empty()).collect();
-        if given.is_empty() { Vec::new() } else { choices(errors, field, &given, known, &field[..field.len() - 1]) }
-    };
-    let verticals = pick(&mut errors, "verticals", &input.verticals, VERTICALS);
-    let services = pick(&mut errors, "services", &input.services, SERVICES);
+    let verticals = vocabularies.verticals.choose(&mut errors, "verticals", "vertical", &input.verticals, false);
+    let services = vocabularies.services.choose(&mut errors, "services", "service", &input.services, false);
     let min_employees = match input.min_employees.trim() {
         "" => 0,
         s => match s.replace([',', ' '], "").parse::<i32>() {
@@ -572,15 +561,22 @@ mod tests {
     }
 
     #[test]
-    fn unknown_verticals_are_named() {
-        let mut e = FieldErrors::new();
-        choices(&mut e, "verticals", &["healthcare".into(), "gaming".into()], VERTICALS, "vertical");
+    fn verticals_and_services_are_taken_by_code_or_label_and_unknown_ones_named() {
+        let input = ApplicationInput {
+            verticals: vec!["healthcare".into(), "gaming".into()],
+            services: vec!["Managed services".into()],
+            ..ApplicationInput::default()
+        };
+        let Err(Error::Invalid(e)) = validate_input(&input, &Vocabularies::defaults()) else { panic!("accepted") };
         assert!(e.get("verticals").unwrap().contains("gaming"));
+        assert!(e.get("services").is_none(), "a label is taken: {:?}", e.get("services"));
     }
 
     #[test]
     fn every_field_of_an_empty_application_is_named() {
-        let Err(Error::Invalid(e)) = validate_input(&ApplicationInput::default()) else { panic!("accepted") };
+        let Err(Error::Invalid(e)) = validate_input(&ApplicationInput::default(), &Vocabularies::defaults()) else {
+            panic!("accepted")
+        };
         for f in [
             "company_name",
             "website",

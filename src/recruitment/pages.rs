@@ -20,8 +20,9 @@ use crate::db::Tx;
 use crate::error::{Error, FieldErrors, Result};
 use crate::ids::{ApplicationId, PartnerId};
 use crate::rules::cam_assignment;
-use crate::rules::fit_score::{Criterion, FitScore, Outcome, SERVICES, VERTICALS, service_label, vertical_label};
+use crate::rules::fit_score::{Criterion, FitScore, Outcome};
 use crate::users::invitations::tenant_slug;
+use crate::vocabularies::{Vocabularies, Vocabulary};
 use crate::web::{HtmlForm, Page, country_options, format, notice};
 
 pub fn routes() -> Router<AppState> {
@@ -39,8 +40,13 @@ pub fn routes() -> Router<AppState> {
 /// A checkbox of a group: value, label, checked.
 pub type Choice = (String, String, bool);
 
-fn choice_list(known: &[(&str, &str)], selected: &[String]) -> Vec<Choice> {
-    known.iter().map(|(c, l)| (c.to_string(), l.to_string(), selected.iter().any(|s| s == c))).collect()
+fn choice_list<'a>(known: impl IntoIterator<Item = (&'a str, &'a str)>, selected: &[String]) -> Vec<Choice> {
+    known.into_iter().map(|(c, l)| (c.to_string(), l.to_string(), selected.iter().any(|s| s == c))).collect()
+}
+
+/// The entries a list offers, as checkboxes.
+fn offered(list: &Vocabulary, selected: &[String]) -> Vec<Choice> {
+    choice_list(list.active().map(|e| (e.code.as_str(), e.label.as_str())), selected)
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -80,7 +86,13 @@ struct ApplyPage {
     services: Vec<Choice>,
 }
 
-fn apply_view(slug: &str, tenant_name: String, csrf: &CsrfToken, form: ApplyForm, errors: FieldErrors) -> ApplyPage {
+fn apply_view(
+    slug: &str,
+    (tenant_name, vocabularies): (String, &Vocabularies),
+    csrf: &CsrfToken,
+    form: ApplyForm,
+    errors: FieldErrors,
+) -> ApplyPage {
     let mut page = Page::public(format!("Become a {tenant_name} partner"), Some(csrf));
     page.wide = true;
     ApplyPage {
@@ -88,8 +100,8 @@ fn apply_view(slug: &str, tenant_name: String, csrf: &CsrfToken, form: ApplyForm
         slug: slug.to_string(),
         tenant_name,
         countries: country_options(),
-        verticals: choice_list(VERTICALS, &form.verticals),
-        services: choice_list(SERVICES, &form.services),
+        verticals: offered(&vocabularies.verticals, &form.verticals),
+        services: offered(&vocabularies.services, &form.services),
         form,
         errors,
     }
@@ -100,8 +112,9 @@ async fn apply_page(
     Extension(csrf): Extension<CsrfToken>,
     Path(slug): Path<String>,
 ) -> Result<ApplyPage> {
-    let (_, name) = super::tenant_by_slug(&state.pool, &slug).await?;
-    Ok(apply_view(&slug, name, &csrf, ApplyForm::default(), FieldErrors::new()))
+    let (tenant, name) = super::tenant_by_slug(&state.pool, &slug).await?;
+    let vocabularies = super::vocabularies_of(&state.pool, tenant).await?;
+    Ok(apply_view(&slug, (name, &vocabularies), &csrf, ApplyForm::default(), FieldErrors::new()))
 }
 
 async fn apply_submit(
@@ -112,7 +125,7 @@ async fn apply_submit(
     HtmlForm(form): HtmlForm<ApplyForm>,
 ) -> Result<Response> {
     let tenant = super::tenant_by_slug(&state.pool, &slug).await?;
-    let name = tenant.1.clone();
+    let (tenant_id, name) = tenant.clone();
     let input = ApplicationInput {
         company_name: form.company_name.clone(),
         website: form.website.clone(),
@@ -131,7 +144,8 @@ async fn apply_submit(
             Ok(Redirect::to(&format!("/apply/{slug}/thanks")).into_response())
         }
         Err(Error::Invalid(errors)) => {
-            let mut response = apply_view(&slug, name, &csrf, form, errors).into_response();
+            let vocabularies = super::vocabularies_of(&state.pool, tenant_id).await?;
+            let mut response = apply_view(&slug, (name, &vocabularies), &csrf, form, errors).into_response();
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -338,8 +352,9 @@ async fn render_show(
         })
         .collect();
     cams.sort_by_key(|c| c.1.to_lowercase());
-    let labels = |codes: &[String], f: fn(&str) -> Option<&'static str>| {
-        codes.iter().map(|c| f(c).unwrap_or(c.as_str()).to_string()).collect::<Vec<_>>().join(", ")
+    let vocabularies = crate::vocabularies::store::load(tx).await?;
+    let labels = |codes: &[String], list: &Vocabulary| {
+        codes.iter().map(|c| list.label_of(c).to_string()).collect::<Vec<_>>().join(", ")
     };
     let decided = match (&app.decided_at, &app.decided_by_name) {
         (Some(at), Some(by)) => format!("{} by {by}", format::datetime(*at)),
@@ -351,8 +366,8 @@ async fn render_show(
         website: app.website.clone(),
         email: app.contact_email.clone(),
         message: app.message.clone(),
-        verticals: labels(&app.verticals, vertical_label),
-        services: labels(&app.services, service_label),
+        verticals: labels(&app.verticals, &vocabularies.verticals),
+        services: labels(&app.services, &vocabularies.services),
         criteria: fit.criteria.iter().map(criterion_view).collect(),
         notes: notes
             .into_iter()
@@ -491,7 +506,7 @@ struct ProfilePage {
 fn profile_view(
     user: &CurrentUser,
     csrf: &CsrfToken,
-    input: &ProfileInput,
+    (input, vocabularies): (&ProfileInput, &Vocabularies),
     errors: FieldErrors,
     apply_url: String,
 ) -> ProfilePage {
@@ -499,9 +514,9 @@ fn profile_view(
     ProfilePage {
         page: Page::new("Ideal partner profile", csrf, user, "/admin/program"),
         countries: input.countries.join(", "),
-        regions: choice_list(&regions, &input.regions),
-        verticals: choice_list(VERTICALS, &input.verticals),
-        services: choice_list(SERVICES, &input.services),
+        regions: choice_list(regions, &input.regions),
+        verticals: offered(&vocabularies.verticals, &input.verticals),
+        services: offered(&vocabularies.services, &input.services),
         min_employees: input.min_employees.clone(),
         stale_days: input.stale_days.clone(),
         errors,
@@ -528,10 +543,11 @@ async fn profile_page(
 ) -> Result<ProfilePage> {
     let profile = store::profile(&mut tx).await?;
     let slug = tenant_slug(&mut tx).await?;
+    let vocabularies = crate::vocabularies::store::load(&mut tx).await?;
     let mut page = profile_view(
         &user,
         &csrf,
-        &profile_input(&profile),
+        (&profile_input(&profile), &vocabularies),
         FieldErrors::new(),
         format!("{}/apply/{slug}", state.base_url),
     );
@@ -545,7 +561,8 @@ async fn profile_submit(
     Extension(csrf): Extension<CsrfToken>,
     HtmlForm(input): HtmlForm<ProfileInput>,
 ) -> Result<Response> {
-    match super::parse_profile(&input) {
+    let vocabularies = crate::vocabularies::store::load(&mut tx).await?;
+    match super::parse_profile(&input, &vocabularies) {
         Ok(profile) => {
             store::save_profile(&mut tx, user.tenant_id, &profile).await?;
             tx.commit().await?;
@@ -554,7 +571,8 @@ async fn profile_submit(
         Err(Error::Invalid(errors)) => {
             let slug = tenant_slug(&mut tx).await?;
             let mut response =
-                profile_view(&user, &csrf, &input, errors, format!("{}/apply/{slug}", state.base_url)).into_response();
+                profile_view(&user, &csrf, (&input, &vocabularies), errors, format!("{}/apply/{slug}", state.base_url))
+                    .into_response();
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }

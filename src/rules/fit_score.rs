@@ -7,8 +7,9 @@
 
 use crate::countries::region_of;
 
-/// The industry verticals offered on the application form, (code, label).
-pub const VERTICALS: &[(&str, &str)] = &[
+/// The industry verticals a new program offers on its application form, (code, label); the program admin edits the
+/// program's own list (`vocabulary_entries`, seeded with these by the migration that made it).
+pub const DEFAULT_VERTICALS: &[(&str, &str)] = &[
     ("financial_services", "Financial services"),
     ("healthcare", "Healthcare"),
     ("manufacturing", "Manufacturing"),
@@ -21,8 +22,8 @@ pub const VERTICALS: &[(&str, &str)] = &[
     ("media", "Media & entertainment"),
 ];
 
-/// The services offered on the application form, (code, label).
-pub const SERVICES: &[(&str, &str)] = &[
+/// The services a new program offers on its application form, (code, label), as `DEFAULT_VERTICALS`.
+pub const DEFAULT_SERVICES: &[(&str, &str)] = &[
     ("resale", "Resale"),
     ("implementation", "Implementation"),
     ("managed_services", "Managed services"),
@@ -33,14 +34,20 @@ pub const SERVICES: &[(&str, &str)] = &[
     ("development", "Custom development"),
 ];
 
-/// The label of a vertical code from [`VERTICALS`]; exact match.
-pub fn vertical_label(code: &str) -> Option<&'static str> {
-    VERTICALS.iter().find(|(c, _)| *c == code).map(|(_, label)| *label)
+/// The labels of a program's verticals and services by code, retired entries included (an application keeps the
+/// entries it was scored with).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels {
+    pub verticals: Vec<(String, String)>,
+    pub services: Vec<(String, String)>,
 }
 
-/// The label of a service code from [`SERVICES`]; exact match.
-pub fn service_label(code: &str) -> Option<&'static str> {
-    SERVICES.iter().find(|(c, _)| *c == code).map(|(_, label)| *label)
+impl Labels {
+    /// The lists a new program starts with.
+    pub fn defaults() -> Labels {
+        let own = |list: &[(&str, &str)]| list.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect();
+        Labels { verticals: own(DEFAULT_VERTICALS), services: own(DEFAULT_SERVICES) }
+    }
 }
 
 /// What the program admin is looking for. Empty lists (or lists of blank entries) and a `min_employees` of 1 or
@@ -51,9 +58,9 @@ pub struct IdealProfile {
     pub countries: Vec<String>,
     /// Sales regions as [`region_of`] names them ("NA", "LATAM", "EMEA", "APAC"); compared case-insensitively.
     pub regions: Vec<String>,
-    /// Codes from [`VERTICALS`]; compared exactly.
+    /// Codes of the program's verticals; compared exactly.
     pub verticals: Vec<String>,
-    /// Codes from [`SERVICES`]; compared exactly.
+    /// Codes of the program's services; compared exactly.
     pub services: Vec<String>,
     pub min_employees: i32,
 }
@@ -113,12 +120,12 @@ pub const SIZE_MAX: u8 = 20;
 /// Points for one matching vertical or service when two were needed.
 pub const PARTIAL_LIST_POINTS: u8 = 13;
 
-/// Scores `applicant` against `profile`.
-pub fn score(profile: &IdealProfile, applicant: &Applicant) -> FitScore {
+/// Scores `applicant` against `profile`, naming verticals and services by the program's `labels`.
+pub fn score(profile: &IdealProfile, applicant: &Applicant, labels: &Labels) -> FitScore {
     let criteria = vec![
         geography(profile, applicant),
-        list_criterion(&VERTICAL_LIST, &profile.verticals, applicant.verticals),
-        list_criterion(&SERVICE_LIST, &profile.services, applicant.services),
+        list_criterion(&VERTICAL_LIST, &labels.verticals, &profile.verticals, applicant.verticals),
+        list_criterion(&SERVICE_LIST, &labels.services, &profile.services, applicant.services),
         size(profile.min_employees, applicant.employees),
     ];
     let score = criteria.iter().map(|c| c.points).sum();
@@ -183,7 +190,6 @@ struct ListKind {
     key: &'static str,
     label: &'static str,
     max: u8,
-    vocabulary: &'static [(&'static str, &'static str)],
     singular: &'static str,
     plural: &'static str,
     /// "Serves", "Offers".
@@ -196,7 +202,6 @@ const VERTICAL_LIST: ListKind = ListKind {
     key: "verticals",
     label: "Verticals",
     max: VERTICALS_MAX,
-    vocabulary: VERTICALS,
     singular: "vertical",
     plural: "verticals",
     verb: "Serves",
@@ -207,22 +212,18 @@ const SERVICE_LIST: ListKind = ListKind {
     key: "services",
     label: "Services",
     max: SERVICES_MAX,
-    vocabulary: SERVICES,
     singular: "service",
     plural: "services",
     verb: "Offers",
     negated_verb: "Does not offer",
 };
 
-impl ListKind {
-    /// The form's label for a code, or the code itself when it is not in the vocabulary.
-    fn label_of<'s>(&self, code: &'s str) -> &'s str {
-        self.vocabulary.iter().find(|(c, _)| *c == code).map_or(code, |(_, label)| *label)
-    }
-
-    fn labels<'s>(&self, codes: &[&'s str]) -> Vec<&'s str> {
-        codes.iter().map(|code| self.label_of(code)).collect()
-    }
+/// The labels of `codes` in `vocabulary`, or the code itself where it has none.
+fn labels_of<'s>(vocabulary: &'s [(String, String)], codes: &[&'s str]) -> Vec<&'s str> {
+    codes
+        .iter()
+        .map(|code| vocabulary.iter().find(|(c, _)| c == code).map_or(*code, |(_, label)| label.as_str()))
+        .collect()
 }
 
 /// Non-blank codes without duplicates, in first-seen order; codes are otherwise compared exactly.
@@ -236,7 +237,12 @@ fn code_targets(values: &[String]) -> Vec<&str> {
     out
 }
 
-fn list_criterion(kind: &ListKind, targets: &[String], offered: &[String]) -> Criterion {
+fn list_criterion(
+    kind: &ListKind,
+    vocabulary: &[(String, String)],
+    targets: &[String],
+    offered: &[String],
+) -> Criterion {
     let targets = code_targets(targets);
     if targets.is_empty() {
         let detail = format!("No target {} set.", kind.plural);
@@ -246,8 +252,8 @@ fn list_criterion(kind: &ListKind, targets: &[String], offered: &[String]) -> Cr
     let (hits, misses): (Vec<&str>, Vec<&str>) =
         targets.iter().partition(|target| offered.iter().any(|code| code == *target));
     let needed = targets.len().min(2);
-    let hit_labels = kind.labels(&hits);
-    let miss_labels = kind.labels(&misses);
+    let hit_labels = labels_of(vocabulary, &hits);
+    let miss_labels = labels_of(vocabulary, &misses);
     let (singular, plural) = (kind.singular, kind.plural);
 
     if hits.len() >= needed {
@@ -381,7 +387,7 @@ mod tests {
     }
 
     fn score_of(profile: &IdealProfile, owned: &Owned) -> FitScore {
-        score(profile, &owned.applicant())
+        score(profile, &owned.applicant(), &Labels::defaults())
     }
 
     fn criterion_of<'f>(fit: &'f FitScore, key: &str) -> &'f Criterion {
@@ -564,11 +570,18 @@ mod tests {
     }
 
     #[test]
-    fn labels_come_from_the_form_vocabularies() {
-        assert_eq!(vertical_label("retail"), Some("Retail & e-commerce"));
-        assert_eq!(service_label("integration"), Some("Systems integration"));
-        assert_eq!(vertical_label("Retail"), None);
-        assert_eq!(service_label("retail"), None);
+    fn entries_are_named_by_the_programs_labels_or_their_code_when_it_has_none() {
+        let profile = IdealProfile { verticals: strings(&["fleet", "retail"]), ..profile() };
+        let applicant = Owned { verticals: strings(&["fleet"]), ..ideal() };
+        let labels = Labels {
+            verticals: vec![("fleet".into(), "Fleet operators".into())],
+            services: Labels::defaults().services,
+        };
+        let fit = score(&profile, &applicant.applicant(), &labels);
+        let verticals = criterion_of(&fit, "verticals");
+        assert_eq!(verticals.detail, "Serves Fleet operators, one of the two target verticals, but not retail.");
+        let defaults = score_of(&profile, &applicant);
+        assert!(criterion_of(&defaults, "verticals").detail.contains("but not Retail & e-commerce"));
     }
 
     #[test]

@@ -15,3 +15,4 @@ mod schema;
 mod security;
 mod tenancy;
 mod users;
+mod vocabularies;
