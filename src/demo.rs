@@ -568,6 +568,7 @@ async fn invite_pending(tx: &mut Tx, tenant: TenantId) -> anyhow::Result<()> {
         name: "Priya Raman".into(),
         email: "admin@demo.test".into(),
         tenant_name: "Lumen Data".into(),
+        reader: Default::default(),
     };
     crate::users::invitations::invite(
         tx,

@@ -117,6 +117,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes::pages())
         .merge(home::routes())
         .merge(users::pages::routes())
+        .merge(users::profile::routes())
         .merge(partners::pages::routes())
         .merge(outbox::routes::pages())
         .merge(audit::pages::routes())
@@ -128,6 +129,7 @@ pub fn app(state: AppState) -> Router {
         .merge(program::routes())
         .merge(vocabularies::pages::routes())
         .fallback(web::error_pages::not_found)
+        .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))
         .layer(from_fn(web::error_pages::render));
 

@@ -83,6 +83,8 @@ pub struct CurrentUser {
     pub name: String,
     pub email: String,
     pub tenant_name: String,
+    /// For pages: the reader's zones and the navigation's counts (UTC and none for the API).
+    pub reader: crate::web::store::Reader,
 }
 
 /// Which partners a user may see inside the tenant.
@@ -178,8 +180,8 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
             version: claims.sv,
             agreement: claims.role.is_partner() && !agreement_exempt(path),
         };
-        let tx = db::begin_session(&state.pool, &check).await?.map_err(refused)?;
-        let user = CurrentUser {
+        let mut tx = db::begin_session(&state.pool, &check).await?.map_err(refused)?;
+        let mut user = CurrentUser {
             id: claims.sub,
             tenant_id: claims.tid,
             session_id: claims.sid,
@@ -188,7 +190,13 @@ impl<R: RoleSet> FromRequestParts<AppState> for Auth<R> {
             name: claims.name,
             email: claims.email,
             tenant_name: claims.tn,
+            reader: Default::default(),
         };
+        if !path.starts_with("/api/") {
+            // A page: its times read in the reader's zone, and its navigation counts what waits for them.
+            user.reader = crate::web::store::reader(&mut tx, user.id, user.role, user.scope()).await?;
+            crate::web::format::set_reader_zone(user.reader.zone);
+        }
         Ok(Auth { user, tx, _roles: PhantomData })
     }
 }

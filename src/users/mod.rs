@@ -3,6 +3,7 @@
 pub mod api;
 pub mod invitations;
 pub mod pages;
+pub mod profile;
 pub mod store;
 
 use crate::AppState;

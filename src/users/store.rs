@@ -187,3 +187,13 @@ pub async fn accept_invitation(
         .await?;
     Ok(())
 }
+
+/// The time zone a user chose for themselves; `None` when they follow the program's.
+pub async fn own_time_zone(tx: &mut Tx, id: UserId) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("select time_zone from users where id = $1", id as UserId).fetch_one(&mut **tx).await
+}
+
+/// Sets (or, with `None`, clears) a user's own time zone.
+pub async fn set_time_zone(tx: &mut Tx, id: UserId, zone: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query!("update users set time_zone = $2 where id = $1", id as UserId, zone).execute(&mut **tx).await.map(drop)
+}

@@ -1,6 +1,61 @@
-//! Formatting of what people read: dates, times, whole numbers.
+//! Formatting of what people read: dates, times, whole numbers. Times are shown in the reader's time zone: the
+//! request's extractor (or the mail job, per recipient) names it once, and every timestamp formatted while the
+//! request is served reads it, so that no view can forget to convert.
+
+use std::cell::Cell;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
+
+tokio::task_local! {
+    /// The zone of whoever reads what is being formatted; UTC until the request's reader is known.
+    static READER_ZONE: Cell<Tz>;
+}
+
+/// Serves `f` with room for its reader's zone (UTC until `set_reader_zone`).
+pub async fn with_reader_zone<F: std::future::Future>(f: F) -> F::Output {
+    READER_ZONE.scope(Cell::new(Tz::UTC), f).await
+}
+
+/// Names the zone of the current request's reader; outside `with_reader_zone` it does nothing.
+pub fn set_reader_zone(zone: Tz) {
+    let _ = READER_ZONE.try_with(|z| z.set(zone));
+}
+
+/// Runs `f` (rendering a message for one recipient) with times in `zone`.
+pub fn in_zone<R>(zone: Tz, f: impl FnOnce() -> R) -> R {
+    READER_ZONE.sync_scope(Cell::new(zone), f)
+}
+
+/// The zone times are shown in now.
+pub fn reader_zone() -> Tz {
+    READER_ZONE.try_with(Cell::get).unwrap_or(Tz::UTC)
+}
+
+/// A zone by its IANA name ("America/Chicago"); `None` for a name the zone database does not know.
+pub fn zone(name: &str) -> Option<Tz> {
+    name.trim().parse::<Tz>().ok()
+}
+
+/// The city a zone is named after, for sentences: "America/Chicago" → "Chicago", "UTC" → "UTC".
+pub fn zone_city(zone: Tz) -> String {
+    zone.name().rsplit('/').next().unwrap_or("UTC").replace('_', " ")
+}
+
+/// Every zone as a select's options, by name.
+pub fn zone_options() -> Vec<(String, String)> {
+    chrono_tz::TZ_VARIANTS.iter().map(|z| (z.name().to_string(), z.name().replace('_', " "))).collect()
+}
+
+/// The day it is at `now` in `zone`: deadlines are days in the program's zone.
+pub fn today_in(zone: Tz, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&zone).date_naive()
+}
+
+/// A deadline stated with its zone: "due 5 Dec 2026, end of day, Chicago time".
+pub fn deadline(day: NaiveDate, zone: Tz) -> String {
+    format!("{}, end of day, {} time", date(day), zone_city(zone))
+}
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -19,9 +74,15 @@ pub fn date(d: NaiveDate) -> String {
     out
 }
 
-/// "9 Mar 2026, 14:05 UTC".
+/// "9 Mar 2026, 08:05 CST": the time in the reader's zone, with the zone's abbreviation.
 pub fn datetime(t: DateTime<Utc>) -> String {
-    format!("{}, {:02}:{:02} UTC", date(t.date_naive()), t.hour(), t.minute())
+    let local = t.with_timezone(&reader_zone());
+    format!("{}, {:02}:{:02} {}", date(local.date_naive()), local.hour(), local.minute(), local.format("%Z"))
+}
+
+/// The day of a moment in the reader's zone: "9 Mar 2026".
+pub fn day(t: DateTime<Utc>) -> String {
+    date(t.with_timezone(&reader_zone()).date_naive())
 }
 
 /// 1234567 → "1,234,567".
@@ -89,6 +150,29 @@ mod tests {
             let t = d.and_hms_opt(secs / 3600, secs / 60 % 60, secs % 60).unwrap().and_utc();
             proptest::prop_assert_eq!(datetime(t), t.format("%-d %b %Y, %H:%M UTC").to_string());
         }
+    }
+
+    #[test]
+    fn times_read_in_the_readers_zone_with_its_abbreviation() {
+        let t = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap().and_hms_opt(4, 30, 0).unwrap().and_utc();
+        assert_eq!(datetime(t), "3 Dec 2026, 04:30 UTC", "no reader named: UTC");
+        assert_eq!(in_zone(zone("America/Chicago").unwrap(), || datetime(t)), "2 Dec 2026, 22:30 CST");
+        assert_eq!(in_zone(zone("Australia/Sydney").unwrap(), || day(t)), "3 Dec 2026");
+        assert_eq!(in_zone(zone("Asia/Tokyo").unwrap(), || datetime(t)), "3 Dec 2026, 13:30 JST");
+        assert_eq!(zone("Mars/Olympus"), None);
+    }
+
+    #[test]
+    fn a_deadline_near_midnight_falls_on_the_programs_day_west_and_east_of_utc() {
+        // 05:30 UTC on 5 Dec is still 4 Dec in Chicago; 14:30 UTC on 5 Dec is already 6 Dec in Auckland.
+        let chicago = zone("America/Chicago").unwrap();
+        let early = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap().and_hms_opt(5, 30, 0).unwrap().and_utc();
+        assert_eq!(today_in(chicago, early), NaiveDate::from_ymd_opt(2026, 12, 4).unwrap());
+        let auckland = zone("Pacific/Auckland").unwrap();
+        let late = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap().and_hms_opt(14, 30, 0).unwrap().and_utc();
+        assert_eq!(today_in(auckland, late), NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
+        assert_eq!(deadline(today_in(chicago, early), chicago), "4 Dec 2026, end of day, Chicago time");
+        assert_eq!(zone_city(zone("America/Los_Angeles").unwrap()), "Los Angeles");
     }
 
     #[test]

@@ -4,15 +4,12 @@
 pub mod assets;
 pub mod error_pages;
 pub mod format;
+pub mod nav;
+pub mod store;
 
+use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
-use crate::auth::{CurrentUser, Role};
-
-pub struct NavLink {
-    pub href: &'static str,
-    pub label: &'static str,
-    pub current: bool,
-}
+pub use nav::{NavGroup, NavLink};
 
 /// What the base layout needs: title, who is signed in, navigation, the CSRF token for forms, and a notice.
 pub struct Page {
@@ -21,7 +18,9 @@ pub struct Page {
     pub user_name: String,
     pub role_label: String,
     pub tenant_name: String,
-    pub nav: Vec<NavLink>,
+    pub nav: Vec<NavGroup>,
+    /// All that waits for the reader, on the phone's menu button.
+    pub waiting: i64,
     pub notice: Option<String>,
     pub asset_version: u64,
     /// A visitor's page with a long form (the public application): a wider card.
@@ -30,14 +29,8 @@ pub struct Page {
 
 impl Page {
     pub fn new(title: impl Into<String>, csrf: &CsrfToken, user: &CurrentUser, path: &str) -> Page {
-        let nav = nav_for(user.role)
-            .iter()
-            .map(|&(href, label)| NavLink {
-                href,
-                label,
-                current: if href == "/" || href == "/deals" { path == href } else { path.starts_with(href) },
-            })
-            .collect();
+        let nav = nav::for_role(user.role, path, user.reader.counts);
+        let waiting = nav.iter().flat_map(|g| &g.links).filter_map(|l| l.count).sum();
         Page {
             title: title.into(),
             csrf: csrf.0.clone(),
@@ -45,6 +38,7 @@ impl Page {
             role_label: user.role.label().to_string(),
             tenant_name: user.tenant_name.clone(),
             nav,
+            waiting,
             notice: None,
             asset_version: assets::VERSION,
             wide: false,
@@ -60,6 +54,7 @@ impl Page {
             role_label: String::new(),
             tenant_name: String::new(),
             nav: Vec::new(),
+            waiting: 0,
             notice: None,
             asset_version: assets::VERSION,
             wide: false,
@@ -76,39 +71,10 @@ impl Page {
     }
 }
 
-fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
-    match role {
-        Role::ProgramAdmin => &[
-            ("/", "Overview"),
-            ("/applications", "Applications"),
-            ("/deals/queue", "Approvals"),
-            ("/deals", "Deals"),
-            ("/onboarding", "Onboarding"),
-            ("/admin/partners", "Partners"),
-            ("/users", "Users"),
-            ("/admin/program", "Program"),
-            ("/admin/outbox", "Outbox"),
-            ("/admin/audit", "Audit log"),
-        ],
-        Role::ChannelChief => &[("/", "Overview"), ("/deals", "Deals"), ("/onboarding", "Onboarding")],
-        Role::Cam => &[
-            ("/", "My partners"),
-            ("/applications", "Applications"),
-            ("/deals/queue", "Approvals"),
-            ("/deals", "Deals"),
-            ("/onboarding", "Onboarding"),
-        ],
-        Role::PartnerAdmin => &[
-            ("/", "Home"),
-            ("/onboarding", "Onboarding"),
-            ("/deals", "Deals"),
-            ("/users", "Team"),
-            ("/agreement", "Agreement"),
-        ],
-        Role::PartnerUser => {
-            &[("/", "Home"), ("/onboarding", "Onboarding"), ("/deals", "Deals"), ("/agreement", "Agreement")]
-        }
-    }
+/// Serves a page with room for its reader's zone, which the request's extractor names: every time on the page is
+/// then shown in it (see `format::datetime`).
+pub async fn in_reader_zone(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    format::with_reader_zone(next.run(req)).await
 }
 
 /// Every country as a select's options, after an empty "Choose a country".

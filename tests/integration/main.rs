@@ -16,3 +16,4 @@ mod security;
 mod tenancy;
 mod users;
 mod vocabularies;
+mod workspace;

@@ -1,0 +1,142 @@
+//! The workspace every page shares: the grouped navigation (each role's areas, no dead links, counts of what waits)
+//! and time zones (the program's, set by its admin; each person's own; times shown in the reader's zone).
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::*;
+
+const EVERY_PERSONA: [&str; 5] = [email::ADMIN, email::CHIEF, email::CAM1, email::P1_ADMIN, email::P1_USER];
+
+/// The navigation's links of a page, from its wide bar.
+fn nav_links(r: &Resp) -> Vec<(String, String)> {
+    let sel = scraper::Selector::parse(".mainnav-wide a").unwrap();
+    r.html()
+        .select(&sel)
+        .map(|a| (a.value().attr("href").unwrap_or("").to_string(), a.text().collect::<String>().trim().to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_nav_link_of_every_role_leads_to_a_page_it_may_use() {
+    let app = TestApp::new().await;
+    for persona in EVERY_PERSONA {
+        let session = app.session("acme", persona).await;
+        let home = app.page("/", &session).await;
+        assert_eq!(home.status, StatusCode::OK, "{persona}: {}", home.text());
+        let links = nav_links(&home);
+        assert!(!links.is_empty(), "{persona} has a navigation");
+        for (href, label) in links {
+            let r = app.page(&href, &session).await;
+            assert_eq!(r.status, StatusCode::OK, "{persona}: {label} ({href}) is a dead link");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_program_admin_reaches_every_area_grouped_by_what_people_do() {
+    let app = TestApp::new().await;
+    let admin = app.session("acme", email::ADMIN).await;
+    let r = app.page("/admin/audit", &admin).await;
+    assert_eq!(
+        r.select(".mainnav-wide .navgroup-label"),
+        ["Work", "Partners", "Program"],
+        "Deals stands alone under its own name; coming groups show once they have an area"
+    );
+    let labels: Vec<String> = nav_links(&r).into_iter().map(|(_, l)| l).collect();
+    for wanted in
+        ["Home", "Approvals", "Partners", "Applications", "Onboarding", "Deals", "Settings", "Users", "Outbox"]
+    {
+        assert!(labels.iter().any(|l| l.starts_with(wanted)), "{wanted} in {labels:?}");
+    }
+    assert_eq!(r.select(".mainnav-wide a[aria-current=page]"), ["Audit log"]);
+    // The phone's menu holds the same links, folded into a <details> that needs no script.
+    assert_eq!(r.select(".navmenu .mainnav-phone a").len(), labels.len());
+    // Partner people see their own areas only.
+    let p1 = app.session("acme", email::P1_USER).await;
+    let mine: Vec<String> = nav_links(&app.page("/", &p1).await).into_iter().map(|(h, _)| h).collect();
+    assert_eq!(mine, ["/", "/onboarding", "/deals", "/agreement"]);
+}
+
+#[tokio::test]
+async fn the_approvals_link_counts_the_registrations_waiting_for_the_reader() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let r = app.post_json("/api/v1/deals", Some(&p1), crate::deals::deal("Waiting Widgets Ltd", None, &["crm"])).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let cam = app.session("acme", email::CAM1).await;
+    let page = app.page("/", &cam).await;
+    let approvals: Vec<String> = page.select(".mainnav-wide a[href='/deals/queue'] .count");
+    assert_eq!(approvals.len(), 1, "{}", page.text());
+    let waiting: i64 = approvals[0].chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap();
+    assert!(waiting >= 1, "{approvals:?}");
+    // The other CAM's queue holds none of P1's registrations; the partner has no approvals link at all.
+    let p1_page = app.page("/", &app.session("acme", email::P1_ADMIN).await).await;
+    assert!(p1_page.select(".mainnav-wide a[href='/deals/queue']").is_empty());
+}
+
+#[tokio::test]
+async fn times_show_in_the_readers_own_zone_and_the_api_stays_rfc3339() {
+    let app = TestApp::new().await;
+    let admin_token = app.token("acme", email::ADMIN).await;
+    let r = app
+        .post_json(
+            "/api/v1/users",
+            Some(&admin_token),
+            json!({"email": "tz@example.com", "name": "Zoe", "role": "cam"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let admin = app.session("acme", email::ADMIN).await;
+    let before = app.page("/admin/outbox", &admin).await.text();
+    assert!(before.contains(" UTC"), "the program's zone is UTC until its admin sets one");
+
+    // The admin's own zone: Chicago.
+    let r = app.submit("/profile", &admin, &[("time_zone", "America/Chicago")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let after = app.page("/admin/outbox", &admin).await.text();
+    assert!(after.contains(" CST"), "outbox times in Chicago time: {after}");
+    assert!(!after.contains(" UTC<") && !after.contains(", UTC"), "no UTC left on the page");
+    let profile = app.page("/profile", &admin).await;
+    assert_eq!(profile.select("#f-time_zone option[selected]"), ["America/Chicago"]);
+
+    // The API is unchanged: RFC 3339 in UTC, whatever the reader's zone.
+    let api = app.get("/api/v1/outbox", Some(&admin_token)).await.json();
+    let created = api["items"][0]["created_at"].as_str().or_else(|| api[0]["created_at"].as_str()).unwrap().to_string();
+    assert!(chrono::DateTime::parse_from_rfc3339(&created).is_ok(), "{created}");
+    assert!(created.ends_with('Z') || created.ends_with("+00:00"), "{created}");
+
+    // Someone else still reads the program's zone.
+    let cam = app.session("acme", email::CAM1).await;
+    assert!(app.page("/profile", &cam).await.text().contains("UTC"));
+}
+
+#[tokio::test]
+async fn the_program_admin_sets_the_programs_zone_which_people_follow_unless_they_chose_their_own() {
+    let app = TestApp::new().await;
+    let admin = app.session("acme", email::ADMIN).await;
+    let bad = app.submit("/admin/program/time-zone", &admin, &[("time_zone", "Mars/Olympus_Mons")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.select("#e-time_zone"), ["Choose a time zone from the list."]);
+    assert_eq!(app.count_in(A.id, "select count(*) from tenants where time_zone <> 'UTC'").await, 0, "nothing changed");
+
+    let ok = app.submit("/admin/program/time-zone", &admin, &[("time_zone", "Australia/Sydney")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    assert_eq!(
+        app.count_in(A.id, "select count(*) from audit_log where action = 'tenants.update' and after->>'time_zone' = 'Australia/Sydney'").await,
+        1,
+        "the change is audited"
+    );
+    // The CAM follows the program's zone: Sydney's daylight time in December.
+    let cam = app.session("acme", email::CAM1).await;
+    let profile = app.page("/profile", &cam).await.text();
+    assert!(profile.contains("AEDT"), "{profile}");
+    // The other tenant is untouched.
+    assert_eq!(
+        app.count_in(B.id, "select count(*) from tenants where id = app_current_tenant() and time_zone = 'UTC'").await,
+        1
+    );
+    // Only the program admin sets it.
+    let r = app.submit("/admin/program/time-zone", &cam, &[("time_zone", "UTC")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
