@@ -220,3 +220,111 @@ async fn a_request_cancelled_while_its_transaction_begins_leaves_no_transaction_
         assert_eq!(tenant, None, "a transaction was left open by beginning {i}");
     }
 }
+
+/// Every API endpoint that takes an id, called by every role with ids it must not reach (another tenant's, another
+/// partner's, an unassigned CAM's partners'), answers 404 and names nothing of the object; or 403 exactly as it does
+/// for an id that does not exist (a role that may not use the endpoint at all). The endpoints come from the OpenAPI
+/// document: an endpoint whose resource is not in the table below fails the test until it is added.
+#[tokio::test]
+async fn foreign_ids_answer_404_on_every_endpoint_for_every_role() {
+    use sqlx::Connection;
+    let app = TestApp::new().await;
+    // One object of each kind in the other tenant and for Partner Two (CAM 2's partner, not CAM 1's).
+    let deal = crate::deals::deal;
+    let b_deal = app
+        .post_json(
+            "/api/v1/deals",
+            Some(&app.token("globex", email::P1_ADMIN).await),
+            deal("Foreign Co", None, &["crm"]),
+        )
+        .await;
+    let p2_deal = app
+        .post_json(
+            "/api/v1/deals",
+            Some(&app.token("acme", email::P2_ADMIN).await),
+            deal("Other Partner Co", None, &["crm"]),
+        )
+        .await;
+    let application = |company: &str| {
+        json!({"company_name": company, "website": "example-applicant.com", "country": "DE", "contact_name": "Ann",
+               "contact_email": "ann@example-applicant.com", "employees": 20, "verticals": ["retail"],
+               "services": ["resale"]})
+    };
+    let b_application =
+        app.post_json("/api/v1/public/globex/applications", None, application("Foreign Applicant")).await;
+    let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
+    let item_of = |partner: uuid::Uuid| {
+        sqlx::query_scalar::<_, uuid::Uuid>(
+            "insert into onboarding_items (tenant_id, partner_id, position, title, phase, owner, due_on, required)
+             select tenant_id, id, 1, 'Kick-off call', 30, 'partner', current_date + 7, true from partners
+              where id = $1 returning id",
+        )
+        .bind(partner)
+    };
+    let b_item = item_of(B.p1.into()).fetch_one(&mut owner).await.unwrap().to_string();
+    let p2_item = item_of(A.p2.into()).fetch_one(&mut owner).await.unwrap().to_string();
+    let id = |r: &crate::support::Resp| r.json()["id"].as_str().unwrap().to_string();
+
+    // Resource (first path segment) -> (other tenant's id, Partner Two's id when partner-scoped).
+    let objects: std::collections::BTreeMap<&str, (String, Option<String>)> = [
+        ("deals", (id(&b_deal), Some(id(&p2_deal)))),
+        ("partners", (B.p1.to_string(), Some(A.p2.to_string()))),
+        ("users", (B.p1_user.to_string(), Some(A.p2_admin.to_string()))),
+        ("applications", (id(&b_application), None)),
+        ("onboarding-items", (b_item, Some(p2_item))),
+    ]
+    .into_iter()
+    .collect();
+    // Paths whose parameter is no object id.
+    let not_ids =
+        ["/api/v1/invitations/{token}/accept", "/api/v1/public/{tenant}/applications", "/api/v1/vocabularies/{list}"];
+
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    let roles = [email::ADMIN, email::CHIEF, email::CAM1, email::P1_ADMIN, email::P1_USER];
+    let mut tokens = Vec::new();
+    for who in roles {
+        tokens.push((who, app.token("acme", who).await));
+    }
+    let mut checked = 0;
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        if !path.contains('{') || not_ids.contains(&path.as_str()) {
+            continue;
+        }
+        let resource = path.trim_start_matches("/api/v1/").split('/').next().unwrap();
+        let (foreign, other_partner) =
+            objects.get(resource).unwrap_or_else(|| panic!("{path}: add its resource to the foreign-id sweep"));
+        for method in operations.as_object().unwrap().keys() {
+            let method: Method = method.to_uppercase().parse().unwrap();
+            for (who, token) in &tokens {
+                let mut ids = vec![("another tenant's", foreign.clone())];
+                let partner_role = who.starts_with("p1.");
+                if let Some(theirs) = other_partner.as_ref().filter(|_| partner_role || *who == email::CAM1) {
+                    ids.push(("another partner's", theirs.clone()));
+                }
+                for (whose, object) in ids {
+                    let url = path.replace("{id}", &object);
+                    let r = app.json(method.clone(), &url, Some(token), json!({})).await;
+                    let what = format!("{method} {url} as {who} ({whose} object)");
+                    match r.status {
+                        StatusCode::NOT_FOUND => {}
+                        StatusCode::FORBIDDEN => {
+                            // Refused for the role whatever the id: the same as for an id that does not exist.
+                            let nobody = path.replace("{id}", &uuid::Uuid::new_v4().to_string());
+                            let again = app.json(method.clone(), &nobody, Some(token), json!({})).await;
+                            assert_eq!((again.status, again.text()), (r.status, r.text()), "{what}");
+                        }
+                        status => panic!("{what}: {status} {}", r.text()),
+                    }
+                    assert!(!r.text().contains(&object), "{what} names the object: {}", r.text());
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 100, "only {checked} calls");
+    let b_deal_id = id(&b_deal);
+    assert_eq!(
+        app.get(&format!("/api/v1/deals/{b_deal_id}"), Some(&app.token("globex", email::ADMIN).await)).await.status,
+        StatusCode::OK
+    );
+}
