@@ -58,6 +58,15 @@ pub fn json_response(body: Bytes) -> Response {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    // PostgreSQL text cannot hold the NUL character, and JSON can only carry it escaped: name the field it is in.
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(field) = nul_path(&value, String::new())
+    {
+        let mut errors = FieldErrors::new();
+        errors.add(if field.is_empty() { "body" } else { &field }, "Remove the NUL character (\\u0000).");
+        return Err(Error::Invalid(errors));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Ok(v),
@@ -74,6 +83,36 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             errors.add(&field, clean);
             Err(Error::Invalid(errors))
         }
+    }
+}
+
+/// Where in `value` a string (or a key) holds the NUL character, as `serde_path_to_error` names fields.
+fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
+    let join = |key: &str| if at.is_empty() { key.to_string() } else { format!("{at}.{key}") };
+    match value {
+        serde_json::Value::String(s) => s.contains('\0').then_some(at),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| nul_path(v, format!("{at}[{i}]")))
+        }
+        serde_json::Value::Object(map) => {
+            map.iter().find_map(|(k, v)| if k.contains('\0') { Some(join("(key)")) } else { nul_path(v, join(k)) })
+        }
+        _ => None,
+    }
+}
+
+/// A path parameter. One that does not parse (an id that is no UUID) names no object: 404, as a well-formed id of
+/// nothing would be.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|_| Error::NotFound)
     }
 }
 

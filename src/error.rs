@@ -205,6 +205,11 @@ impl From<sqlx::Error> for Error {
                 tracing::warn!(error = %other, "database unavailable");
                 Error::Unavailable { retry_after: RETRY_AFTER_OUTAGE }
             }
+            // Text with the NUL character, which PostgreSQL cannot store, from an input no check caught: the
+            // client's to fix, and nothing was stored.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                Error::BadRequest("Remove the NUL character from the text.".into())
+            }
             other => Error::Internal(anyhow::Error::new(other)),
         }
     }

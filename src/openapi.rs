@@ -46,7 +46,7 @@ use utoipa::{Modify, OpenApi};
         crate::onboarding::api::undo,
     ),
     components(schemas(Problem)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"), (name = "recruitment"), (name = "agreement"),
         (name = "onboarding"))
 )]
@@ -72,6 +72,63 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+    }
+}
+
+/// The error answers every operation may give, documented on each with the `Problem` body: 400 (a body that is no
+/// JSON) and 422 where it takes input, 401 and 403 where it needs a token, 429 for sign-in, and 503 everywhere (the
+/// database unavailable, or too many sign-ins hashing at once). A status an operation documents without a body gets
+/// the `Problem` body too.
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let takes_input =
+                    operation.request_body.is_some() || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let mut add = vec![("503", "The service is unavailable for a moment; try again after Retry-After.")];
+                if secured {
+                    add.push(("401", "No valid bearer token."));
+                    add.push(("403", "The caller's role may not do this."));
+                }
+                if takes_input {
+                    add.push(("422", "Invalid input; every invalid field is named in `errors`."));
+                }
+                if operation.request_body.is_some() {
+                    add.push(("400", "The body is not JSON, or not sent as application/json."));
+                }
+                if path.ends_with("/auth/login") {
+                    add.push(("429", "Too many failed sign-ins; try again after Retry-After."));
+                }
+                let responses = &mut operation.responses.responses;
+                for (status, description) in add {
+                    responses.entry(status.to_string()).or_insert_with(|| problem(description).into());
+                }
+                // Error statuses documented without a body answer with the Problem body all the same.
+                for (status, response) in responses.iter_mut() {
+                    if let utoipa::openapi::RefOr::T(r) = response
+                        && (status.starts_with('4') || status.starts_with('5'))
+                        && r.content.is_empty()
+                    {
+                        let description = if r.description.is_empty() { status.clone() } else { r.description.clone() };
+                        *response = problem(&description).into();
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -73,6 +73,7 @@ pub async fn accept(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct PublishInput {
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub text: String,
 }
 

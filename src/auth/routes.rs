@@ -38,10 +38,13 @@ pub fn pages() -> Router<AppState> {
 pub struct LoginRequest {
     /// The tenant's slug, e.g. `demo`.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub tenant: String,
     #[serde(default)]
+    #[schema(required = true, format = Email)]
     pub email: String,
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub password: String,
 }
 

@@ -1,6 +1,6 @@
 //! `/api/v1/deals`: registering, reading and deciding deal registrations.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,7 +12,7 @@ use super::{
     ApproveInput, CloseInput, Conflict, ConflictView, DealInput, DealStatus, ExtendInput, RejectInput, RejectReason,
 };
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery, ListResponse, parse_json};
+use crate::api::{ApiJson, ApiPath, ApiQuery, ListResponse, parse_json};
 use crate::auth::{AnyRole, Auth, CurrentUser, Manager, PartnerMember, Role};
 use crate::db::Tx;
 use crate::error::{Error, Result};
@@ -120,6 +120,7 @@ impl From<DealRow> for DealView {
 #[into_params(parameter_in = Query)]
 pub struct DealQuery {
     /// pending, approved, rejected, withdrawn, expired, won or lost.
+    #[param(value_type = Option<DealStatus>)]
     pub status: Option<String>,
     pub partner_id: Option<PartnerId>,
     pub limit: Option<i64>,
@@ -133,9 +134,9 @@ pub async fn list(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     ApiQuery(q): ApiQuery<DealQuery>,
 ) -> Result<ApiJson<ListResponse<DealView>>> {
-    let status = match q.status {
+    let status = match q.status.as_deref() {
         None => None,
-        Some(s) => Some(DealStatus::parse(&s).ok_or_else(|| {
+        Some(s) => Some(DealStatus::parse(s).ok_or_else(|| {
             let names: Vec<&str> = DealStatus::ALL.iter().map(|s| s.as_str()).collect();
             Error::invalid("status", format!("Use one of: {}.", names.join(", ")))
         })?),
@@ -173,7 +174,7 @@ pub async fn current_conflicts(tx: &mut Tx, deal: &DealRow) -> Result<Vec<Confli
 
 #[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = DealDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<DealId>) -> Result<Json<DealDetail>> {
+pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, ApiPath(id): ApiPath<DealId>) -> Result<Json<DealDetail>> {
     let deal = store::get(&mut tx, user.scope(), id, false).await?.ok_or(Error::NotFound)?;
     let conflicts = current_conflicts(&mut tx, &deal).await?;
     let history = store::history(&mut tx, id, !user.role.is_partner()).await?;
@@ -203,11 +204,11 @@ async fn respond(mut tx: Tx, user: &CurrentUser, id: DealId) -> Result<Json<Deci
 /// holds an approved, unexpired registration for the same customer for certain; 422 naming `override_reason` when
 /// it is probably the same customer and no reason to approve anyway is given.
 #[utoipa::path(post, path = "/api/v1/deals/{id}/approve", tag = "deals", params(("id" = Uuid, Path)),
-    request_body(content = ApproveInput, description = "Optional"),
+    request_body = Option<ApproveInput>,
     responses((status = 200, body = Decided), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
 pub async fn approve(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<DealId>,
+    ApiPath(id): ApiPath<DealId>,
     body: axum::body::Bytes,
 ) -> Result<Json<Decided>> {
     // The body is optional: a bare POST approves when nothing needs overriding.
@@ -221,7 +222,7 @@ pub async fn approve(
     responses((status = 200, body = Decided), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
 pub async fn reject(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<DealId>,
+    ApiPath(id): ApiPath<DealId>,
     ApiJson(input): ApiJson<RejectInput>,
 ) -> Result<Json<Decided>> {
     super::reject(&mut tx, &user, id, input).await?;
@@ -229,12 +230,12 @@ pub async fn reject(
 }
 
 /// Asks for an extension of an approved registration's protection (the registering partner).
-#[utoipa::path(post, path = "/api/v1/deals/{id}/extend", tag = "deals", params(("id" = Uuid, Path)), request_body = ExtendInput,
+#[utoipa::path(post, path = "/api/v1/deals/{id}/extend", tag = "deals", params(("id" = Uuid, Path)), request_body = Option<ExtendInput>,
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn extend(
     State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<PartnerMember>,
-    Path(id): Path<DealId>,
+    ApiPath(id): ApiPath<DealId>,
     body: axum::body::Bytes,
 ) -> Result<Json<Decided>> {
     // The body is optional: a bare POST asks for an extension without a note.
@@ -248,7 +249,7 @@ pub async fn extend(
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn approve_extension(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<DealId>,
+    ApiPath(id): ApiPath<DealId>,
 ) -> Result<Json<Decided>> {
     super::approve_extension(&mut tx, &user, id).await?;
     respond(tx, &user, id).await
@@ -257,7 +258,10 @@ pub async fn approve_extension(
 /// Withdraws a pending registration (the registering partner).
 #[utoipa::path(post, path = "/api/v1/deals/{id}/withdraw", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
-pub async fn withdraw(Auth { user, mut tx, .. }: Auth<PartnerMember>, Path(id): Path<DealId>) -> Result<Json<Decided>> {
+pub async fn withdraw(
+    Auth { user, mut tx, .. }: Auth<PartnerMember>,
+    ApiPath(id): ApiPath<DealId>,
+) -> Result<Json<Decided>> {
     super::withdraw(&mut tx, &user, id).await?;
     respond(tx, &user, id).await
 }
@@ -267,7 +271,7 @@ pub async fn withdraw(Auth { user, mut tx, .. }: Auth<PartnerMember>, Path(id): 
     responses((status = 200, body = Decided), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
 pub async fn close(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
-    Path(id): Path<DealId>,
+    ApiPath(id): ApiPath<DealId>,
     ApiJson(input): ApiJson<CloseInput>,
 ) -> Result<Json<Decided>> {
     if user.role == Role::ChannelChief {

@@ -677,6 +677,7 @@ pub struct ApproveInput {
     /// Why the registration is approved although it is probably the same customer as one another partner (or this
     /// partner) already holds: required then, 10 to 1000 characters; ignored otherwise.
     #[serde(default)]
+    #[schema(min_length = 10, max_length = 1000)]
     pub override_reason: Option<String>,
 }
 

@@ -1,6 +1,5 @@
 //! `/api/v1/partners/{id}/onboarding` and `/api/v1/onboarding-items/{id}/complete|undo`.
 
-use axum::extract::Path;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,7 +8,7 @@ use serde::Serialize;
 use super::store::{self, ItemRow};
 use super::{Auto, CompleteInput, Owner, is_overdue, percent_complete, today};
 use crate::AppState;
-use crate::api::parse_json;
+use crate::api::{ApiPath, parse_json};
 use crate::auth::{AnyRole, Auth};
 use crate::error::{Error, Result};
 use crate::ids::{OnboardingItemId, PartnerId, UserId};
@@ -74,7 +73,7 @@ pub struct ChecklistView {
     responses((status = 200, body = ChecklistView), (status = 404)), security(("bearer" = [])))]
 pub async fn checklist(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
-    Path(id): Path<PartnerId>,
+    ApiPath(id): ApiPath<PartnerId>,
 ) -> Result<Json<ChecklistView>> {
     crate::partners::store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let items = store::items(&mut tx, id).await?;
@@ -101,7 +100,7 @@ async fn set(user_tx: Auth<AnyRole>, id: OnboardingItemId, body: &[u8], done: bo
     responses((status = 200, body = ItemView), (status = 403), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn complete(
     auth: Auth<AnyRole>,
-    Path(id): Path<OnboardingItemId>,
+    ApiPath(id): ApiPath<OnboardingItemId>,
     body: axum::body::Bytes,
 ) -> Result<Json<ItemView>> {
     set(auth, id, &body, true).await
@@ -112,7 +111,7 @@ pub async fn complete(
     responses((status = 200, body = ItemView), (status = 403), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn undo(
     auth: Auth<AnyRole>,
-    Path(id): Path<OnboardingItemId>,
+    ApiPath(id): ApiPath<OnboardingItemId>,
     body: axum::body::Bytes,
 ) -> Result<Json<ItemView>> {
     set(auth, id, &body, false).await

@@ -1,6 +1,5 @@
 //! `/api/v1/partners`.
 
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -8,7 +7,7 @@ use axum::{Json, Router};
 use super::store::{self, PartnerRow};
 use super::{PartnerInput, PartnerPatch};
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery, ListParams, ListResponse};
+use crate::api::{ApiJson, ApiPath, ApiQuery, ListParams, ListResponse};
 use crate::auth::{AnyRole, Auth, ProgramAdmin};
 use crate::error::{Error, Result};
 use crate::ids::PartnerId;
@@ -31,7 +30,10 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}", tag = "partners", params(("id" = Uuid, Path)),
     responses((status = 200, body = PartnerRow), (status = 404)), security(("bearer" = [])))]
-pub async fn show(Auth { user, mut tx, .. }: Auth<AnyRole>, Path(id): Path<PartnerId>) -> Result<Json<PartnerRow>> {
+pub async fn show(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    ApiPath(id): ApiPath<PartnerId>,
+) -> Result<Json<PartnerRow>> {
     let partner = store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok(Json(partner))
@@ -54,7 +56,7 @@ pub async fn create(
     responses((status = 200, body = PartnerRow), (status = 404), (status = 422)), security(("bearer" = [])))]
 pub async fn update(
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
-    Path(id): Path<PartnerId>,
+    ApiPath(id): ApiPath<PartnerId>,
     ApiJson(patch): ApiJson<PartnerPatch>,
 ) -> Result<Json<PartnerRow>> {
     super::change(&mut tx, id, patch).await?;

@@ -86,19 +86,26 @@ use store::{NewPartner, PartnerChange};
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 pub struct PartnerInput {
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// ISO 3166-1 alpha-2.
     #[serde(default)]
+    #[schema(required = true, pattern = "^[A-Za-z]{2}$")]
     pub country: String,
+    /// NA, LATAM, EMEA or APAC.
     #[serde(default)]
+    #[schema(required = true, pattern = "^(NA|LATAM|EMEA|APAC)$")]
     pub region: String,
     /// registered (default), silver, gold or platinum.
     #[serde(default)]
+    #[schema(pattern = "^(registered|silver|gold|platinum)$")]
     pub tier: Option<String>,
+    /// A CAM's user id.
     #[serde(default)]
     pub cam_id: Option<String>,
     /// onboarding by default.
     #[serde(default)]
+    #[schema(value_type = Option<LifeStage>)]
     pub life_stage: Option<String>,
 }
 
@@ -106,17 +113,22 @@ pub struct PartnerInput {
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 pub struct PartnerPatch {
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(NA|LATAM|EMEA|APAC)$")]
     pub region: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(registered|silver|gold|platinum)$")]
     pub tier: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub cam_id: Option<Option<String>>,
     #[serde(default)]
+    #[schema(value_type = Option<LifeStage>)]
     pub life_stage: Option<String>,
 }
 

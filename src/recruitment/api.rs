@@ -1,6 +1,6 @@
 //! `/api/v1/public/{tenant}/applications` (no sign-in) and `/api/v1/applications`: applying, reviewing, deciding.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::store::{self, ApplicationRow, NoteRow};
 use super::{ApplicationInput, ApplicationStatus, Submission};
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery, ListResponse};
+use crate::api::{ApiJson, ApiPath, ApiQuery, ListResponse};
 use crate::auth::{Auth, ClientIp, Manager};
 use crate::error::{Error, Result};
 use crate::ids::{ApplicationId, NoteId, PartnerId, UserId};
@@ -42,7 +42,7 @@ pub struct SubmittedView {
         (status = 422, description = "Invalid fields"), (status = 429, description = "Too many applications")))]
 pub async fn submit(
     State(state): State<AppState>,
-    Path(tenant): Path<String>,
+    ApiPath(tenant): ApiPath<String>,
     ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<ApplicationInput>,
 ) -> Result<(StatusCode, Json<SubmittedView>)> {
@@ -118,6 +118,7 @@ impl From<ApplicationRow> for ApplicationView {
 #[into_params(parameter_in = Query)]
 pub struct ApplicationQuery {
     /// submitted, approved or rejected.
+    #[param(value_type = Option<ApplicationStatus>)]
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -173,7 +174,10 @@ pub struct ApplicationDetail {
 /// One application with its notes. Partner people and other tenants get 404.
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "recruitment", params(("id" = Uuid, Path)),
     responses((status = 200, body = ApplicationDetail), (status = 404)), security(("bearer" = [])))]
-pub async fn show(Auth { user, mut tx, .. }: Auth, Path(id): Path<ApplicationId>) -> Result<Json<ApplicationDetail>> {
+pub async fn show(
+    Auth { user, mut tx, .. }: Auth,
+    ApiPath(id): ApiPath<ApplicationId>,
+) -> Result<Json<ApplicationDetail>> {
     if user.role.is_partner() || user.role == crate::auth::Role::ChannelChief {
         return Err(Error::NotFound);
     }
@@ -199,12 +203,12 @@ pub struct ApprovedView {
 /// Approves an application in one transaction: partner, CAM, partner admin with an invitation email, onboarding
 /// checklist. 409 when it was already decided, or when the partner or its admin cannot be created (nothing is).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/approve", tag = "recruitment", params(("id" = Uuid, Path)),
-    request_body = ApproveInput, responses((status = 200, body = ApprovedView), (status = 404), (status = 409),
+    request_body = Option<ApproveInput>, responses((status = 200, body = ApprovedView), (status = 404), (status = 409),
         (status = 422)), security(("bearer" = [])))]
 pub async fn approve(
     State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<ApplicationId>,
+    ApiPath(id): ApiPath<ApplicationId>,
     body: axum::body::Bytes,
 ) -> Result<Json<ApprovedView>> {
     let input: ApproveInput =
@@ -221,6 +225,7 @@ pub async fn approve(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct RejectInput {
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -235,7 +240,7 @@ pub struct DecisionView {
         (status = 422)), security(("bearer" = [])))]
 pub async fn reject(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<ApplicationId>,
+    ApiPath(id): ApiPath<ApplicationId>,
     ApiJson(input): ApiJson<RejectInput>,
 ) -> Result<Json<DecisionView>> {
     super::reject(&mut tx, &user, id, &input.reason).await?;
@@ -246,6 +251,7 @@ pub async fn reject(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct NoteInput {
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub body: String,
 }
 
@@ -255,7 +261,7 @@ pub struct NoteInput {
     security(("bearer" = [])))]
 pub async fn add_note(
     Auth { user, mut tx, .. }: Auth<Manager>,
-    Path(id): Path<ApplicationId>,
+    ApiPath(id): ApiPath<ApplicationId>,
     ApiJson(input): ApiJson<NoteInput>,
 ) -> Result<(StatusCode, Json<NoteView>)> {
     let note = super::add_note(&mut tx, &user, id, &input.body).await?;

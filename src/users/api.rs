@@ -1,6 +1,6 @@
 //! `/api/v1/users` and `/api/v1/invitations/{token}/accept`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::UserInput;
 use super::store::{self, UserRow};
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery, ListParams, ListResponse};
+use crate::api::{ApiJson, ApiPath, ApiQuery, ListParams, ListResponse};
 use crate::auth::{Auth, Role, UserAdmin};
 use crate::error::{Error, Result};
 use crate::ids::{PartnerId, UserId};
@@ -39,7 +39,7 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 200, body = UserRow), (status = 404)), security(("bearer" = [])))]
-pub async fn show(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<UserId>) -> Result<Json<UserRow>> {
+pub async fn show(Auth { user, mut tx, .. }: Auth<UserAdmin>, ApiPath(id): ApiPath<UserId>) -> Result<Json<UserRow>> {
     let found = store::get(&mut tx, id, org_scope(user.role, user.partner_id)).await?.ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok(Json(found))
@@ -69,7 +69,10 @@ pub async fn create(
 /// Deactivates a user; every token they hold stops working at once.
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404), (status = 409, description = "Deactivating yourself")), security(("bearer" = [])))]
-pub async fn deactivate(Auth { user, mut tx, .. }: Auth<UserAdmin>, Path(id): Path<UserId>) -> Result<StatusCode> {
+pub async fn deactivate(
+    Auth { user, mut tx, .. }: Auth<UserAdmin>,
+    ApiPath(id): ApiPath<UserId>,
+) -> Result<StatusCode> {
     super::deactivate(&mut tx, &user, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -92,7 +95,7 @@ pub struct AcceptedInvitation {
     params(("token" = String, Path)), responses((status = 200, body = AcceptedInvitation), (status = 404), (status = 422)))]
 pub async fn accept(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     ApiJson(input): ApiJson<AcceptInvitation>,
 ) -> Result<Json<AcceptedInvitation>> {
     let invitee = super::invitations::accept(&state, &token, input.password).await?;

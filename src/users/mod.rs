@@ -19,11 +19,14 @@ use store::{NewUser, UserRow};
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct UserInput {
     #[serde(default)]
+    #[schema(required = true, format = Email)]
     pub email: String,
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// program_admin, channel_chief, cam, partner_admin or partner_user.
     #[serde(default)]
+    #[schema(required = true, value_type = crate::auth::Role)]
     pub role: String,
     /// Required for partner roles; a partner admin's own org is used when omitted.
     #[serde(default)]

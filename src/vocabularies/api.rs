@@ -1,13 +1,12 @@
 //! `/api/v1/vocabularies`: the program's verticals, services and products; the program admin edits the first two.
 
-use axum::extract::Path;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::{Entry, EntryInput, Kind, store};
 use crate::AppState;
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiPath};
 use crate::auth::{AnyRole, Auth, ProgramAdmin};
 use crate::error::{Error, FieldErrors, Result};
 
@@ -50,7 +49,7 @@ pub struct ListInput {
     responses((status = 200, body = [Entry]), (status = 404), (status = 422)), security(("bearer" = [])))]
 pub async fn replace(
     Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
-    Path(list): Path<String>,
+    ApiPath(list): ApiPath<String>,
     ApiJson(input): ApiJson<ListInput>,
 ) -> Result<Json<Vec<Entry>>> {
     let kind = Kind::from_plural(&list).ok_or(Error::NotFound)?;

@@ -609,3 +609,36 @@ fn a_malformed_trusted_proxy_list_is_a_one_line_error_naming_the_entry() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("TRIBUTARY_TRUSTED_PROXIES") && stderr.contains("proxy.example"), "{stderr}");
 }
+
+/// PostgreSQL text cannot hold the NUL character: a body carrying one is refused naming the field, never a 500, and
+/// nothing is stored; a form with one is refused too.
+#[tokio::test]
+async fn the_nul_character_is_refused_naming_its_field_never_a_server_error() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let mut body = crate::deals::deal("Nul Corp", None, &["crm"]);
+    body["notes"] = json!("before\u{0}after");
+    let r = app.post_json("/api/v1/deals", Some(&p1), body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.field_errors(), ["notes"]);
+    let r = app.post_json("/api/v1/deals", Some(&p1), json!({"customer_name": "x", "products": ["a\u{0}"]})).await;
+    assert_eq!(r.field_errors(), ["products[0]"]);
+    assert_eq!(app.count_in(A.id, "select count(*) from deals").await, 0);
+    let session = app.session("acme", email::P1_ADMIN).await;
+    let r = app
+        .submit(
+            "/deals",
+            &session,
+            &[
+                ("customer_name", "Nul\u{0} Corp"),
+                ("country", "GB"),
+                ("products", "crm"),
+                ("estimated_value", "100"),
+                ("currency", "GBP"),
+                ("expected_close_date", "2099-01-01"),
+            ],
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(app.count_in(A.id, "select count(*) from deals").await, 0);
+}
