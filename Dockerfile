@@ -11,4 +11,5 @@ USER tributary
 ENV TRIBUTARY_DATA_DIR=/var/lib/tributary TRIBUTARY_LISTEN=0.0.0.0:8080
 EXPOSE 8080
 ENTRYPOINT ["tributary"]
-CMD ["serve", "--demo"]
+# Demo data only when asked: `docker run ... tributary serve --demo`.
+CMD ["serve"]

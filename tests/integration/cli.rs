@@ -293,3 +293,51 @@ fn a_bad_listen_address_or_pool_size_is_a_one_line_error() {
         std::fs::remove_dir_all(dir).ok();
     }
 }
+
+/// Production runs as a database owner that is no superuser (as docker/initdb.sh creates it for compose): migrations,
+/// demo data and serving all work, and requests still run as the runtime role under row-level security. The image
+/// and compose file never load demo data unless asked.
+#[tokio::test]
+async fn a_non_superuser_owner_migrates_and_serves_and_containers_load_no_demo_by_default() {
+    use sqlx::{Connection, Executor};
+    let app = TestApp::new().await;
+    let mut admin = sqlx::PgConnection::connect_with(&app.owner.clone().database("postgres")).await.unwrap();
+    let role = format!("tributary_owner_{}", uuid::Uuid::new_v4().simple());
+    let db = format!("tributary_t_{role}");
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("create role {role} login nosuperuser createrole password 'owner-pw'")))
+        .await
+        .unwrap();
+    admin.execute(sqlx::AssertSqlSafe(format!("create database {db} owner {role}"))).await.unwrap();
+    let mut url = url::Url::parse(&app.database_url()).unwrap();
+    url.set_path(&format!("/{db}"));
+    url.set_username(&role).unwrap();
+    url.set_password(Some("owner-pw")).unwrap();
+    let dir = scratch();
+    for command in [&["migrate"][..], &["demo"][..]] {
+        let out = tributary(Some(url.as_str()), &dir).args(command).output().unwrap();
+        assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut conn = sqlx::PgConnection::connect(url.as_str()).await.unwrap();
+    let (superuser, tenants): (bool, i64) = sqlx::query_as(
+        "select (select rolsuper from pg_roles where rolname = current_user), (select count(*) from tenants)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(!superuser);
+    assert_eq!(tenants, 1);
+    conn.close().await.unwrap();
+    admin.execute(sqlx::AssertSqlSafe(format!("drop database {db} with (force)"))).await.unwrap();
+    admin.execute(sqlx::AssertSqlSafe(format!("drop owned by {role} cascade"))).await.ok();
+    admin.execute(sqlx::AssertSqlSafe(format!("drop role {role}"))).await.ok();
+    std::fs::remove_dir_all(dir).ok();
+
+    let dockerfile = include_str!("../../Dockerfile");
+    let cmd = dockerfile.lines().find(|l| l.starts_with("CMD")).unwrap();
+    assert_eq!(cmd, r#"CMD ["serve"]"#);
+    let compose = include_str!("../../docker-compose.yml");
+    assert!(compose.contains("command: ${TRIBUTARY_COMMAND:-serve}"));
+    assert!(compose.contains("postgres://tributary:") && !compose.contains("POSTGRES_USER: tributary"));
+    assert!(include_str!("../../docker/initdb.sh").contains("NOSUPERUSER CREATEROLE"));
+}
