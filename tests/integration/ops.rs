@@ -138,3 +138,50 @@ async fn cookies_are_secure_when_the_base_url_is_https() {
         .unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
+
+/// Two server instances on one database run the expiry job at the same moment: each registration expires once, each
+/// reminder goes out once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_expiry_job_run_by_two_instances_at_once_does_each_registration_once() {
+    use sqlx::Connection;
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        let r = app
+            .post_json("/api/v1/deals", Some(&p1), crate::deals::deal(&format!("Expiring {i} Ltd"), None, &["crm"]))
+            .await;
+        let id = r.json()["id"].as_str().unwrap().to_string();
+        assert_eq!(
+            app.post_json(&format!("/api/v1/deals/{id}/approve"), Some(&admin), serde_json::json!({})).await.status,
+            StatusCode::OK
+        );
+        ids.push(id);
+    }
+    // Five past their window, three inside the reminder days.
+    let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        let until = if i < 5 { "current_date - 1" } else { "current_date + 2" };
+        sqlx::query(sqlx::AssertSqlSafe(format!("update deals set protected_until = {until} where id = '{id}'")))
+            .execute(&mut owner)
+            .await
+            .unwrap();
+    }
+    let mail_before = app.count_in(A.id, "select count(*) from outbox").await;
+    let other = tributary::db::runtime_pool(&app.owner, 4).await.unwrap();
+    let first = app.state();
+    let second = tributary::AppState::new(
+        other,
+        &tributary::config::Config::for_tests(String::new()),
+        "http://127.0.0.1:8081".into(),
+    );
+    let (a, b) = tokio::join!(tributary::jobs::expire_deals(&first), tributary::jobs::expire_deals(&second));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.0 + b.0, a.1 + b.1), (5, 3), "{a:?} {b:?}");
+    assert_eq!(app.count_in(A.id, "select count(*) from deals where status = 'expired'").await, 5);
+    assert_eq!(app.count_in(A.id, "select count(*) from deal_events where event = 'expired'").await, 5);
+    assert_eq!(app.count_in(A.id, "select count(*) from outbox").await - mail_before, 8);
+    // Run again: nothing left to do.
+    assert_eq!(tributary::jobs::expire_deals(&second).await.unwrap(), (0, 0));
+}
