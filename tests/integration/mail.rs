@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use crate::support::*;
 
 /// A minimal SMTP server that accepts every message and keeps what it received.
-async fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
+pub(crate) async fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let received = Arc::new(Mutex::new(Vec::new()));

@@ -185,3 +185,27 @@ async fn the_expiry_job_run_by_two_instances_at_once_does_each_registration_once
     // Run again: nothing left to do.
     assert_eq!(tributary::jobs::expire_deals(&second).await.unwrap(), (0, 0));
 }
+
+/// Two instances deliver the outbox at the same moment: every message goes out once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mail_delivered_by_two_instances_at_once_goes_out_once() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    for i in 0..12 {
+        let body =
+            serde_json::json!({"email": format!("new{i}@example.com"), "name": format!("New {i}"), "role": "cam"});
+        assert_eq!(app.post_json("/api/v1/users", Some(&admin), body).await.status, StatusCode::CREATED);
+    }
+    let (url, received) = crate::mail::smtp_sink().await;
+    let one = tributary::jobs::mail::Mailer::new(&url).unwrap();
+    let two = tributary::jobs::mail::Mailer::new(&url).unwrap();
+    let other = tributary::db::runtime_pool(&app.owner, 4).await.unwrap();
+    let (a, b) = tokio::join!(one.deliver_due(&app.pool), two.deliver_due(&other));
+    assert_eq!(a.unwrap() + b.unwrap(), 12);
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 12);
+    for i in 0..12 {
+        assert_eq!(got.iter().filter(|m| m.contains(&format!("To: new{i}@example.com"))).count(), 1, "new{i}");
+    }
+    assert_eq!(app.count_in(A.id, "select count(*) from outbox where sent_at is null").await, 0);
+}
