@@ -5,4 +5,6 @@ pub mod company_names;
 pub mod company_pairs;
 pub mod deal_conflict;
 pub mod fit_score;
+pub mod life_stage;
 pub mod mdf;
+pub mod tier_progression;
