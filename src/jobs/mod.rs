@@ -52,10 +52,11 @@ pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationTo
 /// Expires approved registrations past their window and sends reminders, tenant by tenant.
 pub async fn expire_deals(state: &AppState) -> anyhow::Result<(usize, usize)> {
     let tenants = crate::tenants::store::ids(&state.pool).await?;
-    let today = chrono::Utc::now().date_naive();
     let (mut expired, mut reminded) = (0, 0);
     for tenant in tenants {
         let mut tx = crate::db::begin_tenant(&state.pool, tenant, None).await?;
+        // A window ends with its last day in the program's zone.
+        let today = crate::program::store::today(&mut tx).await?;
         let (e, r) =
             crate::deals::expire_and_remind(&mut tx, tenant, today).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         tx.commit().await?;

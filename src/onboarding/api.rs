@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::store::{self, ItemRow};
-use super::{Auto, CompleteInput, Owner, is_overdue, percent_complete, today};
+use super::{Auto, CompleteInput, Owner, is_overdue, percent_complete};
 use crate::AppState;
 use crate::api::{ApiPath, parse_json};
 use crate::auth::{AnyRole, Auth};
@@ -77,7 +77,7 @@ pub async fn checklist(
 ) -> Result<Json<ChecklistView>> {
     crate::partners::store::get(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let items = store::items(&mut tx, id).await?;
-    let today = today();
+    let today = crate::program::store::today(&mut tx).await?;
     Ok(Json(ChecklistView {
         percent_complete: percent_complete(&items),
         items: items.into_iter().map(|i| ItemView::new(i, today)).collect(),
@@ -89,8 +89,9 @@ async fn set(user_tx: Auth<AnyRole>, id: OnboardingItemId, body: &[u8], done: bo
     let input: CompleteInput =
         if body.iter().all(u8::is_ascii_whitespace) { CompleteInput::default() } else { parse_json(body)? };
     let item = super::set_done(&mut tx, &user, id, input.note.as_deref(), done).await?;
+    let today = crate::program::store::today(&mut tx).await?;
     tx.commit().await?;
-    Ok(Json(ItemView::new(item, today())))
+    Ok(Json(ItemView::new(item, today)))
 }
 
 /// Completes an item with an optional note: partner people their partner's items, the CAM (or a program admin) the

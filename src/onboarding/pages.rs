@@ -11,7 +11,7 @@ use axum::{Extension, Form, Router};
 use serde::Deserialize;
 
 use super::store::{self, ItemRow};
-use super::{Auto, Owner, PHASES, TemplateInput, is_overdue, percent_complete, phase_label, today};
+use super::{Auto, Owner, PHASES, TemplateInput, is_overdue, percent_complete, phase_label};
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{AnyRole, Auth, CurrentUser, ProgramAdmin, Role};
@@ -64,7 +64,8 @@ pub struct Phase {
 }
 
 fn phases(user: &CurrentUser, items: &[ItemRow]) -> Vec<Phase> {
-    let today = today();
+    let zone = user.reader.tenant_zone;
+    let today = format::today_in(zone, chrono::Utc::now());
     PHASES
         .iter()
         .map(|&p| {
@@ -85,13 +86,13 @@ fn phases(user: &CurrentUser, items: &[ItemRow]) -> Vec<Phase> {
                             (Owner::Partner, true) => "Your team",
                             (Owner::Partner, false) => "Partner",
                         },
-                        due: format::date(i.due_on),
+                        due: format::deadline(i.due_on, zone),
                         required: i.required,
                         done: i.completed_at.is_some(),
                         overdue: is_overdue(i, today),
                         completed: match (&i.completed_at, &i.completed_by_name) {
-                            (Some(at), Some(by)) => format!("Done {} by {by}", format::date(at.date_naive())),
-                            (Some(at), None) => format!("Done automatically {}", format::date(at.date_naive())),
+                            (Some(at), Some(by)) => format!("Done {} by {by}", format::day(*at)),
+                            (Some(at), None) => format!("Done automatically {}", format::day(*at)),
                             _ => String::new(),
                         },
                         note: i.note.clone().unwrap_or_default(),
@@ -128,7 +129,7 @@ async fn render_checklist(
 ) -> Result<ChecklistPage> {
     let p = crate::partners::store::get(tx, user.scope(), partner).await?.ok_or(Error::NotFound)?;
     let items = store::items(tx, partner).await?;
-    let today = today();
+    let today = format::today_in(user.reader.tenant_zone, chrono::Utc::now());
     let is_staff = !user.role.is_partner();
     let (heading, lede) = if is_staff {
         (

@@ -410,7 +410,9 @@ pub async fn approve(
         }
     })?;
     crate::users::invitations::invite(tx, actor, user, &app.contact_email, &app.contact_name, base_url).await?;
-    crate::onboarding::store::create_checklist(tx, actor.tenant_id, partner_id, Utc::now().date_naive()).await?;
+    // The checklist's due dates count from today in the program's zone.
+    let signed = crate::program::store::today(tx).await?;
+    crate::onboarding::store::create_checklist(tx, actor.tenant_id, partner_id, signed).await?;
     store::decide(tx, id, ApplicationStatus::Approved, actor.id, None, Some(partner_id)).await?;
     Ok(Approved { partner_id, partner_admin_user_id: user, cam_id })
 }
