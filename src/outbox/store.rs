@@ -78,3 +78,8 @@ pub async fn mark_failed(tx: &mut Tx, id: MailId, error: &str, delay_minutes: i3
     .await?;
     Ok(())
 }
+
+/// The name of the transaction's tenant, which its emails carry.
+pub async fn tenant_name(tx: &mut Tx) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!("select name from tenants where id = app_current_tenant()").fetch_one(&mut **tx).await
+}

@@ -98,3 +98,25 @@ async fn a_failed_delivery_stays_queued_with_the_error_for_a_later_retry() {
     assert_eq!(item["attempts"], 1);
     assert!(item["last_error"].is_string());
 }
+
+#[tokio::test]
+async fn an_email_carries_an_html_part_with_the_tenants_name_and_a_link_to_its_item() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    app.post_json("/api/v1/users", Some(&admin), json!({"email": "html@example.com", "name": "Hana", "role": "cam"}))
+        .await;
+    let (url, received) = smtp_sink().await;
+    let mailer = tributary::jobs::mail::Mailer::new(&url).unwrap();
+    assert_eq!(mailer.deliver_due(&app.pool).await.unwrap(), 1);
+    let got = received.lock().unwrap();
+    let message = &got[0];
+    assert!(message.contains("multipart/alternative"), "{message}");
+    assert!(message.contains("Content-Type: text/plain"), "{message}");
+    assert!(message.contains("Content-Type: text/html"), "{message}");
+    // The HTML part names the tenant and links straight to the invitation; it loads nothing from elsewhere.
+    // Quoted-printable, undone: soft line breaks and the escaped equals sign.
+    let html = message[message.find("Content-Type: text/html").unwrap()..].replace("=\n", "").replace("=3D", "=");
+    assert!(html.contains("Acme Corp"), "{html}");
+    assert!(html.contains(r#"<a href="http://127.0.0.1:8080/invitations/"#), "{html}");
+    assert!(!html.contains("<img") && !html.contains("src="), "{html}");
+}
