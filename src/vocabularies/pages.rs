@@ -59,7 +59,7 @@ struct ListsPage {
 }
 
 fn page_for(user: &CurrentUser, csrf: &CsrfToken, code: Option<&str>) -> Page {
-    Page::new("Verticals and services", csrf, user, "/admin/vocabularies")
+    Page::new("Verticals and services", csrf, user, "/admin/program")
         .with_notice(notice(code, &[("saved", "Lists saved. The application form offers them now.")]))
 }
 
