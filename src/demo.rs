@@ -1,6 +1,7 @@
 //! Demo data: the `demo` tenant with a program admin, a channel chief, two CAMs and partners in every life-stage.
 //! Loading is idempotent: when the tenant exists, nothing changes.
 
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::auth::{CurrentUser, Role, password};
@@ -456,8 +457,9 @@ async fn deals(tx: &mut Tx, tenant: TenantId) -> anyhow::Result<()> {
             },
         )
         .await?;
-        backdate_deal(tx, id, d, parties.cam).await?;
-        deal_history(tx, tenant, id, d, &parties).await?;
+        let times = DealTimes::of(d, chrono::Utc::now());
+        backdate_deal(tx, id, d, parties.cam, &times).await?;
+        deal_history(tx, tenant, id, d, &parties, &times).await?;
     }
     Ok(())
 }
@@ -481,23 +483,53 @@ async fn deal_parties(tx: &mut Tx, partner: &str) -> anyhow::Result<DealParties>
     Ok(DealParties { partner: row.partner, registered_by: row.registered_by, cam: row.cam })
 }
 
+/// When a demo registration came, was decided, closed or expired: one set of times for the registration and its
+/// history, so that the page's "registered" and the history's first line tell the same day.
+struct DealTimes {
+    created: DateTime<Utc>,
+    decided: DateTime<Utc>,
+    closed: DateTime<Utc>,
+    expired: DateTime<Utc>,
+}
+
+impl DealTimes {
+    fn of(d: &DemoDeal, now: DateTime<Utc>) -> DealTimes {
+        let hour = chrono::Duration::hours(1);
+        let created = now - chrono::Duration::days(d.age) - hour * 3;
+        // A day after it came, but never in the future.
+        let decided = (created + chrono::Duration::days(1)).min(now - hour).max(created + hour);
+        let closed = (now - chrono::Duration::days(2)).max(decided + hour).min(now);
+        // The night after the last protected day (see `protected_until` of an expired registration).
+        let last_day = now.date_naive() - chrono::Duration::days(d.window);
+        let expired = (last_day + chrono::Duration::days(1)).and_hms_opt(0, 5, 0).map_or(now, |t| t.and_utc());
+        DealTimes { created, decided, closed, expired: expired.max(decided + hour).min(now) }
+    }
+}
+
 /// Sets when a registration came and, as its status says, when and how it was decided and closed.
-async fn backdate_deal(tx: &mut Tx, id: DealId, d: &DemoDeal, cam: Option<UserId>) -> anyhow::Result<()> {
-    let created = chrono::Utc::now() - chrono::Duration::days(d.age) - chrono::Duration::hours(3);
+async fn backdate_deal(
+    tx: &mut Tx,
+    id: DealId,
+    d: &DemoDeal,
+    cam: Option<UserId>,
+    times: &DealTimes,
+) -> anyhow::Result<()> {
     sqlx::query!(
         "update deals set created_at = $2::timestamptz,
-                decided_at = case when status <> 'pending' and status <> 'withdrawn' then $2::timestamptz + interval '1 day' end,
+                decided_at = case when status <> 'pending' and status <> 'withdrawn' then $5::timestamptz end,
                 decided_by = case when status <> 'pending' and status <> 'withdrawn' then $3::uuid end,
                 decision_reason = $4,
-                closed_at = case when status in ('won', 'lost') then now() - interval '2 days' end,
+                closed_at = case when status in ('won', 'lost') then $6::timestamptz end,
                 closed_amount = case when status = 'won' then estimated_value end,
                 extension_requested_at = case when customer_name = 'Hooli GmbH' then now() - interval '1 day' end,
                 extension_note = case when customer_name = 'Hooli GmbH' then 'Procurement moved the signature to next quarter.' end
           where id = $1",
         id as DealId,
-        created,
+        times.created,
         cam as Option<UserId>,
         d.reason as Option<RejectReason>,
+        times.decided,
+        times.closed,
     )
     .execute(&mut **tx)
     .await?;
@@ -511,24 +543,60 @@ async fn deal_history(
     id: DealId,
     d: &DemoDeal,
     parties: &DealParties,
+    times: &DealTimes,
 ) -> anyhow::Result<()> {
-    use crate::deals::store::record_event;
     let cam = parties.cam;
-    record_event(tx, tenant, id, Some(parties.registered_by), DealEvent::Registered, None, DealStatus::Pending, None)
+    let event = |actor, event, from, to, at| DemoEvent { tenant, deal: id, actor, event, from, to, at };
+    event(Some(parties.registered_by), DealEvent::Registered, None, DealStatus::Pending, times.created)
+        .record(tx, None)
         .await?;
-    let Some(event) = decision_event(d.status) else {
+    let Some(last) = decision_event(d.status) else {
         return Ok(());
     };
-    let from = if matches!(d.status, DealStatus::Won | DealStatus::Lost | DealStatus::Expired) {
-        record_event(tx, tenant, id, cam, DealEvent::Approved, Some(DealStatus::Pending), DealStatus::Approved, None)
-            .await?;
-        DealStatus::Approved
-    } else {
-        DealStatus::Pending
+    let (from, at) = match d.status {
+        DealStatus::Won | DealStatus::Lost | DealStatus::Expired => {
+            event(cam, DealEvent::Approved, Some(DealStatus::Pending), DealStatus::Approved, times.decided)
+                .record(tx, None)
+                .await?;
+            let at = if d.status == DealStatus::Expired { times.expired } else { times.closed };
+            (DealStatus::Approved, at)
+        }
+        _ => (DealStatus::Pending, times.decided),
     };
-    let note = d.reason.map(RejectReason::label);
-    record_event(tx, tenant, id, cam, event, Some(from), d.status, note).await?;
+    let actor = if d.status == DealStatus::Expired { None } else { cam };
+    event(actor, last, Some(from), d.status, at).record(tx, d.reason.map(RejectReason::label)).await?;
     Ok(())
+}
+
+/// A history line of a demo registration, at the time the story says (the store's `record_event` writes now).
+struct DemoEvent {
+    tenant: TenantId,
+    deal: DealId,
+    actor: Option<UserId>,
+    event: DealEvent,
+    from: Option<DealStatus>,
+    to: DealStatus,
+    at: DateTime<Utc>,
+}
+
+impl DemoEvent {
+    async fn record(self, tx: &mut Tx, note: Option<&str>) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "insert into deal_events (tenant_id, deal_id, actor_id, event, from_status, to_status, note, at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8)",
+            self.tenant as TenantId,
+            self.deal as DealId,
+            self.actor as Option<UserId>,
+            self.event.as_str(),
+            self.from.map(DealStatus::as_str),
+            self.to.as_str(),
+            note,
+            self.at,
+        )
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+    }
 }
 
 /// The event that moved a registration into `status`; None for a registration still pending.
@@ -839,4 +907,24 @@ async fn partner_id(tx: &mut Tx, name: &str) -> anyhow::Result<PartnerId> {
     Ok(sqlx::query_scalar!(r#"select id as "id: PartnerId" from partners where name = $1"#, name)
         .fetch_one(&mut **tx)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_registrations_happen_in_order_and_never_in_the_future() {
+        let now = Utc::now();
+        for d in DEALS {
+            let t = DealTimes::of(d, now);
+            assert!(t.created < t.decided && t.decided <= now, "{}: decided after it came", d.customer);
+            assert!(t.decided < t.closed && t.closed <= now, "{}: closed after approval", d.customer);
+            assert!(t.decided < t.expired && t.expired <= now, "{}: expired after approval", d.customer);
+            assert_eq!(
+                t.created.date_naive(),
+                (now - chrono::Duration::days(d.age) - chrono::Duration::hours(3)).date_naive()
+            );
+        }
+    }
 }

@@ -152,7 +152,7 @@ mod tests {
         let admin = for_role(Role::ProgramAdmin, "/", Counts::default());
         let groups: Vec<_> = admin.iter().map(|g| g.label).collect();
         assert_eq!(groups, ["Work", "Partners", "Deals", "Program"], "groups without areas yet are left out");
-        assert_eq!(hrefs(Role::ProgramAdmin).len(), 11);
+        assert_eq!(hrefs(Role::ProgramAdmin).len(), 10);
         assert_eq!(hrefs(Role::PartnerUser), ["/", "/onboarding", "/deals", "/agreement"]);
         assert_eq!(hrefs(Role::PartnerAdmin), ["/", "/onboarding", "/deals", "/users", "/agreement"]);
         assert_eq!(hrefs(Role::ChannelChief), ["/", "/onboarding", "/deals"]);
