@@ -302,7 +302,7 @@ async fn a_partner_registers_a_clashing_deal_the_cam_decides_on_the_evidence_and
     let deal_c = deal.clone();
     journey(1280, 900, |c| async move {
         sign_in(&c, &base_c, email::CAM1).await;
-        c.find(Locator::LinkText("Approvals")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css(".mainnav-wide a[href=\"/deals/queue\"]")).await.unwrap().click().await.unwrap();
         assert_text(&c, "main h1", "Approval queue").await;
         shot(&c, "cam-queue").await;
         c.find(Locator::LinkText("MASSIVE DYNAMIC LLC")).await.unwrap().click().await.unwrap();
@@ -494,6 +494,202 @@ async fn a_cam_approves_a_probable_clash_with_a_reason_and_the_partner_sees_the_
         assert!(!html.contains("holding company buys separately"), "the staff's reason is not shown to the partner");
         assert!(!html.contains("Partner One"), "the rival partner is named to the partner");
         shot(&c, "partner_admin-deal-approved-over-clash").await;
+    })
+    .await;
+}
+
+/// axe-core, installed with npm under target/ by the test setup the first time (like Chromium by scripts/ensure-deps)
+/// and injected by the test: the server never fetches or serves it.
+fn axe_source() -> &'static str {
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let prefix = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe");
+        let file = prefix.join("node_modules/axe-core/axe.min.js");
+        if !file.exists() {
+            let status = Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+                .arg(&prefix)
+                .arg("axe-core@4")
+                .status()
+                .expect("npm, to install axe-core for the accessibility checks");
+            assert!(status.success(), "npm install axe-core failed");
+        }
+        std::fs::read_to_string(&file).unwrap()
+    })
+}
+
+/// What axe found on one page, by impact.
+#[derive(Default)]
+struct AxeTally {
+    serious: Vec<String>,
+    moderate: usize,
+    minor: usize,
+}
+
+/// Runs axe-core on the current page (WCAG 2 A and AA rules and best practices), prints what it found and adds it to
+/// `tally`.
+async fn axe(c: &Client, page: &str, tally: &mut AxeTally) {
+    c.execute(&format!("{}\nreturn true;", axe_source()), vec![]).await.unwrap();
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {resultTypes: ['violations']})
+               .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                                         target: String(v.nodes[0] && v.nodes[0].target)}))))
+               .catch(e => done([{id: 'axe-error: ' + e, impact: 'critical', nodes: 0, target: ''}]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for v in found.as_array().unwrap() {
+        let (id, impact) = (v["id"].as_str().unwrap_or(""), v["impact"].as_str().unwrap_or(""));
+        println!("axe {page}: {impact} {id} ({} nodes, first {})", v["nodes"], v["target"]);
+        match impact {
+            "serious" | "critical" => tally.serious.push(format!("{page}: {impact} {id} at {}", v["target"])),
+            "moderate" => tally.moderate += 1,
+            _ => tally.minor += 1,
+        }
+    }
+}
+
+/// The navigation links that are not wholly inside the viewport, by their text.
+async fn nav_links_outside_viewport(c: &Client) -> Vec<String> {
+    let out = c
+        .execute(
+            "return [...document.querySelectorAll('.mainnav-wide a')].filter(a => {
+                 const r = a.getBoundingClientRect();
+                 return r.width === 0 || r.left < 0 || r.top < 0 || r.right > window.innerWidth
+                     || r.bottom > window.innerHeight;
+             }).map(a => a.textContent.trim());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    out.as_array().unwrap().iter().map(|v| v.as_str().unwrap_or("").to_string()).collect()
+}
+
+/// The addresses keyboard focus reaches, in order, pressing Tab from the top of the page.
+async fn tab_stops(c: &Client, presses: usize) -> Vec<String> {
+    c.execute("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); return true;", vec![])
+        .await
+        .unwrap();
+    let mut stops = Vec::new();
+    for _ in 0..presses {
+        press(c, fantoccini::key::Key::Tab).await;
+        let href = c
+            .execute("const a = document.activeElement; return a ? (a.getAttribute('href') || a.tagName) : '';", vec![])
+            .await
+            .unwrap();
+        stops.push(href.as_str().unwrap_or("").to_string());
+    }
+    stops
+}
+
+async fn press(c: &Client, key: fantoccini::key::Key) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let k: char = key.into();
+    let actions =
+        KeyActions::new("keyboard".into()).then(KeyAction::Down { value: k }).then(KeyAction::Up { value: k });
+    c.perform_actions(actions).await.unwrap();
+}
+
+/// Every persona's navigation at a laptop's 1366 px and a phone's 390 px: every link inside the viewport and reached
+/// by Tab on the laptop, the phone's menu opened without script, axe-core run on every page of the persona's
+/// navigation at both widths (0 serious or critical), and screenshots of each navigation.
+#[tokio::test]
+async fn every_personas_navigation_fits_is_reached_by_keyboard_and_passes_axe_at_laptop_and_phone_widths() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    let mut tally = AxeTally::default();
+    let personas = [
+        ("admin", email::ADMIN),
+        ("chief", email::CHIEF),
+        ("cam", email::CAM1),
+        ("partner-admin", email::P1_ADMIN),
+        ("partner-user", email::P1_USER),
+    ];
+    for (role, who) in personas {
+        for (width, height) in [(1366, 900), (390, 844)] {
+            let base = base.clone();
+            let tally = &mut tally;
+            journey(width, height, |c| async move {
+                sign_in(&c, &base, who).await;
+                let hrefs: Vec<String> = c
+                    .execute(
+                        "return [...document.querySelectorAll('.mainnav-wide a')].map(a => a.getAttribute('href'));",
+                        vec![],
+                    )
+                    .await
+                    .unwrap()
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect();
+                assert!(!hrefs.is_empty(), "{role} has a navigation");
+                if width == 1366 {
+                    assert_eq!(nav_links_outside_viewport(&c).await, Vec::<String>::new(), "{role}: nav links cut off");
+                    shot(&c, &format!("nav-{role}-1366")).await;
+                    let stops = tab_stops(&c, hrefs.len() + 4).await;
+                    for href in &hrefs {
+                        assert!(stops.contains(href), "{role}: {href} not reached by Tab; stops {stops:?}");
+                    }
+                } else {
+                    c.find(Locator::Css(".navmenu summary")).await.unwrap().click().await.unwrap();
+                    c.wait().for_element(Locator::Css(".navmenu[open] .mainnav-phone a")).await.unwrap();
+                    shot(&c, &format!("nav-{role}-390")).await;
+                }
+                for href in &hrefs {
+                    c.goto(&format!("{base}{href}")).await.unwrap();
+                    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+                    axe(&c, &format!("{role} {href} at {width}px"), tally).await;
+                }
+            })
+            .await;
+        }
+    }
+    println!(
+        "axe-core over every persona's pages at 1366 and 390 px: {} serious or critical, {} moderate, {} minor",
+        tally.serious.len(),
+        tally.moderate,
+        tally.minor
+    );
+    assert!(tally.serious.is_empty(), "serious or critical accessibility violations: {:#?}", tally.serious);
+}
+
+/// A partner admin does their main journey with the keyboard alone: Tab to Deals in the navigation, Enter, Tab to
+/// "Register a deal", Enter.
+#[tokio::test]
+async fn a_partner_admin_reaches_deal_registration_with_tab_and_enter_only() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    journey(1366, 900, |c| async move {
+        sign_in(&c, &base, email::P1_ADMIN).await;
+        let mut reached = false;
+        for _ in 0..30 {
+            press(&c, fantoccini::key::Key::Tab).await;
+            let href = c.execute("return document.activeElement.getAttribute('href');", vec![]).await.unwrap();
+            if href.as_str() == Some("/deals") {
+                reached = true;
+                break;
+            }
+        }
+        assert!(reached, "Deals is reached by Tab");
+        press(&c, fantoccini::key::Key::Enter).await;
+        wait_text(&c, "main h1", |t| t.contains("Deal")).await;
+        let mut found = false;
+        for _ in 0..40 {
+            press(&c, fantoccini::key::Key::Tab).await;
+            let href = c.execute("return document.activeElement.getAttribute('href');", vec![]).await.unwrap();
+            if href.as_str() == Some("/deals/new") {
+                found = true;
+                break;
+            }
+        }
+        assert!(found, "Register a deal is reached by Tab");
+        press(&c, fantoccini::key::Key::Enter).await;
+        assert_text(&c, "main h1", "Register a deal").await;
+        shot(&c, "keyboard-partner-admin-register").await;
     })
     .await;
 }
