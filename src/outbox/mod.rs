@@ -10,6 +10,12 @@ use serde::Serialize;
 use crate::ids::MailId;
 pub use store::{enqueue, list};
 
+/// A moment as the owner of `address` reads it ("9 Mar 2026, 08:05 CST"): emails show times in their reader's zone.
+pub async fn time_for(tx: &mut crate::db::Tx, address: &str, t: DateTime<Utc>) -> Result<String, sqlx::Error> {
+    let zone = crate::web::format::zone(&store::reader_zone(tx, address).await?).unwrap_or(chrono_tz::Tz::UTC);
+    Ok(crate::web::format::in_zone(zone, || crate::web::format::datetime(t)))
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OutboxItem {
     pub id: MailId,

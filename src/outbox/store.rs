@@ -83,3 +83,15 @@ pub async fn mark_failed(tx: &mut Tx, id: MailId, error: &str, delay_minutes: i3
 pub async fn tenant_name(tx: &mut Tx) -> Result<String, sqlx::Error> {
     sqlx::query_scalar!("select name from tenants where id = app_current_tenant()").fetch_one(&mut **tx).await
 }
+
+/// The time zone the owner of `address` reads in: their own, else the program's (also for an address that is no
+/// user's yet).
+pub async fn reader_zone(tx: &mut Tx, address: &str) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select coalesce((select u.time_zone from users u where u.email = lower($1)), t.time_zone) as "zone!"
+             from tenants t where t.id = app_current_tenant()"#,
+        address,
+    )
+    .fetch_one(&mut **tx)
+    .await
+}

@@ -31,10 +31,11 @@ pub async fn invite(
     let expires = Utc::now() + Duration::days(VALID_DAYS);
     store::insert_invitation(tx, actor.tenant_id, user_id, &hash(&token), expires).await?;
     let link = format!("{base_url}/invitations/{token}");
+    let until = outbox::time_for(tx, email, expires).await?;
     let subject = format!("{} invited you to {} on Tributary", actor.name, actor.tenant_name);
     let body = format!(
         "Hello {name},\n\n{} has invited you to the {} partner portal on Tributary.\n\n\
-         Set your password here (the link works once and expires in {VALID_DAYS} days):\n{link}\n\n\
+         Set your password here (the link works once and expires in {VALID_DAYS} days, on {until}):\n{link}\n\n\
          Your sign-in: workspace \"{}\" and this email address.\n",
         actor.name,
         actor.tenant_name,

@@ -127,10 +127,11 @@ async fn taken_elsewhere(
     invited: bool,
 ) -> Result<UserRow, Error> {
     let subject = format!("Someone tried to add you to {} on Tributary", actor.tenant_name);
+    let when = outbox::time_for(tx, email, chrono::Utc::now()).await?;
     let body = format!(
-        "Hello,\n\n{} tried to add this email address to their organisation in the {} partner portal. It already has \
-         an account there, so nothing was changed.\n\nIf you expected this, ask your channel manager to move your \
-         account. Otherwise you need not do anything.\n",
+        "Hello,\n\n{} tried to add this email address to their organisation in the {} partner portal on {when}. It \
+         already has an account there, so nothing was changed.\n\nIf you expected this, ask your channel manager to \
+         move your account. Otherwise you need not do anything.\n",
         actor.name, actor.tenant_name,
     );
     outbox::enqueue(tx, actor.tenant_id, email, &subject, &body).await?;

@@ -140,3 +140,38 @@ async fn the_program_admin_sets_the_programs_zone_which_people_follow_unless_the
     let r = app.submit("/admin/program/time-zone", &cam, &[("time_zone", "UTC")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_email_shows_its_time_in_its_readers_zone() {
+    let app = TestApp::new().await;
+    // P2's admin reads in Tokyo; the program stays in UTC.
+    let p2 = app.session("acme", email::P2_ADMIN).await;
+    assert_eq!(app.submit("/profile", &p2, &[("time_zone", "Asia/Tokyo")]).await.status, StatusCode::SEE_OTHER);
+    // P1's admin tries to add P2's admin's address: its owner hears of it, at Tokyo's time.
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let r = app
+        .post_json(
+            "/api/v1/users",
+            Some(&p1),
+            json!({"email": email::P2_ADMIN, "name": "Taken", "role": "partner_user"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // A new person's invitation states its expiry in the program's zone.
+    let admin = app.token("acme", email::ADMIN).await;
+    app.post_json("/api/v1/users", Some(&admin), json!({"email": "new.tz@example.com", "name": "New", "role": "cam"}))
+        .await;
+    let outbox = app.get("/api/v1/outbox", Some(&admin)).await.json();
+    let body_to = |to: &str| {
+        outbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["to"] == to)
+            .map(|m| m["body"].as_str().unwrap().to_string())
+    };
+    let told = body_to(email::P2_ADMIN).expect("the owner is told");
+    assert!(told.contains(" JST."), "{told}");
+    let invited = body_to("new.tz@example.com").expect("the invitation");
+    assert!(invited.contains(" UTC)"), "{invited}");
+}
