@@ -87,6 +87,12 @@ ids! {
     MailId,
     /// An entry of the audit log.
     AuditId,
+    /// A market development fund.
+    FundId,
+    /// A partner's share of a fund.
+    AllocationId,
+    /// A partner's request for market development funds.
+    MdfRequestId,
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod error;
 pub mod home;
 pub mod ids;
 pub mod jobs;
+pub mod mdf;
 pub mod onboarding;
 pub mod openapi;
 pub mod ops;
@@ -110,6 +111,7 @@ pub fn app(state: AppState) -> Router {
         .merge(onboarding::api::routes())
         .merge(agreement::api::routes())
         .merge(vocabularies::api::routes())
+        .merge(mdf::api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 

@@ -44,11 +44,28 @@ use utoipa::{Modify, OpenApi};
         crate::onboarding::api::checklist,
         crate::onboarding::api::complete,
         crate::onboarding::api::undo,
+        crate::mdf::api::list_funds,
+        crate::mdf::api::create_fund,
+        crate::mdf::api::show_fund,
+        crate::mdf::api::allocate,
+        crate::mdf::api::list_allocations,
+        crate::mdf::api::show_allocation,
+        crate::mdf::api::list_requests,
+        crate::mdf::api::create_request,
+        crate::mdf::api::show_request,
+        crate::mdf::api::update_request,
+        crate::mdf::api::submit,
+        crate::mdf::api::request_info,
+        crate::mdf::api::approve,
+        crate::mdf::api::reject,
+        crate::mdf::api::decline,
+        crate::mdf::api::cancel,
+        crate::mdf::api::queue,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"), (name = "recruitment"), (name = "agreement"),
-        (name = "onboarding"))
+        (name = "onboarding"), (name = "mdf"))
 )]
 pub struct ApiDoc;
 

@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod cli;
 mod deals;
+mod mdf;
 mod fresh_pages;
 mod mail;
 mod ops;

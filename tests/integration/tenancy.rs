@@ -274,6 +274,7 @@ async fn foreign_ids_answer_404_on_every_endpoint_for_every_role() {
         ("onboarding-items", (b_item, Some(p2_item))),
     ]
     .into_iter()
+    .chain(crate::mdf::foreign_objects(&app).await)
     .collect();
     // Paths whose parameter is no object id.
     let not_ids =
@@ -290,7 +291,8 @@ async fn foreign_ids_answer_404_on_every_endpoint_for_every_role() {
         if !path.contains('{') || not_ids.contains(&path.as_str()) {
             continue;
         }
-        let resource = path.trim_start_matches("/api/v1/").split('/').next().unwrap();
+        // The path before its id: `deals`, `mdf/requests`.
+        let resource = path.trim_start_matches("/api/v1/").split("/{").next().unwrap();
         let (foreign, other_partner) =
             objects.get(resource).unwrap_or_else(|| panic!("{path}: add its resource to the foreign-id sweep"));
         for method in operations.as_object().unwrap().keys() {

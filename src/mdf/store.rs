@@ -1,0 +1,788 @@
+//! SQL for market development funds. Always inside the request's tenant-scoped transaction; balances are sums of the
+//! ledger, read under the lock of the allocation (or fund) row they guard.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use super::{FundKind, NewFund, NewRequest, Period, RequestStatus};
+use crate::auth::{CurrentUser, Scope};
+use crate::db::Tx;
+use crate::ids::{AllocationId, FundId, MdfRequestId, PartnerId, TenantId, UserId};
+use crate::rules::mdf::{Balances, Movement};
+
+pub struct FundRow {
+    pub id: FundId,
+    pub name: String,
+    pub kind: FundKind,
+    pub period: Period,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub currency: String,
+    pub total: Decimal,
+    pub reimbursement_percent: Decimal,
+    pub claim_window_days: i32,
+    pub accrual_percent: Option<Decimal>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn fund_name_taken(tx: &mut Tx, name: &str) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query_scalar!(r#"select count(*) as "n!" from mdf_funds where lower(name) = lower($1)"#, name)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn insert_fund(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: FundId,
+    f: &NewFund,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_funds (tenant_id, id, name, kind, period, starts_on, ends_on, currency, total,
+                                reimbursement_percent, claim_window_days, accrual_percent, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        tenant as TenantId,
+        id as FundId,
+        f.name,
+        f.kind as FundKind,
+        f.period as Period,
+        f.starts_on,
+        f.ends_on,
+        f.currency,
+        f.total,
+        f.reimbursement_percent,
+        f.claim_window_days,
+        f.accrual_percent,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn fund(tx: &mut Tx, id: FundId) -> Result<Option<FundRow>, sqlx::Error> {
+    sqlx::query_as!(
+        FundRow,
+        r#"select id as "id: FundId", name, kind as "kind: FundKind", period as "period: Period", starts_on, ends_on,
+                  currency, total, reimbursement_percent, claim_window_days, accrual_percent, created_at
+             from mdf_funds where id = $1"#,
+        id as FundId,
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The fund, its row locked until the transaction ends (allocations take it).
+pub async fn lock_fund(tx: &mut Tx, id: FundId) -> Result<Option<FundRow>, sqlx::Error> {
+    sqlx::query_as!(
+        FundRow,
+        r#"select id as "id: FundId", name, kind as "kind: FundKind", period as "period: Period", starts_on, ends_on,
+                  currency, total, reimbursement_percent, claim_window_days, accrual_percent, created_at
+             from mdf_funds where id = $1 for update"#,
+        id as FundId,
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub async fn funds(tx: &mut Tx, containing: Option<NaiveDate>) -> Result<Vec<FundRow>, sqlx::Error> {
+    sqlx::query_as!(
+        FundRow,
+        r#"select id as "id: FundId", name, kind as "kind: FundKind", period as "period: Period", starts_on, ends_on,
+                  currency, total, reimbursement_percent, claim_window_days, accrual_percent, created_at
+             from mdf_funds where $1::date is null or $1 between starts_on and ends_on
+            order by starts_on desc, name"#,
+        containing,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+fn fold(rows: Vec<(String, Option<Decimal>)>) -> Balances {
+    rows.into_iter().fold(Balances::default(), |b, (kind, sum)| match Movement::parse(&kind) {
+        Some(m) => b.apply(m, sum.unwrap_or_default()),
+        None => b,
+    })
+}
+
+pub async fn fund_balances(tx: &mut Tx, fund: FundId) -> Result<Balances, sqlx::Error> {
+    let rows = sqlx::query!(
+        "select kind, sum(amount) as total from mdf_ledger where fund_id = $1 group by kind",
+        fund as FundId
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(fold(rows.into_iter().map(|r| (r.kind, r.total)).collect()))
+}
+
+pub async fn allocation_balances(tx: &mut Tx, allocation: AllocationId) -> Result<Balances, sqlx::Error> {
+    let rows = sqlx::query!(
+        "select kind, sum(amount) as total from mdf_ledger where allocation_id = $1 group by kind",
+        allocation as AllocationId
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(fold(rows.into_iter().map(|r| (r.kind, r.total)).collect()))
+}
+
+pub async fn partner_exists(tx: &mut Tx, id: PartnerId) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!("select 1 as one from partners where id = $1", id as PartnerId)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some())
+}
+
+/// A partner's closed-won revenue on deals closed in [from, to).
+pub async fn won_revenue(
+    tx: &mut Tx,
+    partner: PartnerId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Decimal, sqlx::Error> {
+    let v = sqlx::query_scalar!(
+        r#"select coalesce(sum(closed_amount), 0) as "v!" from deals
+            where partner_id = $1 and status = 'won' and closed_at >= $2::date and closed_at < $3::date"#,
+        partner as PartnerId,
+        from,
+        to,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(v)
+}
+
+pub async fn allocation_exists(tx: &mut Tx, fund: FundId, partner: PartnerId) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        "select 1 as one from mdf_allocations where fund_id = $1 and partner_id = $2",
+        fund as FundId,
+        partner as PartnerId
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .is_some())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_allocation(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: AllocationId,
+    fund: FundId,
+    partner: PartnerId,
+    expires_on: NaiveDate,
+    reimbursement_percent: Decimal,
+    basis: Option<serde_json::Value>,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_allocations (tenant_id, id, fund_id, partner_id, expires_on, reimbursement_percent, basis,
+                                      created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        tenant as TenantId,
+        id as AllocationId,
+        fund as FundId,
+        partner as PartnerId,
+        expires_on,
+        reimbursement_percent,
+        basis,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub struct AllocationRow {
+    pub id: AllocationId,
+    pub fund_id: FundId,
+    pub fund_name: String,
+    pub partner_id: PartnerId,
+    pub partner_name: String,
+    pub currency: String,
+    pub expires_on: NaiveDate,
+    pub reimbursement_percent: Decimal,
+    pub claim_window_days: i32,
+    pub basis: Option<serde_json::Value>,
+}
+
+/// One allocation the scope may see (its partner's own, a CAM's assigned partners', any for the tenant).
+pub async fn allocation(tx: &mut Tx, scope: Scope, id: AllocationId) -> Result<Option<AllocationRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AllocationRow,
+        r#"select a.id as "id: AllocationId", a.fund_id as "fund_id: FundId", f.name as fund_name,
+                  a.partner_id as "partner_id: PartnerId", p.name as partner_name, f.currency, a.expires_on,
+                  a.reimbursement_percent, f.claim_window_days, a.basis
+             from mdf_allocations a
+             join mdf_funds f on f.tenant_id = a.tenant_id and f.id = a.fund_id
+             join partners p on p.tenant_id = a.tenant_id and p.id = a.partner_id
+            where a.id = $1 and ($2::uuid is null or a.partner_id = $2) and ($3::uuid is null or p.cam_id = $3)"#,
+        id as AllocationId,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub async fn allocations(
+    tx: &mut Tx,
+    scope: Scope,
+    fund: Option<FundId>,
+    partner: Option<PartnerId>,
+) -> Result<Vec<AllocationRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AllocationRow,
+        r#"select a.id as "id: AllocationId", a.fund_id as "fund_id: FundId", f.name as fund_name,
+                  a.partner_id as "partner_id: PartnerId", p.name as partner_name, f.currency, a.expires_on,
+                  a.reimbursement_percent, f.claim_window_days, a.basis
+             from mdf_allocations a
+             join mdf_funds f on f.tenant_id = a.tenant_id and f.id = a.fund_id
+             join partners p on p.tenant_id = a.tenant_id and p.id = a.partner_id
+            where ($1::uuid is null or a.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::uuid is null or a.fund_id = $3) and ($4::uuid is null or a.partner_id = $4)
+            order by f.starts_on desc, f.name, p.name"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        fund as Option<FundId>,
+        partner as Option<PartnerId>,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// The allocation row locked until the transaction ends: every reservation of it takes this lock first.
+pub async fn lock_allocation(tx: &mut Tx, id: AllocationId) -> Result<Option<AllocationRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AllocationRow,
+        r#"select a.id as "id: AllocationId", a.fund_id as "fund_id: FundId", f.name as fund_name,
+                  a.partner_id as "partner_id: PartnerId", p.name as partner_name, f.currency, a.expires_on,
+                  a.reimbursement_percent, f.claim_window_days, a.basis
+             from mdf_allocations a
+             join mdf_funds f on f.tenant_id = a.tenant_id and f.id = a.fund_id
+             join partners p on p.tenant_id = a.tenant_id and p.id = a.partner_id
+            where a.id = $1
+              for update of a"#,
+        id as AllocationId,
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub struct NewLedger {
+    pub fund: FundId,
+    pub allocation: AllocationId,
+    pub partner: PartnerId,
+    pub request: Option<MdfRequestId>,
+    pub kind: Movement,
+    pub amount: Decimal,
+    pub note: String,
+}
+
+/// Appends one ledger row (the only write the ledger takes).
+pub async fn insert_ledger(
+    tx: &mut Tx,
+    tenant: TenantId,
+    row: &NewLedger,
+    by: Option<&CurrentUser>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, request_id, kind, amount, note,
+                                 created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        tenant as TenantId,
+        row.fund as FundId,
+        row.allocation as AllocationId,
+        row.partner as PartnerId,
+        row.request as Option<MdfRequestId>,
+        row.kind.as_str(),
+        row.amount,
+        row.note,
+        by.map(|u| u.id) as Option<UserId>,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn activity_type_exists(tx: &mut Tx, code: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!("select 1 as one from mdf_activity_types where code = $1 and active", code)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some())
+}
+
+pub async fn insert_request(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: MdfRequestId,
+    partner: PartnerId,
+    by: UserId,
+    r: &NewRequest,
+) -> Result<(), sqlx::Error> {
+    let w = &r.waterfall;
+    sqlx::query!(
+        "insert into mdf_requests (tenant_id, id, partner_id, allocation_id, fund_id, created_by, title, activity_type,
+                                   description, starts_on, ends_on, total_cost, requested_amount, audience,
+                                   response_rate, mql_rate, sql_rate, win_rate, average_deal, forecast_revenue)
+         select $1, $2, $3, a.id, a.fund_id, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
+           from mdf_allocations a where a.id = $4",
+        tenant as TenantId,
+        id as MdfRequestId,
+        partner as PartnerId,
+        r.allocation as AllocationId,
+        by as UserId,
+        r.title,
+        r.activity_type,
+        r.description,
+        r.starts_on,
+        r.ends_on,
+        r.total_cost,
+        r.requested_amount,
+        w.audience as i64 as i32,
+        w.rates.response,
+        w.rates.mql,
+        w.rates.sql,
+        w.rates.win,
+        w.average_deal,
+        r.forecast_revenue,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn update_request(tx: &mut Tx, id: MdfRequestId, r: &NewRequest) -> Result<(), sqlx::Error> {
+    let w = &r.waterfall;
+    sqlx::query!(
+        "update mdf_requests m
+            set allocation_id = a.id, fund_id = a.fund_id, title = $3, activity_type = $4, description = $5,
+                starts_on = $6, ends_on = $7, total_cost = $8, requested_amount = $9, audience = $10,
+                response_rate = $11, mql_rate = $12, sql_rate = $13, win_rate = $14, average_deal = $15,
+                forecast_revenue = $16, updated_at = now()
+           from mdf_allocations a
+          where m.id = $1 and a.id = $2",
+        id as MdfRequestId,
+        r.allocation as AllocationId,
+        r.title,
+        r.activity_type,
+        r.description,
+        r.starts_on,
+        r.ends_on,
+        r.total_cost,
+        r.requested_amount,
+        w.audience as i64 as i32,
+        w.rates.response,
+        w.rates.mql,
+        w.rates.sql,
+        w.rates.win,
+        w.average_deal,
+        r.forecast_revenue,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestRow {
+    pub id: MdfRequestId,
+    pub partner_id: PartnerId,
+    pub partner_name: String,
+    pub allocation_id: AllocationId,
+    pub fund_id: FundId,
+    pub currency: String,
+    pub created_by: UserId,
+    pub title: String,
+    pub activity_type: String,
+    pub description: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub total_cost: Decimal,
+    pub requested_amount: Decimal,
+    pub approved_amount: Option<Decimal>,
+    pub reimbursement_percent: Option<Decimal>,
+    pub claim_deadline: Option<NaiveDate>,
+    pub status: RequestStatus,
+    pub audience: i32,
+    pub response_rate: Decimal,
+    pub mql_rate: Decimal,
+    pub sql_rate: Decimal,
+    pub win_rate: Decimal,
+    pub average_deal: Decimal,
+    pub forecast_revenue: Decimal,
+    pub flagged: bool,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+}
+
+/// One request the scope may see.
+pub async fn request(tx: &mut Tx, scope: Scope, id: MdfRequestId) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as!(
+        RequestRow,
+        r#"select r.id as "id: MdfRequestId", r.partner_id as "partner_id: PartnerId", p.name as partner_name,
+                  r.allocation_id as "allocation_id: AllocationId", r.fund_id as "fund_id: FundId", f.currency,
+                  r.created_by as "created_by: UserId", r.title, r.activity_type, r.description, r.starts_on, r.ends_on,
+                  r.total_cost, r.requested_amount, r.approved_amount, r.reimbursement_percent, r.claim_deadline,
+                  r.status as "status: RequestStatus", r.audience, r.response_rate, r.mql_rate, r.sql_rate, r.win_rate,
+                  r.average_deal, r.forecast_revenue, r.flagged, r.created_at, r.submitted_at, r.decided_at,
+                  r.decision_note
+             from mdf_requests r
+             join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
+             join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where r.id = $1 and ($2::uuid is null or r.partner_id = $2) and ($3::uuid is null or p.cam_id = $3)"#,
+        id as MdfRequestId,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// One request the scope may see, its row locked until the transaction ends (every state change takes it).
+pub async fn request_for_update(
+    tx: &mut Tx,
+    scope: Scope,
+    id: MdfRequestId,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as!(
+        RequestRow,
+        r#"select r.id as "id: MdfRequestId", r.partner_id as "partner_id: PartnerId", p.name as partner_name,
+                  r.allocation_id as "allocation_id: AllocationId", r.fund_id as "fund_id: FundId", f.currency,
+                  r.created_by as "created_by: UserId", r.title, r.activity_type, r.description, r.starts_on, r.ends_on,
+                  r.total_cost, r.requested_amount, r.approved_amount, r.reimbursement_percent, r.claim_deadline,
+                  r.status as "status: RequestStatus", r.audience, r.response_rate, r.mql_rate, r.sql_rate, r.win_rate,
+                  r.average_deal, r.forecast_revenue, r.flagged, r.created_at, r.submitted_at, r.decided_at,
+                  r.decision_note
+             from mdf_requests r
+             join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
+             join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where r.id = $1 and ($2::uuid is null or r.partner_id = $2) and ($3::uuid is null or p.cam_id = $3)
+              for update of r"#,
+        id as MdfRequestId,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub async fn requests(
+    tx: &mut Tx,
+    scope: Scope,
+    status: Option<RequestStatus>,
+    partner: Option<PartnerId>,
+    fund: Option<FundId>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RequestRow>, i64), sqlx::Error> {
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from mdf_requests r join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
+            where ($1::uuid is null or r.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::text is null or r.status = $3) and ($4::uuid is null or r.partner_id = $4)
+              and ($5::uuid is null or r.fund_id = $5)"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        status as Option<RequestStatus>,
+        partner as Option<PartnerId>,
+        fund as Option<FundId>,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let rows = sqlx::query_as!(
+        RequestRow,
+        r#"select r.id as "id: MdfRequestId", r.partner_id as "partner_id: PartnerId", p.name as partner_name,
+                  r.allocation_id as "allocation_id: AllocationId", r.fund_id as "fund_id: FundId", f.currency,
+                  r.created_by as "created_by: UserId", r.title, r.activity_type, r.description, r.starts_on, r.ends_on,
+                  r.total_cost, r.requested_amount, r.approved_amount, r.reimbursement_percent, r.claim_deadline,
+                  r.status as "status: RequestStatus", r.audience, r.response_rate, r.mql_rate, r.sql_rate, r.win_rate,
+                  r.average_deal, r.forecast_revenue, r.flagged, r.created_at, r.submitted_at, r.decided_at,
+                  r.decision_note
+             from mdf_requests r
+             join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
+             join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where ($1::uuid is null or r.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::text is null or r.status = $3) and ($4::uuid is null or r.partner_id = $4)
+              and ($5::uuid is null or r.fund_id = $5)
+            order by r.created_at desc, r.id
+            limit $6 offset $7"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        status as Option<RequestStatus>,
+        partner as Option<PartnerId>,
+        fund as Option<FundId>,
+        limit,
+        offset,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn insert_event(
+    tx: &mut Tx,
+    tenant: TenantId,
+    request: MdfRequestId,
+    by: &CurrentUser,
+    from: Option<RequestStatus>,
+    to: RequestStatus,
+    note: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_request_events (tenant_id, request_id, actor_id, from_status, to_status, note)
+         values ($1, $2, $3, $4, $5, $6)",
+        tenant as TenantId,
+        request as MdfRequestId,
+        by.id as UserId,
+        from as Option<RequestStatus>,
+        to as RequestStatus,
+        note,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    pub by: Option<String>,
+    pub from: Option<RequestStatus>,
+    pub to: RequestStatus,
+    pub note: Option<String>,
+}
+
+pub async fn history(tx: &mut Tx, request: MdfRequestId) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    sqlx::query_as!(
+        HistoryEntry,
+        r#"select e.at, u.name as "by?", e.from_status as "from: RequestStatus", e.to_status as "to: RequestStatus",
+                  e.note
+             from mdf_request_events e left join users u on u.tenant_id = e.tenant_id and u.id = e.actor_id
+            where e.request_id = $1 order by e.at, e.id"#,
+        request as MdfRequestId,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn mark_submitted(tx: &mut Tx, id: MdfRequestId, flagged: bool) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_requests set status = 'submitted', submitted_at = now(), flagged = $2, updated_at = now()
+          where id = $1",
+        id as MdfRequestId,
+        flagged
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_approved(
+    tx: &mut Tx,
+    id: MdfRequestId,
+    to: RequestStatus,
+    amount: Decimal,
+    reimbursement_percent: Decimal,
+    deadline: NaiveDate,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_requests set status = $2, approved_amount = $3, reimbursement_percent = $4, claim_deadline = $5,
+                decided_at = now(), decided_by = $6, decision_note = null, updated_at = now()
+          where id = $1",
+        id as MdfRequestId,
+        to as RequestStatus,
+        amount,
+        reimbursement_percent,
+        deadline,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_decided(
+    tx: &mut Tx,
+    id: MdfRequestId,
+    to: RequestStatus,
+    note: &str,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_requests set status = $2, decision_note = $3, decided_at = now(), decided_by = $4, updated_at = now()
+          where id = $1",
+        id as MdfRequestId,
+        to as RequestStatus,
+        note,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_status(tx: &mut Tx, id: MdfRequestId, to: RequestStatus) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_requests set status = $2, updated_at = now() where id = $1",
+        id as MdfRequestId,
+        to as RequestStatus
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A partner's record: forecast and won revenue over its requests with reported results, and MDF paid to it.
+pub struct PartnerHistory {
+    pub forecast_revenue: Decimal,
+    pub won_revenue: Decimal,
+    pub paid: Decimal,
+}
+
+pub async fn partner_history(tx: &mut Tx, partner: PartnerId) -> Result<PartnerHistory, sqlx::Error> {
+    let r = sqlx::query!(
+        r#"select
+             (select coalesce(sum(forecast_revenue), 0) from mdf_requests
+               where partner_id = $1 and results_reported_at is not null) as "forecast!",
+             (select coalesce(sum(d.closed_amount), 0) from mdf_request_deals rd
+                join mdf_requests h on h.tenant_id = rd.tenant_id and h.id = rd.request_id
+                join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+               where h.partner_id = $1 and d.status = 'won') as "won!",
+             (select coalesce(sum(amount), 0) from mdf_ledger where partner_id = $1 and kind = 'pay') as "paid!""#,
+        partner as PartnerId,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(PartnerHistory { forecast_revenue: r.forecast, won_revenue: r.won, paid: r.paid })
+}
+
+pub struct QueueRow {
+    pub request: RequestRow,
+    pub history_forecast: Decimal,
+    pub history_won: Decimal,
+}
+
+/// The submitted requests in scope, with each partner's record of forecast against won revenue.
+pub async fn queue(tx: &mut Tx, scope: Scope, fund: Option<FundId>) -> Result<Vec<QueueRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"with q as (
+             select r.*, p.name as partner_name, f.currency from mdf_requests r
+               join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
+               join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+              where r.status = 'submitted' and ($1::uuid is null or p.cam_id = $1) and ($2::uuid is null or r.fund_id = $2)
+                and ($3::uuid is null or r.partner_id = $3)
+           ), hist as (
+             select h.partner_id, sum(h.forecast_revenue) as forecast,
+                    sum((select coalesce(sum(d.closed_amount), 0) from mdf_request_deals rd
+                           join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                          where rd.request_id = h.id and d.status = 'won')) as won
+               from mdf_requests h
+              where h.results_reported_at is not null and h.partner_id in (select partner_id from q)
+              group by h.partner_id
+           )
+           select q.id as "id: MdfRequestId", q.partner_id as "partner_id: PartnerId", q.partner_name as "partner_name!",
+                  q.allocation_id as "allocation_id: AllocationId", q.fund_id as "fund_id: FundId", q.currency as "currency!",
+                  q.created_by as "created_by: UserId", q.title, q.activity_type, q.description, q.starts_on, q.ends_on,
+                  q.total_cost, q.requested_amount, q.approved_amount, q.reimbursement_percent, q.claim_deadline,
+                  q.status as "status: RequestStatus", q.audience, q.response_rate, q.mql_rate, q.sql_rate, q.win_rate,
+                  q.average_deal, q.forecast_revenue, q.flagged, q.created_at, q.submitted_at, q.decided_at,
+                  q.decision_note, coalesce(hist.forecast, 0) as "history_forecast!", coalesce(hist.won, 0) as "history_won!"
+             from q left join hist on hist.partner_id = q.partner_id"#,
+        scope.cam() as Option<UserId>,
+        fund as Option<FundId>,
+        scope.partner() as Option<PartnerId>,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|q| QueueRow {
+            history_forecast: q.history_forecast,
+            history_won: q.history_won,
+            request: RequestRow {
+                id: q.id,
+                partner_id: q.partner_id,
+                partner_name: q.partner_name,
+                allocation_id: q.allocation_id,
+                fund_id: q.fund_id,
+                currency: q.currency,
+                created_by: q.created_by,
+                title: q.title,
+                activity_type: q.activity_type,
+                description: q.description,
+                starts_on: q.starts_on,
+                ends_on: q.ends_on,
+                total_cost: q.total_cost,
+                requested_amount: q.requested_amount,
+                approved_amount: q.approved_amount,
+                reimbursement_percent: q.reimbursement_percent,
+                claim_deadline: q.claim_deadline,
+                status: q.status,
+                audience: q.audience,
+                response_rate: q.response_rate,
+                mql_rate: q.mql_rate,
+                sql_rate: q.sql_rate,
+                win_rate: q.win_rate,
+                average_deal: q.average_deal,
+                forecast_revenue: q.forecast_revenue,
+                flagged: q.flagged,
+                created_at: q.created_at,
+                submitted_at: q.submitted_at,
+                decided_at: q.decided_at,
+                decision_note: q.decision_note,
+            },
+        })
+        .collect())
+}
+
+/// What the queue's requests can still draw on: the available balance of the allocations in scope (of one fund, or
+/// of every fund whose period is running).
+pub async fn remaining_budget(tx: &mut Tx, scope: Scope, fund: Option<FundId>) -> Result<Decimal, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select l.kind, sum(l.amount) as total
+             from mdf_ledger l
+             join mdf_allocations a on a.tenant_id = l.tenant_id and a.id = l.allocation_id
+             join mdf_funds f on f.tenant_id = a.tenant_id and f.id = a.fund_id
+             join partners p on p.tenant_id = a.tenant_id and p.id = a.partner_id
+            where ($1::uuid is null or p.cam_id = $1) and ($3::uuid is null or a.partner_id = $3)
+              and (case when $2::uuid is null then current_date <= a.expires_on else a.fund_id = $2 end)
+            group by l.kind"#,
+        scope.cam() as Option<UserId>,
+        fund as Option<FundId>,
+        scope.partner() as Option<PartnerId>,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(fold(rows.into_iter().map(|r| (r.kind, r.total)).collect()).available())
+}
+
+/// Who decides a partner's requests: its CAM, or the program admins when it has none.
+pub async fn deciders(tx: &mut Tx, partner: PartnerId) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select u.email from partners p join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
+            where p.id = $1 and u.active
+           union
+           select u.email from users u
+            where u.role = 'program_admin' and u.active
+              and not exists (select 1 from partners p where p.id = $1 and p.cam_id is not null)"#,
+        partner as PartnerId,
+    )
+    .fetch_all(&mut **tx)
+    .await
+    .map(|v| v.into_iter().flatten().collect())
+}
+
+/// Who hears of a decision: the request's author and the partner's admins (active).
+pub async fn partner_recipients(tx: &mut Tx, partner: PartnerId, author: UserId) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select email from users where partner_id = $1 and active and (id = $2 or role = 'partner_admin') order by email",
+        partner as PartnerId,
+        author as UserId,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
