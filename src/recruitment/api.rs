@@ -48,7 +48,8 @@ pub async fn submit(
 ) -> Result<(StatusCode, Json<SubmittedView>)> {
     let tenant = super::tenant_by_slug(&state.pool, &tenant).await?;
     // A filled honeypot is answered as a success: a bot must not learn what gave it away.
-    let (Submission::Stored(s) | Submission::Discarded(s)) = super::submit(&state.pool, tenant, ip, input).await?;
+    let (Submission::Stored(s) | Submission::Discarded(s)) =
+        super::submit(&state.pool, &state.base_url, tenant, ip, input).await?;
     Ok((
         StatusCode::CREATED,
         Json(SubmittedView { id: s.id, status: ApplicationStatus::Submitted, fit_score: s.fit_score }),

@@ -250,6 +250,7 @@ pub enum Submission {
 /// mail their text to any address under the tenant's name.
 pub async fn submit(
     pool: &sqlx::PgPool,
+    base_url: &str,
     tenant: (TenantId, String),
     ip: Option<IpAddr>,
     input: ApplicationInput,
@@ -305,7 +306,7 @@ pub async fn submit(
     outbox::enqueue(&mut tx, tenant_id, &v.contact_email, &subject, &body).await?;
     let subject = format!("New partner application: {} ({} % fit)", v.company_name, fit.score);
     let body = format!(
-        "{} from {} applied to become a partner.\n\nFit with the ideal partner profile: {} %\n{}\n\nReview it: /applications/{id}\n",
+        "{} from {} applied to become a partner.\n\nFit with the ideal partner profile: {} %\n{}\n\nReview it: {base_url}/applications/{id}\n",
         v.contact_name,
         v.company_name,
         fit.score,

@@ -138,7 +138,7 @@ async fn apply_submit(
         message: Some(form.message.clone()),
         fax: Some(form.fax.clone()),
     };
-    match super::submit(&state.pool, tenant, ip, input).await {
+    match super::submit(&state.pool, &state.base_url, tenant, ip, input).await {
         // A filled honeypot looks like success to the sender.
         Ok(Submission::Stored(_) | Submission::Discarded(_)) => {
             Ok(Redirect::to(&format!("/apply/{slug}/thanks")).into_response())

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::support::*;
 
-fn application(company: &str, email: &str, country: &str) -> Value {
+pub(crate) fn application(company: &str, email: &str, country: &str) -> Value {
     json!({
         "company_name": company,
         "website": "www.example-partner.com",

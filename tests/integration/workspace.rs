@@ -175,3 +175,22 @@ async fn an_email_shows_its_time_in_its_readers_zone() {
     let invited = body_to("new.tz@example.com").expect("the invitation");
     assert!(invited.contains(" UTC)"), "{invited}");
 }
+
+#[tokio::test]
+async fn the_email_about_a_new_application_links_straight_to_it() {
+    let app = TestApp::new().await;
+    let r = app
+        .post_json(
+            "/api/v1/public/acme/applications",
+            None,
+            crate::recruitment::application("Linkable Ltd", "l@linkable.test", "DE"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let admin = app.token("acme", email::ADMIN).await;
+    let outbox = app.get("/api/v1/outbox", Some(&admin)).await.json();
+    let staff = outbox["items"].as_array().unwrap().iter().find(|m| m["to"] == email::ADMIN).expect("staff are told");
+    let body = staff["body"].as_str().unwrap();
+    assert!(body.contains(&format!("Review it: http://127.0.0.1:8080/applications/{id}")), "{body}");
+}
