@@ -395,6 +395,9 @@ async fn generate(
     sqlx::query!("insert into tenants (id, slug, name) values ($1, $2, $3)", tenant as TenantId, slug, spec.name)
         .execute(&mut *conn)
         .await?;
+    // The tenant's own lists, which the (disabled) insert trigger would have seeded. Not its agreement: the
+    // workload's partners would have to accept one first.
+    sqlx::query!("select app_seed_vocabularies($1)", tenant as TenantId).execute(&mut *conn).await?;
 
     let t = Instant::now();
     let anchor = Anchor::today();
