@@ -23,7 +23,7 @@ pub(crate) fn application(company: &str, email: &str, country: &str) -> Value {
     })
 }
 
-async fn apply(app: &TestApp, body: Value) -> Value {
+pub(crate) async fn apply(app: &TestApp, body: Value) -> Value {
     let r = app.post_json("/api/v1/public/acme/applications", None, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     r.json()
@@ -58,7 +58,7 @@ fn link_in(body: &str, marker: &str) -> String {
 }
 
 /// Approves through the API as cam1 and returns (partner id, partner admin id).
-async fn approve(app: &TestApp, id: &str, body: Value) -> (Uuid, Uuid) {
+pub(crate) async fn approve(app: &TestApp, id: &str, body: Value) -> (Uuid, Uuid) {
     let cam = app.token("acme", email::CAM1).await;
     let r = app.post_json(&format!("/api/v1/applications/{id}/approve"), Some(&cam), body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());

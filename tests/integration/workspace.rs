@@ -194,3 +194,39 @@ async fn the_email_about_a_new_application_links_straight_to_it() {
     let body = staff["body"].as_str().unwrap();
     assert!(body.contains(&format!("Review it: http://127.0.0.1:8080/applications/{id}")), "{body}");
 }
+
+/// The first due date of the checklist of a partner signed now, in a program whose zone is `zone`.
+async fn first_due_date_signed_now_in(zone: &str) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let app = TestApp::new().await;
+    let admin = app.session("acme", email::ADMIN).await;
+    assert_eq!(
+        app.submit("/admin/program/time-zone", &admin, &[("time_zone", zone)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let applied =
+        crate::recruitment::apply(&app, crate::recruitment::application("Dateline GmbH", "d@dateline.test", "DE"))
+            .await;
+    let (partner, _) = crate::recruitment::approve(&app, applied["id"].as_str().unwrap(), json!({})).await;
+    let token = app.token("acme", email::ADMIN).await;
+    let list = app.get(&format!("/api/v1/partners/{partner}/onboarding"), Some(&token)).await.json();
+    let first = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["due_on"].as_str().unwrap().parse::<chrono::NaiveDate>().unwrap())
+        .min()
+        .unwrap();
+    let days = app.count_in(A.id, "select min(due_days)::bigint from onboarding_template_items").await;
+    (first - chrono::Duration::days(days), tributary::web::format::today_in(zone.parse().unwrap(), chrono::Utc::now()))
+}
+
+#[tokio::test]
+async fn deadlines_count_from_the_programs_day_west_and_east_of_utc() {
+    // Kiritimati (UTC+14) and Pago Pago (UTC-11) are never on the same day: whatever the hour this runs, the
+    // checklist of a partner signed now starts on each program's own day.
+    let (east_start, east_today) = first_due_date_signed_now_in("Pacific/Kiritimati").await;
+    let (west_start, west_today) = first_due_date_signed_now_in("Pacific/Pago_Pago").await;
+    assert_eq!(east_start, east_today, "east of UTC");
+    assert_eq!(west_start, west_today, "west of UTC");
+    assert!(east_start > west_start, "{east_start} is a later day than {west_start}");
+}
