@@ -130,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         .merge(agreement::pages::routes())
         .merge(program::routes())
         .merge(vocabularies::pages::routes())
+        .merge(mdf::pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))

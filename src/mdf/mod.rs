@@ -3,6 +3,7 @@
 //! balance. The contract is docs/api.md; the figures are `rules::mdf`.
 
 pub mod api;
+pub mod pages;
 pub mod store;
 
 use chrono::{Datelike, Months, NaiveDate, Utc};

@@ -398,3 +398,44 @@ pub(crate) async fn foreign_objects(app: &TestApp) -> Vec<(&'static str, (String
         ("mdf/requests", (b_request, Some(p2_request))),
     ]
 }
+
+#[tokio::test]
+async fn the_funds_page_shows_a_partner_its_balance_and_lets_the_cam_decide_from_the_ranked_queue() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let f = fund(&app, &admin, "Q fund", "50000").await;
+    let a = allocate(&app, &admin, &f, A.p1, "12000").await;
+    let low = draft(&app, &p1, request_body(&a, "Webinar series", "10000.00", 1000, "10000")).await;
+    let high = draft(&app, &p1, request_body(&a, "Trade show", "5000.00", 2000, "30000")).await;
+
+    // The partner submits one from its page and sees what to do next.
+    let partner = app.session("acme", email::P1_ADMIN).await;
+    let r = app.page("/mdf", &partner).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = r.text();
+    assert!(text.contains("USD 12,000.00"), "{text}");
+    assert!(text.contains("Submit it for a decision."));
+    for id in [&low, &high] {
+        let r = app.submit(&format!("/mdf/requests/{id}/submit"), &partner, &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    }
+
+    // The CAM sees the higher ROI first, with the running total against the remaining budget.
+    let cam = app.session("acme", email::CAM1).await;
+    let r = app.page("/mdf", &cam).await;
+    let rows = r.select("table.data tbody tr td:first-child");
+    assert!(rows[0].contains("Trade show") && rows[1].contains("Webinar series"), "{rows:?}");
+    let text = r.text();
+    assert!(text.contains("USD 12,000.00") && text.contains("USD 15,000.00") && text.contains("over budget"), "{text}");
+    let r = app.submit(&format!("/mdf/requests/{high}/approve"), &cam, &[("amount", "")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    // More than the allocation holds: refused on the page, nothing reserved.
+    let r = app.submit(&format!("/mdf/requests/{low}/approve"), &cam, &[("amount", "")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text().contains("over-commit"), "{}", r.text());
+    assert_eq!(balances(&app, &admin, &a).await["reserved"], "5000.00");
+    // Another CAM's page does not list them.
+    let cam2 = app.session("acme", email::CAM2).await;
+    assert!(!app.page("/mdf", &cam2).await.text().contains("Webinar series"));
+}
