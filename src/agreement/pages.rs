@@ -56,7 +56,7 @@ async fn render(tx: &mut Tx, user: &CurrentUser, csrf: &CsrfToken, alert: Option
     Ok(AgreementPage {
         page: Page::new("Partner agreement", csrf, user, "/agreement"),
         version: current.version,
-        published: format::date(current.created_at.date_naive()),
+        published: format::day(current.created_at),
         body: current.body,
         accepted: accepted
             .as_ref()
@@ -141,7 +141,7 @@ async fn render_admin(
     Ok(AdminPage {
         page: Page::new("Partner agreement", csrf, user, "/admin/program"),
         version: current.as_ref().map(|c| c.version).unwrap_or(0),
-        published: current.as_ref().map(|c| format::date(c.created_at.date_naive())).unwrap_or_default(),
+        published: current.as_ref().map(|c| format::day(c.created_at)).unwrap_or_default(),
         body: body.or_else(|| current.map(|c| c.body)).unwrap_or_default(),
         accepted,
         partners,

@@ -58,7 +58,7 @@ impl From<PartnerRow> for PartnerView {
             cam_id: p.cam_id.map(|id| id.to_string()).unwrap_or_default(),
             cam_name: p.cam_name.unwrap_or_else(|| "Unassigned".into()),
             users: format::int(p.user_count),
-            since: format::date(p.created_at.date_naive()),
+            since: format::day(p.created_at),
             name: p.name,
         }
     }

@@ -335,7 +335,7 @@ pub struct Approved {
 }
 
 fn already_decided(a: &store::ApplicationRow) -> Error {
-    let when = a.decided_at.map(|d| crate::web::format::date(d.date_naive())).unwrap_or_default();
+    let when = a.decided_at.map(crate::web::format::day).unwrap_or_default();
     Error::Conflict(format!("This application was already {} on {when}.", a.status.as_str()))
 }
 

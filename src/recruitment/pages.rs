@@ -198,7 +198,7 @@ fn line(a: &ApplicationRow) -> Line {
         employees: format::int(i64::from(a.employees)),
         fit: a.fit_score,
         fit_badge: fit_badge(a.fit_score),
-        received: format::date(a.created_at.date_naive()),
+        received: format::day(a.created_at),
         age: age_label(age_days(a.created_at)),
         status: a.status.label(),
         badge: a.status.badge(a.stale),

@@ -103,7 +103,7 @@ async fn render(
                 can_deactivate: u.active && u.id != user.id,
                 role: u.role,
                 org: u.partner_name.unwrap_or_else(|| user.tenant_name.clone()),
-                since: format::date(u.created_at.date_naive()),
+                since: format::day(u.created_at),
                 name: u.name,
                 email: u.email,
                 status,
