@@ -61,6 +61,7 @@ struct PartnerHome<'a> {
     is_admin: bool,
     deals: DealCounts,
     onboarding: Option<Onboarding>,
+    mdf: Option<crate::mdf::HomeFigures>,
 }
 
 /// Where the partner stands in its onboarding plan.
@@ -88,7 +89,9 @@ async fn partner_home<'a>(tx: &mut Tx, user: &'a CurrentUser, page: Page) -> Res
     let partner_id = user.partner_id.ok_or(Error::NotFound)?;
     let row = store::partner_home(tx, partner_id).await?.ok_or(Error::NotFound)?;
     let today = chrono::Utc::now().date_naive();
+    let mdf = crate::mdf::partner_figures(tx, partner_id).await?;
     Ok(PartnerHome {
+        mdf,
         page,
         first_name: user.name.split_whitespace().next().unwrap_or(&user.name),
         is_admin: user.role == Role::PartnerAdmin,
@@ -142,6 +145,7 @@ struct CamHome {
     stats: Vec<Stat>,
     deals: DealCounts,
     partners: Vec<PartnerView>,
+    mdf: Vec<crate::mdf::PartnerFunds>,
 }
 
 /// How many of a CAM's partners the home lists.
@@ -171,7 +175,8 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
         },
     ];
     let deals = DealCounts { pending: format::int(pending), pending_n: pending, ..Default::default() };
-    Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect() })
+    let mdf = crate::mdf::partner_funds(tx, scope).await?;
+    Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect(), mdf })
 }
 
 pub struct BarView {

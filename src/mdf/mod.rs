@@ -853,6 +853,48 @@ impl BalancesView {
     }
 }
 
+/// A partner's MDF at a glance, for the homes: available over running allocations, and the next deadline.
+pub struct HomeFigures {
+    pub available: String,
+    pub next_deadline: String,
+}
+
+pub async fn partner_figures(tx: &mut Tx, partner: PartnerId) -> Result<Option<HomeFigures>> {
+    let rows = store::balances_by_partner(tx, crate::auth::Scope::Partner(partner)).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let available =
+        rows.iter().map(|(_, _, c, b)| crate::web::format::money(b.available(), c)).collect::<Vec<_>>().join(" + ");
+    let next_deadline =
+        store::next_deadline(tx, partner).await?.map(crate::web::format::date).unwrap_or_else(|| "none".into());
+    Ok(Some(HomeFigures { available, next_deadline }))
+}
+
+/// One partner's MDF on a CAM's home.
+pub struct PartnerFunds {
+    pub partner: String,
+    pub allocated: String,
+    pub reserved: String,
+    pub paid: String,
+    pub available: String,
+}
+
+pub async fn partner_funds(tx: &mut Tx, scope: crate::auth::Scope) -> Result<Vec<PartnerFunds>> {
+    use crate::web::format::money;
+    Ok(store::balances_by_partner(tx, scope)
+        .await?
+        .into_iter()
+        .map(|(_, name, c, b)| PartnerFunds {
+            partner: name,
+            allocated: money(b.allocated, &c),
+            reserved: money(b.reserved, &c),
+            paid: money(b.paid, &c),
+            available: money(b.available(), &c),
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

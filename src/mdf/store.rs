@@ -786,3 +786,54 @@ pub async fn partner_recipients(tx: &mut Tx, partner: PartnerId, author: UserId)
     .fetch_all(&mut **tx)
     .await
 }
+
+/// The balances of each partner in scope over its allocations still running, by currency, partners by name.
+pub async fn balances_by_partner(
+    tx: &mut Tx,
+    scope: Scope,
+) -> Result<Vec<(PartnerId, String, String, Balances)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select a.partner_id as "partner_id: PartnerId", p.name, f.currency, l.kind, sum(l.amount) as total
+             from mdf_ledger l
+             join mdf_allocations a on a.tenant_id = l.tenant_id and a.id = l.allocation_id
+             join mdf_funds f on f.tenant_id = a.tenant_id and f.id = a.fund_id
+             join partners p on p.tenant_id = a.tenant_id and p.id = a.partner_id
+            where a.expires_on >= current_date and ($1::uuid is null or p.cam_id = $1)
+              and ($2::uuid is null or a.partner_id = $2)
+            group by a.partner_id, p.name, f.currency, l.kind
+            order by p.name, a.partner_id, f.currency"#,
+        scope.cam() as Option<UserId>,
+        scope.partner() as Option<PartnerId>,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out: Vec<(PartnerId, String, String, Balances)> = Vec::new();
+    for r in rows {
+        let kind = Movement::parse(&r.kind);
+        match out.last_mut() {
+            Some(last) if last.0 == r.partner_id && last.2 == r.currency => {
+                if let Some(k) = kind {
+                    last.3 = last.3.apply(k, r.total.unwrap_or_default());
+                }
+            }
+            _ => {
+                let b = kind.map_or(Balances::default(), |k| Balances::default().apply(k, r.total.unwrap_or_default()));
+                out.push((r.partner_id, r.name, r.currency, b));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The partner's next MDF deadline: the earliest claim deadline of an approved request, or allocation expiry, to come.
+pub async fn next_deadline(tx: &mut Tx, partner: PartnerId) -> Result<Option<NaiveDate>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select least(
+            (select min(claim_deadline) from mdf_requests
+              where partner_id = $1 and status in ('approved', 'partly_approved') and claim_deadline >= current_date),
+            (select min(expires_on) from mdf_allocations where partner_id = $1 and expires_on >= current_date))",
+        partner as PartnerId,
+    )
+    .fetch_one(&mut **tx)
+    .await
+}

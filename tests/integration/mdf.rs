@@ -439,3 +439,29 @@ async fn the_funds_page_shows_a_partner_its_balance_and_lets_the_cam_decide_from
     let cam2 = app.session("acme", email::CAM2).await;
     assert!(!app.page("/mdf", &cam2).await.text().contains("Webinar series"));
 }
+
+#[tokio::test]
+async fn the_partner_home_shows_its_available_balance_and_next_deadline_and_the_cam_home_each_partners_funds() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let f = fund(&app, &admin, "Q fund", "50000").await;
+    let a = allocate(&app, &admin, &f, A.p1, "12000").await;
+    allocate(&app, &admin, &f, A.p2, "7000").await;
+    let id = draft(&app, &p1, request_body(&a, "Trade show", "2000.00", 2000, "30000")).await;
+    assert_eq!(act(&app, &p1, &id, "submit", json!({})).await.status, StatusCode::OK);
+    let approved = act(&app, &cam1, &id, "approve", json!({})).await.json();
+    let deadline: chrono::NaiveDate = approved["claim_deadline"].as_str().unwrap().parse().unwrap();
+
+    let home = app.page("/", &app.session("acme", email::P1_ADMIN).await).await.text();
+    assert!(home.contains("USD 10,000.00"), "{home}");
+    // The claim deadline comes before the allocation's expiry at the end of the quarter only when it is earlier.
+    let expiry = chrono::NaiveDate::parse_from_str(&quarter_start(), "%Y-%m-%d").unwrap() + chrono::Months::new(3)
+        - chrono::Duration::days(1);
+    assert!(home.contains(&tributary::web::format::date(deadline.min(expiry))), "{home}");
+
+    let cam_home = app.page("/", &app.session("acme", email::CAM1).await).await.text();
+    assert!(cam_home.contains("Partner One") && cam_home.contains("USD 2,000.00"), "{cam_home}");
+    assert!(!cam_home.contains("USD 7,000.00"), "another CAM's partner shows: {cam_home}");
+}
