@@ -8,7 +8,7 @@ pub mod store;
 
 use std::fmt;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -462,7 +462,8 @@ pub async fn findings_for(tx: &mut Tx, reg: &Registration, policy: &Policy) -> R
     words.dedup();
     let (names, frequencies) = store::name_word_frequencies(tx, &words).await?;
     let weights = deal_conflict::NameWeights::from_document_frequencies(names, frequencies);
-    Ok(deal_conflict::check(reg, &candidates, &named, &rule, &weights, Utc::now().date_naive()))
+    let today = crate::program::store::today(tx).await?;
+    Ok(deal_conflict::check(reg, &candidates, &named, &rule, &weights, today))
 }
 
 /// Rewrites the stored name keys (`normalized_name` of registrations and named accounts) made by an older version of
@@ -517,7 +518,8 @@ pub struct Registered {
 /// reviewer, and approves it at once when the policy auto-approves clean registrations.
 pub async fn register(tx: &mut Tx, user: &CurrentUser, base_url: &str, input: DealInput) -> Result<Registered, Error> {
     let partner = user.partner_id.ok_or_else(Error::forbidden)?;
-    let today = Utc::now().date_naive();
+    // Protection windows are days in the program's zone.
+    let today = crate::program::store::today(tx).await?;
     let context = store::registration_context(tx, partner).await?;
     let policy = &context.policy;
     let v = validate_input(&input, &context.products, today)?;
@@ -738,7 +740,7 @@ pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId, input: Approve
             Some(reason.to_string())
         }
     };
-    let until = Utc::now().date_naive() + Duration::days(i64::from(policy.protection_days));
+    let until = crate::program::store::today(tx).await? + Duration::days(i64::from(policy.protection_days));
     let conflicts: Vec<Conflict> = findings.iter().map(Conflict::from_finding).collect();
     store::approve(tx, id, user.id, until, &conflicts, override_reason.as_deref()).await?;
     match &override_reason {
@@ -904,7 +906,8 @@ pub async fn approve_extension(tx: &mut Tx, user: &CurrentUser, id: DealId) -> R
         return Err(Error::Conflict("There is no extension request waiting on this registration.".into()));
     }
     let policy = store::policy(tx).await?;
-    let base = deal.protected_until.unwrap_or_else(|| Utc::now().date_naive()).max(Utc::now().date_naive());
+    let today = crate::program::store::today(tx).await?;
+    let base = deal.protected_until.unwrap_or(today).max(today);
     let until = base + Duration::days(i64::from(policy.extension_days));
     store::extend(tx, id, until).await?;
     let note = format!("Protected until {until}");

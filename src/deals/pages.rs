@@ -106,7 +106,7 @@ fn line(d: &LineRow, sla_hours: i32, now: DateTime<Utc>) -> DealLine {
         status: d.status.label().to_string(),
         badge: status_badge(d.status),
         protected_until: d.protected_until.map(format::date).unwrap_or_default(),
-        registered: format::date(d.created_at.date_naive()),
+        registered: format::day(d.created_at),
         decision: d.decision_reason.map(RejectReason::label).unwrap_or("").to_string(),
         customer: d.customer_name.clone(),
         domain: d.customer_domain.clone().unwrap_or_default(),
@@ -329,7 +329,7 @@ fn side(d: &DealRow, products: &[store::Product]) -> DealSide {
         status: d.status.label().to_string(),
         badge: status_badge(d.status),
         protected_until: d.protected_until.map(format::date).unwrap_or_else(|| "—".into()),
-        registered: format::date(d.created_at.date_naive()),
+        registered: format::day(d.created_at),
         value: format::money(d.estimated_value, &d.currency),
     }
 }
