@@ -67,6 +67,11 @@ async fn browser(width: u32, height: u32) -> Client {
     if let Some(binary) = chromium {
         options["binary"] = binary.into();
     }
+    if width < 500 {
+        // Chromium's windows are at least 500 px wide: a phone's width is emulated instead.
+        options["mobileEmulation"] =
+            serde_json::json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
+    }
     let mut caps = serde_json::Map::new();
     caps.insert("goog:chromeOptions".into(), options);
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
