@@ -35,6 +35,9 @@ pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationTo
                 if let Err(e) = expire_deals(&state).await {
                     tracing::warn!(error = %e, "deal expiry round failed");
                 }
+                if let Err(e) = mdf_deadlines(&state).await {
+                    tracing::warn!(error = %e, "MDF deadline round failed");
+                }
             }
             if rounds % 720 == 0 {
                 if let Err(e) = crate::auth::login::prune_failures(&state.pool).await {
@@ -64,4 +67,20 @@ pub async fn expire_deals(state: &AppState) -> anyhow::Result<(usize, usize)> {
         reminded += r;
     }
     Ok((expired, reminded))
+}
+
+/// Expires MDF requests past their claim deadline (releasing the reservation) and warns of coming ones, tenant by
+/// tenant (`mdf::run_deadlines`).
+pub async fn mdf_deadlines(state: &AppState) -> anyhow::Result<(usize, usize)> {
+    let tenants = crate::tenants::store::ids(&state.pool).await?;
+    let (mut expired, mut warned) = (0, 0);
+    for tenant in tenants {
+        let mut tx = crate::db::begin_tenant(&state.pool, tenant, None).await?;
+        let today = crate::program::store::today(&mut tx).await?;
+        let (e, w) = crate::mdf::run_deadlines(&mut tx, tenant, today).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        tx.commit().await?;
+        expired += e;
+        warned += w;
+    }
+    Ok((expired, warned))
 }

@@ -601,7 +601,7 @@ pub async fn create_request(tx: &mut Tx, user: &CurrentUser, input: &RequestInpu
     let new = validate_request(tx, partner, input).await?;
     let id = MdfRequestId::new();
     store::insert_request(tx, user.tenant_id, id, partner, user.id, &new).await?;
-    store::insert_event(tx, user.tenant_id, id, user, None, RequestStatus::Draft, None).await?;
+    store::insert_event(tx, user.tenant_id, id, Some(user.id), None, RequestStatus::Draft, None).await?;
     Ok(id)
 }
 
@@ -629,7 +629,7 @@ pub async fn submit(tx: &mut Tx, user: &CurrentUser, id: MdfRequestId) -> Result
     let forecast_roi = rules::roi(r.forecast_revenue, r.requested_amount);
     let flagged = rules::flagged(forecast_roi, rules::historical_roi(history.won_revenue, history.paid));
     store::mark_submitted(tx, id, flagged).await?;
-    store::insert_event(tx, user.tenant_id, id, user, Some(r.status), to, None).await?;
+    store::insert_event(tx, user.tenant_id, id, Some(user.id), Some(r.status), to, None).await?;
     let subject = format!("MDF request to decide: {}", r.title);
     let body = format!(
         "{} asks for {:.2} {} for \"{}\" ({} to {}).\n\nDecide it in Tributary under Funds.\n",
@@ -689,7 +689,7 @@ pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: MdfRequestId, input: &
     store::insert_ledger(tx, user.tenant_id, &row, Some(user)).await?;
     let deadline = r.ends_on + chrono::Duration::days(i64::from(allocation.claim_window_days));
     store::mark_approved(tx, id, to, amount, allocation.reimbursement_percent, deadline, user.id).await?;
-    store::insert_event(tx, user.tenant_id, id, user, Some(r.status), to, None).await?;
+    store::insert_event(tx, user.tenant_id, id, Some(user.id), Some(r.status), to, None).await?;
     let line = format!(
         "Your MDF request \"{}\" was {} for {:.2} {}. File your claim with proof of performance by {deadline}.",
         r.title,
@@ -727,7 +727,7 @@ pub async fn decide(
     let reason = crate::validate::text(&mut errors, field, reason, 2000);
     errors.into_result()?;
     store::mark_decided(tx, id, to, &reason, user.id).await?;
-    store::insert_event(tx, user.tenant_id, id, user, Some(r.status), to, Some(&reason)).await?;
+    store::insert_event(tx, user.tenant_id, id, Some(user.id), Some(r.status), to, Some(&reason)).await?;
     let line = match action {
         Action::RequestInfo => format!("Your MDF request \"{}\" needs more information: {reason}", r.title),
         Action::Reject => {
@@ -758,7 +758,7 @@ pub async fn cancel(tx: &mut Tx, user: &CurrentUser, id: MdfRequestId) -> Result
         store::insert_ledger(tx, user.tenant_id, &row, Some(user)).await?;
     }
     store::mark_status(tx, id, to).await?;
-    store::insert_event(tx, user.tenant_id, id, user, Some(r.status), to, None).await?;
+    store::insert_event(tx, user.tenant_id, id, Some(user.id), Some(r.status), to, None).await?;
     Ok(())
 }
 
@@ -893,6 +893,75 @@ pub async fn partner_funds(tx: &mut Tx, scope: crate::auth::Scope) -> Result<Vec
             available: money(b.available(), &c),
         })
         .collect())
+}
+
+/// Days before a claim deadline that the partner is warned.
+pub const DEADLINE_WARNING_DAYS: i32 = 7;
+
+/// The deadline job for one tenant: requests past their claim deadline with no claim expire and their reservation
+/// is released; those within a week of it are warned once. Rows are claimed with `FOR UPDATE SKIP LOCKED` and each
+/// change is conditional on the state read under that lock, so two instances running it at once do everything once.
+pub async fn run_deadlines(tx: &mut Tx, tenant: crate::ids::TenantId, today: NaiveDate) -> Result<(usize, usize)> {
+    let overdue = store::claim_overdue(tx, today).await?;
+    for r in &overdue {
+        store::lock_allocation(tx, r.allocation_id).await?;
+        let amount = r.approved_amount.unwrap_or_default();
+        if amount > Decimal::ZERO {
+            let row = store::NewLedger {
+                fund: r.fund_id,
+                allocation: r.allocation_id,
+                partner: r.partner_id,
+                request: Some(r.id),
+                kind: Movement::Release,
+                amount,
+                note: "claim deadline passed".into(),
+            };
+            store::insert_ledger(tx, tenant, &row, None).await?;
+        }
+        store::mark_status(tx, r.id, RequestStatus::Expired).await?;
+        store::insert_event(
+            tx,
+            tenant,
+            r.id,
+            None,
+            Some(r.status),
+            RequestStatus::Expired,
+            Some("claim deadline passed"),
+        )
+        .await?;
+        let line = format!(
+            "The claim deadline of your MDF request \"{}\" passed without a claim; its {:.2} {} went back to your allocation.",
+            r.title, amount, r.currency
+        );
+        notify(tx, tenant, r, &format!("MDF request expired: {}", r.title), &line).await?;
+    }
+    let warn = store::claim_deadline_warnings(tx, today, DEADLINE_WARNING_DAYS).await?;
+    for r in &warn {
+        store::mark_warned(tx, r.id).await?;
+        let line = format!(
+            "File the claim for your MDF request \"{}\" with proof of performance by {}, or the {:.2} {} reserved for it is released.",
+            r.title,
+            r.claim_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            r.approved_amount.unwrap_or_default(),
+            r.currency
+        );
+        notify(tx, tenant, r, &format!("MDF claim deadline coming: {}", r.title), &line).await?;
+    }
+    Ok((overdue.len(), warn.len()))
+}
+
+async fn notify(
+    tx: &mut Tx,
+    tenant: crate::ids::TenantId,
+    r: &store::RequestRow,
+    subject: &str,
+    line: &str,
+) -> Result<()> {
+    let body = format!("{line}\n\nSee it in the partner portal under Funds.\n");
+    for address in store::partner_recipients(tx, r.partner_id, r.created_by).await? {
+        outbox::enqueue(tx, tenant, &address, subject, &body).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -526,7 +526,7 @@ pub async fn insert_event(
     tx: &mut Tx,
     tenant: TenantId,
     request: MdfRequestId,
-    by: &CurrentUser,
+    by: Option<UserId>,
     from: Option<RequestStatus>,
     to: RequestStatus,
     note: Option<&str>,
@@ -536,7 +536,7 @@ pub async fn insert_event(
          values ($1, $2, $3, $4, $5, $6)",
         tenant as TenantId,
         request as MdfRequestId,
-        by.id as UserId,
+        by as Option<UserId>,
         from as Option<RequestStatus>,
         to as RequestStatus,
         note,
@@ -836,4 +836,59 @@ pub async fn next_deadline(tx: &mut Tx, partner: PartnerId) -> Result<Option<Nai
     )
     .fetch_one(&mut **tx)
     .await
+}
+
+/// Approved requests whose claim deadline has passed, locked; rows another instance holds are skipped.
+pub async fn claim_overdue(tx: &mut Tx, today: NaiveDate) -> Result<Vec<RequestRow>, sqlx::Error> {
+    sqlx::query_as!(
+        RequestRow,
+        r#"select r.id as "id: MdfRequestId", r.partner_id as "partner_id: PartnerId", p.name as partner_name,
+                  r.allocation_id as "allocation_id: AllocationId", r.fund_id as "fund_id: FundId", f.currency,
+                  r.created_by as "created_by: UserId", r.title, r.activity_type, r.description, r.starts_on, r.ends_on,
+                  r.total_cost, r.requested_amount, r.approved_amount, r.reimbursement_percent, r.claim_deadline,
+                  r.status as "status: RequestStatus", r.audience, r.response_rate, r.mql_rate, r.sql_rate, r.win_rate,
+                  r.average_deal, r.forecast_revenue, r.flagged, r.created_at, r.submitted_at, r.decided_at,
+                  r.decision_note
+             from mdf_requests r
+             join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
+             join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where r.status in ('approved', 'partly_approved') and r.claim_deadline < $1
+            order by r.claim_deadline, r.id
+              for update of r skip locked"#,
+        today,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Approved requests whose claim deadline falls within `days`, not yet warned, locked (others' skipped).
+pub async fn claim_deadline_warnings(tx: &mut Tx, today: NaiveDate, days: i32) -> Result<Vec<RequestRow>, sqlx::Error> {
+    sqlx::query_as!(
+        RequestRow,
+        r#"select r.id as "id: MdfRequestId", r.partner_id as "partner_id: PartnerId", p.name as partner_name,
+                  r.allocation_id as "allocation_id: AllocationId", r.fund_id as "fund_id: FundId", f.currency,
+                  r.created_by as "created_by: UserId", r.title, r.activity_type, r.description, r.starts_on, r.ends_on,
+                  r.total_cost, r.requested_amount, r.approved_amount, r.reimbursement_percent, r.claim_deadline,
+                  r.status as "status: RequestStatus", r.audience, r.response_rate, r.mql_rate, r.sql_rate, r.win_rate,
+                  r.average_deal, r.forecast_revenue, r.flagged, r.created_at, r.submitted_at, r.decided_at,
+                  r.decision_note
+             from mdf_requests r
+             join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
+             join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where r.status in ('approved', 'partly_approved') and r.deadline_warned_at is null
+              and r.claim_deadline >= $1 and r.claim_deadline <= $1 + $2::int
+            order by r.claim_deadline, r.id
+              for update of r skip locked"#,
+        today,
+        days,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn mark_warned(tx: &mut Tx, id: MdfRequestId) -> Result<(), sqlx::Error> {
+    sqlx::query!("update mdf_requests set deadline_warned_at = now() where id = $1", id as MdfRequestId)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

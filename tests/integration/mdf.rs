@@ -465,3 +465,56 @@ async fn the_partner_home_shows_its_available_balance_and_next_deadline_and_the_
     assert!(cam_home.contains("Partner One") && cam_home.contains("USD 2,000.00"), "{cam_home}");
     assert!(!cam_home.contains("USD 7,000.00"), "another CAM's partner shows: {cam_home}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_deadline_job_run_by_two_instances_at_once_expires_and_warns_once() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let f = fund(&app, &admin, "Q fund", "50000").await;
+    let a = allocate(&app, &admin, &f, A.p1, "10000").await;
+    let today = chrono::Utc::now().date_naive();
+    let dated = |title: &str, ended_days_ago: i64| {
+        let mut body = request_body(&a, title, "1000.00", 100, "1000");
+        body["starts_on"] = json!((today - chrono::Duration::days(ended_days_ago + 1)).to_string());
+        body["ends_on"] = json!((today - chrono::Duration::days(ended_days_ago)).to_string());
+        body
+    };
+    // The fund's claim window is 60 days: one deadline passed a month ago, one comes in five days, one in a month.
+    let overdue = draft(&app, &p1, dated("Spring show", 90)).await;
+    let soon = draft(&app, &p1, dated("Summer webinar", 55)).await;
+    let later = draft(&app, &p1, dated("Autumn mailing", 30)).await;
+    for id in [&overdue, &soon, &later] {
+        assert_eq!(act(&app, &p1, id, "submit", json!({})).await.status, StatusCode::OK);
+        assert_eq!(act(&app, &cam1, id, "approve", json!({})).await.status, StatusCode::OK);
+    }
+    assert_eq!(balances(&app, &admin, &a).await["reserved"], "3000.00");
+
+    let (one, two) = (app.state(), app.state());
+    let (r1, r2) = tokio::join!(tributary::jobs::mdf_deadlines(&one), tributary::jobs::mdf_deadlines(&two));
+    let (r1, r2) = (r1.unwrap(), r2.unwrap());
+    assert_eq!((r1.0 + r2.0, r1.1 + r2.1), (1, 1), "{r1:?} {r2:?}");
+    // A third run finds nothing left to do.
+    assert_eq!(tributary::jobs::mdf_deadlines(&one).await.unwrap(), (0, 0));
+
+    let status = |id: &String| {
+        let app = &app;
+        let p1 = p1.clone();
+        let id = id.clone();
+        async move { app.get(&format!("/api/v1/mdf/requests/{id}"), Some(&p1)).await.json()["status"].clone() }
+    };
+    assert_eq!(status(&overdue).await, "expired");
+    assert_eq!(status(&soon).await, "approved");
+    assert_eq!(status(&later).await, "approved");
+    let b = balances(&app, &admin, &a).await;
+    assert_eq!((b["reserved"].as_str(), b["available"].as_str()), (Some("2000.00"), Some("8000.00")));
+    assert_eq!(app.count_in(A.id, "select count(*) from mdf_ledger where kind = 'release'").await, 1);
+    assert_eq!(app.count_in(A.id, "select count(*) from outbox where subject like 'MDF request expired:%'").await, 1);
+    assert_eq!(
+        app.count_in(A.id, "select count(*) from outbox where subject like 'MDF claim deadline coming:%'").await,
+        1
+    );
+    // Nothing more can happen to the expired request.
+    assert_eq!(act(&app, &p1, &overdue, "cancel", json!({})).await.status, StatusCode::CONFLICT);
+}
