@@ -61,6 +61,8 @@ use utoipa::{Modify, OpenApi};
         crate::mdf::api::decline,
         crate::mdf::api::cancel,
         crate::mdf::api::queue,
+        crate::mdf::api::ledger,
+        crate::mdf::api::ledger_csv,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),

@@ -35,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/mdf/requests/{id}/decline", post(decline))
         .route("/mdf/requests/{id}/cancel", post(cancel))
         .route("/mdf/queue", get(queue))
+        .route("/mdf/ledger", get(ledger))
+        .route("/mdf/ledger.csv", get(ledger_csv))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -484,4 +486,95 @@ pub async fn queue(
     let (items, remaining) = super::queue(&mut tx, &user, q.fund_id).await?;
     let total = items.len() as i64;
     Ok(ApiJson(QueueView { items, total, remaining_budget: format!("{remaining:.2}") }))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LedgerQuery {
+    pub fund_id: Option<FundId>,
+    pub partner_id: Option<PartnerId>,
+    /// First day (YYYY-MM-DD), inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last day (YYYY-MM-DD), inclusive.
+    pub to: Option<NaiveDate>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl LedgerQuery {
+    fn filter(&self) -> store::LedgerFilter {
+        store::LedgerFilter { fund: self.fund_id, partner: self.partner_id, from: self.from, to: self.to }
+    }
+}
+
+/// The ledger rows in the caller's scope, newest first (partners see their own).
+#[utoipa::path(get, path = "/api/v1/mdf/ledger", tag = "mdf", params(LedgerQuery),
+    responses((status = 200, body = ListResponse<store::LedgerEntry>)), security(("bearer" = [])))]
+pub async fn ledger(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    ApiQuery(q): ApiQuery<LedgerQuery>,
+) -> Result<ApiJson<ListResponse<store::LedgerEntry>>> {
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let offset = q.offset.unwrap_or(0).max(0);
+    let (items, total) = store::ledger(&mut tx, user.scope(), &q.filter(), true, limit, offset).await?;
+    Ok(ApiJson(ListResponse { items, total }))
+}
+
+/// Rows an export holds at most (a tenant's ledger over a few years fits well within it).
+const EXPORT_ROWS: i64 = 1_000_000;
+
+/// The ledger as CSV, oldest first (program admin, channel chief), for finance.
+#[utoipa::path(get, path = "/api/v1/mdf/ledger.csv", tag = "mdf", params(LedgerQuery),
+    responses((status = 200, content_type = "text/csv", body = String)), security(("bearer" = [])))]
+pub async fn ledger_csv(
+    Auth { user, mut tx, .. }: Auth<AnyRole>,
+    ApiQuery(q): ApiQuery<LedgerQuery>,
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    if !matches!(user.role, Role::ProgramAdmin | Role::ChannelChief) {
+        return Err(Error::forbidden());
+    }
+    let (rows, _) = store::ledger(&mut tx, user.scope(), &q.filter(), false, EXPORT_ROWS, 0).await?;
+    tx.commit().await?;
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 160 + 200));
+    let header = [
+        "created_at",
+        "kind",
+        "amount",
+        "currency",
+        "partner",
+        "partner_id",
+        "fund_id",
+        "allocation_id",
+        "request_id",
+        "note",
+        "id",
+    ];
+    let fail = |e: csv::Error| Error::Internal(e.into());
+    w.write_record(header).map_err(fail)?;
+    for r in rows {
+        w.write_record([
+            r.created_at.to_rfc3339(),
+            r.kind,
+            format!("{:.2}", r.amount),
+            r.currency,
+            r.partner_name,
+            r.partner_id.to_string(),
+            r.fund_id.to_string(),
+            r.allocation_id.to_string(),
+            r.request_id.map(|i| i.to_string()).unwrap_or_default(),
+            r.note,
+            r.id.to_string(),
+        ])
+        .map_err(fail)?;
+    }
+    let body = w.into_inner().map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"mdf-ledger.csv\""),
+        ],
+        body,
+    )
+        .into_response())
 }

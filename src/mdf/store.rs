@@ -892,3 +892,81 @@ pub async fn mark_warned(tx: &mut Tx, id: MdfRequestId) -> Result<(), sqlx::Erro
         .await?;
     Ok(())
 }
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct LedgerEntry {
+    pub id: uuid::Uuid,
+    pub fund_id: FundId,
+    pub allocation_id: AllocationId,
+    pub partner_id: PartnerId,
+    pub partner_name: String,
+    pub request_id: Option<MdfRequestId>,
+    /// allocate, reserve, release, claim, pay, expire or adjust.
+    pub kind: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    pub currency: String,
+    pub note: String,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct LedgerFilter {
+    pub fund: Option<FundId>,
+    pub partner: Option<PartnerId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Ledger rows in scope, in the order written (`newest_first` for the API's pages, oldest first for exports).
+pub async fn ledger(
+    tx: &mut Tx,
+    scope: Scope,
+    f: &LedgerFilter,
+    newest_first: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<LedgerEntry>, i64), sqlx::Error> {
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from mdf_ledger l join partners p on p.tenant_id = l.tenant_id and p.id = l.partner_id
+            where ($1::uuid is null or l.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::uuid is null or l.fund_id = $3) and ($4::uuid is null or l.partner_id = $4)
+              and ($5::date is null or l.created_at >= $5::date) and ($6::date is null or l.created_at < $6::date + 1)"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        f.fund as Option<FundId>,
+        f.partner as Option<PartnerId>,
+        f.from,
+        f.to,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let rows = sqlx::query_as!(
+        LedgerEntry,
+        r#"select l.id, l.fund_id as "fund_id: FundId", l.allocation_id as "allocation_id: AllocationId",
+                  l.partner_id as "partner_id: PartnerId", p.name as partner_name,
+                  l.request_id as "request_id: MdfRequestId", l.kind, l.amount, fu.currency, l.note,
+                  l.created_by as "created_by: UserId", l.created_at
+             from mdf_ledger l
+             join partners p on p.tenant_id = l.tenant_id and p.id = l.partner_id
+             join mdf_funds fu on fu.tenant_id = l.tenant_id and fu.id = l.fund_id
+            where ($1::uuid is null or l.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::uuid is null or l.fund_id = $3) and ($4::uuid is null or l.partner_id = $4)
+              and ($5::date is null or l.created_at >= $5::date) and ($6::date is null or l.created_at < $6::date + 1)
+            order by case when $7 then -l.seq else l.seq end
+            limit $8 offset $9"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        f.fund as Option<FundId>,
+        f.partner as Option<PartnerId>,
+        f.from,
+        f.to,
+        newest_first,
+        limit,
+        offset,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok((rows, total))
+}

@@ -518,3 +518,37 @@ async fn the_deadline_job_run_by_two_instances_at_once_expires_and_warns_once() 
     // Nothing more can happen to the expired request.
     assert_eq!(act(&app, &p1, &overdue, "cancel", json!({})).await.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn the_ledger_reads_back_every_movement_and_exports_as_csv_for_finance() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let f = fund(&app, &admin, "Q fund", "50000").await;
+    let a = allocate(&app, &admin, &f, A.p1, "10000").await;
+    allocate(&app, &admin, &f, A.p2, "3000").await;
+    let id = draft(&app, &p1, request_body(&a, "Trade show, \"big\"", "2500.00", 100, "100")).await;
+    act(&app, &p1, &id, "submit", json!({})).await;
+    act(&app, &cam1, &id, "approve", json!({})).await;
+    act(&app, &p1, &id, "cancel", json!({})).await;
+
+    let r = app.get("/api/v1/mdf/ledger", Some(&p1)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let kinds: Vec<String> =
+        r.json()["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds, ["release", "reserve", "allocate"], "newest first, the partner's own");
+    assert_eq!(app.get("/api/v1/mdf/ledger", Some(&admin)).await.json()["total"], 4);
+    assert_eq!(app.get("/api/v1/mdf/ledger", Some(&app.token("acme", email::CAM2).await)).await.json()["total"], 1);
+
+    let r = app.get("/api/v1/mdf/ledger.csv", Some(&app.token("acme", email::CHIEF).await)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    let text = r.text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    assert!(lines[0].starts_with("created_at,kind,amount,currency,partner"));
+    assert!(lines[1].contains(",allocate,10000.00,USD,Partner One,"), "{text}");
+    assert!(lines[4].contains(",release,2500.00,USD,Partner One,") && lines[4].contains("request cancelled"), "{text}");
+    assert_eq!(app.get("/api/v1/mdf/ledger.csv", Some(&p1)).await.status, StatusCode::FORBIDDEN);
+}
