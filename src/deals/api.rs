@@ -207,6 +207,7 @@ async fn respond(mut tx: Tx, user: &CurrentUser, id: DealId) -> Result<Json<Deci
     request_body = Option<ApproveInput>,
     responses((status = 200, body = Decided), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
 pub async fn approve(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     ApiPath(id): ApiPath<DealId>,
     body: axum::body::Bytes,
@@ -214,18 +215,19 @@ pub async fn approve(
     // The body is optional: a bare POST approves when nothing needs overriding.
     let input: ApproveInput =
         if body.iter().all(u8::is_ascii_whitespace) { ApproveInput::default() } else { parse_json(&body)? };
-    super::approve(&mut tx, &user, id, input).await?;
+    super::approve(&mut tx, &user, &state.base_url, id, input).await?;
     respond(tx, &user, id).await
 }
 
 #[utoipa::path(post, path = "/api/v1/deals/{id}/reject", tag = "deals", params(("id" = Uuid, Path)), request_body = RejectInput,
     responses((status = 200, body = Decided), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
 pub async fn reject(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     ApiPath(id): ApiPath<DealId>,
     ApiJson(input): ApiJson<RejectInput>,
 ) -> Result<Json<Decided>> {
-    super::reject(&mut tx, &user, id, input).await?;
+    super::reject(&mut tx, &user, &state.base_url, id, input).await?;
     respond(tx, &user, id).await
 }
 
@@ -248,10 +250,11 @@ pub async fn extend(
 #[utoipa::path(post, path = "/api/v1/deals/{id}/extension/approve", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Decided), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn approve_extension(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     ApiPath(id): ApiPath<DealId>,
 ) -> Result<Json<Decided>> {
-    super::approve_extension(&mut tx, &user, id).await?;
+    super::approve_extension(&mut tx, &user, &state.base_url, id).await?;
     respond(tx, &user, id).await
 }
 

@@ -589,23 +589,26 @@ pub async fn register(tx: &mut Tx, user: &CurrentUser, base_url: &str, input: De
     )
     .await?;
     if let Some(until) = protected_until {
-        let to = Recipient { tenant: user.tenant_id, partner, registered_by: user.id };
+        let to = Recipient { tenant: user.tenant_id, partner, registered_by: user.id, deal: id, base_url };
         notify_partner_of(tx, to, &v.customer_name, PartnerNotice::Approved(until)).await?;
     }
     Ok(Registered { id, status, conflicts, protected_until })
 }
 
-/// Who hears about a registration: the partner's admins and the person who registered it.
+/// Who hears about a registration: the partner's admins and the person who registered it; and where the
+/// registration is (the server's base URL).
 #[derive(Clone, Copy)]
-struct Recipient {
+struct Recipient<'a> {
     tenant: TenantId,
     partner: PartnerId,
     registered_by: UserId,
+    deal: DealId,
+    base_url: &'a str,
 }
 
-impl Recipient {
-    fn of(tenant: TenantId, deal: &DealRow) -> Recipient {
-        Recipient { tenant, partner: deal.partner_id, registered_by: deal.registered_by }
+impl<'a> Recipient<'a> {
+    fn of(tenant: TenantId, deal: &DealRow, base_url: &'a str) -> Recipient<'a> {
+        Recipient { tenant, partner: deal.partner_id, registered_by: deal.registered_by, deal: deal.id, base_url }
     }
 }
 
@@ -622,11 +625,12 @@ enum PartnerNotice {
     Expired,
 }
 
-async fn notify_partner_of(tx: &mut Tx, to: Recipient, customer: &str, notice: PartnerNotice) -> Result<(), Error> {
+async fn notify_partner_of(tx: &mut Tx, to: Recipient<'_>, customer: &str, notice: PartnerNotice) -> Result<(), Error> {
+    let day = crate::web::format::date;
     let (subject, line) = match notice {
         PartnerNotice::Approved(until) => (
             format!("Deal registration approved: {customer}"),
-            format!("Your registration for {customer} is approved and protected until {until}."),
+            format!("Your registration for {customer} is approved and protected until {}.", day(until)),
         ),
         PartnerNotice::Rejected => (
             format!("Deal registration rejected: {customer}"),
@@ -634,13 +638,13 @@ async fn notify_partner_of(tx: &mut Tx, to: Recipient, customer: &str, notice: P
         ),
         PartnerNotice::Extended(until) => (
             format!("Deal registration extended: {customer}"),
-            format!("The protection of your registration for {customer} now runs until {until}."),
+            format!("The protection of your registration for {customer} now runs until {}.", day(until)),
         ),
         PartnerNotice::Expiring(until) => (
             format!("Deal registration expiring: {customer}"),
             format!(
                 "Your protection for {customer} ends on {}. Close the deal or ask for an extension before then.",
-                until.map(|d| d.to_string()).unwrap_or_default()
+                until.map(day).unwrap_or_default()
             ),
         ),
         PartnerNotice::Expired => {
@@ -648,7 +652,7 @@ async fn notify_partner_of(tx: &mut Tx, to: Recipient, customer: &str, notice: P
         }
     };
     for address in store::partner_recipients(tx, to.partner, to.registered_by).await? {
-        let body = format!("{line}\n\nSee it in the partner portal under Deals.\n");
+        let body = format!("{line}\n\nSee the registration: {}/deals/{}\n", to.base_url, to.deal);
         outbox::enqueue(tx, to.tenant, &address, &subject, &body).await?;
     }
     Ok(())
@@ -686,7 +690,13 @@ pub struct ApproveInput {
 /// Approves a pending registration. Under the tenant's approval lock, the conflicts are checked again against the
 /// claims that hold (another partner's protected registration, the partner's own approved one): the same customer
 /// for certain is refused; probably the same customer needs `override_reason`, which the registration keeps.
-pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId, input: ApproveInput) -> Result<NaiveDate, Error> {
+pub async fn approve(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    base_url: &str,
+    id: DealId,
+    input: ApproveInput,
+) -> Result<NaiveDate, Error> {
     let scope = decider_scope(user)?;
     store::get(tx, scope, id, false).await?.ok_or(Error::NotFound)?;
     store::lock_approvals(tx).await?;
@@ -762,8 +772,8 @@ pub async fn approve(tx: &mut Tx, user: &CurrentUser, id: DealId, input: Approve
             .await?
         }
     }
-    notify_partner_of(tx, Recipient::of(user.tenant_id, &deal), &deal.customer_name, PartnerNotice::Approved(until))
-        .await?;
+    let to = Recipient::of(user.tenant_id, &deal, base_url);
+    notify_partner_of(tx, to, &deal.customer_name, PartnerNotice::Approved(until)).await?;
     Ok(until)
 }
 
@@ -779,7 +789,13 @@ pub struct RejectInput {
 
 const CHOOSE_A_REASON: &str = "Choose a reason: duplicate, existing_customer, direct_sales_engaged, outside_territory, insufficient_information or other.";
 
-pub async fn reject(tx: &mut Tx, user: &CurrentUser, id: DealId, input: RejectInput) -> Result<(), Error> {
+pub async fn reject(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    base_url: &str,
+    id: DealId,
+    input: RejectInput,
+) -> Result<(), Error> {
     let scope = decider_scope(user)?;
     let deal = store::get(tx, scope, id, true).await?.ok_or(Error::NotFound)?;
     let mut errors = FieldErrors::new();
@@ -815,7 +831,8 @@ pub async fn reject(tx: &mut Tx, user: &CurrentUser, id: DealId, input: RejectIn
         Some(&why),
     )
     .await?;
-    notify_partner_of(tx, Recipient::of(user.tenant_id, &deal), &deal.customer_name, PartnerNotice::Rejected).await?;
+    let to = Recipient::of(user.tenant_id, &deal, base_url);
+    notify_partner_of(tx, to, &deal.customer_name, PartnerNotice::Rejected).await?;
     Ok(())
 }
 
@@ -899,7 +916,12 @@ pub async fn request_extension(
     Ok(())
 }
 
-pub async fn approve_extension(tx: &mut Tx, user: &CurrentUser, id: DealId) -> Result<NaiveDate, Error> {
+pub async fn approve_extension(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    base_url: &str,
+    id: DealId,
+) -> Result<NaiveDate, Error> {
     let scope = decider_scope(user)?;
     let deal = store::get(tx, scope, id, true).await?.ok_or(Error::NotFound)?;
     if deal.status != DealStatus::Approved || deal.extension_requested_at.is_none() {
@@ -922,8 +944,8 @@ pub async fn approve_extension(tx: &mut Tx, user: &CurrentUser, id: DealId) -> R
         Some(&note),
     )
     .await?;
-    notify_partner_of(tx, Recipient::of(user.tenant_id, &deal), &deal.customer_name, PartnerNotice::Extended(until))
-        .await?;
+    let to = Recipient::of(user.tenant_id, &deal, base_url);
+    notify_partner_of(tx, to, &deal.customer_name, PartnerNotice::Extended(until)).await?;
     Ok(until)
 }
 
@@ -991,7 +1013,12 @@ pub async fn close(tx: &mut Tx, user: &CurrentUser, id: DealId, input: CloseInpu
 
 /// Expires approved registrations whose window has passed and sends reminders before expiry. Rows are claimed with
 /// `FOR UPDATE SKIP LOCKED`, so instances running this at once never expire or remind twice.
-pub async fn expire_and_remind(tx: &mut Tx, tenant: TenantId, today: NaiveDate) -> Result<(usize, usize), Error> {
+pub async fn expire_and_remind(
+    tx: &mut Tx,
+    tenant: TenantId,
+    base_url: &str,
+    today: NaiveDate,
+) -> Result<(usize, usize), Error> {
     let due = store::claim_expired(tx, today).await?;
     for d in &due {
         store::expire(tx, d.id).await?;
@@ -1006,7 +1033,7 @@ pub async fn expire_and_remind(tx: &mut Tx, tenant: TenantId, today: NaiveDate) 
             None,
         )
         .await?;
-        notify_partner_of(tx, d.recipient(tenant), &d.customer_name, PartnerNotice::Expired).await?;
+        notify_partner_of(tx, d.recipient(tenant, base_url), &d.customer_name, PartnerNotice::Expired).await?;
     }
     let policy = store::policy(tx).await?;
     let remind = store::claim_reminders(tx, today, policy.reminder_days).await?;
@@ -1023,14 +1050,19 @@ pub async fn expire_and_remind(tx: &mut Tx, tenant: TenantId, today: NaiveDate) 
             None,
         )
         .await?;
-        notify_partner_of(tx, d.recipient(tenant), &d.customer_name, PartnerNotice::Expiring(d.protected_until))
-            .await?;
+        notify_partner_of(
+            tx,
+            d.recipient(tenant, base_url),
+            &d.customer_name,
+            PartnerNotice::Expiring(d.protected_until),
+        )
+        .await?;
     }
     Ok((due.len(), remind.len()))
 }
 
 impl store::Expiring {
-    fn recipient(&self, tenant: TenantId) -> Recipient {
-        Recipient { tenant, partner: self.partner_id, registered_by: self.registered_by }
+    fn recipient<'a>(&self, tenant: TenantId, base_url: &'a str) -> Recipient<'a> {
+        Recipient { tenant, partner: self.partner_id, registered_by: self.registered_by, deal: self.id, base_url }
     }
 }

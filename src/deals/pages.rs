@@ -580,13 +580,14 @@ struct ApproveForm {
 }
 
 async fn approve_submit(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<DealId>,
     Form(form): Form<ApproveForm>,
 ) -> Result<Response> {
     let input = ApproveInput { override_reason: Some(form.override_reason) };
-    let result = crate::db::attempt!(tx, super::approve(&mut tx, &user, id, input)).map(|_| ());
+    let result = crate::db::attempt!(tx, super::approve(&mut tx, &user, &state.base_url, id, input)).map(|_| ());
     finish(&user, &csrf, tx, id, result, "approved").await
 }
 
@@ -599,6 +600,7 @@ struct RejectForm {
 }
 
 async fn reject_submit(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<DealId>,
@@ -606,7 +608,7 @@ async fn reject_submit(
 ) -> Result<Response> {
     let result = crate::db::attempt!(
         tx,
-        super::reject(&mut tx, &user, id, RejectInput { reason: form.reason, note: Some(form.note) })
+        super::reject(&mut tx, &user, &state.base_url, id, RejectInput { reason: form.reason, note: Some(form.note) })
     );
     finish(&user, &csrf, tx, id, result, "rejected").await
 }
@@ -641,11 +643,12 @@ async fn extend_submit(
 }
 
 async fn approve_extension_submit(
+    State(state): State<AppState>,
     Auth { user, mut tx, .. }: Auth<Manager>,
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<DealId>,
 ) -> Result<Response> {
-    let result = crate::db::attempt!(tx, super::approve_extension(&mut tx, &user, id)).map(|_| ());
+    let result = crate::db::attempt!(tx, super::approve_extension(&mut tx, &user, &state.base_url, id)).map(|_| ());
     finish(&user, &csrf, tx, id, result, "extended").await
 }
 

@@ -60,8 +60,9 @@ pub async fn expire_deals(state: &AppState) -> anyhow::Result<(usize, usize)> {
         let mut tx = crate::db::begin_tenant(&state.pool, tenant, None).await?;
         // A window ends with its last day in the program's zone.
         let today = crate::program::store::today(&mut tx).await?;
-        let (e, r) =
-            crate::deals::expire_and_remind(&mut tx, tenant, today).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (e, r) = crate::deals::expire_and_remind(&mut tx, tenant, &state.base_url, today)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         tx.commit().await?;
         expired += e;
         reminded += r;

@@ -1258,3 +1258,32 @@ async fn the_same_domain_label_under_another_suffix_is_a_candidate() {
     let mail = register(&app, &p2, deal("Quorvane Freight", Some("gmail.co.uk"), &["crm"])).await;
     assert_eq!(staff_conflicts(&app, &mail["id"]).await, json!([]));
 }
+
+/// Every email about a registration links straight to it and gives its dates as people write them.
+#[tokio::test]
+async fn a_partner_is_mailed_a_link_to_the_registration_at_each_decision() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let approved = register(&app, &p1, deal("Linked Approval Ltd", None, &["crm"])).await;
+    let rejected = register(&app, &p1, deal("Linked Rejection Ltd", None, &["crm"])).await;
+    let (a, r) = (approved["id"].as_str().unwrap(), rejected["id"].as_str().unwrap());
+    let until =
+        act(&app, &admin, a, "approve", json!({})).await.json()["protected_until"].as_str().unwrap().to_string();
+    act(&app, &admin, r, "reject", json!({"reason": "existing_customer"})).await;
+    let outbox = app.get("/api/v1/outbox?limit=500", Some(&admin)).await.json();
+    let body_of = |subject: &str| {
+        outbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["to"] == email::P1_ADMIN && m["subject"].as_str().unwrap().ends_with(subject))
+            .map(|m| m["body"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no mail about {subject}: {outbox}"))
+    };
+    let approval = body_of("Linked Approval Ltd");
+    assert!(approval.contains(&format!("http://127.0.0.1:8080/deals/{a}")), "{approval}");
+    let day = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").unwrap();
+    assert!(approval.contains(&day.format("%-d %b %Y").to_string()), "{approval}");
+    assert!(body_of("Linked Rejection Ltd").contains(&format!("http://127.0.0.1:8080/deals/{r}")));
+}
