@@ -396,7 +396,7 @@ pub async fn allocate(
                 let won = store::won_revenue(tx, p, from, fund.starts_on).await?;
                 let pct = fund.accrual_percent.unwrap_or_default();
                 basis = Some(serde_json::json!({
-                    "won_revenue": format!("{won:.2}"), "accrual_percent": pct.to_string(),
+                    "won_revenue": format!("{won:.2}"), "accrual_percent": pct.normalize().to_string(),
                     "period_start": from, "period_end": fund.starts_on.pred_opt(),
                 }));
                 rules::accrual(won, pct)

@@ -552,3 +552,62 @@ async fn the_ledger_reads_back_every_movement_and_exports_as_csv_for_finance() {
     assert!(lines[4].contains(",release,2500.00,USD,Partner One,") && lines[4].contains("request cancelled"), "{text}");
     assert_eq!(app.get("/api/v1/mdf/ledger.csv", Some(&p1)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_accrual_allocation_is_the_percent_of_last_periods_won_revenue() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    // Partner One wins 123,456.78 this quarter; a lost deal and Partner Two's win do not count.
+    for (who, token, outcome, amount) in
+        [("Won Co", &p1, "won", "123456.78"), ("Lost Co", &p1, "lost", "5000"), ("Other Co", &p1, "won", "0")]
+    {
+        let r = app.post_json("/api/v1/deals", Some(token), crate::deals::deal(who, None, &["crm"])).await;
+        let id = r.json()["id"].as_str().unwrap().to_string();
+        assert_eq!(
+            app.post_json(&format!("/api/v1/deals/{id}/approve"), Some(&cam1), json!({})).await.status,
+            StatusCode::OK
+        );
+        if amount != "0" {
+            let r = app
+                .post_json(
+                    &format!("/api/v1/deals/{id}/close"),
+                    Some(token),
+                    json!({"outcome": outcome, "amount": amount}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        }
+    }
+    let next_quarter =
+        (chrono::NaiveDate::parse_from_str(&quarter_start(), "%Y-%m-%d").unwrap() + chrono::Months::new(3)).to_string();
+    let r = app
+        .post_json(
+            "/api/v1/mdf/funds",
+            Some(&admin),
+            json!({"name": "Accrual", "kind": "accrual", "period": "quarter", "starts_on": next_quarter,
+                   "currency": "USD", "total": "100000", "reimbursement_percent": "100", "claim_window_days": 30,
+                   "accrual_percent": "3"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let f = r.json()["id"].as_str().unwrap().to_string();
+    // An amount is computed, not given.
+    let r = app
+        .post_json(
+            &format!("/api/v1/mdf/funds/{f}/allocations"),
+            Some(&admin),
+            json!({"partner_id": A.p1.to_string(), "amount": "5"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post_json(&format!("/api/v1/mdf/funds/{f}/allocations"), Some(&admin), json!({"partner_id": A.p1.to_string()}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // 3 % of 123,456.78 = 3,703.7034, rounded down to the cent.
+    assert_eq!(r.json()["balances"]["allocated"], "3703.70");
+    assert_eq!(r.json()["basis"]["won_revenue"], "123456.78");
+    assert_eq!(r.json()["basis"]["accrual_percent"], "3");
+}
