@@ -520,7 +520,14 @@ async fn render_show(
         recommendation_badge: overall.1,
         override_needed: override_needed && deal.status == DealStatus::Pending,
         override_reason: if is_partner { String::new() } else { deal.override_reason.clone().unwrap_or_default() },
-        deal: side(&deal, &products),
+        deal: {
+            // Protection ends with its last day in the program's zone: say so.
+            let mut this = side(&deal, &products);
+            if let Some(until) = deal.protected_until {
+                this.protected_until = format::deadline(until, user.reader.tenant_zone);
+            }
+            this
+        },
     })
 }
 

@@ -1095,6 +1095,9 @@ async fn a_probable_clash_on_the_page_asks_for_a_reason_beside_the_field_and_cha
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(app.get(&format!("/api/v1/deals/{id}"), Some(&admin)).await.json()["status"], "approved");
+    // Its protection ends with a day in the program's zone, and the page says so.
+    let facts = app.page(&format!("/deals/{id}"), &session).await.select("dl.facts dd").join(" | ");
+    assert!(facts.contains(", end of day, "), "{facts}");
 }
 
 /// Whatever a partner reads (API, pages, emails), a rival's registration id, partner, customer name and the vendor's
