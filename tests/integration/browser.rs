@@ -92,9 +92,14 @@ where
     }
 }
 
+/// Saves a screenshot of the current page, and checks the page with axe-core: every page a journey looks at has no
+/// serious or critical accessibility violation.
 async fn shot(c: &Client, name: &str) {
     let png = c.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+    let mut tally = AxeTally::default();
+    axe(c, name, &mut tally).await;
+    assert!(tally.serious.is_empty(), "serious or critical accessibility violations: {:#?}", tally.serious);
 }
 
 /// The text of the first element matching `css` once it satisfies `ready`: after a click the old page may still be
