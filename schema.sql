@@ -116,6 +116,22 @@ $$;
 
 
 --
+-- Name: app_count_name_words(uuid, text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_count_name_words(p_tenant uuid, p_key text, p_delta integer) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO customer_name_words AS c (tenant_id, word, names)
+    SELECT p_tenant, w, greatest(p_delta, 0)
+      FROM (SELECT DISTINCT unnest(string_to_array(p_key, ' ')) AS w) words
+     WHERE w <> ''
+     ORDER BY w
+    ON CONFLICT (tenant_id, word) DO UPDATE SET names = c.names + p_delta
+$$;
+
+
+--
 -- Name: app_current_tenant(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -161,6 +177,25 @@ BEGIN
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         PERFORM app_count_deal(NEW.tenant_id, NEW.partner_id, NEW.status, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: app_name_words(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_name_words() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM app_count_name_words(OLD.tenant_id, OLD.normalized_name, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM app_count_name_words(NEW.tenant_id, NEW.normalized_name, 1);
     END IF;
     RETURN NULL;
 END
@@ -242,6 +277,43 @@ $$;
 
 
 --
+-- Name: app_seed_mdf_activity_types(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_mdf_activity_types(p_tenant uuid) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO mdf_activity_types (tenant_id, code, label, position, response_rate, mql_rate, sql_rate, win_rate,
+                                    average_deal)
+    SELECT p_tenant, code, label, position, r, m, s, w, d
+      FROM (VALUES
+        ('event', 'Event or trade show', 1, 8.00, 40.00, 30.00, 20.00, 25000.00),
+        ('webinar', 'Webinar', 2, 5.00, 45.00, 25.00, 20.00, 20000.00),
+        ('email', 'Email campaign', 3, 2.00, 30.00, 20.00, 15.00, 15000.00),
+        ('digital_ads', 'Digital advertising', 4, 1.00, 25.00, 20.00, 15.00, 15000.00),
+        ('telemarketing', 'Telemarketing', 5, 10.00, 30.00, 25.00, 20.00, 20000.00),
+        ('content', 'Content and collateral', 6, 3.00, 35.00, 20.00, 15.00, 18000.00),
+        ('training', 'Sales training', 7, 50.00, 20.00, 20.00, 25.00, 20000.00)
+      ) AS d (code, label, position, r, m, s, w, d)
+    ON CONFLICT DO NOTHING
+$$;
+
+
+--
+-- Name: app_seed_mdf_activity_types_trigger(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_mdf_activity_types_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM app_seed_mdf_activity_types(NEW.id);
+    RETURN NULL;
+END
+$$;
+
+
+--
 -- Name: app_seed_tenant(uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -301,6 +373,63 @@ $$;
 
 
 --
+-- Name: app_seed_vocabularies(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_vocabularies(p_tenant uuid) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO vocabulary_entries (tenant_id, kind, code, label, position)
+    SELECT p_tenant, kind, code, label, position
+      FROM (VALUES
+        ('vertical', 'financial_services', 'Financial services', 1),
+        ('vertical', 'healthcare', 'Healthcare', 2),
+        ('vertical', 'manufacturing', 'Manufacturing', 3),
+        ('vertical', 'retail', 'Retail & e-commerce', 4),
+        ('vertical', 'public_sector', 'Public sector', 5),
+        ('vertical', 'education', 'Education', 6),
+        ('vertical', 'technology', 'Technology & software', 7),
+        ('vertical', 'telecom', 'Telecommunications', 8),
+        ('vertical', 'energy', 'Energy & utilities', 9),
+        ('vertical', 'media', 'Media & entertainment', 10),
+        ('service', 'resale', 'Resale', 1),
+        ('service', 'implementation', 'Implementation', 2),
+        ('service', 'managed_services', 'Managed services', 3),
+        ('service', 'consulting', 'Consulting', 4),
+        ('service', 'integration', 'Systems integration', 5),
+        ('service', 'training', 'Training', 6),
+        ('service', 'support', 'Support', 7),
+        ('service', 'development', 'Custom development', 8)
+      ) AS d (kind, code, label, position)
+    ON CONFLICT DO NOTHING
+$$;
+
+
+--
+-- Name: app_seed_vocabularies_trigger(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_vocabularies_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM app_seed_vocabularies(NEW.id);
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: app_set_tenant_time_zone(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_set_tenant_time_zone(zone text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$ UPDATE tenants SET time_zone = zone WHERE id = app_current_tenant() $$;
+
+
+--
 -- Name: audit_row_change(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -349,6 +478,37 @@ BEGIN
     INSERT INTO audit_log (tenant_id, actor_id, action, entity_type, entity_id, before, after)
     VALUES (row_tenant, app_current_user(), TG_TABLE_NAME || '.' || lower(TG_OP), TG_TABLE_NAME, row_id, b, a);
     RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: audit_tenant_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.audit_tenant_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.time_zone IS DISTINCT FROM OLD.time_zone THEN
+        INSERT INTO audit_log (tenant_id, actor_id, action, entity_type, entity_id, before, after)
+        VALUES (NEW.id, app_current_user(), 'tenants.update', 'tenants', NEW.id,
+                jsonb_build_object('time_zone', OLD.time_zone), jsonb_build_object('time_zone', NEW.time_zone));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: mdf_ledger_append_only(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.mdf_ledger_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'the MDF ledger is append-only: % is refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END
 $$;
 
@@ -483,6 +643,20 @@ ALTER TABLE ONLY public.audit_log FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: customer_name_words; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customer_name_words (
+    tenant_id uuid NOT NULL,
+    word text NOT NULL,
+    names bigint NOT NULL,
+    CONSTRAINT customer_name_words_names_check CHECK ((names >= 0))
+);
+
+ALTER TABLE ONLY public.customer_name_words FORCE ROW LEVEL SECURITY;
+
+
+--
 -- Name: deal_counts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -510,7 +684,8 @@ CREATE TABLE public.deal_events (
     event text NOT NULL,
     from_status text,
     to_status text NOT NULL,
-    note text
+    note text,
+    staff_note text
 );
 
 ALTER TABLE ONLY public.deal_events FORCE ROW LEVEL SECURITY;
@@ -580,12 +755,14 @@ CREATE TABLE public.deals (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     cam_id uuid,
     partner_name text NOT NULL,
+    override_reason text,
     CONSTRAINT deals_approved_has_window CHECK (((status <> 'approved'::text) OR (protected_until IS NOT NULL))),
     CONSTRAINT deals_country_check CHECK ((country ~ '^[A-Z]{2}$'::text)),
     CONSTRAINT deals_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT deals_customer_name_check CHECK (((length(customer_name) >= 1) AND (length(customer_name) <= 200))),
     CONSTRAINT deals_decision_reason_check CHECK ((decision_reason = ANY (ARRAY['duplicate'::text, 'existing_customer'::text, 'direct_sales_engaged'::text, 'outside_territory'::text, 'insufficient_information'::text, 'other'::text]))),
     CONSTRAINT deals_estimated_value_check CHECK ((estimated_value > (0)::numeric)),
+    CONSTRAINT deals_override_reason_check CHECK (((override_reason IS NULL) OR ((length(override_reason) >= 10) AND (length(override_reason) <= 1000)))),
     CONSTRAINT deals_products_check CHECK ((cardinality(products) > 0)),
     CONSTRAINT deals_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'withdrawn'::text, 'expired'::text, 'won'::text, 'lost'::text])))
 );
@@ -639,6 +816,414 @@ CREATE TABLE public.login_failures (
     key text NOT NULL,
     failed_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     attempt uuid
+);
+
+
+--
+-- Name: mdf_activities; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_activities (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    activity_type text NOT NULL,
+    title text NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL,
+    cost numeric(14,2) NOT NULL,
+    vendor_share_percent numeric(5,2) NOT NULL,
+    audience integer NOT NULL,
+    response_rate numeric(5,2) NOT NULL,
+    mql_rate numeric(5,2) NOT NULL,
+    sql_rate numeric(5,2) NOT NULL,
+    win_rate numeric(5,2) NOT NULL,
+    average_deal numeric(14,2) NOT NULL,
+    rates_from text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_activities_audience_check CHECK ((audience >= 0)),
+    CONSTRAINT mdf_activities_average_deal_check CHECK ((average_deal >= (0)::numeric)),
+    CONSTRAINT mdf_activities_check CHECK ((ends_on >= starts_on)),
+    CONSTRAINT mdf_activities_cost_check CHECK ((cost >= (0)::numeric)),
+    CONSTRAINT mdf_activities_mql_rate_check CHECK (((mql_rate >= (0)::numeric) AND (mql_rate <= (100)::numeric))),
+    CONSTRAINT mdf_activities_rates_from_check CHECK ((rates_from = ANY (ARRAY['history'::text, 'benchmark'::text, 'edited'::text]))),
+    CONSTRAINT mdf_activities_response_rate_check CHECK (((response_rate >= (0)::numeric) AND (response_rate <= (100)::numeric))),
+    CONSTRAINT mdf_activities_sql_rate_check CHECK (((sql_rate >= (0)::numeric) AND (sql_rate <= (100)::numeric))),
+    CONSTRAINT mdf_activities_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 200))),
+    CONSTRAINT mdf_activities_vendor_share_percent_check CHECK (((vendor_share_percent >= (0)::numeric) AND (vendor_share_percent <= (100)::numeric))),
+    CONSTRAINT mdf_activities_win_rate_check CHECK (((win_rate >= (0)::numeric) AND (win_rate <= (100)::numeric)))
+);
+
+ALTER TABLE ONLY public.mdf_activities FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_activity_types; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_activity_types (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    code text NOT NULL,
+    label text NOT NULL,
+    "position" integer NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    response_rate numeric(5,2) NOT NULL,
+    mql_rate numeric(5,2) NOT NULL,
+    sql_rate numeric(5,2) NOT NULL,
+    win_rate numeric(5,2) NOT NULL,
+    average_deal numeric(14,2) NOT NULL,
+    CONSTRAINT mdf_activity_types_average_deal_check CHECK ((average_deal >= (0)::numeric)),
+    CONSTRAINT mdf_activity_types_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_]{0,39}$'::text)),
+    CONSTRAINT mdf_activity_types_label_check CHECK (((length(btrim(label)) >= 1) AND (length(btrim(label)) <= 80))),
+    CONSTRAINT mdf_activity_types_mql_rate_check CHECK (((mql_rate >= (0)::numeric) AND (mql_rate <= (100)::numeric))),
+    CONSTRAINT mdf_activity_types_response_rate_check CHECK (((response_rate >= (0)::numeric) AND (response_rate <= (100)::numeric))),
+    CONSTRAINT mdf_activity_types_sql_rate_check CHECK (((sql_rate >= (0)::numeric) AND (sql_rate <= (100)::numeric))),
+    CONSTRAINT mdf_activity_types_win_rate_check CHECK (((win_rate >= (0)::numeric) AND (win_rate <= (100)::numeric)))
+);
+
+ALTER TABLE ONLY public.mdf_activity_types FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_allocations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_allocations (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    fund_id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    expires_on date NOT NULL,
+    reimbursement_percent numeric(5,2) NOT NULL,
+    basis jsonb,
+    expired_at timestamp with time zone,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_allocations_reimbursement_percent_check CHECK (((reimbursement_percent > (0)::numeric) AND (reimbursement_percent <= (100)::numeric)))
+);
+
+ALTER TABLE ONLY public.mdf_allocations FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_attachment_contents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_attachment_contents (
+    tenant_id uuid NOT NULL,
+    attachment_id uuid NOT NULL,
+    content bytea NOT NULL,
+    CONSTRAINT mdf_attachment_contents_content_check CHECK (((octet_length(content) >= 1) AND (octet_length(content) <= 10485760)))
+);
+ALTER TABLE ONLY public.mdf_attachment_contents ALTER COLUMN content SET STORAGE EXTERNAL;
+
+ALTER TABLE ONLY public.mdf_attachment_contents FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_attachments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_attachments (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    claim_id uuid NOT NULL,
+    claim_line_id uuid NOT NULL,
+    kind text DEFAULT 'other'::text NOT NULL,
+    file_name text NOT NULL,
+    content_type text NOT NULL,
+    size integer NOT NULL,
+    sha256 text NOT NULL,
+    created_by uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_attachments_file_name_check CHECK (((length(file_name) >= 1) AND (length(file_name) <= 255))),
+    CONSTRAINT mdf_attachments_kind_check CHECK ((kind = ANY (ARRAY['invoice'::text, 'photo'::text, 'attendee_list'::text, 'screenshot'::text, 'other'::text]))),
+    CONSTRAINT mdf_attachments_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT mdf_attachments_size_check CHECK (((size >= 1) AND (size <= 10485760)))
+);
+
+ALTER TABLE ONLY public.mdf_attachments FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_claim_lines; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_claim_lines (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    claim_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    description text NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    verdict text,
+    approved_amount numeric(14,2),
+    reason text,
+    CONSTRAINT mdf_claim_lines_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT mdf_claim_lines_check CHECK (((verdict IS NULL) OR (approved_amount IS NOT NULL))),
+    CONSTRAINT mdf_claim_lines_check1 CHECK (((verdict IS DISTINCT FROM 'approved'::text) OR (approved_amount = amount))),
+    CONSTRAINT mdf_claim_lines_check2 CHECK (((verdict IS DISTINCT FROM 'reduced'::text) OR ((approved_amount > (0)::numeric) AND (approved_amount < amount) AND (reason IS NOT NULL)))),
+    CONSTRAINT mdf_claim_lines_check3 CHECK (((verdict IS DISTINCT FROM 'rejected'::text) OR ((approved_amount = (0)::numeric) AND (reason IS NOT NULL)))),
+    CONSTRAINT mdf_claim_lines_description_check CHECK (((length(btrim(description)) >= 1) AND (length(btrim(description)) <= 500))),
+    CONSTRAINT mdf_claim_lines_verdict_check CHECK ((verdict = ANY (ARRAY['approved'::text, 'reduced'::text, 'rejected'::text])))
+);
+
+ALTER TABLE ONLY public.mdf_claim_lines FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_claims; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_claims (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    request_id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    limit_amount numeric(14,2) NOT NULL,
+    approved_total numeric(14,2),
+    created_by uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    submitted_at timestamp with time zone,
+    reviewed_at timestamp with time zone,
+    reviewed_by uuid,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_claims_approved_total_check CHECK ((approved_total >= (0)::numeric)),
+    CONSTRAINT mdf_claims_check CHECK (((approved_total IS NULL) OR (approved_total <= limit_amount))),
+    CONSTRAINT mdf_claims_limit_amount_check CHECK ((limit_amount >= (0)::numeric)),
+    CONSTRAINT mdf_claims_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'approved'::text, 'partly_approved'::text, 'rejected'::text, 'partly_paid'::text, 'paid'::text])))
+);
+
+ALTER TABLE ONLY public.mdf_claims FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_funds; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_funds (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    period text NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL,
+    currency text NOT NULL,
+    total numeric(14,2) NOT NULL,
+    reimbursement_percent numeric(5,2) NOT NULL,
+    claim_window_days integer NOT NULL,
+    accrual_percent numeric(5,2),
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_funds_accrual_percent_check CHECK (((accrual_percent >= (0)::numeric) AND (accrual_percent <= (100)::numeric))),
+    CONSTRAINT mdf_funds_check CHECK ((ends_on > starts_on)),
+    CONSTRAINT mdf_funds_check1 CHECK (((kind = 'accrual'::text) = (accrual_percent IS NOT NULL))),
+    CONSTRAINT mdf_funds_claim_window_days_check CHECK (((claim_window_days >= 1) AND (claim_window_days <= 365))),
+    CONSTRAINT mdf_funds_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT mdf_funds_kind_check CHECK ((kind = ANY (ARRAY['proposal'::text, 'accrual'::text, 'discretionary'::text]))),
+    CONSTRAINT mdf_funds_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 120))),
+    CONSTRAINT mdf_funds_period_check CHECK ((period = ANY (ARRAY['quarter'::text, 'half'::text, 'year'::text]))),
+    CONSTRAINT mdf_funds_reimbursement_percent_check CHECK (((reimbursement_percent > (0)::numeric) AND (reimbursement_percent <= (100)::numeric))),
+    CONSTRAINT mdf_funds_total_check CHECK ((total > (0)::numeric))
+);
+
+ALTER TABLE ONLY public.mdf_funds FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_ledger; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_ledger (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    seq bigint NOT NULL,
+    fund_id uuid NOT NULL,
+    allocation_id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    request_id uuid,
+    claim_id uuid,
+    payment_id uuid,
+    kind text NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_ledger_check CHECK (((amount <> (0)::numeric) AND ((kind = 'adjust'::text) OR (amount > (0)::numeric)))),
+    CONSTRAINT mdf_ledger_check1 CHECK (((kind <> ALL (ARRAY['reserve'::text, 'release'::text, 'claim'::text])) OR (request_id IS NOT NULL))),
+    CONSTRAINT mdf_ledger_check2 CHECK (((kind <> 'pay'::text) OR (payment_id IS NOT NULL))),
+    CONSTRAINT mdf_ledger_kind_check CHECK ((kind = ANY (ARRAY['allocate'::text, 'reserve'::text, 'release'::text, 'claim'::text, 'pay'::text, 'expire'::text, 'adjust'::text])))
+);
+
+ALTER TABLE ONLY public.mdf_ledger FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_ledger_seq_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_ledger ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.mdf_ledger_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: mdf_payments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_payments (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    claim_id uuid NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    paid_on date NOT NULL,
+    reference text NOT NULL,
+    created_by uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_payments_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT mdf_payments_reference_check CHECK (((length(btrim(reference)) >= 1) AND (length(btrim(reference)) <= 120)))
+);
+
+ALTER TABLE ONLY public.mdf_payments FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_plans; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_plans (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    quarter_start date NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_plans_quarter_start_check CHECK (((EXTRACT(day FROM quarter_start) = (1)::numeric) AND (EXTRACT(month FROM quarter_start) = ANY (ARRAY[(1)::numeric, (4)::numeric, (7)::numeric, (10)::numeric]))))
+);
+
+ALTER TABLE ONLY public.mdf_plans FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_request_deals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_request_deals (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    request_id uuid NOT NULL,
+    deal_id uuid NOT NULL
+);
+
+ALTER TABLE ONLY public.mdf_request_deals FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_request_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_request_events (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    request_id uuid NOT NULL,
+    actor_id uuid,
+    from_status text,
+    to_status text NOT NULL,
+    note text,
+    at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY public.mdf_request_events FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: mdf_requests; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.mdf_requests (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    allocation_id uuid NOT NULL,
+    fund_id uuid NOT NULL,
+    activity_id uuid,
+    created_by uuid NOT NULL,
+    title text NOT NULL,
+    activity_type text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL,
+    total_cost numeric(14,2) NOT NULL,
+    requested_amount numeric(14,2) NOT NULL,
+    audience integer NOT NULL,
+    response_rate numeric(5,2) NOT NULL,
+    mql_rate numeric(5,2) NOT NULL,
+    sql_rate numeric(5,2) NOT NULL,
+    win_rate numeric(5,2) NOT NULL,
+    average_deal numeric(14,2) NOT NULL,
+    forecast_revenue numeric(16,2) NOT NULL,
+    flagged boolean DEFAULT false NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    approved_amount numeric(14,2),
+    reimbursement_percent numeric(5,2),
+    claim_deadline date,
+    submitted_at timestamp with time zone,
+    decided_at timestamp with time zone,
+    decided_by uuid,
+    decision_note text,
+    deadline_warned_at timestamp with time zone,
+    actual_responses integer,
+    actual_mqls integer,
+    actual_sqls integer,
+    results_reported_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mdf_requests_actual_mqls_check CHECK ((actual_mqls >= 0)),
+    CONSTRAINT mdf_requests_actual_responses_check CHECK ((actual_responses >= 0)),
+    CONSTRAINT mdf_requests_actual_sqls_check CHECK ((actual_sqls >= 0)),
+    CONSTRAINT mdf_requests_approved_amount_check CHECK ((approved_amount > (0)::numeric)),
+    CONSTRAINT mdf_requests_audience_check CHECK ((audience >= 0)),
+    CONSTRAINT mdf_requests_average_deal_check CHECK ((average_deal >= (0)::numeric)),
+    CONSTRAINT mdf_requests_check CHECK ((ends_on >= starts_on)),
+    CONSTRAINT mdf_requests_check1 CHECK ((requested_amount <= total_cost)),
+    CONSTRAINT mdf_requests_check2 CHECK (((approved_amount IS NULL) OR (approved_amount <= requested_amount))),
+    CONSTRAINT mdf_requests_check3 CHECK (((status <> ALL (ARRAY['approved'::text, 'partly_approved'::text, 'claimed'::text])) OR ((approved_amount IS NOT NULL) AND (claim_deadline IS NOT NULL) AND (reimbursement_percent IS NOT NULL)))),
+    CONSTRAINT mdf_requests_description_check CHECK ((length(description) <= 4000)),
+    CONSTRAINT mdf_requests_forecast_revenue_check CHECK ((forecast_revenue >= (0)::numeric)),
+    CONSTRAINT mdf_requests_mql_rate_check CHECK (((mql_rate >= (0)::numeric) AND (mql_rate <= (100)::numeric))),
+    CONSTRAINT mdf_requests_requested_amount_check CHECK ((requested_amount > (0)::numeric)),
+    CONSTRAINT mdf_requests_response_rate_check CHECK (((response_rate >= (0)::numeric) AND (response_rate <= (100)::numeric))),
+    CONSTRAINT mdf_requests_sql_rate_check CHECK (((sql_rate >= (0)::numeric) AND (sql_rate <= (100)::numeric))),
+    CONSTRAINT mdf_requests_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'info_requested'::text, 'approved'::text, 'partly_approved'::text, 'rejected'::text, 'declined'::text, 'cancelled'::text, 'expired'::text, 'claimed'::text]))),
+    CONSTRAINT mdf_requests_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 200))),
+    CONSTRAINT mdf_requests_total_cost_check CHECK ((total_cost > (0)::numeric)),
+    CONSTRAINT mdf_requests_win_rate_check CHECK (((win_rate >= (0)::numeric) AND (win_rate <= (100)::numeric)))
+);
+
+ALTER TABLE ONLY public.mdf_requests FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: name_key_version; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.name_key_version (
+    only_row boolean DEFAULT true NOT NULL,
+    version integer NOT NULL,
+    CONSTRAINT name_key_version_only_row_check CHECK (only_row)
 );
 
 
@@ -813,8 +1398,10 @@ CREATE TABLE public.tenants (
     slug text NOT NULL,
     name text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    time_zone text DEFAULT 'UTC'::text NOT NULL,
     CONSTRAINT tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
-    CONSTRAINT tenants_slug_check CHECK ((slug ~ '^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$'::text))
+    CONSTRAINT tenants_slug_check CHECK ((slug ~ '^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$'::text)),
+    CONSTRAINT tenants_time_zone_check CHECK (((length(time_zone) >= 1) AND (length(time_zone) <= 64)))
 );
 
 
@@ -833,13 +1420,35 @@ CREATE TABLE public.users (
     active boolean DEFAULT true NOT NULL,
     session_version integer DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    time_zone text,
     CONSTRAINT users_email_check CHECK (((email = lower(email)) AND ((length(email) >= 3) AND (length(email) <= 254)))),
     CONSTRAINT users_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
     CONSTRAINT users_partner_matches_role CHECK (((role = ANY (ARRAY['partner_admin'::text, 'partner_user'::text])) = (partner_id IS NOT NULL))),
-    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['program_admin'::text, 'channel_chief'::text, 'cam'::text, 'partner_admin'::text, 'partner_user'::text])))
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['program_admin'::text, 'channel_chief'::text, 'cam'::text, 'partner_admin'::text, 'partner_user'::text]))),
+    CONSTRAINT users_time_zone_check CHECK (((length(time_zone) >= 1) AND (length(time_zone) <= 64)))
 );
 
 ALTER TABLE ONLY public.users FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: vocabulary_entries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vocabulary_entries (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    kind text NOT NULL,
+    code text NOT NULL,
+    label text NOT NULL,
+    "position" integer NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    CONSTRAINT vocabulary_entries_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_]{0,39}$'::text)),
+    CONSTRAINT vocabulary_entries_kind_check CHECK ((kind = ANY (ARRAY['vertical'::text, 'service'::text]))),
+    CONSTRAINT vocabulary_entries_label_check CHECK (((length(btrim(label)) >= 1) AND (length(btrim(label)) <= 80)))
+);
+
+ALTER TABLE ONLY public.vocabulary_entries FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -907,6 +1516,14 @@ ALTER TABLE ONLY public.audit_log
 
 
 --
+-- Name: customer_name_words customer_name_words_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customer_name_words
+    ADD CONSTRAINT customer_name_words_pkey PRIMARY KEY (tenant_id, word);
+
+
+--
 -- Name: deal_counts deal_counts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -960,6 +1577,166 @@ ALTER TABLE ONLY public.invitations
 
 ALTER TABLE ONLY public.invitations
     ADD CONSTRAINT invitations_tenant_id_token_hash_key UNIQUE (tenant_id, token_hash);
+
+
+--
+-- Name: mdf_activities mdf_activities_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_activities
+    ADD CONSTRAINT mdf_activities_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_activity_types mdf_activity_types_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_activity_types
+    ADD CONSTRAINT mdf_activity_types_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_activity_types mdf_activity_types_tenant_id_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_activity_types
+    ADD CONSTRAINT mdf_activity_types_tenant_id_code_key UNIQUE (tenant_id, code);
+
+
+--
+-- Name: mdf_allocations mdf_allocations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_allocations
+    ADD CONSTRAINT mdf_allocations_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_allocations mdf_allocations_tenant_id_fund_id_partner_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_allocations
+    ADD CONSTRAINT mdf_allocations_tenant_id_fund_id_partner_id_key UNIQUE (tenant_id, fund_id, partner_id);
+
+
+--
+-- Name: mdf_attachment_contents mdf_attachment_contents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_attachment_contents
+    ADD CONSTRAINT mdf_attachment_contents_pkey PRIMARY KEY (tenant_id, attachment_id);
+
+
+--
+-- Name: mdf_attachments mdf_attachments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_attachments
+    ADD CONSTRAINT mdf_attachments_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_claim_lines mdf_claim_lines_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claim_lines
+    ADD CONSTRAINT mdf_claim_lines_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_claims mdf_claims_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claims
+    ADD CONSTRAINT mdf_claims_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_claims mdf_claims_tenant_id_request_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claims
+    ADD CONSTRAINT mdf_claims_tenant_id_request_id_key UNIQUE (tenant_id, request_id);
+
+
+--
+-- Name: mdf_funds mdf_funds_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_funds
+    ADD CONSTRAINT mdf_funds_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_payments mdf_payments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_payments
+    ADD CONSTRAINT mdf_payments_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_plans mdf_plans_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_plans
+    ADD CONSTRAINT mdf_plans_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_plans mdf_plans_tenant_id_partner_id_quarter_start_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_plans
+    ADD CONSTRAINT mdf_plans_tenant_id_partner_id_quarter_start_key UNIQUE (tenant_id, partner_id, quarter_start);
+
+
+--
+-- Name: mdf_request_deals mdf_request_deals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_deals
+    ADD CONSTRAINT mdf_request_deals_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_request_deals mdf_request_deals_tenant_id_deal_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_deals
+    ADD CONSTRAINT mdf_request_deals_tenant_id_deal_id_key UNIQUE (tenant_id, deal_id);
+
+
+--
+-- Name: mdf_request_events mdf_request_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_events
+    ADD CONSTRAINT mdf_request_events_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: mdf_requests mdf_requests_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: name_key_version name_key_version_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.name_key_version
+    ADD CONSTRAINT name_key_version_pkey PRIMARY KEY (only_row);
 
 
 --
@@ -1059,6 +1836,22 @@ ALTER TABLE ONLY public.users
 
 
 --
+-- Name: vocabulary_entries vocabulary_entries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vocabulary_entries
+    ADD CONSTRAINT vocabulary_entries_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: vocabulary_entries vocabulary_entries_tenant_id_kind_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vocabulary_entries
+    ADD CONSTRAINT vocabulary_entries_tenant_id_kind_code_key UNIQUE (tenant_id, kind, code);
+
+
+--
 -- Name: application_notes_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1150,6 +1943,13 @@ CREATE INDEX deals_open_domain_idx ON public.deals USING btree (tenant_id, regis
 
 
 --
+-- Name: deals_open_domain_label_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_open_domain_label_idx ON public.deals USING btree (tenant_id, replace(split_part(registrable_domain, '.'::text, 1), '-'::text, ''::text)) WHERE ((status = ANY (ARRAY['pending'::text, 'approved'::text])) AND (registrable_domain IS NOT NULL));
+
+
+--
 -- Name: deals_open_name_trgm; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1182,6 +1982,160 @@ CREATE INDEX deals_status_idx ON public.deals USING btree (tenant_id, status, cr
 --
 
 CREATE INDEX login_failures_key_idx ON public.login_failures USING btree (key, failed_at);
+
+
+--
+-- Name: mdf_activities_plan_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_activities_plan_idx ON public.mdf_activities USING btree (tenant_id, plan_id, starts_on);
+
+
+--
+-- Name: mdf_allocations_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_allocations_expiry_idx ON public.mdf_allocations USING btree (expires_on) WHERE (expired_at IS NULL);
+
+
+--
+-- Name: mdf_allocations_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_allocations_partner_idx ON public.mdf_allocations USING btree (tenant_id, partner_id, expires_on);
+
+
+--
+-- Name: mdf_attachments_line_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_attachments_line_idx ON public.mdf_attachments USING btree (tenant_id, claim_line_id);
+
+
+--
+-- Name: mdf_claim_lines_claim_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_claim_lines_claim_idx ON public.mdf_claim_lines USING btree (tenant_id, claim_id, "position");
+
+
+--
+-- Name: mdf_claims_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_claims_partner_idx ON public.mdf_claims USING btree (tenant_id, partner_id, created_at DESC);
+
+
+--
+-- Name: mdf_claims_queue_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_claims_queue_idx ON public.mdf_claims USING btree (tenant_id, submitted_at) WHERE (status = 'submitted'::text);
+
+
+--
+-- Name: mdf_funds_name_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX mdf_funds_name_key ON public.mdf_funds USING btree (tenant_id, lower(name));
+
+
+--
+-- Name: mdf_funds_period_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_funds_period_idx ON public.mdf_funds USING btree (tenant_id, starts_on, ends_on);
+
+
+--
+-- Name: mdf_ledger_allocation_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_ledger_allocation_idx ON public.mdf_ledger USING btree (tenant_id, allocation_id, kind);
+
+
+--
+-- Name: mdf_ledger_fund_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_ledger_fund_idx ON public.mdf_ledger USING btree (tenant_id, fund_id, created_at);
+
+
+--
+-- Name: mdf_ledger_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_ledger_partner_idx ON public.mdf_ledger USING btree (tenant_id, partner_id, created_at);
+
+
+--
+-- Name: mdf_ledger_request_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_ledger_request_idx ON public.mdf_ledger USING btree (tenant_id, request_id) WHERE (request_id IS NOT NULL);
+
+
+--
+-- Name: mdf_payments_claim_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_payments_claim_idx ON public.mdf_payments USING btree (tenant_id, claim_id);
+
+
+--
+-- Name: mdf_request_deals_request_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_request_deals_request_idx ON public.mdf_request_deals USING btree (tenant_id, request_id);
+
+
+--
+-- Name: mdf_request_events_request_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_request_events_request_idx ON public.mdf_request_events USING btree (tenant_id, request_id, at);
+
+
+--
+-- Name: mdf_requests_activity_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX mdf_requests_activity_key ON public.mdf_requests USING btree (tenant_id, activity_id) WHERE ((activity_id IS NOT NULL) AND (status <> ALL (ARRAY['cancelled'::text, 'declined'::text])));
+
+
+--
+-- Name: mdf_requests_allocation_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_requests_allocation_idx ON public.mdf_requests USING btree (tenant_id, allocation_id, status);
+
+
+--
+-- Name: mdf_requests_deadline_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_requests_deadline_idx ON public.mdf_requests USING btree (claim_deadline) WHERE (status = ANY (ARRAY['approved'::text, 'partly_approved'::text]));
+
+
+--
+-- Name: mdf_requests_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_requests_partner_idx ON public.mdf_requests USING btree (tenant_id, partner_id, created_at DESC);
+
+
+--
+-- Name: mdf_requests_queue_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_requests_queue_idx ON public.mdf_requests USING btree (tenant_id, fund_id, submitted_at) WHERE (status = 'submitted'::text);
+
+
+--
+-- Name: named_accounts_domain_label_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX named_accounts_domain_label_idx ON public.named_accounts USING btree (tenant_id, replace(split_part(registrable_domain, '.'::text, 1), '-'::text, ''::text)) WHERE (registrable_domain IS NOT NULL);
 
 
 --
@@ -1262,6 +2216,13 @@ CREATE INDEX users_partner_idx ON public.users USING btree (tenant_id, partner_i
 
 
 --
+-- Name: vocabulary_entries_label_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX vocabulary_entries_label_key ON public.vocabulary_entries USING btree (tenant_id, kind, regexp_replace(lower(label), '[\s_-]+'::text, ''::text, 'g'::text));
+
+
+--
 -- Name: agreement_acceptances agreement_acceptances_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1314,7 +2275,7 @@ CREATE TRIGGER deals_audit AFTER INSERT OR DELETE ON public.deals FOR EACH ROW E
 -- Name: deals deals_audit_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER deals_audit_update AFTER UPDATE ON public.deals FOR EACH ROW WHEN (((to_jsonb(old.*) - ARRAY['cam_id'::text, 'partner_name'::text]) IS DISTINCT FROM (to_jsonb(new.*) - ARRAY['cam_id'::text, 'partner_name'::text]))) EXECUTE FUNCTION public.audit_row_change();
+CREATE TRIGGER deals_audit_update AFTER UPDATE ON public.deals FOR EACH ROW WHEN (((to_jsonb(old.*) - ARRAY['cam_id'::text, 'partner_name'::text, 'normalized_name'::text]) IS DISTINCT FROM (to_jsonb(new.*) - ARRAY['cam_id'::text, 'partner_name'::text, 'normalized_name'::text]))) EXECUTE FUNCTION public.audit_row_change();
 
 
 --
@@ -1339,6 +2300,20 @@ CREATE CONSTRAINT TRIGGER deals_counts_update AFTER UPDATE OF status, partner_id
 
 
 --
+-- Name: deals deals_name_words; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER deals_name_words AFTER INSERT OR DELETE ON public.deals DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.app_name_words();
+
+
+--
+-- Name: deals deals_name_words_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER deals_name_words_update AFTER UPDATE OF normalized_name ON public.deals DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((old.normalized_name IS DISTINCT FROM new.normalized_name)) EXECUTE FUNCTION public.app_name_words();
+
+
+--
 -- Name: deals deals_onboarding; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1360,10 +2335,115 @@ CREATE TRIGGER invitations_audit AFTER INSERT OR DELETE OR UPDATE ON public.invi
 
 
 --
+-- Name: mdf_activities mdf_activities_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_activities_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_activities FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_activity_types mdf_activity_types_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_activity_types_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_activity_types FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_allocations mdf_allocations_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_allocations_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_allocations FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_attachments mdf_attachments_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_attachments_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_attachments FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_claim_lines mdf_claim_lines_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_claim_lines_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_claim_lines FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_claims mdf_claims_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_claims_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_claims FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_funds mdf_funds_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_funds_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_funds FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_ledger mdf_ledger_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_ledger_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_ledger FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_ledger mdf_ledger_no_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_ledger_no_change BEFORE DELETE OR UPDATE ON public.mdf_ledger FOR EACH ROW EXECUTE FUNCTION public.mdf_ledger_append_only();
+
+
+--
+-- Name: mdf_ledger mdf_ledger_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_ledger_no_truncate BEFORE TRUNCATE ON public.mdf_ledger FOR EACH STATEMENT EXECUTE FUNCTION public.mdf_ledger_append_only();
+
+
+--
+-- Name: mdf_payments mdf_payments_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_payments_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_payments FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_plans mdf_plans_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_plans_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_plans FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_request_deals mdf_request_deals_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_request_deals_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_request_deals FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: mdf_requests mdf_requests_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER mdf_requests_audit AFTER INSERT OR DELETE OR UPDATE ON public.mdf_requests FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
 -- Name: named_accounts named_accounts_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER named_accounts_audit AFTER INSERT OR DELETE OR UPDATE ON public.named_accounts FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+CREATE TRIGGER named_accounts_audit AFTER INSERT OR DELETE ON public.named_accounts FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: named_accounts named_accounts_audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER named_accounts_audit_update AFTER UPDATE ON public.named_accounts FOR EACH ROW WHEN (((to_jsonb(old.*) - 'normalized_name'::text) IS DISTINCT FROM (to_jsonb(new.*) - 'normalized_name'::text))) EXECUTE FUNCTION public.audit_row_change();
 
 
 --
@@ -1402,10 +2482,31 @@ CREATE TRIGGER products_audit AFTER INSERT OR DELETE OR UPDATE ON public.product
 
 
 --
+-- Name: tenants tenants_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tenants_audit AFTER UPDATE OF time_zone ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.audit_tenant_change();
+
+
+--
 -- Name: tenants tenants_seed; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER tenants_seed AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_tenant_trigger();
+
+
+--
+-- Name: tenants tenants_seed_mdf_activity_types; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tenants_seed_mdf_activity_types AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_mdf_activity_types_trigger();
+
+
+--
+-- Name: tenants tenants_seed_vocabularies; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tenants_seed_vocabularies AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_vocabularies_trigger();
 
 
 --
@@ -1427,6 +2528,13 @@ CREATE TRIGGER users_onboarding AFTER INSERT ON public.users FOR EACH ROW EXECUT
 --
 
 CREATE TRIGGER users_session_version BEFORE UPDATE OF role, partner_id, active ON public.users FOR EACH ROW EXECUTE FUNCTION public.app_bump_session_version();
+
+
+--
+-- Name: vocabulary_entries vocabulary_entries_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER vocabulary_entries_audit AFTER INSERT OR DELETE OR UPDATE ON public.vocabulary_entries FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
 
 
 --
@@ -1542,6 +2650,14 @@ ALTER TABLE ONLY public.audit_log
 
 
 --
+-- Name: customer_name_words customer_name_words_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customer_name_words
+    ADD CONSTRAINT customer_name_words_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
 -- Name: deal_counts deal_counts_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1643,6 +2759,422 @@ ALTER TABLE ONLY public.invitations
 
 ALTER TABLE ONLY public.invitations
     ADD CONSTRAINT invitations_tenant_id_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_activities mdf_activities_tenant_id_activity_type_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_activities
+    ADD CONSTRAINT mdf_activities_tenant_id_activity_type_fkey FOREIGN KEY (tenant_id, activity_type) REFERENCES public.mdf_activity_types(tenant_id, code);
+
+
+--
+-- Name: mdf_activities mdf_activities_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_activities
+    ADD CONSTRAINT mdf_activities_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_activities mdf_activities_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_activities
+    ADD CONSTRAINT mdf_activities_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: mdf_activities mdf_activities_tenant_id_plan_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_activities
+    ADD CONSTRAINT mdf_activities_tenant_id_plan_id_fkey FOREIGN KEY (tenant_id, plan_id) REFERENCES public.mdf_plans(tenant_id, id);
+
+
+--
+-- Name: mdf_activity_types mdf_activity_types_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_activity_types
+    ADD CONSTRAINT mdf_activity_types_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_allocations mdf_allocations_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_allocations
+    ADD CONSTRAINT mdf_allocations_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_allocations mdf_allocations_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_allocations
+    ADD CONSTRAINT mdf_allocations_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_allocations mdf_allocations_tenant_id_fund_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_allocations
+    ADD CONSTRAINT mdf_allocations_tenant_id_fund_id_fkey FOREIGN KEY (tenant_id, fund_id) REFERENCES public.mdf_funds(tenant_id, id);
+
+
+--
+-- Name: mdf_allocations mdf_allocations_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_allocations
+    ADD CONSTRAINT mdf_allocations_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: mdf_attachment_contents mdf_attachment_contents_tenant_id_attachment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_attachment_contents
+    ADD CONSTRAINT mdf_attachment_contents_tenant_id_attachment_id_fkey FOREIGN KEY (tenant_id, attachment_id) REFERENCES public.mdf_attachments(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: mdf_attachment_contents mdf_attachment_contents_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_attachment_contents
+    ADD CONSTRAINT mdf_attachment_contents_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_attachments mdf_attachments_tenant_id_claim_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_attachments
+    ADD CONSTRAINT mdf_attachments_tenant_id_claim_id_fkey FOREIGN KEY (tenant_id, claim_id) REFERENCES public.mdf_claims(tenant_id, id);
+
+
+--
+-- Name: mdf_attachments mdf_attachments_tenant_id_claim_line_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_attachments
+    ADD CONSTRAINT mdf_attachments_tenant_id_claim_line_id_fkey FOREIGN KEY (tenant_id, claim_line_id) REFERENCES public.mdf_claim_lines(tenant_id, id);
+
+
+--
+-- Name: mdf_attachments mdf_attachments_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_attachments
+    ADD CONSTRAINT mdf_attachments_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_attachments mdf_attachments_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_attachments
+    ADD CONSTRAINT mdf_attachments_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_claim_lines mdf_claim_lines_tenant_id_claim_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claim_lines
+    ADD CONSTRAINT mdf_claim_lines_tenant_id_claim_id_fkey FOREIGN KEY (tenant_id, claim_id) REFERENCES public.mdf_claims(tenant_id, id);
+
+
+--
+-- Name: mdf_claim_lines mdf_claim_lines_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claim_lines
+    ADD CONSTRAINT mdf_claim_lines_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_claims mdf_claims_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claims
+    ADD CONSTRAINT mdf_claims_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_claims mdf_claims_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claims
+    ADD CONSTRAINT mdf_claims_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_claims mdf_claims_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claims
+    ADD CONSTRAINT mdf_claims_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: mdf_claims mdf_claims_tenant_id_request_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claims
+    ADD CONSTRAINT mdf_claims_tenant_id_request_id_fkey FOREIGN KEY (tenant_id, request_id) REFERENCES public.mdf_requests(tenant_id, id);
+
+
+--
+-- Name: mdf_claims mdf_claims_tenant_id_reviewed_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_claims
+    ADD CONSTRAINT mdf_claims_tenant_id_reviewed_by_fkey FOREIGN KEY (tenant_id, reviewed_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_funds mdf_funds_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_funds
+    ADD CONSTRAINT mdf_funds_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_funds mdf_funds_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_funds
+    ADD CONSTRAINT mdf_funds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_tenant_id_allocation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_tenant_id_allocation_id_fkey FOREIGN KEY (tenant_id, allocation_id) REFERENCES public.mdf_allocations(tenant_id, id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_tenant_id_claim_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_tenant_id_claim_id_fkey FOREIGN KEY (tenant_id, claim_id) REFERENCES public.mdf_claims(tenant_id, id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_tenant_id_fund_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_tenant_id_fund_id_fkey FOREIGN KEY (tenant_id, fund_id) REFERENCES public.mdf_funds(tenant_id, id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_tenant_id_payment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_tenant_id_payment_id_fkey FOREIGN KEY (tenant_id, payment_id) REFERENCES public.mdf_payments(tenant_id, id);
+
+
+--
+-- Name: mdf_ledger mdf_ledger_tenant_id_request_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_ledger
+    ADD CONSTRAINT mdf_ledger_tenant_id_request_id_fkey FOREIGN KEY (tenant_id, request_id) REFERENCES public.mdf_requests(tenant_id, id);
+
+
+--
+-- Name: mdf_payments mdf_payments_tenant_id_claim_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_payments
+    ADD CONSTRAINT mdf_payments_tenant_id_claim_id_fkey FOREIGN KEY (tenant_id, claim_id) REFERENCES public.mdf_claims(tenant_id, id);
+
+
+--
+-- Name: mdf_payments mdf_payments_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_payments
+    ADD CONSTRAINT mdf_payments_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_payments mdf_payments_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_payments
+    ADD CONSTRAINT mdf_payments_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_plans mdf_plans_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_plans
+    ADD CONSTRAINT mdf_plans_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_plans mdf_plans_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_plans
+    ADD CONSTRAINT mdf_plans_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_plans mdf_plans_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_plans
+    ADD CONSTRAINT mdf_plans_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: mdf_request_deals mdf_request_deals_tenant_id_deal_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_deals
+    ADD CONSTRAINT mdf_request_deals_tenant_id_deal_id_fkey FOREIGN KEY (tenant_id, deal_id) REFERENCES public.deals(tenant_id, id);
+
+
+--
+-- Name: mdf_request_deals mdf_request_deals_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_deals
+    ADD CONSTRAINT mdf_request_deals_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_request_deals mdf_request_deals_tenant_id_request_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_deals
+    ADD CONSTRAINT mdf_request_deals_tenant_id_request_id_fkey FOREIGN KEY (tenant_id, request_id) REFERENCES public.mdf_requests(tenant_id, id);
+
+
+--
+-- Name: mdf_request_events mdf_request_events_tenant_id_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_events
+    ADD CONSTRAINT mdf_request_events_tenant_id_actor_id_fkey FOREIGN KEY (tenant_id, actor_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_request_events mdf_request_events_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_events
+    ADD CONSTRAINT mdf_request_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_request_events mdf_request_events_tenant_id_request_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_request_events
+    ADD CONSTRAINT mdf_request_events_tenant_id_request_id_fkey FOREIGN KEY (tenant_id, request_id) REFERENCES public.mdf_requests(tenant_id, id);
+
+
+--
+-- Name: mdf_requests mdf_requests_tenant_id_activity_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_tenant_id_activity_id_fkey FOREIGN KEY (tenant_id, activity_id) REFERENCES public.mdf_activities(tenant_id, id);
+
+
+--
+-- Name: mdf_requests mdf_requests_tenant_id_activity_type_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_tenant_id_activity_type_fkey FOREIGN KEY (tenant_id, activity_type) REFERENCES public.mdf_activity_types(tenant_id, code);
+
+
+--
+-- Name: mdf_requests mdf_requests_tenant_id_allocation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_tenant_id_allocation_id_fkey FOREIGN KEY (tenant_id, allocation_id) REFERENCES public.mdf_allocations(tenant_id, id);
+
+
+--
+-- Name: mdf_requests mdf_requests_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_requests mdf_requests_tenant_id_decided_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_tenant_id_decided_by_fkey FOREIGN KEY (tenant_id, decided_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: mdf_requests mdf_requests_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: mdf_requests mdf_requests_tenant_id_fund_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_tenant_id_fund_id_fkey FOREIGN KEY (tenant_id, fund_id) REFERENCES public.mdf_funds(tenant_id, id);
+
+
+--
+-- Name: mdf_requests mdf_requests_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.mdf_requests
+    ADD CONSTRAINT mdf_requests_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
 
 
 --
@@ -1750,6 +3282,14 @@ ALTER TABLE ONLY public.users
 
 
 --
+-- Name: vocabulary_entries vocabulary_entries_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vocabulary_entries
+    ADD CONSTRAINT vocabulary_entries_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
 -- Name: agreement_acceptances; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -1778,6 +3318,12 @@ ALTER TABLE public.applications ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: customer_name_words; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customer_name_words ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: deal_counts; Type: ROW SECURITY; Schema: public; Owner: -
@@ -1814,6 +3360,90 @@ ALTER TABLE public.ideal_profiles ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.invitations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_activities; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_activities ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_activity_types; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_activity_types ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_allocations; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_allocations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_attachment_contents; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_attachment_contents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_attachments; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_attachments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_claim_lines; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_claim_lines ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_claims; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_claims ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_funds; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_funds ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_ledger; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_ledger ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_payments; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_payments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_plans; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_plans ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_request_deals; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_request_deals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_request_events; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_request_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mdf_requests; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.mdf_requests ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: named_accounts; Type: ROW SECURITY; Schema: public; Owner: -
@@ -1893,6 +3523,13 @@ CREATE POLICY tenant_isolation ON public.audit_log USING ((tenant_id = public.ap
 
 
 --
+-- Name: customer_name_words tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.customer_name_words USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
 -- Name: deal_counts tenant_isolation; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -1932,6 +3569,104 @@ CREATE POLICY tenant_isolation ON public.ideal_profiles USING ((tenant_id = publ
 --
 
 CREATE POLICY tenant_isolation ON public.invitations USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_activities tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_activities USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_activity_types tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_activity_types USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_allocations tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_allocations USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_attachment_contents tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_attachment_contents USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_attachments tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_attachments USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_claim_lines tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_claim_lines USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_claims tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_claims USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_funds tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_funds USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_ledger tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_ledger USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_payments tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_payments USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_plans tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_plans USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_request_deals tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_request_deals USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_request_events tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_request_events USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: mdf_requests tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.mdf_requests USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
 
 
 --
@@ -1991,16 +3726,37 @@ CREATE POLICY tenant_isolation ON public.users USING ((tenant_id = public.app_cu
 
 
 --
+-- Name: vocabulary_entries tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.vocabulary_entries USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
 -- Name: users; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
 ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: vocabulary_entries; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vocabulary_entries ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: SCHEMA public; Type: ACL; Schema: -; Owner: -
 --
 
 GRANT USAGE ON SCHEMA public TO tributary_app;
+
+
+--
+-- Name: FUNCTION app_set_tenant_time_zone(zone text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.app_set_tenant_time_zone(zone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.app_set_tenant_time_zone(zone text) TO tributary_app;
 
 
 --
@@ -2036,6 +3792,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.applications TO tributary_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.audit_log TO tributary_app;
+
+
+--
+-- Name: TABLE customer_name_words; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.customer_name_words TO tributary_app;
 
 
 --
@@ -2085,6 +3848,118 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.invitations TO tributary_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_activities; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_activities TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_activity_types; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_activity_types TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_allocations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_allocations TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_attachment_contents; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_attachment_contents TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_attachments; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_attachments TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_claim_lines; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_claim_lines TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_claims; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_claims TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_funds; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_funds TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_ledger; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.mdf_ledger TO tributary_app;
+
+
+--
+-- Name: SEQUENCE mdf_ledger_seq_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.mdf_ledger_seq_seq TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_payments; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_payments TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_plans; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_plans TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_request_deals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_request_deals TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_request_events; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_request_events TO tributary_app;
+
+
+--
+-- Name: TABLE mdf_requests; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mdf_requests TO tributary_app;
+
+
+--
+-- Name: TABLE name_key_version; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.name_key_version TO tributary_app;
 
 
 --
@@ -2155,6 +4030,13 @@ GRANT SELECT,INSERT ON TABLE public.tenants TO tributary_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.users TO tributary_app;
+
+
+--
+-- Name: TABLE vocabulary_entries; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.vocabulary_entries TO tributary_app;
 
 
 --
