@@ -310,7 +310,7 @@ pub fn partner_reason(kind: FindingKind, strength: Strength, matched_on: &[Field
 
 /// The version of `normalize_name`'s rule. Raise it whenever the rule changes what key a name gets: at start-up the
 /// server rewrites the keys stored with an older version, which the trigram search compares.
-pub const NAME_KEY_VERSION: i32 = 2;
+pub const NAME_KEY_VERSION: i32 = 3;
 
 /// A company name reduced to its key: accents, case, punctuation, legal forms in many languages ("Inc.",
 /// "Aktiengesellschaft", "S.p.A.", "Sdn. Bhd."), connectors, descriptors ("Holdings", "Group", "The") and generic

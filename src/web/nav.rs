@@ -152,12 +152,12 @@ mod tests {
     fn each_role_sees_the_areas_it_may_use_grouped() {
         let admin = for_role(Role::ProgramAdmin, "/", Counts::default());
         let groups: Vec<_> = admin.iter().map(|g| g.label).collect();
-        assert_eq!(groups, ["Work", "Partners", "Deals", "Program"], "groups without areas yet are left out");
-        assert_eq!(hrefs(Role::ProgramAdmin).len(), 10);
-        assert_eq!(hrefs(Role::PartnerUser), ["/", "/onboarding", "/deals", "/agreement"]);
-        assert_eq!(hrefs(Role::PartnerAdmin), ["/", "/onboarding", "/deals", "/users", "/agreement"]);
-        assert_eq!(hrefs(Role::ChannelChief), ["/", "/onboarding", "/deals"]);
-        assert_eq!(hrefs(Role::Cam), ["/", "/deals/queue", "/applications", "/onboarding", "/deals"]);
+        assert_eq!(groups, ["Work", "Partners", "Deals", "Funds", "Program"], "groups without areas yet are left out");
+        assert_eq!(hrefs(Role::ProgramAdmin).len(), 11);
+        assert_eq!(hrefs(Role::PartnerUser), ["/", "/onboarding", "/deals", "/mdf", "/agreement"]);
+        assert_eq!(hrefs(Role::PartnerAdmin), ["/", "/onboarding", "/deals", "/mdf", "/users", "/agreement"]);
+        assert_eq!(hrefs(Role::ChannelChief), ["/", "/onboarding", "/deals", "/mdf"]);
+        assert_eq!(hrefs(Role::Cam), ["/", "/deals/queue", "/applications", "/onboarding", "/deals", "/mdf"]);
     }
 
     #[test]
