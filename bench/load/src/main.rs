@@ -14,9 +14,10 @@
 //!   its CAM's queue;
 //! - CAM: its home `/`, the approval queue `/deals/queue`, the next registration of its queue `/deals/{id}`, then
 //!   approves (`approve_share` of them) or rejects it through the API. Each registration is decided once: every CAM
-//!   takes from its own queue. An approval refused with 409 because another registration of the opportunity is
-//!   already protected is what a CAM meets on a real day: it is counted apart (`approve_conflicts`), not as an error,
-//!   and the CAM then rejects the registration as a duplicate;
+//!   takes from its own queue. An approval refused with 409 because another registration of the same customer is
+//!   already protected, or with 422 because it is probably the same customer and approving would need a reason, is what
+//!   a CAM meets on a real day: it is counted apart (`approve_conflicts`), not as an error, and the CAM then rejects
+//!   the registration as a duplicate;
 //! - channel chief: the overview `/`;
 //! - program admin: the partners page `/admin/partners`.
 //!
@@ -234,7 +235,7 @@ async fn send(
     name: &'static str,
     path: &str,
     builder: reqwest::RequestBuilder,
-    also_ok: Option<u16>,
+    also_ok: &[u16],
 ) -> Result<Answer, Box<TransactionError>> {
     let request = GooseRequest::builder().path(path).name(name).set_request_builder(builder).build();
     let goose = user.request(request).await?;
@@ -254,7 +255,7 @@ async fn send(
         }
         Err(e) => sample(format!("{name} {path}: {e}")),
     }
-    if Some(answer.status) == also_ok {
+    if also_ok.contains(&answer.status) {
         user.set_success(&mut metric)?;
     } else if answer.status != 0 && !(200..300).contains(&answer.status) {
         let body = answer.body.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
@@ -278,7 +279,7 @@ async fn page(
     who: &Someone,
 ) -> Result<Answer, Box<TransactionError>> {
     let builder = user.get_request_builder(&GooseMethod::Get, path)?.header("cookie", &who.cookie);
-    send(user, name, path, builder, None).await
+    send(user, name, path, builder, &[]).await
 }
 
 async fn api_post(
@@ -287,7 +288,7 @@ async fn api_post(
     path: &str,
     who: &Someone,
     body: Option<String>,
-    also_ok: Option<u16>,
+    also_ok: &[u16],
 ) -> Result<Answer, Box<TransactionError>> {
     let mut builder = user.get_request_builder(&GooseMethod::Post, path)?.header("authorization", &who.bearer);
     if let Some(body) = body {
@@ -324,7 +325,7 @@ async fn partner(user: &mut GooseUser, who: &'static Someone) -> TransactionResu
     }
     if roll(user).next().is_multiple_of(st.register_every) {
         let body = st.bodies[st.next_body.fetch_add(1, Ordering::Relaxed) % st.bodies.len()].clone();
-        let answer = api_post(user, REGISTER, "/api/v1/deals", who, Some(body), None).await?;
+        let answer = api_post(user, REGISTER, "/api/v1/deals", who, Some(body), &[]).await?;
         if answer.status == 201 {
             #[derive(Deserialize)]
             struct Registered {
@@ -365,14 +366,15 @@ async fn cam(user: &mut GooseUser, who: &'static Someone) -> TransactionResult {
     page(user, DEAL_PAGE, &format!("/deals/{id}"), who).await?;
     let mut reason = REJECT_REASONS[roll(user).below(REJECT_REASONS.len())];
     if roll(user).unit() < st.approve_share {
-        // 409: another partner's registration of the opportunity is protected, and the CAM rejects this one.
-        let answer = api_post(user, DECIDE, &format!("/api/v1/deals/{id}/approve"), who, None, Some(409)).await?;
+        // 409: another partner's registration of the same customer is protected; 422: probably the same customer, which
+        // needs a reason to approve anyway. Either way the CAM rejects this one as a duplicate.
+        let answer = api_post(user, DECIDE, &format!("/api/v1/deals/{id}/approve"), who, None, &[409, 422]).await?;
         match answer.status {
             200 => {
                 st.counters.approved.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
-            409 => {
+            409 | 422 => {
                 st.counters.approve_conflicts.fetch_add(1, Ordering::Relaxed);
                 reason = "duplicate";
             }
@@ -380,7 +382,7 @@ async fn cam(user: &mut GooseUser, who: &'static Someone) -> TransactionResult {
         }
     }
     let body = serde_json::json!({ "reason": reason }).to_string();
-    let answer = api_post(user, DECIDE, &format!("/api/v1/deals/{id}/reject"), who, Some(body), None).await?;
+    let answer = api_post(user, DECIDE, &format!("/api/v1/deals/{id}/reject"), who, Some(body), &[]).await?;
     if answer.status == 200 {
         st.counters.rejected.fetch_add(1, Ordering::Relaxed);
     }
