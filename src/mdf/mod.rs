@@ -642,6 +642,7 @@ pub async fn submit(tx: &mut Tx, user: &CurrentUser, id: MdfRequestId) -> Result
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = MdfApproveInput)]
 pub struct ApproveInput {
     /// Less than requested for a partial approval; the requested amount when left out.
     #[serde(default)]

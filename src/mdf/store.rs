@@ -547,6 +547,7 @@ pub async fn insert_event(
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = MdfHistoryEntry)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub by: Option<String>,

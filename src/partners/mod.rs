@@ -92,9 +92,9 @@ pub struct PartnerInput {
     #[serde(default)]
     #[schema(required = true, pattern = "^[A-Za-z]{2}$")]
     pub country: String,
-    /// NA, LATAM, EMEA or APAC.
+    /// A sales region, such as NA, LATAM, EMEA or APAC.
     #[serde(default)]
-    #[schema(required = true, pattern = "^(NA|LATAM|EMEA|APAC)$")]
+    #[schema(required = true, min_length = 1, max_length = 60, pattern = r"\S")]
     pub region: String,
     /// registered (default), silver, gold or platinum.
     #[serde(default)]
@@ -119,7 +119,7 @@ pub struct PartnerPatch {
     #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
     #[serde(default)]
-    #[schema(pattern = "^(NA|LATAM|EMEA|APAC)$")]
+    #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub region: Option<String>,
     #[serde(default)]
     #[schema(pattern = "^(registered|silver|gold|platinum)$")]

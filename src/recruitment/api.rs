@@ -188,6 +188,7 @@ pub async fn show(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ApplicationApproveInput)]
 pub struct ApproveInput {
     /// The CAM who takes the partner; the least-loaded CAM of the partner's region when omitted.
     #[serde(default)]
@@ -224,6 +225,7 @@ pub async fn approve(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ApplicationRejectInput)]
 pub struct RejectInput {
     #[serde(default)]
     #[schema(required = true, min_length = 1, pattern = r"\S")]
