@@ -756,6 +756,7 @@ CREATE TABLE public.deals (
     cam_id uuid,
     partner_name text NOT NULL,
     override_reason text,
+    domain_label text GENERATED ALWAYS AS (replace(split_part(registrable_domain, '.'::text, 1), '-'::text, ''::text)) STORED,
     CONSTRAINT deals_approved_has_window CHECK (((status <> 'approved'::text) OR (protected_until IS NOT NULL))),
     CONSTRAINT deals_country_check CHECK ((country ~ '^[A-Z]{2}$'::text)),
     CONSTRAINT deals_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
@@ -1238,6 +1239,7 @@ CREATE TABLE public.named_accounts (
     domain text,
     normalized_name text NOT NULL,
     registrable_domain text,
+    domain_label text GENERATED ALWAYS AS (replace(split_part(registrable_domain, '.'::text, 1), '-'::text, ''::text)) STORED,
     CONSTRAINT named_accounts_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
 );
 
@@ -1946,7 +1948,7 @@ CREATE INDEX deals_open_domain_idx ON public.deals USING btree (tenant_id, regis
 -- Name: deals_open_domain_label_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX deals_open_domain_label_idx ON public.deals USING btree (tenant_id, replace(split_part(registrable_domain, '.'::text, 1), '-'::text, ''::text)) WHERE ((status = ANY (ARRAY['pending'::text, 'approved'::text])) AND (registrable_domain IS NOT NULL));
+CREATE INDEX deals_open_domain_label_idx ON public.deals USING btree (tenant_id, domain_label) WHERE ((status = ANY (ARRAY['pending'::text, 'approved'::text])) AND (domain_label IS NOT NULL));
 
 
 --
@@ -2135,7 +2137,7 @@ CREATE INDEX mdf_requests_queue_idx ON public.mdf_requests USING btree (tenant_i
 -- Name: named_accounts_domain_label_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX named_accounts_domain_label_idx ON public.named_accounts USING btree (tenant_id, replace(split_part(registrable_domain, '.'::text, 1), '-'::text, ''::text)) WHERE (registrable_domain IS NOT NULL);
+CREATE INDEX named_accounts_domain_label_idx ON public.named_accounts USING btree (tenant_id, domain_label) WHERE (domain_label IS NOT NULL);
 
 
 --

@@ -197,8 +197,7 @@ pub async fn candidates(
              from deals
             where status in ('pending', 'approved') and ($4::uuid is null or id <> $4)
               and ((normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2
-                   or (registrable_domain is not null
-                       and replace(split_part(registrable_domain, '.', 1), '-', '') = $5))
+                   or domain_label = $5)
             order by similarity(normalized_name, $1) desc, created_at
             limit 200"#,
         normalized_name,
@@ -237,7 +236,7 @@ pub async fn matching_named_accounts(
         NamedAccount,
         "select name, domain from named_accounts
           where (normalized_name % $1 and similarity(normalized_name, $1) >= $3) or registrable_domain = $2
-             or (registrable_domain is not null and replace(split_part(registrable_domain, '.', 1), '-', '') = $4)
+             or domain_label = $4
           order by similarity(normalized_name, $1) desc, name
           limit 50",
         normalized_name,
