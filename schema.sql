@@ -124,8 +124,7 @@ CREATE FUNCTION public.app_count_name_words(p_tenant uuid, p_key text, p_delta i
     AS $$
     INSERT INTO customer_name_words AS c (tenant_id, word, names)
     SELECT p_tenant, w, greatest(p_delta, 0)
-      FROM (SELECT DISTINCT unnest(string_to_array(p_key, ' ')) AS w) words
-     WHERE w <> ''
+      FROM (SELECT DISTINCT w FROM unnest(string_to_array(p_key, ' ') || ''::text) AS w) words
      ORDER BY w
     ON CONFLICT (tenant_id, word) DO UPDATE SET names = c.names + p_delta
 $$;

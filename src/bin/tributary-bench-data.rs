@@ -561,7 +561,9 @@ async fn generate(
            from (select distinct tenant_id, id, unnest(string_to_array(normalized_name, ' ')) as w
                    from deals where tenant_id = $1) x
           where w <> ''
-          group by tenant_id, w",
+          group by tenant_id, w
+         union all
+         select tenant_id, '', count(*) from deals where tenant_id = $1 group by tenant_id",
         tenant as TenantId,
     )
     .execute(&mut *conn)

@@ -165,12 +165,13 @@ pub async fn set_similarity_threshold(tx: &mut Tx, threshold: f64) -> Result<(),
         .map(drop)
 }
 
-/// How many of the tenant's registrations there are, and how many have each of `words` in their name key.
+/// How many of the tenant's registrations there are (the empty word's count), and how many have each of `words` in
+/// their name key.
 pub async fn name_word_frequencies(tx: &mut Tx, words: &[String]) -> Result<(u64, Vec<(String, u64)>), sqlx::Error> {
     let row = sqlx::query!(
-        r#"select coalesce((select sum(n) from deal_counts), 0)::bigint as "total!",
+        r#"select coalesce((select names from customer_name_words where word = ''), 0)::bigint as "total!",
                   coalesce(array_agg(word), '{}') as "words!", coalesce(array_agg(names), '{}') as "names!"
-             from customer_name_words where word = any($1)"#,
+             from customer_name_words where word = any($1) and word <> ''"#,
         words,
     )
     .fetch_one(&mut **tx)

@@ -1225,6 +1225,17 @@ async fn words_many_of_the_tenants_customers_share_weigh_less() {
         .await
         .unwrap();
     assert_eq!(common, 300);
+    // The empty word counts every registration of each tenant: the total the weights divide by.
+    let off: i64 = sqlx::query_scalar(
+        "select count(*)
+           from (select tenant_id, count(*) as n from deals group by tenant_id) d
+           full join (select tenant_id, names from customer_name_words where word = '') w using (tenant_id)
+          where coalesce(d.n, 0) <> coalesce(w.names, 0)",
+    )
+    .fetch_one(&mut owner)
+    .await
+    .unwrap();
+    assert_eq!(off, 0);
 
     let pair = |a: &'static str, b: &'static str, first: String, second: String| {
         let app = &app;
