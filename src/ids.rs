@@ -93,6 +93,18 @@ ids! {
     AllocationId,
     /// A partner's request for market development funds.
     MdfRequestId,
+    /// A partner's claim for reimbursement of an approved MDF request.
+    ClaimId,
+    /// One line item of an MDF claim.
+    ClaimLineId,
+    /// A proof-of-performance file attached to a claim line.
+    AttachmentId,
+    /// One instalment paid on an MDF claim.
+    PaymentId,
+    /// A partner's quarterly marketing plan.
+    PlanId,
+    /// One activity of a marketing plan.
+    ActivityId,
 }
 
 #[cfg(test)]

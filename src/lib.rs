@@ -112,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .merge(agreement::api::routes())
         .merge(vocabularies::api::routes())
         .merge(mdf::api::routes())
+        .merge(mdf::claims_api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -131,6 +132,7 @@ pub fn app(state: AppState) -> Router {
         .merge(program::routes())
         .merge(vocabularies::pages::routes())
         .merge(mdf::pages::routes())
+        .merge(mdf::claim_pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))

@@ -3,8 +3,12 @@
 //! balance. The contract is docs/api.md; the figures are `rules::mdf`.
 
 pub mod api;
+pub mod claim_pages;
+pub mod claims;
+pub mod claims_api;
 pub mod pages;
 pub mod store;
+pub mod upload;
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -64,6 +68,33 @@ text_enum!(
         Cancelled = "cancelled",
         Expired = "expired",
         Claimed = "claimed",
+    }
+);
+
+text_enum!(
+    /// Where a claim stands (docs/api.md, Claims).
+    ClaimStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Approved = "approved",
+        PartlyApproved = "partly_approved",
+        Rejected = "rejected",
+        PartlyPaid = "partly_paid",
+        Paid = "paid",
+    }
+);
+text_enum!(
+    /// A reviewer's verdict on a claim line.
+    LineVerdict { Approved = "approved", Reduced = "reduced", Rejected = "rejected" }
+);
+text_enum!(
+    /// What a proof-of-performance file shows.
+    AttachmentKind {
+        Invoice = "invoice",
+        Photo = "photo",
+        AttendeeList = "attendee_list",
+        Screenshot = "screenshot",
+        Other = "other",
     }
 );
 

@@ -4,10 +4,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::{FundKind, NewFund, NewRequest, Period, RequestStatus};
+use super::{AttachmentKind, ClaimStatus, FundKind, LineVerdict, NewFund, NewRequest, Period, RequestStatus};
 use crate::auth::{CurrentUser, Scope};
 use crate::db::Tx;
-use crate::ids::{AllocationId, FundId, MdfRequestId, PartnerId, TenantId, UserId};
+use crate::ids::{
+    AllocationId, AttachmentId, ClaimId, ClaimLineId, FundId, MdfRequestId, PartnerId, PaymentId, TenantId, UserId,
+};
 use crate::rules::mdf::{Balances, Movement};
 
 pub struct FundRow {
@@ -970,4 +972,447 @@ pub async fn ledger(
     .fetch_all(&mut **tx)
     .await?;
     Ok((rows, total))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Claims, their lines and proof, payments
+
+/// A claim with what it needs of its request.
+#[derive(Debug, Clone)]
+pub struct ClaimRow {
+    pub id: ClaimId,
+    pub request_id: MdfRequestId,
+    pub request_title: String,
+    pub request_status: RequestStatus,
+    pub partner_id: PartnerId,
+    pub partner_name: String,
+    pub fund_id: FundId,
+    pub allocation_id: AllocationId,
+    pub currency: String,
+    pub status: ClaimStatus,
+    pub limit_amount: Decimal,
+    pub approved_total: Option<Decimal>,
+    /// The request's approved amount: the reservation the claim settles.
+    pub reserved: Option<Decimal>,
+    pub claim_deadline: Option<NaiveDate>,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// One claim the scope may see; `lock` holds its row until the transaction ends (every change of it takes it).
+pub async fn claim(tx: &mut Tx, scope: Scope, id: ClaimId, lock: bool) -> Result<Option<ClaimRow>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        ClaimRow,
+        r#"select c.id as "id: ClaimId", c.request_id as "request_id: MdfRequestId", r.title as request_title,
+                  r.status as "request_status: RequestStatus", c.partner_id as "partner_id: PartnerId",
+                  p.name as partner_name, r.fund_id as "fund_id: FundId", r.allocation_id as "allocation_id: AllocationId",
+                  f.currency, c.status as "status: ClaimStatus", c.limit_amount, c.approved_total,
+                  r.approved_amount as reserved, r.claim_deadline, c.created_by as "created_by: UserId", c.created_at,
+                  c.submitted_at, c.reviewed_at
+             from mdf_claims c
+             join mdf_requests r on r.tenant_id = c.tenant_id and r.id = c.request_id
+             join partners p on p.tenant_id = c.tenant_id and p.id = c.partner_id
+             join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where c.id = $1 and ($2::uuid is null or c.partner_id = $2) and ($3::uuid is null or p.cam_id = $3)"#,
+        id as ClaimId,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if lock && row.is_some() {
+        sqlx::query!("select id from mdf_claims where id = $1 for update", id as ClaimId).fetch_one(&mut **tx).await?;
+    }
+    Ok(row)
+}
+
+/// The claim filed against a request, if any.
+pub async fn claim_of_request(tx: &mut Tx, request: MdfRequestId) -> Result<Option<ClaimId>, sqlx::Error> {
+    sqlx::query_scalar!(r#"select id as "id: ClaimId" from mdf_claims where request_id = $1"#, request as MdfRequestId)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn claims(
+    tx: &mut Tx,
+    scope: Scope,
+    status: Option<ClaimStatus>,
+    partner: Option<PartnerId>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ClaimRow>, i64), sqlx::Error> {
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from mdf_claims c join partners p on p.tenant_id = c.tenant_id and p.id = c.partner_id
+            where ($1::uuid is null or c.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::text is null or c.status = $3) and ($4::uuid is null or c.partner_id = $4)"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        status as Option<ClaimStatus>,
+        partner as Option<PartnerId>,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let rows = sqlx::query_as!(
+        ClaimRow,
+        r#"select c.id as "id: ClaimId", c.request_id as "request_id: MdfRequestId", r.title as request_title,
+                  r.status as "request_status: RequestStatus", c.partner_id as "partner_id: PartnerId",
+                  p.name as partner_name, r.fund_id as "fund_id: FundId", r.allocation_id as "allocation_id: AllocationId",
+                  f.currency, c.status as "status: ClaimStatus", c.limit_amount, c.approved_total,
+                  r.approved_amount as reserved, r.claim_deadline, c.created_by as "created_by: UserId", c.created_at,
+                  c.submitted_at, c.reviewed_at
+             from mdf_claims c
+             join mdf_requests r on r.tenant_id = c.tenant_id and r.id = c.request_id
+             join partners p on p.tenant_id = c.tenant_id and p.id = c.partner_id
+             join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where ($1::uuid is null or c.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::text is null or c.status = $3) and ($4::uuid is null or c.partner_id = $4)
+            order by c.submitted_at nulls last, c.created_at desc, c.id
+            limit $5 offset $6"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        status as Option<ClaimStatus>,
+        partner as Option<PartnerId>,
+        limit,
+        offset,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn insert_claim(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: ClaimId,
+    request: MdfRequestId,
+    partner: PartnerId,
+    limit: Decimal,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_claims (tenant_id, id, request_id, partner_id, limit_amount, created_by)
+         values ($1, $2, $3, $4, $5, $6)",
+        tenant as TenantId,
+        id as ClaimId,
+        request as MdfRequestId,
+        partner as PartnerId,
+        limit,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct ClaimLineRow {
+    pub id: ClaimLineId,
+    pub claim_id: ClaimId,
+    pub description: String,
+    pub amount: Decimal,
+    pub verdict: Option<LineVerdict>,
+    pub approved_amount: Option<Decimal>,
+    pub reason: Option<String>,
+}
+
+pub async fn claim_lines(tx: &mut Tx, claim: ClaimId) -> Result<Vec<ClaimLineRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ClaimLineRow,
+        r#"select id as "id: ClaimLineId", claim_id as "claim_id: ClaimId", description, amount,
+                  verdict as "verdict: LineVerdict", approved_amount, reason
+             from mdf_claim_lines where claim_id = $1 order by position, id"#,
+        claim as ClaimId,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn insert_claim_line(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: ClaimLineId,
+    claim: ClaimId,
+    description: &str,
+    amount: Decimal,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_claim_lines (tenant_id, id, claim_id, position, description, amount)
+         values ($1, $2, $3, (select coalesce(max(position), 0) + 1 from mdf_claim_lines where claim_id = $3), $4, $5)",
+        tenant as TenantId,
+        id as ClaimLineId,
+        claim as ClaimId,
+        description,
+        amount,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The claim a line belongs to, when the scope may see it.
+pub async fn claim_of_line(tx: &mut Tx, scope: Scope, line: ClaimLineId) -> Result<Option<ClaimId>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select l.claim_id as "id: ClaimId" from mdf_claim_lines l
+             join mdf_claims c on c.tenant_id = l.tenant_id and c.id = l.claim_id
+             join partners p on p.tenant_id = c.tenant_id and p.id = c.partner_id
+            where l.id = $1 and ($2::uuid is null or c.partner_id = $2) and ($3::uuid is null or p.cam_id = $3)"#,
+        line as ClaimLineId,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Removes a line and its proof (the files go with their attachment rows).
+pub async fn delete_claim_line(tx: &mut Tx, line: ClaimLineId) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from mdf_attachments where claim_line_id = $1", line as ClaimLineId)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query!("delete from mdf_claim_lines where id = $1", line as ClaimLineId).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn set_line_verdict(
+    tx: &mut Tx,
+    line: ClaimLineId,
+    verdict: LineVerdict,
+    approved_amount: Decimal,
+    reason: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_claim_lines set verdict = $2, approved_amount = $3, reason = $4 where id = $1",
+        line as ClaimLineId,
+        verdict as LineVerdict,
+        approved_amount,
+        reason,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_claim_submitted(tx: &mut Tx, id: ClaimId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_claims set status = 'submitted', submitted_at = now(), updated_at = now() where id = $1",
+        id as ClaimId
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_claim_reviewed(
+    tx: &mut Tx,
+    id: ClaimId,
+    status: ClaimStatus,
+    approved_total: Decimal,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_claims set status = $2, approved_total = $3, reviewed_at = now(), reviewed_by = $4, updated_at = now()
+          where id = $1",
+        id as ClaimId,
+        status as ClaimStatus,
+        approved_total,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_claim_status(tx: &mut Tx, id: ClaimId, status: ClaimStatus) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_claims set status = $2, updated_at = now() where id = $1",
+        id as ClaimId,
+        status as ClaimStatus
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = MdfAttachment)]
+pub struct AttachmentRow {
+    pub id: AttachmentId,
+    #[serde(skip)]
+    pub claim_id: ClaimId,
+    pub claim_line_id: ClaimLineId,
+    pub kind: AttachmentKind,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn claim_attachments(tx: &mut Tx, claim: ClaimId) -> Result<Vec<AttachmentRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AttachmentRow,
+        r#"select id as "id: AttachmentId", claim_id as "claim_id: ClaimId", claim_line_id as "claim_line_id: ClaimLineId",
+                  kind as "kind: AttachmentKind", file_name, content_type, size, created_at
+             from mdf_attachments where claim_id = $1 order by created_at, id"#,
+        claim as ClaimId,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// One attachment the scope may see.
+pub async fn attachment(tx: &mut Tx, scope: Scope, id: AttachmentId) -> Result<Option<AttachmentRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AttachmentRow,
+        r#"select a.id as "id: AttachmentId", a.claim_id as "claim_id: ClaimId",
+                  a.claim_line_id as "claim_line_id: ClaimLineId", a.kind as "kind: AttachmentKind", a.file_name,
+                  a.content_type, a.size, a.created_at
+             from mdf_attachments a
+             join mdf_claims c on c.tenant_id = a.tenant_id and c.id = a.claim_id
+             join partners p on p.tenant_id = c.tenant_id and p.id = c.partner_id
+            where a.id = $1 and ($2::uuid is null or c.partner_id = $2) and ($3::uuid is null or p.cam_id = $3)"#,
+        id as AttachmentId,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+pub async fn attachment_content(tx: &mut Tx, id: AttachmentId) -> Result<Vec<u8>, sqlx::Error> {
+    sqlx::query_scalar!("select content from mdf_attachment_contents where attachment_id = $1", id as AttachmentId)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+pub struct NewAttachment<'a> {
+    pub id: AttachmentId,
+    pub claim: ClaimId,
+    pub line: ClaimLineId,
+    pub kind: AttachmentKind,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub content: &'a [u8],
+    pub sha256: &'a str,
+}
+
+pub async fn insert_attachment(
+    tx: &mut Tx,
+    tenant: TenantId,
+    a: &NewAttachment<'_>,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_attachments (tenant_id, id, claim_id, claim_line_id, kind, file_name, content_type, size, sha256,
+                                      created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        tenant as TenantId,
+        a.id as AttachmentId,
+        a.claim as ClaimId,
+        a.line as ClaimLineId,
+        a.kind as AttachmentKind,
+        a.file_name,
+        a.content_type,
+        a.content.len() as i32,
+        a.sha256,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "insert into mdf_attachment_contents (tenant_id, attachment_id, content) values ($1, $2, $3)",
+        tenant as TenantId,
+        a.id as AttachmentId,
+        a.content,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_attachment(tx: &mut Tx, id: AttachmentId) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from mdf_attachments where id = $1", id as AttachmentId).execute(&mut **tx).await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = MdfPayment)]
+pub struct PaymentRow {
+    pub id: PaymentId,
+    pub claim_id: ClaimId,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    pub paid_on: NaiveDate,
+    pub reference: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn payments(tx: &mut Tx, claim: ClaimId) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PaymentRow,
+        r#"select id as "id: PaymentId", claim_id as "claim_id: ClaimId", amount, paid_on, reference, created_at
+             from mdf_payments where claim_id = $1 order by paid_on, created_at, id"#,
+        claim as ClaimId,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_payment(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: PaymentId,
+    claim: ClaimId,
+    amount: Decimal,
+    paid_on: NaiveDate,
+    reference: &str,
+    by: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_payments (tenant_id, id, claim_id, amount, paid_on, reference, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        tenant as TenantId,
+        id as PaymentId,
+        claim as ClaimId,
+        amount,
+        paid_on,
+        reference,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Appends a ledger row caused by a claim (its `claim` and `release` rows) or a payment (`pay`).
+pub async fn insert_claim_ledger(
+    tx: &mut Tx,
+    tenant: TenantId,
+    row: &NewLedger,
+    claim: ClaimId,
+    payment: Option<PaymentId>,
+    by: &CurrentUser,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, request_id, claim_id, payment_id, kind,
+                                 amount, note, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        tenant as TenantId,
+        row.fund as FundId,
+        row.allocation as AllocationId,
+        row.partner as PartnerId,
+        row.request as Option<MdfRequestId>,
+        claim as ClaimId,
+        payment as Option<PaymentId>,
+        row.kind.as_str(),
+        row.amount,
+        row.note,
+        by.id as UserId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

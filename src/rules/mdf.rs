@@ -129,6 +129,106 @@ pub fn observed_rates(audience: i64, responses: i64, mqls: i64, sqls: i64, wins:
     })
 }
 
+/// A reviewer's verdict on one claim line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Paid as claimed.
+    Approved,
+    /// Paid in part: 0 < approved < claimed, with a reason.
+    Reduced,
+    /// Not paid, with a reason.
+    Rejected,
+}
+
+/// One claim line as reviewed: what was claimed and what the reviewer decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineReview {
+    pub amount: Decimal,
+    pub verdict: Verdict,
+    /// Only read for a reduced line.
+    pub approved_amount: Option<Decimal>,
+    pub has_reason: bool,
+}
+
+/// Why a reviewed line is not acceptable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineProblem {
+    /// A reduced line needs an approved amount above zero and below the claimed amount.
+    ReducedAmount,
+    /// Reducing or rejecting a line needs a reason.
+    ReasonRequired,
+}
+
+/// What a whole claim comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    Approved,
+    PartlyApproved,
+    Rejected,
+}
+
+/// A reviewed claim: each line's approved amount, their total and the claim's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub approved: Vec<Decimal>,
+    pub total: Decimal,
+    pub outcome: ClaimOutcome,
+}
+
+/// Why a review is refused: the lines at fault (by index), and the total when it is above the claim limit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReviewRefusal {
+    pub lines: Vec<(usize, LineProblem)>,
+    pub over_limit: Option<Decimal>,
+}
+
+/// Applies the verdicts: approved lines count in full, reduced lines their approved amount, rejected lines nothing.
+/// The approved total may not exceed `limit` (the approved request × the reimbursement percent). The claim is
+/// approved when every line is, rejected when every line is, partly approved otherwise.
+pub fn review(lines: &[LineReview], limit: Decimal) -> Result<Review, ReviewRefusal> {
+    let mut refusal = ReviewRefusal::default();
+    let mut approved = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        let a = match l.verdict {
+            Verdict::Approved => l.amount,
+            Verdict::Rejected => Decimal::ZERO,
+            Verdict::Reduced => match l.approved_amount {
+                Some(a) if a > Decimal::ZERO && a < l.amount && a.scale() <= 2 => a,
+                _ => {
+                    refusal.lines.push((i, LineProblem::ReducedAmount));
+                    Decimal::ZERO
+                }
+            },
+        };
+        if l.verdict != Verdict::Approved && !l.has_reason {
+            refusal.lines.push((i, LineProblem::ReasonRequired));
+        }
+        approved.push(a);
+    }
+    let total: Decimal = approved.iter().copied().sum();
+    if total > limit {
+        refusal.over_limit = Some(total);
+    }
+    if !refusal.lines.is_empty() || refusal.over_limit.is_some() {
+        return Err(refusal);
+    }
+    let outcome = if lines.iter().all(|l| l.verdict == Verdict::Approved) {
+        ClaimOutcome::Approved
+    } else if lines.iter().all(|l| l.verdict == Verdict::Rejected) {
+        ClaimOutcome::Rejected
+    } else {
+        ClaimOutcome::PartlyApproved
+    };
+    Ok(Review { approved, total, outcome })
+}
+
+/// Where a claim stands after a payment of `amount` on top of `paid_before`: partly paid, or paid once the approved
+/// total is reached. None when the payment would take the sum above the approved total (or is not positive).
+pub fn after_payment(approved_total: Decimal, paid_before: Decimal, amount: Decimal) -> Option<bool> {
+    let after = paid_before + amount;
+    (amount > Decimal::ZERO && after <= approved_total).then_some(after == approved_total)
+}
+
 /// The kinds of ledger movement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -389,6 +489,52 @@ mod tests {
         assert_eq!(b.check(Movement::Adjust, d("-41000")), Ok(()));
     }
 
+    fn line(amount: &str, verdict: Verdict, approved: Option<&str>, reason: bool) -> LineReview {
+        LineReview { amount: d(amount), verdict, approved_amount: approved.map(d), has_reason: reason }
+    }
+
+    #[test]
+    fn a_claim_with_one_reduced_line_is_partly_approved_for_the_hand_computed_total() {
+        // Venue 6,000 approved, catering 2,500 reduced to 1,500, giveaways 800 rejected: 7,500 of a 10,000 limit.
+        let lines = [
+            line("6000", Verdict::Approved, None, false),
+            line("2500", Verdict::Reduced, Some("1500"), true),
+            line("800", Verdict::Rejected, None, true),
+        ];
+        let r = review(&lines, d("10000")).unwrap();
+        assert_eq!(r.approved, vec![d("6000"), d("1500"), d("0")]);
+        assert_eq!(r.total, d("7500"));
+        assert_eq!(r.outcome, ClaimOutcome::PartlyApproved);
+    }
+
+    #[test]
+    fn a_claim_above_its_limit_or_with_unexplained_cuts_is_refused() {
+        let over = review(&[line("6000", Verdict::Approved, None, false)], d("5000")).unwrap_err();
+        assert_eq!(over.over_limit, Some(d("6000")));
+        let bad = review(
+            &[line("100", Verdict::Reduced, Some("100"), true), line("100", Verdict::Rejected, None, false)],
+            d("1000"),
+        )
+        .unwrap_err();
+        assert_eq!(bad.lines, vec![(0, LineProblem::ReducedAmount), (1, LineProblem::ReasonRequired)]);
+        assert_eq!(
+            review(&[line("5000", Verdict::Approved, None, false)], d("5000")).unwrap().outcome,
+            ClaimOutcome::Approved
+        );
+        assert_eq!(
+            review(&[line("5000", Verdict::Rejected, None, true)], d("0")).unwrap().outcome,
+            ClaimOutcome::Rejected
+        );
+    }
+
+    #[test]
+    fn instalments_pay_up_to_the_approved_total_and_no_further() {
+        assert_eq!(after_payment(d("7500"), d("0"), d("5000")), Some(false));
+        assert_eq!(after_payment(d("7500"), d("5000"), d("2500")), Some(true));
+        assert_eq!(after_payment(d("7500"), d("5000"), d("2500.01")), None);
+        assert_eq!(after_payment(d("7500"), d("0"), d("0")), None);
+    }
+
     #[test]
     fn movement_names_read_back() {
         for m in Movement::ALL {
@@ -457,6 +603,39 @@ mod tests {
                 }
             }
             prop_assert!(b.reserved <= b.allocated);
+        }
+
+        #[test]
+        fn an_accepted_review_never_exceeds_the_limit_and_sums_its_lines(
+            lines in prop::collection::vec((1i64..10_000_000, 0u8..3, 0i64..10_000_000, any::<bool>()), 1..20),
+            limit in 0i64..50_000_000,
+        ) {
+            let reviewed: Vec<LineReview> = lines.iter().map(|&(amount, v, approved, reason)| LineReview {
+                amount: Decimal::new(amount, 2),
+                verdict: [Verdict::Approved, Verdict::Reduced, Verdict::Rejected][usize::from(v)],
+                approved_amount: Some(Decimal::new(approved, 2)),
+                has_reason: reason,
+            }).collect();
+            if let Ok(r) = review(&reviewed, Decimal::new(limit, 2)) {
+                prop_assert!(r.total <= Decimal::new(limit, 2));
+                prop_assert_eq!(r.total, r.approved.iter().copied().sum::<Decimal>());
+                for (l, a) in reviewed.iter().zip(&r.approved) {
+                    prop_assert!(*a >= Decimal::ZERO && *a <= l.amount);
+                }
+            }
+        }
+
+        #[test]
+        fn instalments_never_pay_more_than_approved(total in 1i64..10_000_000, parts in prop::collection::vec(1i64..5_000_000, 1..30)) {
+            let approved = Decimal::new(total, 2);
+            let mut paid = Decimal::ZERO;
+            for cents in parts {
+                if let Some(done) = after_payment(approved, paid, Decimal::new(cents, 2)) {
+                    paid += Decimal::new(cents, 2);
+                    prop_assert_eq!(done, paid == approved);
+                }
+                prop_assert!(paid <= approved);
+            }
         }
 
         #[test]

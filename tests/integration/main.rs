@@ -9,6 +9,7 @@ mod deals;
 mod fresh_pages;
 mod mail;
 mod mdf;
+mod mdf_claims;
 mod ops;
 mod partners;
 mod recruitment;

@@ -6,14 +6,14 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-fn quarter_start() -> String {
+pub(crate) fn quarter_start() -> String {
     use chrono::Datelike;
     let today = chrono::Utc::now().date_naive();
     let month = (today.month() - 1) / 3 * 3 + 1;
     format!("{}-{:02}-01", today.year(), month)
 }
 
-async fn fund(app: &TestApp, admin: &str, name: &str, total: &str) -> String {
+pub(crate) async fn fund(app: &TestApp, admin: &str, name: &str, total: &str) -> String {
     let r = app
         .post_json(
             "/api/v1/mdf/funds",
@@ -26,7 +26,7 @@ async fn fund(app: &TestApp, admin: &str, name: &str, total: &str) -> String {
     r.json()["id"].as_str().unwrap().to_string()
 }
 
-async fn allocate(app: &TestApp, admin: &str, fund: &str, partner: impl ToString, amount: &str) -> String {
+pub(crate) async fn allocate(app: &TestApp, admin: &str, fund: &str, partner: impl ToString, amount: &str) -> String {
     let r = app
         .post_json(
             &format!("/api/v1/mdf/funds/{fund}/allocations"),
@@ -38,7 +38,7 @@ async fn allocate(app: &TestApp, admin: &str, fund: &str, partner: impl ToString
     r.json()["id"].as_str().unwrap().to_string()
 }
 
-fn request_body(allocation: &str, title: &str, requested: &str, audience: i64, average_deal: &str) -> Value {
+pub(crate) fn request_body(allocation: &str, title: &str, requested: &str, audience: i64, average_deal: &str) -> Value {
     let today = chrono::Utc::now().date_naive();
     json!({
         "allocation_id": allocation, "title": title, "activity_type": "event",
@@ -50,18 +50,18 @@ fn request_body(allocation: &str, title: &str, requested: &str, audience: i64, a
     })
 }
 
-async fn draft(app: &TestApp, partner: &str, body: Value) -> String {
+pub(crate) async fn draft(app: &TestApp, partner: &str, body: Value) -> String {
     let r = app.post_json("/api/v1/mdf/requests", Some(partner), body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(r.json()["status"], "draft");
     r.json()["id"].as_str().unwrap().to_string()
 }
 
-async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Resp {
+pub(crate) async fn act(app: &TestApp, token: &str, id: &str, action: &str, body: Value) -> Resp {
     app.post_json(&format!("/api/v1/mdf/requests/{id}/{action}"), Some(token), body).await
 }
 
-async fn balances(app: &TestApp, token: &str, allocation: &str) -> Value {
+pub(crate) async fn balances(app: &TestApp, token: &str, allocation: &str) -> Value {
     let r = app.get(&format!("/api/v1/mdf/allocations/{allocation}"), Some(token)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     r.json()["balances"].clone()
@@ -392,11 +392,13 @@ pub(crate) async fn foreign_objects(app: &TestApp) -> Vec<(&'static str, (String
     let p2 = app.token("acme", email::P2_ADMIN).await;
     let p2_request = draft(app, &p2, request_body(&p2_allocation, "Partner Two's", "100", 10, "100")).await;
     assert_eq!(act(app, &p2, &p2_request, "submit", json!({})).await.status, StatusCode::OK);
-    vec![
+    let mut objects = vec![
         ("mdf/funds", (b_fund, None)),
         ("mdf/allocations", (b_allocation, Some(p2_allocation))),
         ("mdf/requests", (b_request, Some(p2_request))),
-    ]
+    ];
+    objects.extend(crate::mdf_claims::foreign_claims(app).await);
+    objects
 }
 
 #[tokio::test]
