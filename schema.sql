@@ -276,6 +276,39 @@ $$;
 
 
 --
+-- Name: app_seed_certification_types(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_certification_types(p_tenant uuid) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO certification_types (tenant_id, id, code, name, validity_months)
+    SELECT p_tenant, gen_random_uuid(), code, name, months
+      FROM (VALUES
+        ('sales_professional', 'Sales Professional', 24),
+        ('presales_engineer', 'Pre-sales Engineer', 24),
+        ('implementation_specialist', 'Implementation Specialist', 24),
+        ('support_specialist', 'Support Specialist', 12)
+      ) AS d (code, name, months)
+    ON CONFLICT DO NOTHING
+$$;
+
+
+--
+-- Name: app_seed_certification_types_trigger(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_certification_types_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM app_seed_certification_types(NEW.id);
+    RETURN NULL;
+END
+$$;
+
+
+--
 -- Name: app_seed_mdf_activity_types(uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -639,6 +672,80 @@ ALTER TABLE ONLY public.audit_log ALTER COLUMN before SET COMPRESSION lz4;
 ALTER TABLE ONLY public.audit_log ALTER COLUMN after SET COMPRESSION lz4;
 
 ALTER TABLE ONLY public.audit_log FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: certification_files; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.certification_files (
+    tenant_id uuid NOT NULL,
+    certification_id uuid NOT NULL,
+    file_name text NOT NULL,
+    content_type text NOT NULL,
+    size integer NOT NULL,
+    content bytea NOT NULL,
+    CONSTRAINT certification_files_content_check CHECK (((octet_length(content) >= 1) AND (octet_length(content) <= 10485760))),
+    CONSTRAINT certification_files_file_name_check CHECK (((length(file_name) >= 1) AND (length(file_name) <= 255))),
+    CONSTRAINT certification_files_size_check CHECK (((size >= 1) AND (size <= 10485760)))
+);
+ALTER TABLE ONLY public.certification_files ALTER COLUMN content SET STORAGE EXTERNAL;
+
+ALTER TABLE ONLY public.certification_files FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: certification_types; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.certification_types (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    validity_months integer NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT certification_types_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_]{0,39}$'::text)),
+    CONSTRAINT certification_types_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 120))),
+    CONSTRAINT certification_types_validity_months_check CHECK (((validity_months >= 1) AND (validity_months <= 120)))
+);
+
+ALTER TABLE ONLY public.certification_types FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: certifications; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.certifications (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    type_id uuid NOT NULL,
+    person_name text NOT NULL,
+    person_email text NOT NULL,
+    earned_on date NOT NULL,
+    expires_on date NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    source text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    recorded_by uuid NOT NULL,
+    decided_by uuid,
+    decided_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT certifications_check CHECK ((expires_on > earned_on)),
+    CONSTRAINT certifications_check1 CHECK (((status = 'pending'::text) = (decided_at IS NULL))),
+    CONSTRAINT certifications_note_check CHECK ((length(note) <= 1000)),
+    CONSTRAINT certifications_person_email_check CHECK (((person_email = lower(person_email)) AND ((length(person_email) >= 3) AND (length(person_email) <= 254)))),
+    CONSTRAINT certifications_person_name_check CHECK (((length(btrim(person_name)) >= 1) AND (length(btrim(person_name)) <= 120))),
+    CONSTRAINT certifications_source_check CHECK ((source = ANY (ARRAY['manual'::text, 'import'::text]))),
+    CONSTRAINT certifications_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'verified'::text, 'rejected'::text])))
+);
+
+ALTER TABLE ONLY public.certifications FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -1517,6 +1624,46 @@ ALTER TABLE ONLY public.audit_log
 
 
 --
+-- Name: certification_files certification_files_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certification_files
+    ADD CONSTRAINT certification_files_pkey PRIMARY KEY (tenant_id, certification_id);
+
+
+--
+-- Name: certification_types certification_types_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certification_types
+    ADD CONSTRAINT certification_types_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: certification_types certification_types_tenant_id_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certification_types
+    ADD CONSTRAINT certification_types_tenant_id_code_key UNIQUE (tenant_id, code);
+
+
+--
+-- Name: certifications certifications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certifications
+    ADD CONSTRAINT certifications_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: certifications certifications_tenant_id_partner_id_type_id_person_email_ea_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certifications
+    ADD CONSTRAINT certifications_tenant_id_partner_id_type_id_person_email_ea_key UNIQUE (tenant_id, partner_id, type_id, person_email, earned_on);
+
+
+--
 -- Name: customer_name_words customer_name_words_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1878,6 +2025,34 @@ CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (tenant_id, at DES
 --
 
 CREATE INDEX audit_log_entity_idx ON public.audit_log USING btree (tenant_id, entity_type, entity_id, at);
+
+
+--
+-- Name: certification_types_name_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX certification_types_name_key ON public.certification_types USING btree (tenant_id, lower(name));
+
+
+--
+-- Name: certifications_counting_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX certifications_counting_idx ON public.certifications USING btree (tenant_id, partner_id, type_id, expires_on) INCLUDE (person_email) WHERE (status = 'verified'::text);
+
+
+--
+-- Name: certifications_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX certifications_partner_idx ON public.certifications USING btree (tenant_id, partner_id, created_at);
+
+
+--
+-- Name: certifications_pending_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX certifications_pending_idx ON public.certifications USING btree (tenant_id, created_at) WHERE (status = 'pending'::text);
 
 
 --
@@ -2259,6 +2434,20 @@ CREATE TRIGGER applications_audit AFTER INSERT OR DELETE OR UPDATE ON public.app
 
 
 --
+-- Name: certification_types certification_types_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER certification_types_audit AFTER INSERT OR DELETE OR UPDATE ON public.certification_types FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: certifications certifications_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER certifications_audit AFTER INSERT OR DELETE OR UPDATE ON public.certifications FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
 -- Name: deal_policies deal_policies_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2497,6 +2686,13 @@ CREATE TRIGGER tenants_seed AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE 
 
 
 --
+-- Name: tenants tenants_seed_certification_types; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tenants_seed_certification_types AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_certification_types_trigger();
+
+
+--
 -- Name: tenants tenants_seed_mdf_activity_types; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2648,6 +2844,70 @@ ALTER TABLE ONLY public.audit_log
 
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: certification_files certification_files_tenant_id_certification_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certification_files
+    ADD CONSTRAINT certification_files_tenant_id_certification_id_fkey FOREIGN KEY (tenant_id, certification_id) REFERENCES public.certifications(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: certification_files certification_files_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certification_files
+    ADD CONSTRAINT certification_files_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: certification_types certification_types_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certification_types
+    ADD CONSTRAINT certification_types_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: certifications certifications_tenant_id_decided_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certifications
+    ADD CONSTRAINT certifications_tenant_id_decided_by_fkey FOREIGN KEY (tenant_id, decided_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: certifications certifications_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certifications
+    ADD CONSTRAINT certifications_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: certifications certifications_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certifications
+    ADD CONSTRAINT certifications_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: certifications certifications_tenant_id_recorded_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certifications
+    ADD CONSTRAINT certifications_tenant_id_recorded_by_fkey FOREIGN KEY (tenant_id, recorded_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: certifications certifications_tenant_id_type_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.certifications
+    ADD CONSTRAINT certifications_tenant_id_type_id_fkey FOREIGN KEY (tenant_id, type_id) REFERENCES public.certification_types(tenant_id, id);
 
 
 --
@@ -3321,6 +3581,24 @@ ALTER TABLE public.applications ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: certification_files; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.certification_files ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: certification_types; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.certification_types ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: certifications; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.certifications ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: customer_name_words; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3521,6 +3799,27 @@ CREATE POLICY tenant_isolation ON public.applications USING ((tenant_id = public
 --
 
 CREATE POLICY tenant_isolation ON public.audit_log USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: certification_files tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.certification_files USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: certification_types tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.certification_types USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: certifications tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.certifications USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
 
 
 --
@@ -3793,6 +4092,27 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.applications TO tributary_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.audit_log TO tributary_app;
+
+
+--
+-- Name: TABLE certification_files; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.certification_files TO tributary_app;
+
+
+--
+-- Name: TABLE certification_types; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.certification_types TO tributary_app;
+
+
+--
+-- Name: TABLE certifications; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.certifications TO tributary_app;
 
 
 --

@@ -105,6 +105,10 @@ ids! {
     PlanId,
     /// One activity of a marketing plan.
     ActivityId,
+    /// A kind of certification the program recognises.
+    CertificationTypeId,
+    /// A partner person's certification.
+    CertificationId,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod agreement;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod certifications;
 pub mod config;
 pub mod countries;
 pub mod db;
@@ -113,6 +114,7 @@ pub fn app(state: AppState) -> Router {
         .merge(vocabularies::api::routes())
         .merge(mdf::api::routes())
         .merge(mdf::claims_api::routes())
+        .merge(certifications::api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -133,6 +135,7 @@ pub fn app(state: AppState) -> Router {
         .merge(vocabularies::pages::routes())
         .merge(mdf::pages::routes())
         .merge(mdf::claim_pages::routes())
+        .merge(certifications::pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))

@@ -74,11 +74,22 @@ use utoipa::{Modify, OpenApi};
         crate::mdf::claims_api::upload_attachment,
         crate::mdf::claims_api::download_attachment,
         crate::mdf::claims_api::delete_attachment,
+        crate::certifications::api::list_types,
+        crate::certifications::api::create_type,
+        crate::certifications::api::update_type,
+        crate::certifications::api::list,
+        crate::certifications::api::record,
+        crate::certifications::api::import,
+        crate::certifications::api::show,
+        crate::certifications::api::remove,
+        crate::certifications::api::file,
+        crate::certifications::api::verify,
+        crate::certifications::api::reject,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"), (name = "recruitment"), (name = "agreement"),
-        (name = "onboarding"), (name = "mdf"))
+        (name = "onboarding"), (name = "mdf"), (name = "certifications"))
 )]
 pub struct ApiDoc;
 

@@ -80,6 +80,7 @@ pub const AREAS: &[Area] = &[
     area(Group::Partners, "Onboarding", "/onboarding", EVERYONE),
     area(Group::Deals, "Deals", "/deals", EVERYONE),
     area(Group::Funds, "Funds", "/mdf", EVERYONE),
+    area(Group::Plans, "Certifications", "/certifications", EVERYONE),
     area(Group::Program, "Settings", "/admin/program", ADMIN),
     area(Group::Program, "Users", "/users", ADMIN),
     area(Group::Program, "Team", "/users", &[Role::PartnerAdmin]),

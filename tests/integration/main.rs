@@ -4,6 +4,7 @@ mod support;
 
 mod auth;
 mod browser;
+mod certifications;
 mod cli;
 mod deals;
 mod fresh_pages;
