@@ -5,6 +5,7 @@
 //! Contract: docs/api.md.
 
 pub mod api;
+pub mod demo;
 pub mod pages;
 pub mod store;
 
