@@ -164,7 +164,7 @@ CREATE FUNCTION app_seed_tiers(p_tenant uuid) RETURNS void
         ('gold', 2, 'Gold', '#8a6100', 15.00, 2.00, 120, 1),
         ('platinum', 3, 'Platinum', '#6b3fa0', 20.00, 3.00, 180, 1)
       ) AS d (code, rank, name, colour, discount, mdf, protection, needed)
-    ON CONFLICT DO NOTHING;
+    ON CONFLICT (tenant_id, code) DO NOTHING;
     INSERT INTO tier_requirements (tenant_id, tier_code, position, metric, parameter, threshold, window_days, mandatory)
     SELECT p_tenant, tier, position, metric, parameter, threshold, window_days, mandatory
       FROM (VALUES
@@ -183,7 +183,7 @@ CREATE FUNCTION app_seed_tiers(p_tenant uuid) RETURNS void
         ('platinum', 3, 'certified_people', 'sales engineer', 5, 365, false),
         ('platinum', 4, 'agreed_business_plan', '', 1, 365, false)
       ) AS d (tier, position, metric, parameter, threshold, window_days, mandatory)
-    ON CONFLICT DO NOTHING
+    ON CONFLICT (tenant_id, tier_code, position) DO NOTHING
 $$;
 CREATE FUNCTION app_seed_tiers_trigger() RETURNS trigger
     LANGUAGE plpgsql AS $$
