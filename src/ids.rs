@@ -93,6 +93,10 @@ ids! {
     AllocationId,
     /// A partner's request for market development funds.
     MdfRequestId,
+    /// A tier of the program (Registered, Silver, ...).
+    TierId,
+    /// A requirement of a tier.
+    RequirementId,
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod recruitment;
 pub mod rules;
 pub mod server;
 pub mod tenants;
+pub mod tiers;
 pub mod users;
 pub mod validate;
 pub mod vocabularies;
@@ -112,6 +113,7 @@ pub fn app(state: AppState) -> Router {
         .merge(agreement::api::routes())
         .merge(vocabularies::api::routes())
         .merge(mdf::api::routes())
+        .merge(tiers::api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -131,6 +133,7 @@ pub fn app(state: AppState) -> Router {
         .merge(program::routes())
         .merge(vocabularies::pages::routes())
         .merge(mdf::pages::routes())
+        .merge(tiers::pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))

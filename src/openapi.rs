@@ -63,11 +63,19 @@ use utoipa::{Modify, OpenApi};
         crate::mdf::api::queue,
         crate::mdf::api::ledger,
         crate::mdf::api::ledger_csv,
+        crate::tiers::api::show_tiers,
+        crate::tiers::api::replace_tiers,
+        crate::tiers::api::standing,
+        crate::tiers::api::history,
+        crate::tiers::api::evaluate,
+        crate::tiers::api::set_override,
+        crate::tiers::api::end_override,
+        crate::tiers::api::approve_promotion,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"), (name = "recruitment"), (name = "agreement"),
-        (name = "onboarding"), (name = "mdf"))
+        (name = "onboarding"), (name = "mdf"), (name = "tiers"))
 )]
 pub struct ApiDoc;
 

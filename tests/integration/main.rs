@@ -15,6 +15,7 @@ mod recruitment;
 mod schema;
 mod security;
 mod tenancy;
+mod tiers;
 mod users;
 mod vocabularies;
 mod workspace;
