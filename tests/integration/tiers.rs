@@ -414,3 +414,109 @@ async fn the_partners_api_takes_the_programs_tier_codes() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_partner_sees_its_gaps_and_staff_see_who_needs_attention() {
+    let app = TestApp::new().await;
+    let admin = app.token(A.slug, email::ADMIN).await;
+    for _ in 0..4 {
+        won_deal(&app, A.id, A.p1, A.p1_admin, 15000, 0).await;
+    }
+    set_tier(&app, &admin, A.p2, "silver").await;
+    evaluate(&app, A.id, today()).await;
+
+    let p1 = app.session(A.slug, email::P1_USER).await;
+    let r = app.page("/tier", &p1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.select("h1"), ["Your tier"]);
+    let next = r.select("#next-tier h2");
+    assert_eq!(next, ["What Gold takes"]);
+    assert!(r.text().contains("Still needed: USD 190,000 more closed-won revenue."), "{}", r.text());
+    assert_eq!(r.select("#next-benefits h2"), ["Gold benefits"]);
+    assert!(r.text().contains("Counted over the last 365 days"));
+    assert!(!r.select("#projection").is_empty());
+    assert!(r.select("#admin-actions").is_empty(), "partners do not see the admin's actions");
+    let home = app.page("/", &p1).await;
+    assert!(home.text().contains("To reach Gold:"), "{}", home.text());
+
+    // Partner Two fell below Silver: its CAM sees it in grace, the chief sees the quarter's movements.
+    let cam2 = app.session(A.slug, email::CAM2).await;
+    let r = app.page("/", &cam2).await;
+    let watch = r.select("#tier-watch tbody tr");
+    assert_eq!(watch.len(), 1, "{watch:?}");
+    assert!(watch[0].contains("Partner Two") && watch[0].contains("In grace"), "{watch:?}");
+    let cam1 = app.session(A.slug, email::CAM1).await;
+    assert!(app.page("/", &cam1).await.select("#tier-watch tbody tr").is_empty());
+    let chief = app.session(A.slug, email::CHIEF).await;
+    let rows = app.page("/", &chief).await.select("#tier-movements tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    // The CAM may open an assigned partner's standing, not another's.
+    assert_eq!(app.page(&format!("/partners/{}/standing", A.p2), &cam2).await.status, StatusCode::OK);
+    assert_eq!(app.page(&format!("/partners/{}/standing", A.p1), &cam2).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_tier_settings_form_saves_and_re_renders_with_messages_beside_fields() {
+    let app = TestApp::new().await;
+    let admin = app.session(A.slug, email::ADMIN).await;
+    let r = app.page("/admin/tiers", &admin).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // Every field of the page as the browser would send it.
+    let html = r.html();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for el in html.select(
+        &scraper::Selector::parse("form[action='/admin/tiers'] input, form[action='/admin/tiers'] select").unwrap(),
+    ) {
+        let name = el.value().attr("name").unwrap_or("").to_string();
+        if name.is_empty() || name == "_csrf" {
+            continue;
+        }
+        if el.value().attr("type") == Some("checkbox") {
+            if el.value().attr("checked").is_some() {
+                fields.push((name, "on".into()));
+            }
+            continue;
+        }
+        let value = if el.value().name() == "select" {
+            el.select(&scraper::Selector::parse("option[selected]").unwrap())
+                .next()
+                .and_then(|o| o.value().attr("value"))
+                .unwrap_or("")
+                .to_string()
+        } else {
+            el.value().attr("value").unwrap_or("").to_string()
+        };
+        fields.push((name, value));
+    }
+    let set = |fields: &mut Vec<(String, String)>, name: &str, value: &str| {
+        fields.retain(|(n, _)| n != name);
+        fields.push((name.into(), value.into()));
+    };
+    let mut bad = fields.clone();
+    set(&mut bad, "grace", "-3");
+    set(&mut bad, "t1_r0_threshold", "lots");
+    let pairs: Vec<(&str, &str)> = bad.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = app.submit("/admin/tiers", &admin, &pairs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.select(".field-error").len(), 2, "{:?}", r.select(".field-error"));
+    assert_eq!(r.select("#f-t1_r0_threshold").len(), 1);
+    assert!(r.text().contains("value=\"lots\""), "the form keeps what was typed");
+
+    // A new requirement on Silver: 2 customer references, kept by hand.
+    let mut good = fields.clone();
+    let rows: usize = fields.iter().find(|(n, _)| n == "t1_rows").unwrap().1.parse().unwrap();
+    let blank = rows - 1;
+    set(&mut good, &format!("t1_r{blank}_metric"), "custom");
+    set(&mut good, &format!("t1_r{blank}_parameter"), "customer references");
+    set(&mut good, &format!("t1_r{blank}_threshold"), "2");
+    set(&mut good, &format!("t1_r{blank}_mandatory"), "on");
+    let pairs: Vec<(&str, &str)> = good.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = app.submit("/admin/tiers", &admin, &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let token = app.token(A.slug, email::ADMIN).await;
+    let config = app.get("/api/v1/tiers", Some(&token)).await.json();
+    let silver = config["tiers"][1]["requirements"].as_array().unwrap().clone();
+    assert_eq!(silver.len(), rows);
+    assert_eq!(silver.last().unwrap()["parameter"], "customer references");
+    assert_eq!(config["policy"]["grace_days"], 90);
+}
