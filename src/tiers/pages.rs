@@ -135,6 +135,7 @@ fn headline(
     row: &store::StandingRow,
     name: &dyn Fn(&str) -> String,
     today: NaiveDate,
+    entry: bool,
 ) -> (String, &'static str) {
     let tier = name(&row.tier);
     let when = row.evaluated_on.map(format::date).unwrap_or_default();
@@ -174,6 +175,7 @@ fn headline(
             ),
             "alert-info",
         ),
+        _ if entry => (format!("{partner} holds {tier}, the program's entry tier."), "alert-info"),
         _ => (format!("{partner} meets the requirements of {tier}."), "alert-success"),
     }
 }
@@ -246,7 +248,7 @@ async fn render(
     let rank = tiers.iter().position(|t| t.code == row.tier);
     let next_tier = rank.and_then(|r| tiers.get(r + 1));
     let find = |code: &str| progress.iter().find(|p| p.code == code).map(block);
-    let (headline, headline_class) = headline(&row.partner_name, &row, &name, today);
+    let (headline, headline_class) = headline(&row.partner_name, &row, &name, today, rank == Some(0));
     let evaluated = match (row.evaluated_on, row.next_evaluation_on) {
         (Some(on), Some(next)) => {
             format!("Last evaluated {}; next evaluation {}.", format::date(on), format::date(next))
@@ -420,7 +422,8 @@ pub async fn home_block(tx: &mut Tx, partner: PartnerId) -> Result<Option<HomeSt
         .and_then(|t| progress.iter().find(|p| p.code == t.code))
         .map(|p| p.requirements.iter().filter(|r| !r.gap.is_empty()).take(3).map(|r| r.gap.clone()).collect())
         .unwrap_or_default();
-    let (headline, headline_class) = headline("Your organisation", &row, &name, today);
+    let entry = tiers.first().is_some_and(|t| t.code == row.tier);
+    let (headline, headline_class) = headline("Your organisation", &row, &name, today, entry);
     Ok(Some(HomeStanding {
         tier: name(&row.tier),
         badge: badge(&row.tier),

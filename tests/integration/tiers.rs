@@ -14,7 +14,14 @@ fn today() -> NaiveDate {
 }
 
 /// A won registration of `partner`, closed (and decided and registered) `days_ago` days before now.
-async fn won_deal(app: &TestApp, tenant: TenantId, partner: PartnerId, by: UserId, amount: i64, at_day: i64) {
+pub(crate) async fn won_deal(
+    app: &TestApp,
+    tenant: TenantId,
+    partner: PartnerId,
+    by: UserId,
+    amount: i64,
+    at_day: i64,
+) {
     let mut tx = tributary::db::begin_tenant(&app.pool, tenant, None).await.unwrap();
     let at = Utc::now() + Duration::days(at_day);
     sqlx::query(
