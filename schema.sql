@@ -286,7 +286,7 @@ CREATE FUNCTION public.app_seed_certification_types(p_tenant uuid) RETURNS void
     SELECT p_tenant, gen_random_uuid(), code, name, months
       FROM (VALUES
         ('sales_professional', 'Sales Professional', 24),
-        ('presales_engineer', 'Pre-sales Engineer', 24),
+        ('sales_engineer', 'Sales Engineer', 24),
         ('implementation_specialist', 'Implementation Specialist', 24),
         ('support_specialist', 'Support Specialist', 12)
       ) AS d (code, name, months)
@@ -399,6 +399,60 @@ CREATE FUNCTION public.app_seed_tenant_trigger() RETURNS trigger
     AS $$
 BEGIN
     PERFORM app_seed_tenant(NEW.id);
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: app_seed_tiers(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_tiers(p_tenant uuid) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO tier_policies (tenant_id) VALUES (p_tenant) ON CONFLICT DO NOTHING;
+    INSERT INTO tiers (tenant_id, code, rank, name, badge_colour, discount_percent, mdf_accrual_percent,
+                       protection_days, optional_needed)
+    SELECT p_tenant, code, rank, name, colour, discount, mdf, protection, needed
+      FROM (VALUES
+        ('registered', 0, 'Registered', '#2f5f9e', 5.00, 0.00, 60, 0),
+        ('silver', 1, 'Silver', '#5b6472', 10.00, 1.00, 90, 1),
+        ('gold', 2, 'Gold', '#8a6100', 15.00, 2.00, 120, 1),
+        ('platinum', 3, 'Platinum', '#6b3fa0', 20.00, 3.00, 180, 1)
+      ) AS d (code, rank, name, colour, discount, mdf, protection, needed)
+    ON CONFLICT (tenant_id, code) DO NOTHING;
+    INSERT INTO tier_requirements (tenant_id, tier_code, position, metric, parameter, threshold, window_days, mandatory)
+    SELECT p_tenant, tier, position, metric, parameter, threshold, window_days, mandatory
+      FROM (VALUES
+        ('silver', 0, 'closed_won_revenue', 'USD', 50000.00, 365, true),
+        ('silver', 1, 'won_deals', '', 2, 365, true),
+        ('silver', 2, 'approved_registrations', '', 3, 365, false),
+        ('silver', 3, 'onboarding_complete', '', 1, 365, false),
+        ('gold', 0, 'closed_won_revenue', 'USD', 250000.00, 365, true),
+        ('gold', 1, 'won_deals', '', 5, 365, true),
+        ('gold', 2, 'approved_registrations', '', 8, 365, false),
+        ('gold', 3, 'certified_people', 'sales engineer', 2, 365, false),
+        ('gold', 4, 'capability_score', '', 70, 365, false),
+        ('platinum', 0, 'closed_won_revenue', 'USD', 1000000.00, 365, true),
+        ('platinum', 1, 'won_deals', '', 12, 365, true),
+        ('platinum', 2, 'approved_registrations', '', 20, 365, false),
+        ('platinum', 3, 'certified_people', 'sales engineer', 5, 365, false),
+        ('platinum', 4, 'agreed_business_plan', '', 1, 365, false)
+      ) AS d (tier, position, metric, parameter, threshold, window_days, mandatory)
+    ON CONFLICT (tenant_id, tier_code, position) DO NOTHING
+$$;
+
+
+--
+-- Name: app_seed_tiers_trigger(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_tiers_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM app_seed_tiers(NEW.id);
     RETURN NULL;
 END
 $$;
@@ -541,6 +595,19 @@ CREATE FUNCTION public.mdf_ledger_append_only() RETURNS trigger
     AS $$
 BEGIN
     RAISE EXCEPTION 'the MDF ledger is append-only: % is refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+
+--
+-- Name: tier_history_append_only(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.tier_history_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'the tier history is append-only: % is refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END
 $$;
 
@@ -1430,6 +1497,35 @@ ALTER TABLE ONLY public.outbox FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: partner_standings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.partner_standings (
+    tenant_id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    action text,
+    qualifies_for text,
+    proposed_tier text,
+    grace_until date,
+    override_tier text,
+    override_until date,
+    override_reason text,
+    override_by uuid,
+    evaluated_at timestamp with time zone,
+    evaluated_on date,
+    next_evaluation_on date DEFAULT CURRENT_DATE NOT NULL,
+    projection_tier text,
+    progress jsonb DEFAULT '[]'::jsonb NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT partner_standings_action_check CHECK ((action = ANY (ARRAY['promote'::text, 'propose_promotion'::text, 'hold'::text, 'warn'::text, 'start_grace'::text, 'in_grace'::text, 'demote'::text, 'overridden'::text]))),
+    CONSTRAINT partner_standings_check CHECK (((override_tier IS NULL) = (override_until IS NULL))),
+    CONSTRAINT partner_standings_override_reason_check CHECK ((length(override_reason) <= 1000))
+);
+
+ALTER TABLE ONLY public.partner_standings FORCE ROW LEVEL SECURITY;
+
+
+--
 -- Name: partners; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1511,6 +1607,136 @@ CREATE TABLE public.tenants (
     CONSTRAINT tenants_slug_check CHECK ((slug ~ '^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$'::text)),
     CONSTRAINT tenants_time_zone_check CHECK (((length(time_zone) >= 1) AND (length(time_zone) <= 64)))
 );
+
+
+--
+-- Name: tier_custom_values; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tier_custom_values (
+    tenant_id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    name text NOT NULL,
+    value numeric(16,2) NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tier_custom_values_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 80)))
+);
+
+ALTER TABLE ONLY public.tier_custom_values FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: tier_history; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tier_history (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    seq bigint NOT NULL,
+    partner_id uuid NOT NULL,
+    on_date date NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    action text NOT NULL,
+    from_tier text NOT NULL,
+    to_tier text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    actor_id uuid,
+    CONSTRAINT tier_history_action_check CHECK ((action = ANY (ARRAY['promote'::text, 'propose_promotion'::text, 'approve_promotion'::text, 'warn'::text, 'start_grace'::text, 'recover'::text, 'demote'::text, 'override'::text, 'override_ended'::text, 'set_by_admin'::text]))),
+    CONSTRAINT tier_history_note_check CHECK ((length(note) <= 1000))
+);
+
+ALTER TABLE ONLY public.tier_history FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: tier_history_seq_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tier_history ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.tier_history_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tier_policies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tier_policies (
+    tenant_id uuid NOT NULL,
+    evaluate_every_days integer DEFAULT 7 NOT NULL,
+    auto_promote boolean DEFAULT true NOT NULL,
+    grace_days integer DEFAULT 90 NOT NULL,
+    risk_margin_percent integer DEFAULT 10 NOT NULL,
+    producing_days integer DEFAULT 90 NOT NULL,
+    lapsed_days integer DEFAULT 90 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tier_policies_evaluate_every_days_check CHECK (((evaluate_every_days >= 1) AND (evaluate_every_days <= 366))),
+    CONSTRAINT tier_policies_grace_days_check CHECK (((grace_days >= 0) AND (grace_days <= 730))),
+    CONSTRAINT tier_policies_lapsed_days_check CHECK (((lapsed_days >= 1) AND (lapsed_days <= 730))),
+    CONSTRAINT tier_policies_producing_days_check CHECK (((producing_days >= 1) AND (producing_days <= 730))),
+    CONSTRAINT tier_policies_risk_margin_percent_check CHECK (((risk_margin_percent >= 0) AND (risk_margin_percent <= 100)))
+);
+
+ALTER TABLE ONLY public.tier_policies FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: tier_requirements; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tier_requirements (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    tier_code text NOT NULL,
+    "position" integer NOT NULL,
+    metric text NOT NULL,
+    parameter text DEFAULT ''::text NOT NULL,
+    threshold numeric(16,2) NOT NULL,
+    window_days integer DEFAULT 365 NOT NULL,
+    mandatory boolean DEFAULT true NOT NULL,
+    CONSTRAINT tier_requirements_metric_check CHECK ((metric ~ '^[a-z_]{1,40}$'::text)),
+    CONSTRAINT tier_requirements_parameter_check CHECK ((length(parameter) <= 80)),
+    CONSTRAINT tier_requirements_position_check CHECK (("position" >= 0)),
+    CONSTRAINT tier_requirements_threshold_check CHECK ((threshold >= (0)::numeric)),
+    CONSTRAINT tier_requirements_window_days_check CHECK (((window_days >= 1) AND (window_days <= 1095)))
+);
+
+ALTER TABLE ONLY public.tier_requirements FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: tiers; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tiers (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    code text NOT NULL,
+    rank integer NOT NULL,
+    name text NOT NULL,
+    badge_colour text DEFAULT '#5b6472'::text NOT NULL,
+    discount_percent numeric(5,2) DEFAULT 0 NOT NULL,
+    mdf_accrual_percent numeric(5,2) DEFAULT 0 NOT NULL,
+    protection_days integer DEFAULT 90 NOT NULL,
+    benefits_from date DEFAULT '2026-01-01'::date NOT NULL,
+    optional_needed integer DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tiers_badge_colour_check CHECK ((badge_colour ~ '^#[0-9a-f]{6}$'::text)),
+    CONSTRAINT tiers_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_]{0,39}$'::text)),
+    CONSTRAINT tiers_discount_percent_check CHECK (((discount_percent >= (0)::numeric) AND (discount_percent <= (100)::numeric))),
+    CONSTRAINT tiers_mdf_accrual_percent_check CHECK (((mdf_accrual_percent >= (0)::numeric) AND (mdf_accrual_percent <= (100)::numeric))),
+    CONSTRAINT tiers_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 60))),
+    CONSTRAINT tiers_optional_needed_check CHECK ((optional_needed >= 0)),
+    CONSTRAINT tiers_protection_days_check CHECK (((protection_days >= 1) AND (protection_days <= 730))),
+    CONSTRAINT tiers_rank_check CHECK (((rank >= 0) AND (rank <= 20)))
+);
+
+ALTER TABLE ONLY public.tiers FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -1920,6 +2146,14 @@ ALTER TABLE ONLY public.outbox
 
 
 --
+-- Name: partner_standings partner_standings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partner_standings
+    ADD CONSTRAINT partner_standings_pkey PRIMARY KEY (tenant_id, partner_id);
+
+
+--
 -- Name: partners partners_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1965,6 +2199,70 @@ ALTER TABLE ONLY public.tenants
 
 ALTER TABLE ONLY public.tenants
     ADD CONSTRAINT tenants_slug_key UNIQUE (slug);
+
+
+--
+-- Name: tier_custom_values tier_custom_values_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_custom_values
+    ADD CONSTRAINT tier_custom_values_pkey PRIMARY KEY (tenant_id, partner_id, name);
+
+
+--
+-- Name: tier_history tier_history_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_history
+    ADD CONSTRAINT tier_history_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: tier_policies tier_policies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_policies
+    ADD CONSTRAINT tier_policies_pkey PRIMARY KEY (tenant_id);
+
+
+--
+-- Name: tier_requirements tier_requirements_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_requirements
+    ADD CONSTRAINT tier_requirements_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: tier_requirements tier_requirements_tenant_id_tier_code_position_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_requirements
+    ADD CONSTRAINT tier_requirements_tenant_id_tier_code_position_key UNIQUE (tenant_id, tier_code, "position");
+
+
+--
+-- Name: tiers tiers_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tiers
+    ADD CONSTRAINT tiers_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: tiers tiers_tenant_id_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tiers
+    ADD CONSTRAINT tiers_tenant_id_code_key UNIQUE (tenant_id, code);
+
+
+--
+-- Name: tiers tiers_tenant_id_rank_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tiers
+    ADD CONSTRAINT tiers_tenant_id_rank_key UNIQUE (tenant_id, rank) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -2350,6 +2648,20 @@ CREATE INDEX outbox_unsent_idx ON public.outbox USING btree (next_attempt_at) WH
 
 
 --
+-- Name: partner_standings_action_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX partner_standings_action_idx ON public.partner_standings USING btree (tenant_id, action);
+
+
+--
+-- Name: partner_standings_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX partner_standings_due_idx ON public.partner_standings USING btree (tenant_id, next_evaluation_on);
+
+
+--
 -- Name: partners_cam_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2382,6 +2694,20 @@ CREATE INDEX public_submissions_key_idx ON public.public_submissions USING btree
 --
 
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (tenant_id, user_id);
+
+
+--
+-- Name: tier_history_date_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tier_history_date_idx ON public.tier_history USING btree (tenant_id, on_date);
+
+
+--
+-- Name: tier_history_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tier_history_partner_idx ON public.tier_history USING btree (tenant_id, partner_id, on_date DESC, seq DESC);
 
 
 --
@@ -2651,6 +2977,13 @@ CREATE TRIGGER onboarding_template_items_audit AFTER INSERT OR DELETE OR UPDATE 
 
 
 --
+-- Name: partner_standings partner_standings_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER partner_standings_audit AFTER UPDATE ON public.partner_standings FOR EACH ROW WHEN (((old.action IS DISTINCT FROM new.action) OR (old.grace_until IS DISTINCT FROM new.grace_until) OR (old.override_tier IS DISTINCT FROM new.override_tier) OR (old.override_until IS DISTINCT FROM new.override_until) OR (old.proposed_tier IS DISTINCT FROM new.proposed_tier))) EXECUTE FUNCTION public.audit_row_change();
+
+
+--
 -- Name: partners partners_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2700,10 +3033,59 @@ CREATE TRIGGER tenants_seed_mdf_activity_types AFTER INSERT ON public.tenants FO
 
 
 --
+-- Name: tenants tenants_seed_tiers; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tenants_seed_tiers AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_tiers_trigger();
+
+
+--
 -- Name: tenants tenants_seed_vocabularies; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER tenants_seed_vocabularies AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_vocabularies_trigger();
+
+
+--
+-- Name: tier_custom_values tier_custom_values_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tier_custom_values_audit AFTER INSERT OR DELETE OR UPDATE ON public.tier_custom_values FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: tier_history tier_history_no_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tier_history_no_change BEFORE DELETE OR UPDATE ON public.tier_history FOR EACH ROW EXECUTE FUNCTION public.tier_history_append_only();
+
+
+--
+-- Name: tier_history tier_history_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tier_history_no_truncate BEFORE TRUNCATE ON public.tier_history FOR EACH STATEMENT EXECUTE FUNCTION public.tier_history_append_only();
+
+
+--
+-- Name: tier_policies tier_policies_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tier_policies_audit AFTER INSERT OR DELETE OR UPDATE ON public.tier_policies FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: tier_requirements tier_requirements_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tier_requirements_audit AFTER INSERT OR DELETE OR UPDATE ON public.tier_requirements FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: tiers tiers_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tiers_audit AFTER INSERT OR DELETE OR UPDATE ON public.tiers FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
 
 
 --
@@ -3487,6 +3869,38 @@ ALTER TABLE ONLY public.outbox
 
 
 --
+-- Name: partner_standings partner_standings_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partner_standings
+    ADD CONSTRAINT partner_standings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: partner_standings partner_standings_tenant_id_override_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partner_standings
+    ADD CONSTRAINT partner_standings_tenant_id_override_by_fkey FOREIGN KEY (tenant_id, override_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: partner_standings partner_standings_tenant_id_override_tier_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partner_standings
+    ADD CONSTRAINT partner_standings_tenant_id_override_tier_fkey FOREIGN KEY (tenant_id, override_tier) REFERENCES public.tiers(tenant_id, code);
+
+
+--
+-- Name: partner_standings partner_standings_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partner_standings
+    ADD CONSTRAINT partner_standings_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
 -- Name: partners partners_tenant_id_cam_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3500,6 +3914,14 @@ ALTER TABLE ONLY public.partners
 
 ALTER TABLE ONLY public.partners
     ADD CONSTRAINT partners_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: partners partners_tier_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.partners
+    ADD CONSTRAINT partners_tier_fkey FOREIGN KEY (tenant_id, tier) REFERENCES public.tiers(tenant_id, code);
 
 
 --
@@ -3524,6 +3946,78 @@ ALTER TABLE ONLY public.sessions
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_tenant_id_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: tier_custom_values tier_custom_values_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_custom_values
+    ADD CONSTRAINT tier_custom_values_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: tier_custom_values tier_custom_values_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_custom_values
+    ADD CONSTRAINT tier_custom_values_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: tier_history tier_history_tenant_id_actor_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_history
+    ADD CONSTRAINT tier_history_tenant_id_actor_id_fkey FOREIGN KEY (tenant_id, actor_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: tier_history tier_history_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_history
+    ADD CONSTRAINT tier_history_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: tier_history tier_history_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_history
+    ADD CONSTRAINT tier_history_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: tier_policies tier_policies_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_policies
+    ADD CONSTRAINT tier_policies_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: tier_requirements tier_requirements_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_requirements
+    ADD CONSTRAINT tier_requirements_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: tier_requirements tier_requirements_tenant_id_tier_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tier_requirements
+    ADD CONSTRAINT tier_requirements_tenant_id_tier_code_fkey FOREIGN KEY (tenant_id, tier_code) REFERENCES public.tiers(tenant_id, code) ON DELETE CASCADE;
+
+
+--
+-- Name: tiers tiers_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tiers
+    ADD CONSTRAINT tiers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 
 --
@@ -3747,6 +4241,12 @@ ALTER TABLE public.onboarding_template_items ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.outbox ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: partner_standings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.partner_standings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: partners; Type: ROW SECURITY; Schema: public; Owner: -
@@ -3998,6 +4498,13 @@ CREATE POLICY tenant_isolation ON public.outbox USING ((tenant_id = public.app_c
 
 
 --
+-- Name: partner_standings tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.partner_standings USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
 -- Name: partners tenant_isolation; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -4019,6 +4526,41 @@ CREATE POLICY tenant_isolation ON public.sessions USING ((tenant_id = public.app
 
 
 --
+-- Name: tier_custom_values tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.tier_custom_values USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: tier_history tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.tier_history USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: tier_policies tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.tier_policies USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: tier_requirements tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.tier_requirements USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: tiers tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.tiers USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
 -- Name: users tenant_isolation; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -4031,6 +4573,36 @@ CREATE POLICY tenant_isolation ON public.users USING ((tenant_id = public.app_cu
 
 CREATE POLICY tenant_isolation ON public.vocabulary_entries USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
 
+
+--
+-- Name: tier_custom_values; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tier_custom_values ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tier_history; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tier_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tier_policies; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tier_policies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tier_requirements; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tier_requirements ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tiers; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tiers ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: users; Type: ROW SECURITY; Schema: public; Owner: -
@@ -4312,6 +4884,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.outbox TO tributary_app;
 
 
 --
+-- Name: TABLE partner_standings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.partner_standings TO tributary_app;
+
+
+--
 -- Name: TABLE partners; Type: ACL; Schema: public; Owner: -
 --
 
@@ -4344,6 +4923,48 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sessions TO tributary_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.tenants TO tributary_app;
+
+
+--
+-- Name: TABLE tier_custom_values; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tier_custom_values TO tributary_app;
+
+
+--
+-- Name: TABLE tier_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.tier_history TO tributary_app;
+
+
+--
+-- Name: SEQUENCE tier_history_seq_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.tier_history_seq_seq TO tributary_app;
+
+
+--
+-- Name: TABLE tier_policies; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tier_policies TO tributary_app;
+
+
+--
+-- Name: TABLE tier_requirements; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tier_requirements TO tributary_app;
+
+
+--
+-- Name: TABLE tiers; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tiers TO tributary_app;
 
 
 --

@@ -85,7 +85,7 @@ CREATE FUNCTION app_seed_certification_types(p_tenant uuid) RETURNS void
     SELECT p_tenant, gen_random_uuid(), code, name, months
       FROM (VALUES
         ('sales_professional', 'Sales Professional', 24),
-        ('presales_engineer', 'Pre-sales Engineer', 24),
+        ('sales_engineer', 'Sales Engineer', 24),
         ('implementation_specialist', 'Implementation Specialist', 24),
         ('support_specialist', 'Support Specialist', 12)
       ) AS d (code, name, months)

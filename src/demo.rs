@@ -186,8 +186,114 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
     onboarding(&mut tx, tenant).await?;
     applications(&mut tx, tenant, admin).await?;
     crate::certifications::demo::load(&mut tx).await?;
+    tier_story(&mut tx, tenant).await?;
     tx.commit().await?;
+    // Today's standing of every demo partner comes from the evaluation itself, over the story written above.
+    let today = chrono::Utc::now().date_naive();
+    crate::tiers::evaluate_all(pool, tenant, today, "").await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(true)
+}
+
+/// Won (and lost) registrations behind the demo partners' tiers, so that today's evaluation finds one partner to
+/// promote, one at risk and some falling into grace; and 18 months of standing history (promotions, a grace period
+/// running, a demotion).
+async fn tier_story(tx: &mut Tx, tenant: TenantId) -> anyhow::Result<()> {
+    // (partner, outcome, how many, USD each, days ago of the latest)
+    let deals: &[(&str, &str, i32, i64, i32)] = &[
+        ("Brightpath Solutions", "won", 5, 30_000, 20),
+        ("Brightpath Solutions", "lost", 4, 20_000, 40),
+        ("Harbor & Pine Consulting", "won", 5, 52_000, 15),
+        ("Harbor & Pine Consulting", "lost", 4, 15_000, 30),
+        ("Lotus Digital", "won", 4, 17_000, 10),
+        ("Cobalt Integrations", "won", 1, 45_000, 30),
+        // Quiet for months: lapsed.
+        ("Kestrel Cloud Services", "won", 1, 30_000, 200),
+        ("Mistral Data", "won", 2, 20_000, 150),
+    ];
+    for (partner, outcome, n, amount, days) in deals {
+        sqlx::query!(
+            "insert into deals (tenant_id, id, partner_id, registered_by, customer_name, normalized_name, country,
+                                products, estimated_value, currency, expected_close_date, status, created_at,
+                                decided_at, decided_by, closed_at, closed_amount, partner_name, cam_id)
+             select p.tenant_id, gen_random_uuid(), p.id, u.id, c.name, lower(c.name), p.country, array['crm'], $3::numeric,
+                    'USD', (now() - make_interval(days => c.age))::date, $2::text, now() - make_interval(days => c.age + 45),
+                    now() - make_interval(days => c.age + 44), p.cam_id, now() - make_interval(days => c.age),
+                    case when $2::text = 'won' then $3::numeric end, p.name, p.cam_id
+               from partners p
+               -- Its admin registered it; a partner without portal users had its CAM (or the admin) do it.
+               cross join lateral (select id from users
+                                    where tenant_id = p.tenant_id
+                                      and (partner_id = p.id or id = p.cam_id or role = 'program_admin')
+                                    order by partner_id = p.id desc nulls last, id = p.cam_id desc, email limit 1) u
+               cross join lateral (select p.name || ' account ' || n || ' (' || $2::text || ')' as name,
+                                          $5::int + (n - 1) * 23 as age
+                                     from generate_series(1, $4::int) n) c
+              where p.name = $1",
+            partner,
+            outcome,
+            rust_decimal::Decimal::from(*amount),
+            n,
+            days,
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    let today = chrono::Utc::now().date_naive();
+    let ago = |days: i64| today - chrono::Duration::days(days);
+    // (partner, days ago, action, from, to, note)
+    let history: &[(&str, i64, &str, &str, &str, &str)] = &[
+        ("Brightpath Solutions", 540, "promote", "registered", "silver", ""),
+        ("Brightpath Solutions", 210, "promote", "silver", "gold", ""),
+        ("Cobalt Integrations", 520, "promote", "registered", "silver", ""),
+        ("Cobalt Integrations", 400, "promote", "silver", "gold", ""),
+        ("Cobalt Integrations", 300, "override", "gold", "platinum", "Strategic launch partner for the EMEA region."),
+        ("Cobalt Integrations", 120, "override_ended", "platinum", "platinum", "The override ran out."),
+        ("Northwind IT", 430, "promote", "registered", "silver", ""),
+        ("Harbor & Pine Consulting", 480, "promote", "registered", "silver", ""),
+        ("Harbor & Pine Consulting", 270, "promote", "silver", "gold", ""),
+        ("Kestrel Cloud Services", 450, "promote", "registered", "silver", ""),
+        (
+            "Kestrel Cloud Services",
+            150,
+            "start_grace",
+            "silver",
+            "silver",
+            "Missing: USD 50,000 more closed-won revenue",
+        ),
+        ("Kestrel Cloud Services", 60, "demote", "silver", "registered", "The grace period ran out."),
+        ("Mistral Data", 390, "promote", "registered", "silver", ""),
+        ("Mistral Data", 40, "start_grace", "silver", "silver", "Missing: USD 10,000 more closed-won revenue"),
+    ];
+    for (partner, days, action, from, to, note) in history {
+        let id = sqlx::query_scalar!(r#"select id as "id: PartnerId" from partners where name = $1"#, partner)
+            .fetch_one(&mut **tx)
+            .await?;
+        let h = crate::tiers::store::NewHistory {
+            partner: id,
+            on_date: ago(*days),
+            action,
+            from_tier: from,
+            to_tier: to,
+            note,
+            actor: None,
+        };
+        crate::tiers::store::insert_history(tx, tenant, &h).await?;
+    }
+    // Kestrel was moved down two months ago; Mistral's grace period started 40 days ago and runs 50 more.
+    let kestrel =
+        sqlx::query_scalar!(r#"select id as "id: PartnerId" from partners where name = 'Kestrel Cloud Services'"#)
+            .fetch_one(&mut **tx)
+            .await?;
+    crate::tiers::store::set_tier(tx, kestrel, "registered").await?;
+    crate::tiers::store::ensure_standings(tx, today).await?;
+    sqlx::query!(
+        "update partner_standings s set action = 'start_grace', grace_until = $1
+           from partners p where p.id = s.partner_id and p.name = 'Mistral Data'",
+        today + chrono::Duration::days(50),
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 struct DemoDeal {

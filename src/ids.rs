@@ -109,6 +109,10 @@ ids! {
     CertificationTypeId,
     /// A partner person's certification.
     CertificationId,
+    /// A tier of the program (Registered, Silver, ...).
+    TierId,
+    /// A requirement of a tier.
+    RequirementId,
 }
 
 #[cfg(test)]

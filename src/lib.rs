@@ -26,6 +26,7 @@ pub mod recruitment;
 pub mod rules;
 pub mod server;
 pub mod tenants;
+pub mod tiers;
 pub mod users;
 pub mod validate;
 pub mod vocabularies;
@@ -115,6 +116,7 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::api::routes())
         .merge(mdf::claims_api::routes())
         .merge(certifications::api::routes())
+        .merge(tiers::api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -136,6 +138,7 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::pages::routes())
         .merge(mdf::claim_pages::routes())
         .merge(certifications::pages::routes())
+        .merge(tiers::pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))

@@ -85,11 +85,19 @@ use utoipa::{Modify, OpenApi};
         crate::certifications::api::file,
         crate::certifications::api::verify,
         crate::certifications::api::reject,
+        crate::tiers::api::show_tiers,
+        crate::tiers::api::replace_tiers,
+        crate::tiers::api::standing,
+        crate::tiers::api::history,
+        crate::tiers::api::evaluate,
+        crate::tiers::api::set_override,
+        crate::tiers::api::end_override,
+        crate::tiers::api::approve_promotion,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"), (name = "recruitment"), (name = "agreement"),
-        (name = "onboarding"), (name = "mdf"), (name = "certifications"))
+        (name = "onboarding"), (name = "mdf"), (name = "certifications"), (name = "tiers"))
 )]
 pub struct ApiDoc;
 

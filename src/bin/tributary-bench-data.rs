@@ -73,6 +73,10 @@ struct Cli {
     /// Smaller defaults: 1000 partners, 20 CAMs, 100000 deals (explicit values still win)
     #[arg(long)]
     quick: bool,
+    /// Evaluate the tier standing of every partner of the bench tenant now and report the time
+    /// ("tier_evaluation" in the JSON line); done anyway when the tenant was just generated
+    #[arg(long)]
+    evaluate_tiers: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -178,13 +182,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let config = Config::from_env()?;
     let database = Database::open(&config).await?;
-    let result = load_all(&database, &[&small, &bench]).await;
+    let mut result = load_all(&database, &[&small, &bench]).await;
+    // Standing for every partner: the evaluation the job runs, timed (the goal: 10,000 partners in 60 s or less).
+    let mut tiers = String::new();
+    if let Ok(reports) = &result {
+        if cli.evaluate_tiers || reports.last().is_some_and(|r| r.loaded) {
+            match evaluate_tiers(&database, bench.slug).await {
+                Ok((n, seconds)) => {
+                    eprintln!(
+                        "{}: tier standing of {} partners evaluated in {seconds:.1} s",
+                        bench.slug,
+                        sep(n as i64)
+                    );
+                    tiers = format!(",\"tier_evaluation\":{{\"partners\":{n},\"seconds\":{seconds:.1}}}");
+                }
+                Err(e) => result = Err(e),
+            }
+        }
+    }
     database.close().await;
     let reports = result?;
     let bench_report = reports.last().context("no report")?;
     let c = bench_report.counts;
     println!(
-        "{{\"tenant\":\"{}\",\"partners\":{},\"cams\":{},\"deals\":{},\"users\":{},\"seconds\":{:.1}}}",
+        "{{\"tenant\":\"{}\",\"partners\":{},\"cams\":{},\"deals\":{},\"users\":{},\"seconds\":{:.1}{tiers}}}",
         bench.slug,
         c.partners,
         c.cams,
@@ -198,6 +219,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Evaluates every partner of the tenant `slug` today as the job does (`tiers::evaluate_all`), on the server's own
+/// pool: how many partners, and the seconds it took.
+async fn evaluate_tiers(database: &Database, slug: &str) -> anyhow::Result<(usize, f64)> {
+    let tenant = tributary::tenants::store::id_by_slug(&database.pool, slug).await?.context("no bench tenant")?;
+    let started = Instant::now();
+    let today = Utc::now().date_naive();
+    let done = tributary::tiers::evaluate_all(&database.pool, tenant, today, "")
+        .await
+        .map_err(|e| anyhow::anyhow!("evaluating tier standing: {e}"))?;
+    Ok((done.len(), started.elapsed().as_secs_f64()))
 }
 
 async fn load_all(database: &Database, specs: &[&Spec]) -> anyhow::Result<Vec<Report>> {
@@ -398,6 +431,7 @@ async fn generate(
     // The tenant's own lists, which the (disabled) insert trigger would have seeded. Not its agreement: the
     // workload's partners would have to accept one first.
     sqlx::query!("select app_seed_vocabularies($1)", tenant as TenantId).execute(&mut *conn).await?;
+    sqlx::query!("select app_seed_tiers($1)", tenant as TenantId).execute(&mut *conn).await?;
 
     let t = Instant::now();
     let anchor = Anchor::today();
@@ -685,8 +719,11 @@ async fn delete_tenant(conn: &mut PgConnection, tenant: TenantId, tables: &[Stri
         "sessions",
     ];
     // Tables this tool does not know (added later) most likely refer to the known ones: they go first.
-    let mut order: Vec<&str> =
-        tables.iter().map(String::as_str).filter(|t| !ORDER.contains(t) && *t != "users" && *t != "partners").collect();
+    let mut order: Vec<&str> = tables
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !ORDER.contains(t) && !["users", "partners", "tiers"].contains(t))
+        .collect();
     order.extend(ORDER.iter().copied().filter(|t| tables.iter().any(|x| x == t)));
     for table in order {
         // One statement per table, and the tables are found in the catalog: the name is quoted in.
@@ -703,6 +740,8 @@ async fn delete_tenant(conn: &mut PgConnection, tenant: TenantId, tables: &[Stri
         .await?;
     sqlx::query!("delete from users where tenant_id = $1", tenant as TenantId).execute(&mut *conn).await?;
     sqlx::query!("delete from partners where tenant_id = $1", tenant as TenantId).execute(&mut *conn).await?;
+    // Partners hold a tier.
+    sqlx::query!("delete from tiers where tenant_id = $1", tenant as TenantId).execute(&mut *conn).await?;
     sqlx::query!("delete from tenants where id = $1", tenant as TenantId).execute(&mut *conn).await?;
     Ok(())
 }

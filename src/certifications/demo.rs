@@ -10,12 +10,14 @@ const CERTIFICATE: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>
 trailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// (partner, person, email, type code, days since earned, status, note)
-const PEOPLE: &[(&str, &str, &str, &str, i32, &str, &str)] = &[
+type Person = (&'static str, &'static str, &'static str, &'static str, i32, &'static str, &'static str);
+
+const PEOPLE: &[Person] = &[
     (
         "Brightpath Solutions",
         "Olivia Brooks",
         "olivia.brooks@brightpath.demo.test",
-        "presales_engineer",
+        "sales_engineer",
         240,
         "verified",
         "",
@@ -38,29 +40,29 @@ const PEOPLE: &[(&str, &str, &str, &str, i32, &str, &str)] = &[
         "verified",
         "",
     ),
-    ("Brightpath Solutions", "Grace Liu", "grace.liu@brightpath.demo.test", "presales_engineer", 95, "verified", ""),
-    ("Brightpath Solutions", "Noah Patel", "noah.patel@brightpath.demo.test", "presales_engineer", 12, "pending", ""),
+    ("Brightpath Solutions", "Grace Liu", "grace.liu@brightpath.demo.test", "sales_engineer", 95, "verified", ""),
+    ("Brightpath Solutions", "Noah Patel", "noah.patel@brightpath.demo.test", "sales_engineer", 12, "pending", ""),
     ("Northwind IT", "Liam Foster", "liam.foster@northwind.demo.test", "sales_professional", 150, "verified", ""),
     ("Northwind IT", "Ava Kim", "ava.kim@northwind.demo.test", "support_specialist", 400, "verified", ""),
-    ("Northwind IT", "Zoe Adams", "zoe.adams@northwind.demo.test", "presales_engineer", 6, "pending", ""),
+    ("Northwind IT", "Zoe Adams", "zoe.adams@northwind.demo.test", "sales_engineer", 6, "pending", ""),
     ("Cobalt Integrations", "Amelia Hart", "amelia@cobalt.demo.test", "implementation_specialist", 300, "verified", ""),
     (
         "Cobalt Integrations",
         "Ryan Cole",
         "ryan.cole@cobalt.demo.test",
-        "presales_engineer",
+        "sales_engineer",
         90,
         "rejected",
         "The certificate is issued to another person; upload Ryan's own.",
     ),
     ("Lotus Digital", "Hana Sato", "hana.sato@lotus.demo.test", "sales_professional", 540, "verified", ""),
-    ("Lotus Digital", "Omar Said", "omar.said@lotus.demo.test", "presales_engineer", 60, "verified", ""),
+    ("Lotus Digital", "Omar Said", "omar.said@lotus.demo.test", "sales_engineer", 60, "verified", ""),
     ("Kestrel Cloud Services", "Mia Thompson", "mia@kestrel.demo.test", "sales_professional", 900, "verified", ""),
     ("Mistral Data", "Jonas Berg", "jonas.berg@mistral.demo.test", "support_specialist", 500, "verified", ""),
 ];
 
 pub async fn load(tx: &mut Tx) -> anyhow::Result<()> {
-    let column = |f: fn(&(&str, &str, &str, &str, i32, &str, &str)) -> String| PEOPLE.iter().map(f).collect::<Vec<_>>();
+    let column = |f: fn(&Person) -> String| PEOPLE.iter().map(f).collect::<Vec<_>>();
     let partners = column(|p| p.0.to_string());
     let names = column(|p| p.1.to_string());
     let emails = column(|p| p.2.to_string());

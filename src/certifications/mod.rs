@@ -229,7 +229,13 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, RecordInput)>, String> {
         if rows.len() == MAX_IMPORT_ROWS {
             return Err(format!("Import at most {MAX_IMPORT_ROWS} rows at a time."));
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        // The reader's own line count misses the blank lines it skips: count them in the text.
+        // (its position may also be that of the blank lines before the record).
+        let line = record.position().map_or(0, |p| {
+            let start = p.byte() as usize;
+            let skipped = text[start..].len() - text[start..].trim_start_matches(['\r', '\n']).len();
+            text[..start + skipped].matches('\n').count() as u64 + 1
+        });
         let get = |i: usize| columns[i].and_then(|c| record.get(c)).unwrap_or("").to_string();
         rows.push((
             line,

@@ -324,23 +324,27 @@ pub async fn file(tx: &mut Tx, scope: Scope, id: CertificationId) -> Result<Opti
     .await
 }
 
-/// How many different people of each partner hold a counting certification of type `code` on `on`: the tier
+/// How many different people of each partner hold a counting certification of the type `certification` names (its
+/// code or its name, ignoring case, spaces and punctuation: "sales engineer" is `sales_engineer`) on `on`: the tier
 /// requirement "certified people" and the scorecards read this.
 pub async fn certified_people(
     tx: &mut Tx,
     partners: &[PartnerId],
-    code: &str,
+    certification: &str,
     on: NaiveDate,
 ) -> Result<Vec<(PartnerId, i64)>, sqlx::Error> {
+    let key: String = certification.chars().filter(char::is_ascii_alphanumeric).flat_map(char::to_lowercase).collect();
     let ids: Vec<uuid::Uuid> = partners.iter().map(|p| p.0).collect();
     let rows = sqlx::query!(
         r#"select c.partner_id as "partner_id: PartnerId", count(distinct c.person_email) as "n!"
              from certifications c
              join certification_types t on t.tenant_id = c.tenant_id and t.id = c.type_id
-            where c.partner_id = any($1) and t.code = $2 and c.status = 'verified' and c.expires_on >= $3
+            where c.partner_id = any($1) and c.status = 'verified' and c.expires_on >= $3
+              and $2 in (regexp_replace(t.code, '[^a-z0-9]', '', 'g'),
+                         regexp_replace(lower(t.name), '[^a-z0-9]', '', 'g'))
             group by c.partner_id"#,
         &ids,
-        code,
+        key,
         on,
     )
     .fetch_all(&mut **tx)

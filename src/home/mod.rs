@@ -62,6 +62,7 @@ struct PartnerHome<'a> {
     deals: DealCounts,
     onboarding: Option<Onboarding>,
     mdf: Option<crate::mdf::HomeFigures>,
+    standing: Option<crate::tiers::pages::HomeStanding>,
 }
 
 /// Where the partner stands in its onboarding plan.
@@ -90,8 +91,10 @@ async fn partner_home<'a>(tx: &mut Tx, user: &'a CurrentUser, page: Page) -> Res
     let row = store::partner_home(tx, partner_id).await?.ok_or(Error::NotFound)?;
     let today = chrono::Utc::now().date_naive();
     let mdf = crate::mdf::partner_figures(tx, partner_id).await?;
+    let standing = crate::tiers::pages::home_block(tx, partner_id).await?;
     Ok(PartnerHome {
         mdf,
+        standing,
         page,
         first_name: user.name.split_whitespace().next().unwrap_or(&user.name),
         is_admin: user.role == Role::PartnerAdmin,
@@ -146,6 +149,7 @@ struct CamHome {
     deals: DealCounts,
     partners: Vec<PartnerView>,
     mdf: Vec<crate::mdf::PartnerFunds>,
+    tier_watch: Vec<crate::tiers::pages::WatchView>,
 }
 
 /// How many of a CAM's partners the home lists.
@@ -176,7 +180,8 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
     ];
     let deals = DealCounts { pending: format::int(pending), pending_n: pending, ..Default::default() };
     let mdf = crate::mdf::partner_funds(tx, scope).await?;
-    Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect(), mdf })
+    let tier_watch = crate::tiers::pages::watch_list(tx, scope, 50).await?;
+    Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect(), mdf, tier_watch })
 }
 
 pub struct BarView {
@@ -218,6 +223,8 @@ struct ChiefHome {
     by_region: Vec<BarView>,
     by_country: Vec<BarView>,
     cams: Vec<CamRow>,
+    tier_quarter: String,
+    tier_moves: Vec<crate::tiers::pages::MovementView>,
 }
 
 async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
@@ -247,7 +254,10 @@ async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
             lapsed: format::int(c.lapsed),
         })
         .collect();
+    let (tier_quarter, tier_moves) = crate::tiers::pages::movements(tx).await?;
     Ok(ChiefHome {
+        tier_quarter,
+        tier_moves,
         page,
         stats,
         by_tier: bars(store::breakdown(tx, By::Tier).await?, partners::tier_label),

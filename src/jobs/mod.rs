@@ -38,6 +38,9 @@ pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationTo
                 if let Err(e) = mdf_deadlines(&state).await {
                     tracing::warn!(error = %e, "MDF deadline round failed");
                 }
+                if let Err(e) = tier_standing(&state).await {
+                    tracing::warn!(error = %e, "tier evaluation round failed");
+                }
             }
             if rounds % 720 == 0 {
                 if let Err(e) = crate::auth::login::prune_failures(&state.pool).await {
@@ -84,4 +87,21 @@ pub async fn mdf_deadlines(state: &AppState) -> anyhow::Result<(usize, usize)> {
         warned += w;
     }
     Ok((expired, warned))
+}
+
+/// Evaluates the partners due today (their tier standing and life-stage), tenant by tenant, in batches claimed with
+/// `FOR UPDATE SKIP LOCKED` (`tiers::run_due`).
+pub async fn tier_standing(state: &AppState) -> anyhow::Result<usize> {
+    let tenants = crate::tenants::store::ids(&state.pool).await?;
+    let mut evaluated = 0;
+    for tenant in tenants {
+        let mut tx = crate::db::begin_tenant(&state.pool, tenant, None).await?;
+        let today = crate::program::store::today(&mut tx).await?;
+        tx.commit().await?;
+        let done = crate::tiers::run_due(&state.pool, tenant, today, &state.base_url)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        evaluated += done.len();
+    }
+    Ok(evaluated)
 }

@@ -5,7 +5,6 @@ pub mod api;
 pub mod pages;
 pub mod store;
 
-pub const TIERS: [&str; 4] = ["registered", "silver", "gold", "platinum"];
 pub const REGIONS: [&str; 4] = ["NA", "LATAM", "EMEA", "APAC"];
 
 pub fn tier_label(tier: &str) -> String {
@@ -96,9 +95,8 @@ pub struct PartnerInput {
     #[serde(default)]
     #[schema(required = true, min_length = 1, max_length = 60, pattern = r"\S")]
     pub region: String,
-    /// registered (default), silver, gold or platinum.
+    /// A tier's code (`GET /api/v1/tiers`); registered by default.
     #[serde(default)]
-    #[schema(pattern = "^(registered|silver|gold|platinum)$")]
     pub tier: Option<String>,
     /// A CAM's user id.
     #[serde(default)]
@@ -121,8 +119,8 @@ pub struct PartnerPatch {
     #[serde(default)]
     #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub region: Option<String>,
+    /// A tier's code (`GET /api/v1/tiers`).
     #[serde(default)]
-    #[schema(pattern = "^(registered|silver|gold|platinum)$")]
     pub tier: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
@@ -151,6 +149,14 @@ fn check_stage(errors: &mut FieldErrors, value: &str) -> LifeStage {
     })
 }
 
+/// A tier of the tenant's program (`tiers`), by code.
+async fn check_tier(tx: &mut Tx, errors: &mut FieldErrors, value: &str) -> Result<(), Error> {
+    let codes = crate::tiers::store::codes(tx).await?;
+    let allowed: Vec<&str> = codes.iter().map(String::as_str).collect();
+    check_choice(errors, "tier", value, &allowed);
+    Ok(())
+}
+
 async fn check_cam(tx: &mut Tx, errors: &mut FieldErrors, raw: Option<&str>) -> Result<Option<UserId>, Error> {
     let cam = validate::optional_id(errors, "cam_id", raw);
     if let Some(id) = cam {
@@ -175,7 +181,7 @@ pub async fn create(tx: &mut Tx, actor: &CurrentUser, input: PartnerInput) -> Re
     let country = validate::country(&mut errors, "country", &input.country);
     let region = validate::text(&mut errors, "region", &input.region, 60);
     let tier = input.tier.unwrap_or_else(|| "registered".into());
-    check_choice(&mut errors, "tier", &tier, &TIERS);
+    check_tier(tx, &mut errors, &tier).await?;
     let life_stage = input.life_stage.map_or(LifeStage::Onboarding, |s| check_stage(&mut errors, &s));
     let cam_id = check_cam(tx, &mut errors, input.cam_id.as_deref()).await?;
     errors.into_result()?;
@@ -204,7 +210,7 @@ pub async fn change(tx: &mut Tx, id: PartnerId, patch: PartnerPatch) -> Result<(
         change.region = Some(validate::text(&mut errors, "region", r, 60));
     }
     if let Some(t) = patch.tier {
-        check_choice(&mut errors, "tier", &t, &TIERS);
+        check_tier(tx, &mut errors, &t).await?;
         change.tier = Some(t);
     }
     if let Some(s) = patch.life_stage {

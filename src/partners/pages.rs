@@ -10,7 +10,7 @@ use axum::{Extension, Form, Router};
 use serde::Deserialize;
 
 use super::store::{self, PartnerRow};
-use super::{PartnerInput, PartnerPatch, REGIONS, TIERS};
+use super::{PartnerInput, PartnerPatch, REGIONS};
 use crate::AppState;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{Auth, CurrentUser, ProgramAdmin, Staff};
@@ -130,7 +130,7 @@ async fn render_list(
         cams,
         countries,
         regions: options(&REGIONS, str::to_string),
-        tiers: options(&TIERS, super::tier_label),
+        tiers: crate::tiers::store::tiers(tx).await?.into_iter().map(|t| (t.code, t.name)).collect(),
         form,
         errors,
     })

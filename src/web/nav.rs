@@ -81,7 +81,9 @@ pub const AREAS: &[Area] = &[
     area(Group::Deals, "Deals", "/deals", EVERYONE),
     area(Group::Funds, "Funds", "/mdf", EVERYONE),
     area(Group::Plans, "Certifications", "/certifications", EVERYONE),
+    area(Group::Partners, "Your tier", "/tier", PARTNER_PEOPLE),
     area(Group::Program, "Settings", "/admin/program", ADMIN),
+    area(Group::Program, "Tiers", "/admin/tiers", ADMIN),
     area(Group::Program, "Users", "/users", ADMIN),
     area(Group::Program, "Team", "/users", &[Role::PartnerAdmin]),
     area(Group::Program, "Agreement", "/agreement", PARTNER_PEOPLE),
@@ -153,12 +155,25 @@ mod tests {
     fn each_role_sees_the_areas_it_may_use_grouped() {
         let admin = for_role(Role::ProgramAdmin, "/", Counts::default());
         let groups: Vec<_> = admin.iter().map(|g| g.label).collect();
-        assert_eq!(groups, ["Work", "Partners", "Deals", "Funds", "Program"], "groups without areas yet are left out");
-        assert_eq!(hrefs(Role::ProgramAdmin).len(), 11);
-        assert_eq!(hrefs(Role::PartnerUser), ["/", "/onboarding", "/deals", "/mdf", "/agreement"]);
-        assert_eq!(hrefs(Role::PartnerAdmin), ["/", "/onboarding", "/deals", "/mdf", "/users", "/agreement"]);
-        assert_eq!(hrefs(Role::ChannelChief), ["/", "/onboarding", "/deals", "/mdf"]);
-        assert_eq!(hrefs(Role::Cam), ["/", "/deals/queue", "/applications", "/onboarding", "/deals", "/mdf"]);
+        assert_eq!(
+            groups,
+            ["Work", "Partners", "Deals", "Funds", "Plans and scorecards", "Program"],
+            "groups without areas yet are left out"
+        );
+        assert_eq!(hrefs(Role::ProgramAdmin).len(), 13);
+        assert_eq!(
+            hrefs(Role::PartnerUser),
+            ["/", "/onboarding", "/tier", "/deals", "/mdf", "/certifications", "/agreement"]
+        );
+        assert_eq!(
+            hrefs(Role::PartnerAdmin),
+            ["/", "/onboarding", "/tier", "/deals", "/mdf", "/certifications", "/users", "/agreement"]
+        );
+        assert_eq!(hrefs(Role::ChannelChief), ["/", "/onboarding", "/deals", "/mdf", "/certifications"]);
+        assert_eq!(
+            hrefs(Role::Cam),
+            ["/", "/deals/queue", "/applications", "/onboarding", "/deals", "/mdf", "/certifications"]
+        );
     }
 
     #[test]

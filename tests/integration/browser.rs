@@ -703,3 +703,90 @@ async fn a_partner_admin_reaches_deal_registration_with_tab_and_enter_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_sets_a_requirement_the_partner_sees_its_gap_and_a_won_deal_promotes_it() {
+    let app = TestApp::new().await;
+    // Partner One has won USD 36,000 over three registrations this year.
+    for _ in 0..3 {
+        crate::tiers::won_deal(&app, A.id, A.p1, A.p1_admin, 12000, 0).await;
+    }
+    let base = app.serve().await;
+    let today = chrono::Utc::now().date_naive();
+    let evaluate = || tributary::tiers::evaluate_all(&app.pool, A.id, today, "http://127.0.0.1:8080");
+
+    let b = base.clone();
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &b, email::ADMIN).await;
+        c.find(Locator::Css(".mainnav-wide a[href=\"/admin/tiers\"]")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Tiers and standing").await;
+        let threshold = c.find(Locator::Id("f-t1_r0_threshold")).await.unwrap();
+        threshold.clear().await.unwrap();
+        threshold.send_keys("40000").await.unwrap();
+        shot(&c, "program_admin-tiers").await;
+        c.find(Locator::Css("form[action='/admin/tiers'] .form-actions button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Tier settings saved")).await;
+        sign_out(&c, &b).await;
+    })
+    .await;
+
+    evaluate().await.unwrap();
+    let b = base.clone();
+    journey(390, 844, |c| async move {
+        sign_in(&c, &b, email::P1_USER).await;
+        wait_text(&c, "#tier-standing", |t| t.contains("USD 4,000 more closed-won revenue")).await;
+        shot(&c, "partner_user-home-tier-phone").await;
+        c.goto(&format!("{b}/tier")).await.unwrap();
+        assert_text(&c, "main h1", "Your tier").await;
+        wait_text(&c, "#next-tier", |t| t.contains("What Silver takes") && t.contains("USD 4,000 more")).await;
+        shot(&c, "partner_user-tier-gap-phone").await;
+        sign_out(&c, &b).await;
+    })
+    .await;
+
+    // A registration is approved and won; the next evaluation promotes the partner.
+    let p1 = app.token(A.slug, email::P1_USER).await;
+    let close = (today + chrono::Duration::days(30)).to_string();
+    let body = serde_json::json!({"customer_name": "Umbrella Health", "customer_domain": "umbrella-health.com",
+        "country": "US", "products": ["crm"], "estimated_value": "10000", "currency": "USD",
+        "expected_close_date": close});
+    let deal = app.post_json("/api/v1/deals", Some(&p1), body).await.json();
+    let id = deal["id"].as_str().unwrap().to_string();
+    let cam1 = app.token(A.slug, email::CAM1).await;
+    let r = app.post_json(&format!("/api/v1/deals/{id}/approve"), Some(&cam1), serde_json::json!({})).await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+    let r = app
+        .post_json(
+            &format!("/api/v1/deals/{id}/close"),
+            Some(&p1),
+            serde_json::json!({"outcome": "won", "amount": "10000"}),
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+    evaluate().await.unwrap();
+
+    let b = base.clone();
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &b, email::P1_USER).await;
+        c.goto(&format!("{b}/tier")).await.unwrap();
+        wait_text(&c, "#standing-headline", |t| t.contains("was promoted to Silver")).await;
+        shot(&c, "partner_user-tier-promoted").await;
+        sign_out(&c, &b).await;
+        sign_in(&c, &b, email::CAM1).await;
+        c.find(Locator::LinkText("Partner One")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Partner One").await;
+        c.find(Locator::LinkText("Tier standing")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "main table.data tbody", |t| t.contains("Promoted") && t.contains("Registered → Silver")).await;
+        shot(&c, "cam-partner-standing").await;
+        sign_out(&c, &b).await;
+    })
+    .await;
+    let token = app.token(A.slug, email::ADMIN).await;
+    let mail = app.get("/api/v1/outbox", Some(&token)).await.json();
+    let told = mail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["to"] == email::CAM1 && m["subject"] == "Partner One is now Silver");
+    assert!(told, "the CAM is told by email");
+}

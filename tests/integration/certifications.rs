@@ -46,7 +46,7 @@ async fn record_with(app: &TestApp, token: &str, fields: &[(&str, &str)], file: 
 
 async fn record(app: &TestApp, token: &str, person: &str, email: &str, earned_on: &str) -> Resp {
     let fields =
-        [("type", "presales_engineer"), ("person_name", person), ("person_email", email), ("earned_on", earned_on)];
+        [("type", "sales_engineer"), ("person_name", person), ("person_email", email), ("earned_on", earned_on)];
     record_with(app, token, &fields, Some(("certificate.pdf", PDF))).await
 }
 
@@ -76,7 +76,7 @@ async fn a_recorded_certification_counts_once_the_cam_verifies_it_and_until_it_e
     let id = c["id"].as_str().unwrap().to_string();
     assert_eq!((c["status"].as_str(), c["counting"].as_bool()), (Some("pending"), Some(false)));
     assert_eq!(c["person_email"], "ada@p1.example");
-    assert_eq!(c["type"]["code"], "presales_engineer");
+    assert_eq!(c["type"]["code"], "sales_engineer");
     assert_eq!(c["has_file"], true);
     // Partner One's CAM is told; nobody else.
     let told: i64 = app
@@ -178,7 +178,7 @@ async fn a_bad_record_names_every_wrong_field_and_leaves_nothing() {
     }
     // A PNG is accepted only as a PNG; a spreadsheet is no certificate.
     let ok = [
-        ("type", "presales_engineer"),
+        ("type", "sales_engineer"),
         ("person_name", "Cy"),
         ("person_email", "cy@p1.example"),
         ("earned_on", &days_ago(1)),
@@ -206,7 +206,7 @@ async fn a_bad_record_names_every_wrong_field_and_leaves_nothing() {
 
     // The same person, type and day twice is one certification.
     let fields = [
-        ("type", "presales_engineer"),
+        ("type", "sales_engineer"),
         ("person_name", "Cy"),
         ("person_email", "cy@p1.example"),
         ("earned_on", "2026-06-01"),
@@ -224,9 +224,9 @@ async fn a_csv_import_records_the_valid_rows_and_reports_each_of_the_others() {
     let recent = days_ago(10);
     let csv = format!(
         "person_name,person_email,type,earned_on\n\
-         Ann Archer,ann@p1.example,presales_engineer,{recent}\n\
-         Ben Bold,not-an-email,presales_engineer,{recent}\n\
-         Ann Archer,ann@p1.example,presales_engineer,{recent}\n\
+         Ann Archer,ann@p1.example,sales_engineer,{recent}\n\
+         Ben Bold,not-an-email,sales_engineer,{recent}\n\
+         Ann Archer,ann@p1.example,sales_engineer,{recent}\n\
          Cal Crane,cal@p1.example,Sales Professional,{recent}\n\
          Dee Dunn,dee@p1.example,astronaut,yesterday\n"
     );
@@ -260,7 +260,7 @@ async fn a_csv_import_records_the_valid_rows_and_reports_each_of_the_others() {
         &app,
         &admin,
         &format!("?partner_id={}", A.p2),
-        &format!("person_name,person_email,type,earned_on\nEve,eve@p2.example,presales_engineer,{recent}\n"),
+        &format!("person_name,person_email,type,earned_on\nEve,eve@p2.example,sales_engineer,{recent}\n"),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -389,4 +389,60 @@ pub(crate) async fn foreign_objects(app: &TestApp) -> Vec<(&'static str, (String
         .unwrap()
         .to_string();
     vec![("certifications", (b_cert, Some(p2_cert))), ("certification-types", (b_type, None))]
+}
+
+/// The tier requirement "certified people (sales engineer)" counts the partner's verified, unexpired certifications
+/// of that type, one a person.
+#[tokio::test]
+async fn tier_requirements_count_the_verified_unexpired_certified_people() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let certified = |standing: &Value| -> String {
+        let gold = standing["tiers"].as_array().unwrap().iter().find(|t| t["code"] == "gold").unwrap().clone();
+        let r = gold["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["metric"] == "certified_people")
+            .unwrap()
+            .clone();
+        r["have"].as_str().map(str::to_string).unwrap_or_else(|| r["have"].to_string())
+    };
+    assert_eq!(certified(&evaluate(&app, &admin).await), "0");
+    let mut ids = Vec::new();
+    for (name, mail, earned) in [
+        ("Ann", "ann@p1.example", 10),
+        ("Ann", "ann@p1.example", 40),
+        ("Ben", "ben@p1.example", 20),
+        ("Cy", "cy@p1.example", 5),
+    ] {
+        let r = record(&app, &p1, name, mail, &days_ago(earned)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        ids.push(r.json()["id"].as_str().unwrap().to_string());
+    }
+    // Recorded is not yet verified.
+    assert_eq!(certified(&evaluate(&app, &admin).await), "0");
+    for id in &ids[..3] {
+        let r = app.post_json(&format!("/api/v1/certifications/{id}/verify"), Some(&cam1), json!({})).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    // Ann twice is one person; Cy is still pending.
+    assert_eq!(certified(&evaluate(&app, &admin).await), "2");
+    {
+        use sqlx::Connection;
+        let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
+        sqlx::query("update certifications set earned_on = current_date - 800, expires_on = current_date - 1 where person_email = 'ben@p1.example'")
+            .execute(&mut owner)
+            .await
+            .unwrap();
+    }
+    assert_eq!(certified(&evaluate(&app, &admin).await), "1");
+}
+
+async fn evaluate(app: &TestApp, admin: &str) -> Value {
+    let r = app.post_json(&format!("/api/v1/partners/{}/standing/evaluate", A.p1), Some(admin), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()
 }

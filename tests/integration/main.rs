@@ -17,6 +17,7 @@ mod recruitment;
 mod schema;
 mod security;
 mod tenancy;
+mod tiers;
 mod users;
 mod vocabularies;
 mod workspace;
