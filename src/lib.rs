@@ -113,6 +113,7 @@ pub fn app(state: AppState) -> Router {
         .merge(vocabularies::api::routes())
         .merge(mdf::api::routes())
         .merge(mdf::claims_api::routes())
+        .merge(mdf::plans_api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -133,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         .merge(vocabularies::pages::routes())
         .merge(mdf::pages::routes())
         .merge(mdf::claim_pages::routes())
+        .merge(mdf::plan_pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))

@@ -2,7 +2,7 @@
 //! decide), the ROI-ranked queue. Contract: docs/api.md.
 
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mdf/requests/{id}/reject", post(reject))
         .route("/mdf/requests/{id}/decline", post(decline))
         .route("/mdf/requests/{id}/cancel", post(cancel))
+        .route("/mdf/requests/{id}/results", put(put_results))
         .route("/mdf/queue", get(queue))
         .route("/mdf/ledger", get(ledger))
         .route("/mdf/ledger.csv", get(ledger_csv))
@@ -301,17 +302,21 @@ pub struct RequestDetail {
     #[serde(flatten)]
     pub request: RequestView,
     pub history: Vec<HistoryEntry>,
+    /// What the partner reported and its linked deals won; null until reported.
+    pub results: Option<super::results::ResultsView>,
 }
 
-async fn detail(
+pub(super) async fn detail(
     mut tx: crate::db::Tx,
     user: &crate::auth::CurrentUser,
     id: MdfRequestId,
 ) -> Result<Json<RequestDetail>> {
     let r = store::request(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let history = store::history(&mut tx, id).await?;
+    let res = store::results(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(Json(RequestDetail { request: r.into(), history }))
+    let results = res.reported_at.is_some().then(|| super::results::ResultsView::from(&res));
+    Ok(Json(RequestDetail { request: r.into(), history, results }))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -577,4 +582,17 @@ pub async fn ledger_csv(
         body,
     )
         .into_response())
+}
+
+/// Reports what an approved request returned and links the partner's deals to it (the partner).
+#[utoipa::path(put, path = "/api/v1/mdf/requests/{id}/results", tag = "mdf", params(("id" = Uuid, Path)),
+    request_body = super::results::ResultsInput,
+    responses((status = 200, body = RequestDetail), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
+pub async fn put_results(
+    Auth { user, mut tx, .. }: Auth<PartnerMember>,
+    ApiPath(id): ApiPath<MdfRequestId>,
+    ApiJson(input): ApiJson<super::results::ResultsInput>,
+) -> Result<Json<RequestDetail>> {
+    super::results::report(&mut tx, &user, id, &input).await?;
+    detail(tx, &user, id).await
 }

@@ -7,6 +7,10 @@ pub mod claim_pages;
 pub mod claims;
 pub mod claims_api;
 pub mod pages;
+pub mod plan_pages;
+pub mod plans;
+pub mod plans_api;
+pub mod results;
 pub mod store;
 pub mod upload;
 
