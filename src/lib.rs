@@ -114,6 +114,7 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::api::routes())
         .merge(mdf::claims_api::routes())
         .merge(mdf::plans_api::routes())
+        .merge(mdf::finance_api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 

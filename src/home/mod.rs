@@ -218,6 +218,7 @@ struct ChiefHome {
     by_region: Vec<BarView>,
     by_country: Vec<BarView>,
     cams: Vec<CamRow>,
+    mdf: Option<crate::mdf::finance::ChiefFigures>,
 }
 
 async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
@@ -255,6 +256,7 @@ async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
         by_region: bars(store::breakdown(tx, By::Region).await?, str::to_string),
         by_country: bars(store::breakdown(tx, By::Country).await?, |c| country_name(c).unwrap_or(c).to_string()),
         cams,
+        mdf: crate::mdf::finance::chief_figures(tx, chrono::Utc::now().date_naive()).await?,
     })
 }
 

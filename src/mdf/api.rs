@@ -57,7 +57,7 @@ pub struct FundView {
     pub created_at: DateTime<Utc>,
 }
 
-async fn fund_view(tx: &mut crate::db::Tx, f: FundRow) -> Result<FundView> {
+pub(super) async fn fund_view(tx: &mut crate::db::Tx, f: FundRow) -> Result<FundView> {
     let b = store::fund_balances(tx, f.id).await?;
     Ok(FundView {
         id: f.id,
@@ -134,7 +134,7 @@ pub struct AllocationView {
     pub balances: BalancesView,
 }
 
-async fn allocation_view(tx: &mut crate::db::Tx, a: AllocationRow) -> Result<AllocationView> {
+pub(super) async fn allocation_view(tx: &mut crate::db::Tx, a: AllocationRow) -> Result<AllocationView> {
     let b = store::allocation_balances(tx, a.id).await?;
     Ok(AllocationView {
         id: a.id,
@@ -507,7 +507,7 @@ pub struct LedgerQuery {
 }
 
 impl LedgerQuery {
-    fn filter(&self) -> store::LedgerFilter {
+    pub(super) fn filter(&self) -> store::LedgerFilter {
         store::LedgerFilter { fund: self.fund_id, partner: self.partner_id, from: self.from, to: self.to }
     }
 }
@@ -526,7 +526,7 @@ pub async fn ledger(
 }
 
 /// Rows an export holds at most (a tenant's ledger over a few years fits well within it).
-const EXPORT_ROWS: i64 = 1_000_000;
+pub(super) const EXPORT_ROWS: i64 = 1_000_000;
 
 /// The ledger as CSV, oldest first (program admin, channel chief), for finance.
 #[utoipa::path(get, path = "/api/v1/mdf/ledger.csv", tag = "mdf", params(LedgerQuery),

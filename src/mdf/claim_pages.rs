@@ -278,11 +278,14 @@ async fn render(
             note: h.note.unwrap_or_default(),
         })
         .collect();
+    let types = store::activity_types(tx).await?;
+    let type_label =
+        types.iter().find(|t| t.code == r.activity_type).map_or(r.activity_type.clone(), |t| t.label.clone());
     let can_edit = is_partner && r.status.editable();
     let (form, errors) = edit.unwrap_or_else(|| (EditForm::of(&r), FieldErrors::new()));
     let (mut activity_types, mut allocations) = (Vec::new(), Vec::new());
     if can_edit {
-        activity_types = store::activity_types(tx).await?.into_iter().map(|t| (t.code, t.label)).collect();
+        activity_types = types.into_iter().map(|t| (t.code, t.label)).collect();
         let today = chrono::Utc::now().date_naive();
         for a in store::allocations(tx, user.scope(), None, None).await? {
             if a.expires_on >= today || a.id == r.allocation_id {
@@ -373,7 +376,7 @@ async fn render(
         partner: r.partner_name.clone(),
         status: r.status.label(),
         badge: super::pages::badge(r.status),
-        activity_type: r.activity_type.clone(),
+        activity_type: type_label,
         dates: format!("{} – {}", format::date(r.starts_on), format::date(r.ends_on)),
         total_cost: m(r.total_cost),
         requested: m(r.requested_amount),

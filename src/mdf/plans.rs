@@ -380,7 +380,10 @@ pub async fn request_from(
                 [one] => *one,
                 [] => return Err(Error::invalid("allocation_id", "No open allocation of yours covers this activity.")),
                 _ => {
-                    return Err(Error::invalid("allocation_id", "Several allocations cover this activity: choose one."));
+                    return Err(Error::invalid(
+                        "allocation_id",
+                        "Several allocations cover this activity: choose one.",
+                    ));
                 }
             }
         }

@@ -1858,3 +1858,108 @@ pub async fn plans_partner_visible(tx: &mut Tx, scope: Scope, partner: PartnerId
     .await?
     .is_some())
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Finance: fund changes, a partner's quarter, the chief's return by tier and region
+
+pub async fn update_fund(
+    tx: &mut Tx,
+    id: FundId,
+    name: &str,
+    total: Decimal,
+    reimbursement_percent: Decimal,
+    claim_window_days: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_funds set name = $2, total = $3, reimbursement_percent = $4, claim_window_days = $5, updated_at = now()
+          where id = $1",
+        id as FundId,
+        name,
+        total,
+        reimbursement_percent,
+        claim_window_days,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub struct PartnerQuarter {
+    pub currency: Option<String>,
+    pub balances: Balances,
+    pub submitted: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub forecast_revenue: Decimal,
+    pub won_revenue: Decimal,
+}
+
+/// A partner's figures over the funds whose period overlaps [from, to].
+pub async fn partner_quarter(
+    tx: &mut Tx,
+    partner: PartnerId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<PartnerQuarter, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select l.kind, sum(l.amount) as total, min(f.currency) as currency
+             from mdf_ledger l join mdf_funds f on f.tenant_id = l.tenant_id and f.id = l.fund_id
+            where l.partner_id = $1 and f.starts_on <= $3 and f.ends_on >= $2
+            group by l.kind"#,
+        partner as PartnerId,
+        from,
+        to,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let currency = rows.iter().find_map(|r| r.currency.clone());
+    let balances = fold(rows.into_iter().map(|r| (r.kind, r.total)).collect());
+    let r = sqlx::query!(
+        r#"select count(*) filter (where r.submitted_at is not null) as "submitted!",
+                  count(*) filter (where r.approved_amount is not null) as "approved!",
+                  count(*) filter (where r.status in ('rejected', 'declined')) as "rejected!",
+                  coalesce(sum(r.forecast_revenue) filter (where r.approved_amount is not null), 0) as "forecast!",
+                  coalesce((select sum(d.closed_amount) from mdf_request_deals rd
+                              join mdf_requests x on x.tenant_id = rd.tenant_id and x.id = rd.request_id
+                              join mdf_funds xf on xf.tenant_id = x.tenant_id and xf.id = x.fund_id
+                              join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                             where x.partner_id = $1 and xf.starts_on <= $3 and xf.ends_on >= $2 and d.status = 'won'), 0)
+                    as "won!"
+             from mdf_requests r join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where r.partner_id = $1 and f.starts_on <= $3 and f.ends_on >= $2"#,
+        partner as PartnerId,
+        from,
+        to,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(PartnerQuarter {
+        currency,
+        balances,
+        submitted: r.submitted,
+        approved: r.approved,
+        rejected: r.rejected,
+        forecast_revenue: r.forecast,
+        won_revenue: r.won,
+    })
+}
+
+/// MDF paid and the won revenue of linked deals, by partner tier (`by_tier`) or region, over all time.
+pub async fn roi_by(tx: &mut Tx, by_tier: bool) -> Result<Vec<(String, Decimal, Decimal)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"with paid as (select partner_id, sum(amount) as s from mdf_ledger where kind = 'pay' group by partner_id),
+                won as (select r.partner_id, sum(d.closed_amount) as s from mdf_request_deals rd
+                          join mdf_requests r on r.tenant_id = rd.tenant_id and r.id = rd.request_id
+                          join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                         where d.status = 'won' group by r.partner_id)
+           select case when $1 then p.tier else p.region end as "key!",
+                  coalesce(sum(paid.s), 0) as "paid!", coalesce(sum(won.s), 0) as "won!"
+             from partners p left join paid on paid.partner_id = p.id left join won on won.partner_id = p.id
+            where paid.s is not null or won.s is not null
+            group by 1 order by 1"#,
+        by_tier,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.paid, r.won)).collect())
+}

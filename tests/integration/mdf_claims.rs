@@ -424,6 +424,7 @@ pub(crate) async fn foreign_claims(app: &TestApp) -> Vec<(&'static str, (String,
     let (b_plan, b_activity) = plan(app, "globex", email::P1_ADMIN).await;
     let (p2_plan, p2_activity) = plan(app, "acme", email::P2_ADMIN).await;
     vec![
+        ("mdf/partners", (B.p1.to_string(), Some(A.p2.to_string()))),
         ("mdf/plans", (b_plan, Some(p2_plan))),
         ("mdf/activities", (b_activity, Some(p2_activity))),
         ("mdf/claims", (b_claim, Some(p2_claim))),
@@ -790,4 +791,186 @@ async fn rates_come_from_the_partners_history_and_a_forecast_above_twice_it_is_f
         app.post_json(&format!("/api/v1/mdf/plans/{plan}/activities"), Some(&p1), activity("Bold", 11000)).await.json();
     assert_eq!(a["waterfall"]["forecast_roi"], "44.02");
     assert_eq!(a["flagged"], true);
+}
+
+#[tokio::test]
+async fn a_fund_changes_and_an_allocation_is_adjusted_by_ledger_rows_within_the_funds() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let chief = app.token("acme", email::CHIEF).await;
+    let f = fund(&app, &admin, "Q fund", "50000").await;
+    let a = allocate(&app, &admin, &f, A.p1, "20000").await;
+    let url = format!("/api/v1/mdf/funds/{f}");
+
+    assert_eq!(
+        app.json(Method::PATCH, &url, Some(&admin), json!({"total": "19999.99"})).await.status,
+        StatusCode::CONFLICT
+    );
+    let r = app
+        .json(Method::PATCH, &url, Some(&admin), json!({"reimbursement_percent": "0", "claim_window_days": 0}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.json()["errors"].get("reimbursement_percent").is_some()
+            && r.json()["errors"].get("claim_window_days").is_some()
+    );
+    assert_eq!(app.json(Method::PATCH, &url, Some(&chief), json!({"total": "1"})).await.status, StatusCode::FORBIDDEN);
+    let r = app
+        .json(
+            Method::PATCH,
+            &url,
+            Some(&admin),
+            json!({"name": "Q fund (topped up)", "total": "60000", "claim_window_days": 90}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        (r.json()["total"].as_str(), r.json()["balances"]["unallocated"].as_str()),
+        (Some("60000.00"), Some("40000.00"))
+    );
+
+    let adjust = format!("/api/v1/mdf/allocations/{a}/adjust");
+    assert_eq!(
+        app.post_json(&adjust, Some(&admin), json!({"amount": "40000.01", "reason": "More"})).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app.post_json(&adjust, Some(&admin), json!({"amount": "-20000.01", "reason": "Less"})).await.status,
+        StatusCode::CONFLICT
+    );
+    let r = app.post_json(&adjust, Some(&admin), json!({"amount": "0"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["errors"].get("amount").is_some() && r.json()["errors"].get("reason").is_some());
+    assert_eq!(
+        app.post_json(&adjust, Some(&cam1), json!({"amount": "1", "reason": "x"})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post_json(&adjust, Some(&admin), json!({"amount": "-5000", "reason": "Moved to Partner Two"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["balances"]["allocated"], "15000.00");
+    assert_eq!(app.count_in(A.id, "select count(*) from mdf_ledger where kind = 'adjust' and amount = -5000").await, 1);
+
+    // Finance gets the ledger as a workbook; partners do not.
+    let r = app.get("/api/v1/mdf/ledger.xlsx", Some(&chief)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with(b"PK\x03\x04"));
+    assert_eq!(r.header("content-type"), Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    assert!(r.header("content-disposition").unwrap().contains("mdf-ledger.xlsx"));
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    assert_eq!(app.get("/api/v1/mdf/ledger.xlsx", Some(&p1)).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_partners_quarter_summary_adds_up_its_money_requests_and_return() {
+    let app = TestApp::new().await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let request = paid_request(&app).await;
+    let w1 = won_deal(&app, "Northwind Traders", "60000").await;
+    let w2 = won_deal(&app, "Contoso Pharma", "20000.50").await;
+    let body = json!({"responses": 180, "mqls": 90, "sqls": 30, "deal_ids": [w1, w2]});
+    assert_eq!(
+        app.json(Method::PUT, &format!("/api/v1/mdf/requests/{request}/results"), Some(&p1), body).await.status,
+        StatusCode::OK
+    );
+    let url = format!("/api/v1/mdf/partners/{}/summary?quarter={}", A.p1, this_quarter());
+    let s = app.get(&url, Some(&p1)).await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.text());
+    let s = s.json();
+    // 20,000 allocated; 10,000 reserved, 4,000 claimed and paid, 6,000 released: 16,000 available.
+    assert_eq!(
+        [&s["allocated"], &s["reserved"], &s["claimed"], &s["paid"], &s["available"]],
+        [&json!("20000.00"), &json!("0.00"), &json!("0.00"), &json!("4000.00"), &json!("16000.00")]
+    );
+    assert_eq!(s["requests"], json!({"submitted": 1, "approved": 1, "rejected": 0}));
+    assert_eq!((s["forecast_revenue"].as_str(), s["won_revenue"].as_str()), (Some("300000.00"), Some("80000.50")));
+    assert_eq!(s["actual_roi"], "20.00");
+    // Another quarter holds nothing; another partner's or an unassigned CAM's view is 404.
+    let empty = app.get(&format!("/api/v1/mdf/partners/{}/summary?quarter=2001-Q1", A.p1), Some(&p1)).await.json();
+    assert_eq!((empty["paid"].as_str(), empty["actual_roi"].is_null()), (Some("0.00"), true));
+    for who in [email::P2_ADMIN, email::CAM2] {
+        let t = app.token("acme", who).await;
+        assert_eq!(app.get(&url, Some(&t)).await.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    let chief = app.session("acme", email::CHIEF).await;
+    // The chief's overview: allocation use and ROI by tier and region.
+    let home = app.page("/", &chief).await;
+    let text = home.select("#mdf").join(" ");
+    assert!(text.contains("Market development funds"), "{text}");
+    assert!(text.contains("20.00"), "ROI by tier and region: {text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_approvals_and_claim_reviews_commit_the_budget_exactly() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    // Reimbursed in full: an approved claim moves its whole reservation to claimed, releasing nothing.
+    let r = app
+        .post_json(
+            "/api/v1/mdf/funds",
+            Some(&admin),
+            json!({"name": "Race fund", "kind": "proposal", "period": "quarter", "starts_on": crate::mdf::quarter_start(),
+                   "currency": "USD", "total": "50000", "reimbursement_percent": "100", "claim_window_days": 60}),
+        )
+        .await;
+    let f = r.json()["id"].as_str().unwrap().to_string();
+    let a = allocate(&app, &admin, &f, A.p1, "10000").await;
+    // Twenty approved requests with their claims filed.
+    let mut claims = Vec::new();
+    for i in 0..20 {
+        let id = draft(&app, &p1, request_body(&a, &format!("Claimed {i}"), "100.00", 1000, "20000")).await;
+        assert_eq!(act(&app, &p1, &id, "submit", json!({})).await.status, StatusCode::OK);
+        assert_eq!(act(&app, &cam1, &id, "approve", json!({})).await.status, StatusCode::OK);
+        let c = new_claim(&app, &p1, &id, json!([{"description": "Venue", "amount": "100"}])).await.json();
+        let line = line_ids(&c)[0].clone();
+        assert_eq!(upload(&app, &p1, &line, "invoice.pdf", PDF).await.status, StatusCode::CREATED);
+        let cid = c["id"].as_str().unwrap().to_string();
+        assert_eq!(
+            app.post_json(&format!("/api/v1/mdf/claims/{cid}/submit"), Some(&p1), json!({})).await.status,
+            StatusCode::OK
+        );
+        claims.push((cid, line));
+    }
+    // Two hundred more waiting for approval: 20,000 asked of the 8,000 left.
+    let mut waiting = Vec::new();
+    for i in 0..200 {
+        let id = draft(&app, &p1, request_body(&a, &format!("Campaign {i}"), "100.00", 1000, "20000")).await;
+        assert_eq!(act(&app, &p1, &id, "submit", json!({})).await.status, StatusCode::OK);
+        waiting.push(id);
+    }
+    let approvals = waiting.iter().enumerate().map(|(i, id)| {
+        let token = if i % 2 == 0 { cam1.clone() } else { admin.clone() };
+        let app = &app;
+        async move { app.post_json(&format!("/api/v1/mdf/requests/{id}/approve"), Some(&token), json!({})).await.status }
+    });
+    let reviews = claims.iter().map(|(cid, line)| {
+        let app = &app;
+        let token = cam1.clone();
+        async move {
+            let body = json!({"lines": [{"id": line, "verdict": "approved"}]});
+            app.post_json(&format!("/api/v1/mdf/claims/{cid}/review"), Some(&token), body).await.status
+        }
+    });
+    let (approved, reviewed) =
+        futures_util::future::join(futures_util::future::join_all(approvals), futures_util::future::join_all(reviews))
+            .await;
+    assert!(reviewed.iter().all(|s| *s == StatusCode::OK), "{reviewed:?}");
+    assert_eq!(approved.iter().filter(|s| **s == StatusCode::OK).count(), 80, "{approved:?}");
+    assert_eq!(approved.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 120, "{approved:?}");
+    let b = balances(&app, &admin, &a).await;
+    assert_eq!(
+        (b["reserved"].as_str(), b["claimed"].as_str(), b["available"].as_str()),
+        (Some("8000.00"), Some("2000.00"), Some("0.00"))
+    );
+    // Committed (reserved + claimed + paid) equals the allocation exactly, read straight from the ledger.
+    let committed = app
+        .count_in(
+            A.id,
+            "select (sum(amount) filter (where kind = 'reserve') - coalesce(sum(amount) filter (where kind = 'release'), 0))::bigint
+               from mdf_ledger",
+        )
+        .await;
+    assert_eq!(committed, 10000);
 }
