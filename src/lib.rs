@@ -117,6 +117,8 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::claims_api::routes())
         .merge(certifications::api::routes())
         .merge(tiers::api::routes())
+        .merge(mdf::plans_api::routes())
+        .merge(mdf::finance_api::routes())
         .route("/openapi.json", get(openapi::document))
         .fallback(web::error_pages::not_found);
 
@@ -139,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::claim_pages::routes())
         .merge(certifications::pages::routes())
         .merge(tiers::pages::routes())
+        .merge(mdf::plan_pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))

@@ -53,7 +53,22 @@ pub async fn protect_forms(State(state): State<AppState>, request: Request, next
     let existing = super::cookie_from_headers(request.headers(), COOKIE).filter(|t| t.len() == 32);
     let token = existing.clone().unwrap_or_else(new_token);
     let (mut parts, body) = request.into_parts();
-    let body = if is_unsafe(&parts.method) {
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    let body = if is_unsafe(&parts.method) && multipart {
+        // A file upload: the token rides in the form's action URL, and the body (megabytes) streams to the handler,
+        // which bounds it.
+        let query = parts.uri.query().unwrap_or("").as_bytes();
+        let submitted = form_urlencoded::parse(query).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned());
+        let valid = existing.is_some() && submitted.is_some_and(|s| constant_time_eq(s.as_bytes(), token.as_bytes()));
+        if !valid {
+            return Error::Forbidden("This form has expired. Reload the page and try again.".into()).into_response();
+        }
+        body
+    } else if is_unsafe(&parts.method) {
         let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
             return Error::BadRequest("The form is too large.".into()).into_response();
         };

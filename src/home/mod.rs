@@ -225,6 +225,7 @@ struct ChiefHome {
     cams: Vec<CamRow>,
     tier_quarter: String,
     tier_moves: Vec<crate::tiers::pages::MovementView>,
+    mdf: Option<crate::mdf::finance::ChiefFigures>,
 }
 
 async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
@@ -265,6 +266,7 @@ async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
         by_region: bars(store::breakdown(tx, By::Region).await?, str::to_string),
         by_country: bars(store::breakdown(tx, By::Country).await?, |c| country_name(c).unwrap_or(c).to_string()),
         cams,
+        mdf: crate::mdf::finance::chief_figures(tx, chrono::Utc::now().date_naive()).await?,
     })
 }
 

@@ -2,7 +2,7 @@
 //! decide), the ROI-ranked queue. Contract: docs/api.md.
 
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mdf/requests/{id}/reject", post(reject))
         .route("/mdf/requests/{id}/decline", post(decline))
         .route("/mdf/requests/{id}/cancel", post(cancel))
+        .route("/mdf/requests/{id}/results", put(put_results))
         .route("/mdf/queue", get(queue))
         .route("/mdf/ledger", get(ledger))
         .route("/mdf/ledger.csv", get(ledger_csv))
@@ -56,7 +57,7 @@ pub struct FundView {
     pub created_at: DateTime<Utc>,
 }
 
-async fn fund_view(tx: &mut crate::db::Tx, f: FundRow) -> Result<FundView> {
+pub(super) async fn fund_view(tx: &mut crate::db::Tx, f: FundRow) -> Result<FundView> {
     let b = store::fund_balances(tx, f.id).await?;
     Ok(FundView {
         id: f.id,
@@ -133,7 +134,7 @@ pub struct AllocationView {
     pub balances: BalancesView,
 }
 
-async fn allocation_view(tx: &mut crate::db::Tx, a: AllocationRow) -> Result<AllocationView> {
+pub(super) async fn allocation_view(tx: &mut crate::db::Tx, a: AllocationRow) -> Result<AllocationView> {
     let b = store::allocation_balances(tx, a.id).await?;
     Ok(AllocationView {
         id: a.id,
@@ -301,17 +302,21 @@ pub struct RequestDetail {
     #[serde(flatten)]
     pub request: RequestView,
     pub history: Vec<HistoryEntry>,
+    /// What the partner reported and its linked deals won; null until reported.
+    pub results: Option<super::results::ResultsView>,
 }
 
-async fn detail(
+pub(super) async fn detail(
     mut tx: crate::db::Tx,
     user: &crate::auth::CurrentUser,
     id: MdfRequestId,
 ) -> Result<Json<RequestDetail>> {
     let r = store::request(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let history = store::history(&mut tx, id).await?;
+    let res = store::results(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(Json(RequestDetail { request: r.into(), history }))
+    let results = res.reported_at.is_some().then(|| super::results::ResultsView::from(&res));
+    Ok(Json(RequestDetail { request: r.into(), history, results }))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -502,7 +507,7 @@ pub struct LedgerQuery {
 }
 
 impl LedgerQuery {
-    fn filter(&self) -> store::LedgerFilter {
+    pub(super) fn filter(&self) -> store::LedgerFilter {
         store::LedgerFilter { fund: self.fund_id, partner: self.partner_id, from: self.from, to: self.to }
     }
 }
@@ -521,7 +526,7 @@ pub async fn ledger(
 }
 
 /// Rows an export holds at most (a tenant's ledger over a few years fits well within it).
-const EXPORT_ROWS: i64 = 1_000_000;
+pub(super) const EXPORT_ROWS: i64 = 1_000_000;
 
 /// The ledger as CSV, oldest first (program admin, channel chief), for finance.
 #[utoipa::path(get, path = "/api/v1/mdf/ledger.csv", tag = "mdf", params(LedgerQuery),
@@ -577,4 +582,17 @@ pub async fn ledger_csv(
         body,
     )
         .into_response())
+}
+
+/// Reports what an approved request returned and links the partner's deals to it (the partner).
+#[utoipa::path(put, path = "/api/v1/mdf/requests/{id}/results", tag = "mdf", params(("id" = Uuid, Path)),
+    request_body = super::results::ResultsInput,
+    responses((status = 200, body = RequestDetail), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
+pub async fn put_results(
+    Auth { user, mut tx, .. }: Auth<PartnerMember>,
+    ApiPath(id): ApiPath<MdfRequestId>,
+    ApiJson(input): ApiJson<super::results::ResultsInput>,
+) -> Result<Json<RequestDetail>> {
+    super::results::report(&mut tx, &user, id, &input).await?;
+    detail(tx, &user, id).await
 }

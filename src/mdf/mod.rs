@@ -6,9 +6,16 @@ pub mod api;
 pub mod claim_pages;
 pub mod claims;
 pub mod claims_api;
+pub mod finance;
+pub mod finance_api;
 pub mod pages;
+pub mod plan_pages;
+pub mod plans;
+pub mod plans_api;
+pub mod results;
 pub mod store;
 pub mod upload;
+pub mod xlsx;
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use rust_decimal::Decimal;

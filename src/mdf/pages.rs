@@ -83,9 +83,21 @@ struct Overview {
     requests: Vec<RequestLine>,
     queue: Vec<RequestLine>,
     remaining_budget: String,
+    claims: Vec<ClaimLine>,
 }
 
-fn badge(s: RequestStatus) -> &'static str {
+/// A claim in the overview's list: what it is, where it stands, what it needs.
+struct ClaimLine {
+    request_id: MdfRequestId,
+    title: String,
+    partner: String,
+    status: &'static str,
+    limit: String,
+    approved: String,
+    waiting: bool,
+}
+
+pub(super) fn badge(s: RequestStatus) -> &'static str {
     match s {
         RequestStatus::Approved | RequestStatus::PartlyApproved | RequestStatus::Claimed => "badge-green",
         RequestStatus::Submitted | RequestStatus::InfoRequested => "badge-yellow",
@@ -213,7 +225,25 @@ async fn render(
             });
         }
     }
+    let (claim_rows, _) = store::claims(tx, scope, None, None, 20, 0).await?;
+    let claims = claim_rows
+        .into_iter()
+        .map(|c| ClaimLine {
+            request_id: c.request_id,
+            title: c.request_title,
+            partner: c.partner_name,
+            status: c.status.label(),
+            limit: format::money(c.limit_amount, &c.currency),
+            approved: c.approved_total.map(|a| format::money(a, &c.currency)).unwrap_or_default(),
+            waiting: match user.role {
+                Role::Cam => c.status == super::ClaimStatus::Submitted,
+                Role::ProgramAdmin => c.status == super::ClaimStatus::Submitted || c.status.payable(),
+                _ => c.status == super::ClaimStatus::Draft,
+            },
+        })
+        .collect();
     Ok(Overview {
+        claims,
         page,
         alert,
         is_partner: user.role.is_partner(),

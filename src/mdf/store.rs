@@ -8,7 +8,8 @@ use super::{AttachmentKind, ClaimStatus, FundKind, LineVerdict, NewFund, NewRequ
 use crate::auth::{CurrentUser, Scope};
 use crate::db::Tx;
 use crate::ids::{
-    AllocationId, AttachmentId, ClaimId, ClaimLineId, FundId, MdfRequestId, PartnerId, PaymentId, TenantId, UserId,
+    ActivityId, AllocationId, AttachmentId, ClaimId, ClaimLineId, DealId, FundId, MdfRequestId, PartnerId, PaymentId,
+    PlanId, TenantId, UserId,
 };
 use crate::rules::mdf::{Balances, Movement};
 
@@ -1415,4 +1416,550 @@ pub async fn insert_claim_ledger(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Results: what a request returned
+
+/// A request's reported results, the won revenue of its linked deals and the MDF paid for it.
+pub struct ResultsRow {
+    pub responses: Option<i32>,
+    pub mqls: Option<i32>,
+    pub sqls: Option<i32>,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub deal_ids: Vec<DealId>,
+    pub won_deals: i64,
+    pub won_revenue: Decimal,
+    pub paid: Decimal,
+}
+
+pub async fn results(tx: &mut Tx, id: MdfRequestId) -> Result<ResultsRow, sqlx::Error> {
+    let r = sqlx::query!(
+        r#"select r.actual_responses, r.actual_mqls, r.actual_sqls, r.results_reported_at,
+                  coalesce((select array_agg(rd.deal_id order by rd.deal_id) from mdf_request_deals rd
+                             where rd.request_id = r.id), '{}') as "deal_ids!: Vec<uuid::Uuid>",
+                  (select count(*) from mdf_request_deals rd join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                    where rd.request_id = r.id and d.status = 'won') as "won_deals!",
+                  (select coalesce(sum(d.closed_amount), 0) from mdf_request_deals rd
+                     join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                    where rd.request_id = r.id and d.status = 'won') as "won_revenue!",
+                  (select coalesce(sum(l.amount), 0) from mdf_ledger l where l.request_id = r.id and l.kind = 'pay') as "paid!"
+             from mdf_requests r where r.id = $1"#,
+        id as MdfRequestId,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(ResultsRow {
+        responses: r.actual_responses,
+        mqls: r.actual_mqls,
+        sqls: r.actual_sqls,
+        reported_at: r.results_reported_at,
+        deal_ids: r.deal_ids.into_iter().map(DealId).collect(),
+        won_deals: r.won_deals,
+        won_revenue: r.won_revenue,
+        paid: r.paid,
+    })
+}
+
+/// How many of `deals` are the partner's own.
+pub async fn count_partner_deals(tx: &mut Tx, partner: PartnerId, deals: &[uuid::Uuid]) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from deals where partner_id = $1 and id = any($2)"#,
+        partner as PartnerId,
+        deals,
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// How many of `deals` are linked to another request than `request`.
+pub async fn count_linked_elsewhere(
+    tx: &mut Tx,
+    request: MdfRequestId,
+    deals: &[uuid::Uuid],
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from mdf_request_deals where request_id <> $1 and deal_id = any($2)"#,
+        request as MdfRequestId,
+        deals,
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub async fn set_results(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: MdfRequestId,
+    (responses, mqls, sqls): (i32, i32, i32),
+    deals: &[uuid::Uuid],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_requests set actual_responses = $2, actual_mqls = $3, actual_sqls = $4, results_reported_at = now(),
+                updated_at = now()
+          where id = $1",
+        id as MdfRequestId,
+        responses,
+        mqls,
+        sqls,
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "delete from mdf_request_deals where request_id = $1 and deal_id <> all($2)",
+        id as MdfRequestId,
+        deals
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "insert into mdf_request_deals (tenant_id, request_id, deal_id) select $1, $2, d from unnest($3::uuid[]) d
+         on conflict (tenant_id, deal_id) do nothing",
+        tenant as TenantId,
+        id as MdfRequestId,
+        deals,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A partner's deals to link to a request: most recent first.
+pub struct DealChoice {
+    pub id: DealId,
+    pub customer_name: String,
+    pub status: String,
+    pub value: Decimal,
+    pub currency: String,
+}
+
+pub async fn partner_deals(tx: &mut Tx, partner: PartnerId) -> Result<Vec<DealChoice>, sqlx::Error> {
+    sqlx::query_as!(
+        DealChoice,
+        r#"select id as "id: DealId", customer_name, status, coalesce(closed_amount, estimated_value) as "value!", currency
+             from deals where partner_id = $1 and status in ('approved', 'won', 'pending')
+            order by created_at desc limit 100"#,
+        partner as PartnerId,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// One of the tenant's kinds of marketing activity, with its benchmark rates.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = MdfActivityType)]
+pub struct ActivityTypeRow {
+    pub code: String,
+    pub label: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
+    pub response_rate: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
+    pub mql_rate: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
+    pub sql_rate: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
+    pub win_rate: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
+    pub average_deal: Decimal,
+}
+
+pub async fn activity_types(tx: &mut Tx) -> Result<Vec<ActivityTypeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ActivityTypeRow,
+        "select code, label, response_rate, mql_rate, sql_rate, win_rate, average_deal
+           from mdf_activity_types where active order by position, code"
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Marketing plans and their activities
+
+pub struct PlanRow {
+    pub id: PlanId,
+    pub partner_id: PartnerId,
+    pub partner_name: String,
+    pub quarter_start: NaiveDate,
+}
+
+pub async fn insert_plan(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: PlanId,
+    partner: PartnerId,
+    quarter_start: NaiveDate,
+    by: UserId,
+) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query!(
+        "insert into mdf_plans (tenant_id, id, partner_id, quarter_start, created_by) values ($1, $2, $3, $4, $5)
+         on conflict (tenant_id, partner_id, quarter_start) do nothing",
+        tenant as TenantId,
+        id as PlanId,
+        partner as PartnerId,
+        quarter_start,
+        by as UserId,
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn plans(
+    tx: &mut Tx,
+    scope: Scope,
+    id: Option<PlanId>,
+    partner: Option<PartnerId>,
+    quarter_start: Option<NaiveDate>,
+) -> Result<Vec<PlanRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PlanRow,
+        r#"select pl.id as "id: PlanId", pl.partner_id as "partner_id: PartnerId", p.name as partner_name, pl.quarter_start
+             from mdf_plans pl join partners p on p.tenant_id = pl.tenant_id and p.id = pl.partner_id
+            where ($1::uuid is null or pl.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::uuid is null or pl.id = $3) and ($4::uuid is null or pl.partner_id = $4)
+              and ($5::date is null or pl.quarter_start = $5)
+            order by pl.quarter_start desc, p.name
+            limit 500"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        id as Option<PlanId>,
+        partner as Option<PartnerId>,
+        quarter_start,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct ActivityRow {
+    pub id: ActivityId,
+    pub plan_id: PlanId,
+    pub partner_id: PartnerId,
+    pub quarter_start: NaiveDate,
+    pub activity_type: String,
+    pub title: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub cost: Decimal,
+    pub vendor_share_percent: Decimal,
+    pub audience: i32,
+    pub response_rate: Decimal,
+    pub mql_rate: Decimal,
+    pub sql_rate: Decimal,
+    pub win_rate: Decimal,
+    pub average_deal: Decimal,
+    pub rates_from: String,
+    /// The live request made from it (not cancelled or declined), and its state.
+    pub request_id: Option<MdfRequestId>,
+    pub request_status: Option<RequestStatus>,
+}
+
+pub async fn activities(
+    tx: &mut Tx,
+    scope: Scope,
+    plan: Option<PlanId>,
+    id: Option<ActivityId>,
+) -> Result<Vec<ActivityRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ActivityRow,
+        r#"select a.id as "id: ActivityId", a.plan_id as "plan_id: PlanId", a.partner_id as "partner_id: PartnerId",
+                  pl.quarter_start, a.activity_type, a.title, a.starts_on, a.ends_on, a.cost, a.vendor_share_percent,
+                  a.audience, a.response_rate, a.mql_rate, a.sql_rate, a.win_rate, a.average_deal, a.rates_from,
+                  r.id as "request_id?: MdfRequestId", r.status as "request_status?: RequestStatus"
+             from mdf_activities a
+             join mdf_plans pl on pl.tenant_id = a.tenant_id and pl.id = a.plan_id
+             join partners p on p.tenant_id = a.tenant_id and p.id = a.partner_id
+             left join mdf_requests r on r.tenant_id = a.tenant_id and r.activity_id = a.id
+                                     and r.status not in ('cancelled', 'declined')
+            where ($1::uuid is null or a.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and ($3::uuid is null or a.plan_id = $3) and ($4::uuid is null or a.id = $4)
+            order by a.starts_on, a.title, a.id"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+        plan as Option<PlanId>,
+        id as Option<ActivityId>,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+pub async fn lock_activity(tx: &mut Tx, id: ActivityId) -> Result<(), sqlx::Error> {
+    sqlx::query!("select id from mdf_activities where id = $1 for update", id as ActivityId)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub struct NewActivity {
+    pub activity_type: String,
+    pub title: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub cost: Decimal,
+    pub vendor_share_percent: Decimal,
+    pub audience: i32,
+    pub rates: crate::rules::mdf::Rates,
+    pub average_deal: Decimal,
+    pub rates_from: &'static str,
+}
+
+pub async fn insert_activity(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: ActivityId,
+    plan: PlanId,
+    partner: PartnerId,
+    a: &NewActivity,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_activities (tenant_id, id, plan_id, partner_id, activity_type, title, starts_on, ends_on, cost,
+                                     vendor_share_percent, audience, response_rate, mql_rate, sql_rate, win_rate,
+                                     average_deal, rates_from)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        tenant as TenantId,
+        id as ActivityId,
+        plan as PlanId,
+        partner as PartnerId,
+        a.activity_type,
+        a.title,
+        a.starts_on,
+        a.ends_on,
+        a.cost,
+        a.vendor_share_percent,
+        a.audience,
+        a.rates.response,
+        a.rates.mql,
+        a.rates.sql,
+        a.rates.win,
+        a.average_deal,
+        a.rates_from,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn update_activity(tx: &mut Tx, id: ActivityId, a: &NewActivity) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_activities set activity_type = $2, title = $3, starts_on = $4, ends_on = $5, cost = $6,
+                vendor_share_percent = $7, audience = $8, response_rate = $9, mql_rate = $10, sql_rate = $11,
+                win_rate = $12, average_deal = $13, rates_from = $14, updated_at = now()
+          where id = $1",
+        id as ActivityId,
+        a.activity_type,
+        a.title,
+        a.starts_on,
+        a.ends_on,
+        a.cost,
+        a.vendor_share_percent,
+        a.audience,
+        a.rates.response,
+        a.rates.mql,
+        a.rates.sql,
+        a.rates.win,
+        a.average_deal,
+        a.rates_from,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Removes an activity; requests once made from it (cancelled, declined or draft) forget it.
+pub async fn delete_activity(tx: &mut Tx, id: ActivityId) -> Result<(), sqlx::Error> {
+    sqlx::query!("update mdf_requests set activity_id = null where activity_id = $1", id as ActivityId)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query!("delete from mdf_activities where id = $1", id as ActivityId).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn set_request_activity(tx: &mut Tx, request: MdfRequestId, activity: ActivityId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_requests set activity_id = $2 where id = $1",
+        request as MdfRequestId,
+        activity as ActivityId
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A partner's record over its requests with reported results: audience, each stage, won deals and revenue.
+pub struct RateHistory {
+    pub audience: i64,
+    pub responses: i64,
+    pub mqls: i64,
+    pub sqls: i64,
+    pub wins: i64,
+    pub won_revenue: Decimal,
+}
+
+pub async fn rate_history(tx: &mut Tx, partner: PartnerId) -> Result<RateHistory, sqlx::Error> {
+    let r = sqlx::query!(
+        r#"select coalesce(sum(r.audience), 0)::bigint as "audience!", coalesce(sum(r.actual_responses), 0)::bigint as "responses!",
+                  coalesce(sum(r.actual_mqls), 0)::bigint as "mqls!", coalesce(sum(r.actual_sqls), 0)::bigint as "sqls!",
+                  (select count(*) from mdf_request_deals rd join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                     join mdf_requests h on h.tenant_id = rd.tenant_id and h.id = rd.request_id
+                    where h.partner_id = $1 and d.status = 'won') as "wins!",
+                  (select coalesce(sum(d.closed_amount), 0) from mdf_request_deals rd
+                     join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                     join mdf_requests h on h.tenant_id = rd.tenant_id and h.id = rd.request_id
+                    where h.partner_id = $1 and d.status = 'won') as "won_revenue!"
+             from mdf_requests r where r.partner_id = $1 and r.results_reported_at is not null"#,
+        partner as PartnerId,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(RateHistory {
+        audience: r.audience,
+        responses: r.responses,
+        mqls: r.mqls,
+        sqls: r.sqls,
+        wins: r.wins,
+        won_revenue: r.won_revenue,
+    })
+}
+
+/// The partner's allocations still open on `day` whose fund's period covers it.
+pub async fn allocations_covering(
+    tx: &mut Tx,
+    partner: PartnerId,
+    day: NaiveDate,
+) -> Result<Vec<AllocationId>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select a.id as "id: AllocationId" from mdf_allocations a
+             join mdf_funds f on f.tenant_id = a.tenant_id and f.id = a.fund_id
+            where a.partner_id = $1 and a.expires_on >= current_date and $2 between f.starts_on and f.ends_on
+            order by f.starts_on, a.id"#,
+        partner as PartnerId,
+        day,
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Whether the scope may see the partner (its own people, its CAM, the tenant's staff).
+pub async fn plans_partner_visible(tx: &mut Tx, scope: Scope, partner: PartnerId) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        "select 1 as one from partners p where p.id = $1 and ($2::uuid is null or p.id = $2) and ($3::uuid is null or p.cam_id = $3)",
+        partner as PartnerId,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .is_some())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Finance: fund changes, a partner's quarter, the chief's return by tier and region
+
+pub async fn update_fund(
+    tx: &mut Tx,
+    id: FundId,
+    name: &str,
+    total: Decimal,
+    reimbursement_percent: Decimal,
+    claim_window_days: i32,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_funds set name = $2, total = $3, reimbursement_percent = $4, claim_window_days = $5, updated_at = now()
+          where id = $1",
+        id as FundId,
+        name,
+        total,
+        reimbursement_percent,
+        claim_window_days,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub struct PartnerQuarter {
+    pub currency: Option<String>,
+    pub balances: Balances,
+    pub submitted: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub forecast_revenue: Decimal,
+    pub won_revenue: Decimal,
+}
+
+/// A partner's figures over the funds whose period overlaps [from, to].
+pub async fn partner_quarter(
+    tx: &mut Tx,
+    partner: PartnerId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<PartnerQuarter, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select l.kind, sum(l.amount) as total, min(f.currency) as currency
+             from mdf_ledger l join mdf_funds f on f.tenant_id = l.tenant_id and f.id = l.fund_id
+            where l.partner_id = $1 and f.starts_on <= $3 and f.ends_on >= $2
+            group by l.kind"#,
+        partner as PartnerId,
+        from,
+        to,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let currency = rows.iter().find_map(|r| r.currency.clone());
+    let balances = fold(rows.into_iter().map(|r| (r.kind, r.total)).collect());
+    let r = sqlx::query!(
+        r#"select count(*) filter (where r.submitted_at is not null) as "submitted!",
+                  count(*) filter (where r.approved_amount is not null) as "approved!",
+                  count(*) filter (where r.status in ('rejected', 'declined')) as "rejected!",
+                  coalesce(sum(r.forecast_revenue) filter (where r.approved_amount is not null), 0) as "forecast!",
+                  coalesce((select sum(d.closed_amount) from mdf_request_deals rd
+                              join mdf_requests x on x.tenant_id = rd.tenant_id and x.id = rd.request_id
+                              join mdf_funds xf on xf.tenant_id = x.tenant_id and xf.id = x.fund_id
+                              join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                             where x.partner_id = $1 and xf.starts_on <= $3 and xf.ends_on >= $2 and d.status = 'won'), 0)
+                    as "won!"
+             from mdf_requests r join mdf_funds f on f.tenant_id = r.tenant_id and f.id = r.fund_id
+            where r.partner_id = $1 and f.starts_on <= $3 and f.ends_on >= $2"#,
+        partner as PartnerId,
+        from,
+        to,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(PartnerQuarter {
+        currency,
+        balances,
+        submitted: r.submitted,
+        approved: r.approved,
+        rejected: r.rejected,
+        forecast_revenue: r.forecast,
+        won_revenue: r.won,
+    })
+}
+
+/// MDF paid and the won revenue of linked deals, by partner tier (`by_tier`) or region, over all time.
+pub async fn roi_by(tx: &mut Tx, by_tier: bool) -> Result<Vec<(String, Decimal, Decimal)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"with paid as (select partner_id, sum(amount) as s from mdf_ledger where kind = 'pay' group by partner_id),
+                won as (select r.partner_id, sum(d.closed_amount) as s from mdf_request_deals rd
+                          join mdf_requests r on r.tenant_id = rd.tenant_id and r.id = rd.request_id
+                          join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                         where d.status = 'won' group by r.partner_id)
+           select case when $1 then p.tier else p.region end as "key!",
+                  coalesce(sum(paid.s), 0) as "paid!", coalesce(sum(won.s), 0) as "won!"
+             from partners p left join paid on paid.partner_id = p.id left join won on won.partner_id = p.id
+            where paid.s is not null or won.s is not null
+            group by 1 order by 1"#,
+        by_tier,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.paid, r.won)).collect())
 }

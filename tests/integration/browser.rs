@@ -790,3 +790,164 @@ async fn an_admin_sets_a_requirement_the_partner_sees_its_gap_and_a_won_deal_pro
         .any(|m| m["to"] == email::CAM1 && m["subject"] == "Partner One is now Silver");
     assert!(told, "the CAM is told by email");
 }
+
+/// The MDF journey end to end: a partner plans a quarter and requests from an activity (counting the fields typed),
+/// the CAM approves from the ROI-ranked queue, the partner claims with a PDF, the CAM reduces one line, the program
+/// admin pays, the partner reports what it won, and the chief sees the return.
+#[tokio::test]
+async fn a_partner_plans_requests_and_claims_mdf_the_cam_approves_and_reduces_the_admin_pays_and_the_chief_sees_roi() {
+    use serde_json::json;
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let today = chrono::Utc::now().date_naive();
+    let quarter = crate::mdf::quarter_start();
+    let r = app
+        .post_json(
+            "/api/v1/mdf/funds",
+            Some(&admin),
+            json!({"name": "Field marketing", "kind": "proposal", "period": "quarter", "starts_on": quarter,
+                   "currency": "USD", "total": "250000", "reimbursement_percent": "50", "claim_window_days": 60}),
+        )
+        .await;
+    let fund = r.json()["id"].as_str().unwrap().to_string();
+    crate::mdf::allocate(&app, &admin, &fund, A.p1, "40000").await;
+    // A deal the campaign will have won, registered and closed beforehand.
+    let deal = app.post_json("/api/v1/deals", Some(&p1), crate::deals::deal("Northwind Traders", None, &["crm"])).await;
+    let deal = deal.json()["id"].as_str().unwrap().to_string();
+    app.post_json(&format!("/api/v1/deals/{deal}/approve"), Some(&cam1), json!({})).await;
+    let r = app
+        .post_json(&format!("/api/v1/deals/{deal}/close"), Some(&p1), json!({"outcome": "won", "amount": "80000"}))
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK);
+    let pdf = screenshot_dir().join("proof-invoice.pdf");
+    std::fs::write(&pdf, crate::mdf_claims::PDF).unwrap();
+    let base = app.serve().await;
+    let day = today.to_string();
+    journey(1280, 1000, |c| async move {
+        // The partner plans the quarter.
+        sign_in(&c, &base, email::P1_ADMIN).await;
+        c.goto(&format!("{base}/mdf/plans")).await.unwrap();
+        c.find(Locator::Css("form[action='/mdf/plans'] button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Plan started")).await;
+        let mut typed = 0;
+        c.find(Locator::Id("f-activity_type")).await.unwrap().select_by_value("event").await.unwrap();
+        for (id, value) in [
+            ("f-title", "Cloud Summit booth"),
+            ("f-cost", "20000"),
+            ("f-vendor_share_percent", "50"),
+            ("f-audience", "2000"),
+        ] {
+            fill(&c, id, value).await;
+            typed += 1;
+        }
+        for id in ["f-starts_on", "f-ends_on"] {
+            c.execute(&format!("document.getElementById('{id}').value = '{day}'"), vec![]).await.unwrap();
+            typed += 1;
+        }
+        c.find(Locator::Css("#add button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Activity added")).await;
+        // 2,000 × 8 % × 40 % × 30 % × 20 % = 3.84 wins × 25,000 = 96,000 for 10,000: ROI 9.60.
+        wait_text(&c, "table.data", |t| t.contains("9.60")).await;
+        shot(&c, "partner-mdf-plan").await;
+        // One click: the request, pre-filled; then submit.
+        c.find(Locator::Css("button[id^='request-']")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Cloud Summit booth").await;
+        shot(&c, "partner-mdf-request-draft").await;
+        c.find(Locator::Id("submit-request")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Request submitted")).await;
+        assert!(typed <= 8, "{typed} fields typed to request MDF from a plan");
+        sign_out(&c, &base).await;
+
+        // The CAM approves from the ranked queue.
+        sign_in(&c, &base, email::CAM1).await;
+        c.goto(&format!("{base}/mdf")).await.unwrap();
+        wait_text(&c, "table.data", |t| t.contains("Cloud Summit booth")).await;
+        shot(&c, "cam-mdf-queue").await;
+        c.find(Locator::Css("form[action$='/approve'] button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Approved")).await;
+        sign_out(&c, &base).await;
+
+        // The partner claims with a PDF per line.
+        sign_in(&c, &base, email::P1_ADMIN).await;
+        c.goto(&format!("{base}/mdf")).await.unwrap();
+        c.find(Locator::LinkText("Cloud Summit booth")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Cloud Summit booth").await;
+        fill(&c, "f-description", "Booth and venue").await;
+        fill(&c, "f-amount", "3500").await;
+        c.find(Locator::Css("form[action$='/claim'] button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Claim started")).await;
+        fill(&c, "f-description", "Catering").await;
+        fill(&c, "f-amount", "2000").await;
+        c.find(Locator::Css("form[action$='/lines'] button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Line added")).await;
+        for i in 0..2 {
+            let forms = c.find_all(Locator::Css("form.upload")).await.unwrap();
+            let input = forms[i].find(Locator::Css("input[type=file]")).await.unwrap();
+            input.send_keys(pdf.to_str().unwrap()).await.unwrap();
+            forms[i].find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+            wait_text(&c, ".alert-success", |t| t.starts_with("File attached")).await;
+        }
+        shot(&c, "partner-mdf-claim-draft").await;
+        c.find(Locator::Id("submit-claim")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Claim submitted")).await;
+        sign_out(&c, &base).await;
+
+        // The CAM reduces the catering line.
+        sign_in(&c, &base, email::CAM1).await;
+        c.goto(&format!("{base}/mdf")).await.unwrap();
+        c.find(Locator::Css("a[href$='#claim']")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Css("form#review")).await.unwrap();
+        let selects = c.find_all(Locator::Css("form#review select")).await.unwrap();
+        selects[1].clone().select_by_value("reduced").await.unwrap();
+        c.find_all(Locator::Css("form#review input[name^='amount-']")).await.unwrap()[1]
+            .send_keys("1500")
+            .await
+            .unwrap();
+        c.find_all(Locator::Css("form#review input[name^='reason-']")).await.unwrap()[1]
+            .send_keys("Lunch for 30 people, not 40")
+            .await
+            .unwrap();
+        shot(&c, "cam-mdf-claim-review").await;
+        c.find(Locator::Css("form#review button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Claim reviewed")).await;
+        sign_out(&c, &base).await;
+
+        // The program admin pays what was approved.
+        sign_in(&c, &base, email::ADMIN).await;
+        c.goto(&format!("{base}/mdf")).await.unwrap();
+        c.find(Locator::Css("a[href$='#claim']")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Css("form#pay")).await.unwrap();
+        c.execute(&format!("document.getElementById('f-paid_on').value = '{day}'"), vec![]).await.unwrap();
+        fill(&c, "f-reference", "WIRE-2026-114").await;
+        c.find(Locator::Css("form#pay button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Payment recorded")).await;
+        wait_text(&c, "#claim", |t| t.contains("Paid") && t.contains("USD 5,000.00")).await;
+        shot(&c, "program_admin-mdf-paid").await;
+        sign_out(&c, &base).await;
+
+        // The partner reports what the booth brought in.
+        sign_in(&c, &base, email::P1_ADMIN).await;
+        c.goto(&format!("{base}/mdf")).await.unwrap();
+        c.find(Locator::LinkText("Cloud Summit booth")).await.unwrap().click().await.unwrap();
+        fill(&c, "f-responses", "150").await;
+        fill(&c, "f-mqls", "70").await;
+        fill(&c, "f-sqls", "20").await;
+        c.find(Locator::Css("#results input[type=checkbox]")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("#results button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Results saved")).await;
+        // 80,000 won ÷ 5,000 paid.
+        wait_text(&c, "main", |t| t.contains("actual ROI 16.00")).await;
+        shot(&c, "partner-mdf-request-results").await;
+        sign_out(&c, &base).await;
+
+        // The chief sees the return by tier and region.
+        sign_in(&c, &base, email::CHIEF).await;
+        wait_text(&c, "#mdf", |t| t.contains("ROI by tier") && t.contains("16.00")).await;
+        c.execute("document.getElementById('mdf').scrollIntoView(); return true;", vec![]).await.unwrap();
+        shot(&c, "channel_chief-home-mdf").await;
+        sign_out(&c, &base).await;
+    })
+    .await;
+}
