@@ -185,6 +185,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
     agreements(&mut tx, tenant).await?;
     onboarding(&mut tx, tenant).await?;
     applications(&mut tx, tenant, admin).await?;
+    crate::mdf::demo::load(&mut tx, tenant, admin).await?;
     tx.commit().await?;
     Ok(true)
 }

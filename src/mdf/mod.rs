@@ -6,6 +6,7 @@ pub mod api;
 pub mod claim_pages;
 pub mod claims;
 pub mod claims_api;
+pub mod demo;
 pub mod finance;
 pub mod finance_api;
 pub mod pages;

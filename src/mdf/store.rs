@@ -1963,3 +1963,190 @@ pub async fn roi_by(tx: &mut Tx, by_tier: bool) -> Result<Vec<(String, Decimal, 
     .await?;
     Ok(rows.into_iter().map(|r| (r.key, r.paid, r.won)).collect())
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Demo and benchmark history: rows written as they would have been, with their own times
+
+/// Appends a ledger row dated `at` (history loaded after the fact; still insert-only).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_ledger_at(
+    tx: &mut Tx,
+    tenant: TenantId,
+    row: &NewLedger,
+    claim: Option<ClaimId>,
+    payment: Option<PaymentId>,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, request_id, claim_id, payment_id, kind,
+                                 amount, note, created_by, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        tenant as TenantId,
+        row.fund as FundId,
+        row.allocation as AllocationId,
+        row.partner as PartnerId,
+        row.request as Option<MdfRequestId>,
+        claim as Option<ClaimId>,
+        payment as Option<PaymentId>,
+        row.kind.as_str(),
+        row.amount,
+        row.note,
+        by as Option<UserId>,
+        at,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A request's state and times as history left them.
+pub struct RequestHistory {
+    pub status: RequestStatus,
+    pub approved_amount: Option<Decimal>,
+    pub reimbursement_percent: Option<Decimal>,
+    pub claim_deadline: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<UserId>,
+    pub decision_note: Option<String>,
+    pub results: Option<(i32, i32, i32, DateTime<Utc>)>,
+}
+
+pub async fn set_request_history(tx: &mut Tx, id: MdfRequestId, h: &RequestHistory) -> Result<(), sqlx::Error> {
+    let (responses, mqls, sqls, reported) = match h.results {
+        Some((r, m, s, at)) => (Some(r), Some(m), Some(s), Some(at)),
+        None => (None, None, None, None),
+    };
+    sqlx::query!(
+        "update mdf_requests set status = $2, approved_amount = $3, reimbursement_percent = $4, claim_deadline = $5,
+                created_at = $6, submitted_at = $7, decided_at = $8, decided_by = $9, decision_note = $10,
+                actual_responses = $11, actual_mqls = $12, actual_sqls = $13, results_reported_at = $14,
+                updated_at = coalesce($8::timestamptz, $6::timestamptz)
+          where id = $1",
+        id as MdfRequestId,
+        h.status as RequestStatus,
+        h.approved_amount,
+        h.reimbursement_percent,
+        h.claim_deadline,
+        h.created_at,
+        h.submitted_at,
+        h.decided_at,
+        h.decided_by as Option<UserId>,
+        h.decision_note,
+        responses,
+        mqls,
+        sqls,
+        reported,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_event_at(
+    tx: &mut Tx,
+    tenant: TenantId,
+    request: MdfRequestId,
+    by: Option<UserId>,
+    from: Option<RequestStatus>,
+    to: RequestStatus,
+    note: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_request_events (tenant_id, request_id, actor_id, from_status, to_status, note, at)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        tenant as TenantId,
+        request as MdfRequestId,
+        by as Option<UserId>,
+        from as Option<RequestStatus>,
+        to as RequestStatus,
+        note,
+        at,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn set_claim_history(
+    tx: &mut Tx,
+    id: ClaimId,
+    status: ClaimStatus,
+    approved_total: Option<Decimal>,
+    created_at: DateTime<Utc>,
+    submitted_at: Option<DateTime<Utc>>,
+    reviewed_at: Option<DateTime<Utc>>,
+    reviewed_by: Option<UserId>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_claims set status = $2, approved_total = $3, created_at = $4, submitted_at = $5, reviewed_at = $6,
+                reviewed_by = $7, updated_at = coalesce($6::timestamptz, $5::timestamptz, $4::timestamptz)
+          where id = $1",
+        id as ClaimId,
+        status as ClaimStatus,
+        approved_total,
+        created_at,
+        submitted_at,
+        reviewed_at,
+        reviewed_by as Option<UserId>,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn link_deal(tx: &mut Tx, tenant: TenantId, request: MdfRequestId, deal: DealId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_request_deals (tenant_id, request_id, deal_id) values ($1, $2, $3)",
+        tenant as TenantId,
+        request as MdfRequestId,
+        deal as DealId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Dates a demo deal: registered, approved and closed won for `amount` at the given times.
+pub async fn set_deal_won_at(
+    tx: &mut Tx,
+    deal: DealId,
+    amount: Decimal,
+    created_at: DateTime<Utc>,
+    closed_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals set created_at = $2::timestamptz, decided_at = $2::timestamptz + interval '1 day', closed_at = $3,
+                closed_amount = $4
+          where id = $1",
+        deal as DealId,
+        created_at,
+        closed_at,
+        amount,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A demo partner by name: its id, its CAM, and one of its people (its admin first) who files its requests.
+pub async fn partner_people(
+    tx: &mut Tx,
+    name: &str,
+) -> Result<(PartnerId, Option<UserId>, Option<UserId>), sqlx::Error> {
+    let r = sqlx::query!(
+        r#"select p.id as "id: PartnerId", p.cam_id as "cam: UserId",
+                  (select u.id from users u where u.partner_id = p.id order by u.role = 'partner_admin' desc, u.created_at
+                    limit 1) as "person: UserId"
+             from partners p where p.name = $1"#,
+        name
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((r.id, r.cam, r.person))
+}
