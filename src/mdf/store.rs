@@ -905,6 +905,8 @@ pub struct LedgerEntry {
     pub partner_id: PartnerId,
     pub partner_name: String,
     pub request_id: Option<MdfRequestId>,
+    pub claim_id: Option<ClaimId>,
+    pub payment_id: Option<PaymentId>,
     /// allocate, reserve, release, claim, pay, expire or adjust.
     pub kind: String,
     #[serde(with = "rust_decimal::serde::str")]
@@ -950,7 +952,8 @@ pub async fn ledger(
         LedgerEntry,
         r#"select l.id, l.fund_id as "fund_id: FundId", l.allocation_id as "allocation_id: AllocationId",
                   l.partner_id as "partner_id: PartnerId", p.name as partner_name,
-                  l.request_id as "request_id: MdfRequestId", l.kind, l.amount, fu.currency, l.note,
+                  l.request_id as "request_id: MdfRequestId", l.claim_id as "claim_id: ClaimId",
+                  l.payment_id as "payment_id: PaymentId", l.kind, l.amount, fu.currency, l.note,
                   l.created_by as "created_by: UserId", l.created_at
              from mdf_ledger l
              join partners p on p.tenant_id = l.tenant_id and p.id = l.partner_id
