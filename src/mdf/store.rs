@@ -1947,24 +1947,30 @@ pub async fn partner_quarter(
     })
 }
 
-/// MDF paid and the won revenue of linked deals, by partner tier (`by_tier`) or region, over all time.
-pub async fn roi_by(tx: &mut Tx, by_tier: bool) -> Result<Vec<(String, Decimal, Decimal)>, sqlx::Error> {
+/// MDF paid and the won revenue of linked deals since `since`, by partner tier and by region (one pass:
+/// `(true, tier, paid, won)` rows, then `(false, region, paid, won)` rows).
+pub async fn roi_by_tier_and_region(
+    tx: &mut Tx,
+    since: NaiveDate,
+) -> Result<Vec<(bool, String, Decimal, Decimal)>, sqlx::Error> {
+    // One pass over the pay rows (an index-only scan) and the linked won deals, grouped both ways at once.
     let rows = sqlx::query!(
-        r#"with paid as (select partner_id, sum(amount) as s from mdf_ledger where kind = 'pay' group by partner_id),
-                won as (select r.partner_id, sum(d.closed_amount) as s from mdf_request_deals rd
-                          join mdf_requests r on r.tenant_id = rd.tenant_id and r.id = rd.request_id
-                          join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
-                         where d.status = 'won' group by r.partner_id)
-           select case when $1 then p.tier else p.region end as "key!",
-                  coalesce(sum(paid.s), 0) as "paid!", coalesce(sum(won.s), 0) as "won!"
-             from partners p left join paid on paid.partner_id = p.id left join won on won.partner_id = p.id
-            where paid.s is not null or won.s is not null
-            group by 1 order by 1"#,
-        by_tier,
+        r#"select grouping(p.tier) = 0 as "by_tier!", coalesce(p.tier, p.region) as "key!", sum(x.paid) as "paid!",
+                  sum(x.won) as "won!"
+             from (select partner_id, amount as paid, 0::numeric as won from mdf_ledger
+                    where kind = 'pay' and created_at >= $1::date
+                   union all
+                   select r.partner_id, 0, d.closed_amount from mdf_request_deals rd
+                     join mdf_requests r on r.tenant_id = rd.tenant_id and r.id = rd.request_id
+                     join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                    where d.status = 'won' and d.closed_at >= $1::date) x
+             join partners p on p.id = x.partner_id
+            group by grouping sets ((p.tier), (p.region)) order by 1 desc, 2"#,
+        since,
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.key, r.paid, r.won)).collect())
+    Ok(rows.into_iter().map(|r| (r.by_tier, r.key, r.paid, r.won)).collect())
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -2152,4 +2158,29 @@ pub async fn partner_people(
     .fetch_one(&mut **tx)
     .await?;
     Ok((r.id, r.cam, r.person))
+}
+
+/// The balances of every allocation in scope, in one pass over their ledger rows.
+pub async fn allocation_balances_in(
+    tx: &mut Tx,
+    scope: Scope,
+) -> Result<std::collections::HashMap<AllocationId, Balances>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select l.allocation_id as "allocation_id: AllocationId", l.kind, sum(l.amount) as total
+             from mdf_ledger l join partners p on p.tenant_id = l.tenant_id and p.id = l.partner_id
+            where ($1::uuid is null or l.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+            group by l.allocation_id, l.kind"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out: std::collections::HashMap<AllocationId, Balances> = std::collections::HashMap::new();
+    for r in rows {
+        if let Some(kind) = Movement::parse(&r.kind) {
+            let b = out.entry(r.allocation_id).or_default();
+            *b = b.apply(kind, r.total.unwrap_or_default());
+        }
+    }
+    Ok(out)
 }
