@@ -2543,6 +2543,13 @@ CREATE INDEX mdf_ledger_partner_idx ON public.mdf_ledger USING btree (tenant_id,
 
 
 --
+-- Name: mdf_ledger_pay_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_ledger_pay_idx ON public.mdf_ledger USING btree (tenant_id, created_at) INCLUDE (partner_id, amount) WHERE (kind = 'pay'::text);
+
+
+--
 -- Name: mdf_ledger_request_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2603,6 +2610,13 @@ CREATE INDEX mdf_requests_partner_idx ON public.mdf_requests USING btree (tenant
 --
 
 CREATE INDEX mdf_requests_queue_idx ON public.mdf_requests USING btree (tenant_id, fund_id, submitted_at) WHERE (status = 'submitted'::text);
+
+
+--
+-- Name: mdf_requests_results_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX mdf_requests_results_idx ON public.mdf_requests USING btree (tenant_id, partner_id) WHERE (results_reported_at IS NOT NULL);
 
 
 --

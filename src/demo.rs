@@ -187,6 +187,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
     applications(&mut tx, tenant, admin).await?;
     crate::certifications::demo::load(&mut tx).await?;
     tier_story(&mut tx, tenant).await?;
+    crate::mdf::demo::load(&mut tx, tenant, admin).await?;
     tx.commit().await?;
     // Today's standing of every demo partner comes from the evaluation itself, over the story written above.
     let today = chrono::Utc::now().date_naive();

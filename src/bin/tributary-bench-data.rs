@@ -279,6 +279,29 @@ async fn ensure_tenant(
     if let Some(id) = existing {
         let found = count(conn, id).await?;
         if id == tenant && found == wanted {
+            let funds =
+                sqlx::query_scalar!(r#"select count(*) as "n!" from mdf_funds where tenant_id = $1"#, id as TenantId)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if funds == 0 {
+                // Loaded before MDF existed: add it, nothing else.
+                conn.execute("begin").await?;
+                let relaxed = match mode {
+                    Mode::Replica => None,
+                    Mode::Triggers => {
+                        let tables = tenant_tables(conn).await?;
+                        Some(relax(conn, &tables).await?)
+                    }
+                };
+                let requests = mdf(conn, id, spec.seed ^ spec.salt).await?;
+                if let Some(relaxed) = relaxed {
+                    restore(conn, &relaxed).await?;
+                }
+                conn.execute("commit").await?;
+                conn.execute("vacuum (analyze) mdf_funds, mdf_allocations, mdf_requests, mdf_claims, mdf_ledger")
+                    .await?;
+                eprintln!("{slug}: MDF added ({} requests)", sep(requests as i64));
+            }
             eprintln!("{slug} data already present");
             return Ok(Report { counts: found, loaded: false });
         }
@@ -330,7 +353,8 @@ async fn ensure_tenant(
     // during the load keeps one: vacuum again until the map covers the tables.
     for attempt in 0.. {
         conn.execute(
-            "vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts, customer_name_words",
+            "vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts, customer_name_words, mdf_funds,
+             mdf_allocations, mdf_requests, mdf_claims, mdf_ledger",
         )
         .await?;
         let unmarked = sqlx::query_scalar!(
@@ -613,6 +637,10 @@ async fn generate(
         eprintln!("{slug}: index {name} re-created ({:.1} s)", ti.elapsed().as_secs_f64());
     }
     timings.indexes = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let requests = mdf(conn, tenant, spec.seed ^ spec.salt).await?;
+    eprintln!("{slug}: MDF requests {} ({:.1} s)", sep(requests as i64), t.elapsed().as_secs_f64());
 
     if let Some(relaxed) = relaxed {
         restore(conn, &relaxed).await?;
@@ -1599,3 +1627,186 @@ const LAST_NAMES: &[&str] = &[
     "Martin",
     "Hughes",
 ];
+
+/// Market development funds for the tenant, set-based in SQL: four quarters of funds (this one and the three before),
+/// an allocation per active partner and quarter, about eight requests per partner over the year (~80,000 at the default
+/// scale) in every state, paid claims with their lines and payments, and the ledger rows that make the balances add
+/// up (each allocation covers what was asked of it). Deterministic: ids and choices are hashes of the seed.
+async fn mdf(conn: &mut PgConnection, tenant: TenantId, seed: u64) -> anyhow::Result<u64> {
+    let seed = seed.to_string();
+    let today = Utc::now().date_naive();
+    // A non-negative 28-bit hash of a text, for choices.
+    macro_rules! run {
+        ($what:literal, $sql:literal) => {
+            sqlx::query($sql)
+                .bind(tenant)
+                .bind(&seed)
+                .bind(today)
+                .execute(&mut *conn)
+                .await
+                .context(concat!("MDF: ", $what))?
+                .rows_affected()
+        };
+    }
+    run!("activity types", "select app_seed_mdf_activity_types($1), $2, $3");
+    run!(
+        "funds",
+        "insert into mdf_funds (tenant_id, id, name, kind, period, starts_on, ends_on, currency, total,
+                                reimbursement_percent, claim_window_days, created_by, created_at)
+         select $1, md5($2 || 'fund' || q::date)::uuid, 'Field marketing ' || to_char(q, 'YYYY') || '-Q' || to_char(q, 'Q'),
+                'proposal', 'quarter', q::date, (q + interval '3 months' - interval '1 day')::date, 'USD', 1, 50, 60,
+                (select id from users where tenant_id = $1 and role = 'program_admin' order by created_at limit 1), q
+           from generate_series(date_trunc('quarter', $3::date) - interval '9 months', date_trunc('quarter', $3::date),
+                                interval '3 months') q"
+    );
+    run!(
+        "allocations",
+        "insert into mdf_allocations (tenant_id, id, fund_id, partner_id, expires_on, reimbursement_percent, created_by,
+                                      created_at)
+         select $1, md5(f.id::text || p.id::text || $2)::uuid, f.id, p.id, f.ends_on, 50, f.created_by, f.starts_on
+           from mdf_funds f join partners p on p.tenant_id = f.tenant_id
+          where f.tenant_id = $1 and p.life_stage in ('activated', 'producing', 'lapsed') and $3::date is not null"
+    );
+    let requests = run!(
+        "requests",
+        "with a as (
+           select a.id as allocation_id, a.fund_id, a.partner_id, f.starts_on as qs, f.ends_on as qe, p.cam_id,
+                  f.created_by as admin,
+                  u.id as author, f.starts_on = date_trunc('quarter', $3::date)::date as current,
+                  (('x' || substr(md5(a.id::text || $2), 1, 7))::bit(28)::int) % 4 as n
+             from mdf_allocations a
+             join mdf_funds f on f.tenant_id = a.tenant_id and f.id = a.fund_id
+             join partners p on p.tenant_id = a.tenant_id and p.id = a.partner_id
+             join users u on u.tenant_id = a.tenant_id and u.partner_id = a.partner_id and u.role = 'partner_admin'
+            where a.tenant_id = $1
+         ), r as (
+           select md5(a.allocation_id::text || g::text || $2)::uuid as id, a.*,
+                  (('x' || substr(md5(a.allocation_id::text || g::text || 'h'), 1, 7))::bit(28)::int) as h
+             from a cross join lateral generate_series(0, a.n) g
+         ), s as (
+           select r.*, 1000 + (h % 80) * 100 as requested, 500 + (h / 7) % 4500 as audience,
+                  least(r.qs + (h / 13) % 80, r.qe - 1) as starts_on,
+                  case when r.current then
+                         case when h % 100 < 10 then 'draft' when h % 100 < 40 then 'submitted'
+                              when h % 100 < 45 then 'info_requested' when h % 100 < 75 then 'approved'
+                              when h % 100 < 85 then 'partly_approved' when h % 100 < 95 then 'rejected' else 'declined' end
+                       else
+                         case when h % 100 < 55 then 'claimed' when h % 100 < 65 then 'expired'
+                              when h % 100 < 75 then 'rejected' when h % 100 < 80 then 'declined'
+                              when h % 100 < 85 then 'cancelled'
+                              when r.qe + 61 >= $3::date then 'approved' else 'expired' end
+                  end as status
+             from r
+         ), t as (
+           select s.*, least(greatest(s.starts_on - 25, s.qs - 20)::timestamptz + interval '10 hours',
+                             now() - interval '3 days') as created
+             from s
+         )
+         insert into mdf_requests (tenant_id, id, partner_id, allocation_id, fund_id, created_by, title, activity_type,
+                                   description, starts_on, ends_on, total_cost, requested_amount, audience,
+                                   response_rate, mql_rate, sql_rate, win_rate, average_deal, forecast_revenue, status,
+                                   approved_amount, reimbursement_percent, claim_deadline, submitted_at, decided_at,
+                                   decided_by, decision_note, created_at, updated_at)
+         select $1, t.id, t.partner_id, t.allocation_id, t.fund_id, t.author, k.label || ' ' || to_char(t.starts_on, 'Mon YYYY'),
+                k.code, '', t.starts_on, t.starts_on + 1, t.requested * 2, t.requested, t.audience, k.response_rate,
+                k.mql_rate, k.sql_rate, k.win_rate, k.average_deal,
+                round(t.audience * k.response_rate / 100 * k.mql_rate / 100 * k.sql_rate / 100 * k.win_rate / 100
+                      * k.average_deal, 2),
+                t.status,
+                case when t.status = 'partly_approved' then t.requested * 0.8
+                     when t.status in ('approved', 'claimed', 'expired') then t.requested end,
+                case when t.status in ('approved', 'partly_approved', 'claimed', 'expired') then 50 end,
+                case when t.status in ('approved', 'partly_approved', 'claimed', 'expired') then t.starts_on + 61 end,
+                case when t.status <> 'draft' then t.created + interval '1 day' end,
+                case when t.status not in ('draft', 'submitted', 'cancelled') then t.created + interval '3 days' end,
+                case when t.status not in ('draft', 'submitted', 'cancelled') then coalesce(t.cam_id, t.admin) end,
+                case when t.status in ('rejected', 'declined', 'info_requested') then 'Please focus the audience on target accounts.' end,
+                t.created, t.created
+           from t join mdf_activity_types k on k.tenant_id = $1 and k.position = 1 + t.h % 7"
+    );
+    run!(
+        "allocate rows",
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, kind, amount, note, created_by, created_at)
+         select $1, a.fund_id, a.id, a.partner_id, 'allocate',
+                greatest(case p.tier when 'platinum' then 40000 when 'gold' then 20000 when 'silver' then 10000 else 5000 end,
+                         ceil(coalesce(s.asked, 0) * 1.25 / 1000) * 1000),
+                'quarterly allocation', a.created_by, a.created_at + interval '9 hours'
+           from mdf_allocations a
+           join partners p on p.tenant_id = a.tenant_id and p.id = a.partner_id
+           left join (select allocation_id, sum(requested_amount) as asked from mdf_requests where tenant_id = $1
+                       group by allocation_id) s on s.allocation_id = a.id
+          where a.tenant_id = $1 and $2::text is not null and $3::date is not null"
+    );
+    run!(
+        "reserve rows",
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, request_id, kind, amount, created_by, created_at)
+         select $1, fund_id, allocation_id, partner_id, id, 'reserve', approved_amount, decided_by, decided_at
+           from mdf_requests where tenant_id = $1 and approved_amount is not null and $2::text is not null and $3::date is not null"
+    );
+    run!(
+        "expiries",
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, request_id, kind, amount, note, created_at)
+         select $1, fund_id, allocation_id, partner_id, id, 'release', approved_amount, 'claim deadline passed',
+                least((claim_deadline + 1)::timestamptz, now())
+           from mdf_requests where tenant_id = $1 and status = 'expired' and $2::text is not null and $3::date is not null"
+    );
+    run!(
+        "claims",
+        "insert into mdf_claims (tenant_id, id, request_id, partner_id, status, limit_amount, approved_total, created_by,
+                                 created_at, submitted_at, reviewed_at, reviewed_by, updated_at)
+         select $1, md5('claim' || r.id::text || $2)::uuid, r.id, r.partner_id, 'paid',
+                trunc(r.approved_amount * r.reimbursement_percent / 100, 2),
+                trunc(r.approved_amount * r.reimbursement_percent / 100, 2), r.created_by,
+                least((r.ends_on + 5)::timestamptz, now() - interval '2 days'),
+                least((r.ends_on + 5)::timestamptz, now() - interval '2 days'),
+                least((r.ends_on + 9)::timestamptz, now() - interval '1 day'), r.decided_by,
+                least((r.ends_on + 9)::timestamptz, now() - interval '1 day')
+           from mdf_requests r where r.tenant_id = $1 and r.status = 'claimed' and $3::date is not null"
+    );
+    run!(
+        "claim lines",
+        "insert into mdf_claim_lines (tenant_id, id, claim_id, position, description, amount, verdict, approved_amount)
+         select $1, md5('line' || c.id::text || $2)::uuid, c.id, 1, 'Venue, media and fees', c.limit_amount, 'approved',
+                c.limit_amount
+           from mdf_claims c where c.tenant_id = $1 and $3::date is not null"
+    );
+    run!(
+        "claim rows",
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, request_id, claim_id, kind, amount, note,
+                                 created_by, created_at)
+         select $1, r.fund_id, r.allocation_id, r.partner_id, r.id, c.id, x.kind, x.amount, x.note, c.reviewed_by,
+                c.reviewed_at
+           from mdf_claims c join mdf_requests r on r.tenant_id = c.tenant_id and r.id = c.request_id
+           cross join lateral (values ('claim', c.approved_total, 'claim approved'),
+                                      ('release', r.approved_amount - c.approved_total, 'not claimed')) x (kind, amount, note)
+          where c.tenant_id = $1 and x.amount > 0 and $2::text is not null and $3::date is not null"
+    );
+    run!(
+        "payments",
+        "insert into mdf_payments (tenant_id, id, claim_id, amount, paid_on, reference, created_by, created_at)
+         select $1, md5('pay' || c.id::text || $2)::uuid, c.id, c.approved_total,
+                least(c.reviewed_at::date + 14, $3::date), 'AP-' || to_char(c.reviewed_at, 'YYYYMM') || '-' || left(c.id::text, 6),
+                (select id from users where tenant_id = $1 and role = 'program_admin' order by created_at limit 1),
+                least(c.reviewed_at + interval '14 days', now())
+           from mdf_claims c where c.tenant_id = $1"
+    );
+    run!(
+        "pay rows",
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, request_id, claim_id, payment_id, kind,
+                                 amount, note, created_by, created_at)
+         select $1, r.fund_id, r.allocation_id, r.partner_id, r.id, c.id, pm.id, 'pay', pm.amount, pm.reference,
+                pm.created_by, pm.created_at
+           from mdf_payments pm
+           join mdf_claims c on c.tenant_id = pm.tenant_id and c.id = pm.claim_id
+           join mdf_requests r on r.tenant_id = c.tenant_id and r.id = c.request_id
+          where pm.tenant_id = $1 and $2::text is not null and $3::date is not null"
+    );
+    run!(
+        "fund totals",
+        "update mdf_funds f set total = ceil(x.allocated * 1.15 / 10000) * 10000
+           from (select fund_id, sum(amount) as allocated from mdf_ledger
+                  where tenant_id = $1 and kind = 'allocate' group by fund_id) x
+          where f.tenant_id = $1 and f.id = x.fund_id and $2::text is not null and $3::date is not null"
+    );
+    Ok(requests)
+}

@@ -235,19 +235,23 @@ pub async fn chief_figures(tx: &mut Tx, today: NaiveDate) -> Result<Option<Chief
             })
             .collect()
     };
+    // The return over the last four quarters.
+    let since = today - chrono::Duration::days(365);
+    let (mut by_tier, mut by_region) = (Vec::new(), Vec::new());
+    for (tier, key, paid, won) in store::roi_by_tier_and_region(tx, since).await? {
+        if tier {
+            by_tier.push((crate::partners::tier_label(&key), paid, won));
+        } else {
+            by_region.push((key, paid, won));
+        }
+    }
     Ok(Some(ChiefFigures {
         allocated: m(total.allocated),
         committed: m(committed),
         paid: m(total.paid),
         unspent_percent: unspent,
         warning,
-        by_tier: lines(
-            store::roi_by(tx, true)
-                .await?
-                .into_iter()
-                .map(|(t, p, w)| (crate::partners::tier_label(&t), p, w))
-                .collect(),
-        ),
-        by_region: lines(store::roi_by(tx, false).await?),
+        by_tier: lines(by_tier),
+        by_region: lines(by_region),
     }))
 }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod claim_pages;
 pub mod claims;
 pub mod claims_api;
+pub mod demo;
 pub mod finance;
 pub mod finance_api;
 pub mod pages;
@@ -829,6 +830,16 @@ pub struct QueueItem {
 /// The submitted requests in scope, ranked by risk-adjusted ROI (highest first, then earliest submitted), with the
 /// running total of what they ask.
 pub async fn queue(tx: &mut Tx, user: &CurrentUser, fund: Option<FundId>) -> Result<(Vec<QueueItem>, Decimal)> {
+    let (ranked, remaining) = ranked_queue(tx, user, fund).await?;
+    Ok((ranked.into_iter().map(|(item, _)| item).collect(), remaining))
+}
+
+/// The queue with each item's request row (for the pages).
+pub async fn ranked_queue(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    fund: Option<FundId>,
+) -> Result<(Vec<(QueueItem, store::RequestRow)>, Decimal)> {
     let rows = store::queue(tx, user.scope(), fund).await?;
     let mut ranked: Vec<(Option<Decimal>, store::QueueRow)> = rows
         .into_iter()
@@ -852,12 +863,13 @@ pub async fn queue(tx: &mut Tx, user: &CurrentUser, fund: Option<FundId>) -> Res
                 forecast_revenue: q.history_forecast,
                 won_revenue: q.history_won,
             }]);
-            QueueItem {
-                request: api::RequestView::from(q.request),
+            let item = QueueItem {
+                request: api::RequestView::from(q.request.clone()),
                 risk_adjusted_roi: roi.map(|r| format!("{r:.2}")),
                 reliability: format!("{rel:.2}"),
                 running_total: format!("{running:.2}"),
-            }
+            };
+            (item, q.request)
         })
         .collect();
     let remaining = store::remaining_budget(tx, user.scope(), fund).await?;

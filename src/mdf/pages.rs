@@ -164,8 +164,9 @@ async fn render(
     let mut available = Decimal::ZERO;
     let mut currency = String::new();
     let mut next_deadline: Option<chrono::NaiveDate> = None;
+    let balances = store::allocation_balances_in(tx, scope).await?;
     for a in store::allocations(tx, scope, None, None).await? {
-        let b = store::allocation_balances(tx, a.id).await?;
+        let b = balances.get(&a.id).copied().unwrap_or_default();
         if a.expires_on >= chrono::Utc::now().date_naive() {
             available += b.available();
             currency = a.currency.clone();
@@ -191,14 +192,13 @@ async fn render(
     let can_decide = matches!(user.role, Role::Cam | Role::ProgramAdmin);
     let (mut queue, mut remaining_budget) = (Vec::new(), String::new());
     if can_decide {
-        let (items, remaining) = super::queue(tx, user, None).await?;
-        let rows = store::queue(tx, scope, None).await?;
-        for item in items {
-            let Some(row) = rows.iter().find(|q| q.request.id == item.request.id) else { continue };
-            let mut l = line(row.request.clone());
+        let (items, remaining) = super::ranked_queue(tx, user, None).await?;
+        for (item, row) in items {
+            let currency = row.currency.clone();
+            let mut l = line(row);
             let running: Decimal = item.running_total.parse().unwrap_or_default();
             l.risk_adjusted_roi = item.risk_adjusted_roi.unwrap_or_else(|| "–".into());
-            l.running_total = format::money(running, &row.request.currency);
+            l.running_total = format::money(running, &currency);
             l.over_budget = running > remaining;
             queue.push(l);
         }

@@ -905,6 +905,8 @@ pub struct LedgerEntry {
     pub partner_id: PartnerId,
     pub partner_name: String,
     pub request_id: Option<MdfRequestId>,
+    pub claim_id: Option<ClaimId>,
+    pub payment_id: Option<PaymentId>,
     /// allocate, reserve, release, claim, pay, expire or adjust.
     pub kind: String,
     #[serde(with = "rust_decimal::serde::str")]
@@ -950,7 +952,8 @@ pub async fn ledger(
         LedgerEntry,
         r#"select l.id, l.fund_id as "fund_id: FundId", l.allocation_id as "allocation_id: AllocationId",
                   l.partner_id as "partner_id: PartnerId", p.name as partner_name,
-                  l.request_id as "request_id: MdfRequestId", l.kind, l.amount, fu.currency, l.note,
+                  l.request_id as "request_id: MdfRequestId", l.claim_id as "claim_id: ClaimId",
+                  l.payment_id as "payment_id: PaymentId", l.kind, l.amount, fu.currency, l.note,
                   l.created_by as "created_by: UserId", l.created_at
              from mdf_ledger l
              join partners p on p.tenant_id = l.tenant_id and p.id = l.partner_id
@@ -1944,22 +1947,240 @@ pub async fn partner_quarter(
     })
 }
 
-/// MDF paid and the won revenue of linked deals, by partner tier (`by_tier`) or region, over all time.
-pub async fn roi_by(tx: &mut Tx, by_tier: bool) -> Result<Vec<(String, Decimal, Decimal)>, sqlx::Error> {
+/// MDF paid and the won revenue of linked deals since `since`, by partner tier and by region (one pass:
+/// `(true, tier, paid, won)` rows, then `(false, region, paid, won)` rows).
+pub async fn roi_by_tier_and_region(
+    tx: &mut Tx,
+    since: NaiveDate,
+) -> Result<Vec<(bool, String, Decimal, Decimal)>, sqlx::Error> {
+    // One pass over the pay rows (an index-only scan) and the linked won deals, grouped both ways at once.
     let rows = sqlx::query!(
-        r#"with paid as (select partner_id, sum(amount) as s from mdf_ledger where kind = 'pay' group by partner_id),
-                won as (select r.partner_id, sum(d.closed_amount) as s from mdf_request_deals rd
-                          join mdf_requests r on r.tenant_id = rd.tenant_id and r.id = rd.request_id
-                          join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
-                         where d.status = 'won' group by r.partner_id)
-           select case when $1 then p.tier else p.region end as "key!",
-                  coalesce(sum(paid.s), 0) as "paid!", coalesce(sum(won.s), 0) as "won!"
-             from partners p left join paid on paid.partner_id = p.id left join won on won.partner_id = p.id
-            where paid.s is not null or won.s is not null
-            group by 1 order by 1"#,
-        by_tier,
+        r#"select grouping(p.tier) = 0 as "by_tier!", coalesce(p.tier, p.region) as "key!", sum(x.paid) as "paid!",
+                  sum(x.won) as "won!"
+             from (select partner_id, amount as paid, 0::numeric as won from mdf_ledger
+                    where kind = 'pay' and created_at >= $1::date
+                   union all
+                   select r.partner_id, 0, d.closed_amount from mdf_request_deals rd
+                     join mdf_requests r on r.tenant_id = rd.tenant_id and r.id = rd.request_id
+                     join deals d on d.tenant_id = rd.tenant_id and d.id = rd.deal_id
+                    where d.status = 'won' and d.closed_at >= $1::date) x
+             join partners p on p.id = x.partner_id
+            group by grouping sets ((p.tier), (p.region)) order by 1 desc, 2"#,
+        since,
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.key, r.paid, r.won)).collect())
+    Ok(rows.into_iter().map(|r| (r.by_tier, r.key, r.paid, r.won)).collect())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Demo and benchmark history: rows written as they would have been, with their own times
+
+/// Appends a ledger row dated `at` (history loaded after the fact; still insert-only).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_ledger_at(
+    tx: &mut Tx,
+    tenant: TenantId,
+    row: &NewLedger,
+    claim: Option<ClaimId>,
+    payment: Option<PaymentId>,
+    by: Option<UserId>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, request_id, claim_id, payment_id, kind,
+                                 amount, note, created_by, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        tenant as TenantId,
+        row.fund as FundId,
+        row.allocation as AllocationId,
+        row.partner as PartnerId,
+        row.request as Option<MdfRequestId>,
+        claim as Option<ClaimId>,
+        payment as Option<PaymentId>,
+        row.kind.as_str(),
+        row.amount,
+        row.note,
+        by as Option<UserId>,
+        at,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A request's state and times as history left them.
+pub struct RequestHistory {
+    pub status: RequestStatus,
+    pub approved_amount: Option<Decimal>,
+    pub reimbursement_percent: Option<Decimal>,
+    pub claim_deadline: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<UserId>,
+    pub decision_note: Option<String>,
+    pub results: Option<(i32, i32, i32, DateTime<Utc>)>,
+}
+
+pub async fn set_request_history(tx: &mut Tx, id: MdfRequestId, h: &RequestHistory) -> Result<(), sqlx::Error> {
+    let (responses, mqls, sqls, reported) = match h.results {
+        Some((r, m, s, at)) => (Some(r), Some(m), Some(s), Some(at)),
+        None => (None, None, None, None),
+    };
+    sqlx::query!(
+        "update mdf_requests set status = $2, approved_amount = $3, reimbursement_percent = $4, claim_deadline = $5,
+                created_at = $6, submitted_at = $7, decided_at = $8, decided_by = $9, decision_note = $10,
+                actual_responses = $11, actual_mqls = $12, actual_sqls = $13, results_reported_at = $14,
+                updated_at = coalesce($8::timestamptz, $6::timestamptz)
+          where id = $1",
+        id as MdfRequestId,
+        h.status as RequestStatus,
+        h.approved_amount,
+        h.reimbursement_percent,
+        h.claim_deadline,
+        h.created_at,
+        h.submitted_at,
+        h.decided_at,
+        h.decided_by as Option<UserId>,
+        h.decision_note,
+        responses,
+        mqls,
+        sqls,
+        reported,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_event_at(
+    tx: &mut Tx,
+    tenant: TenantId,
+    request: MdfRequestId,
+    by: Option<UserId>,
+    from: Option<RequestStatus>,
+    to: RequestStatus,
+    note: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_request_events (tenant_id, request_id, actor_id, from_status, to_status, note, at)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        tenant as TenantId,
+        request as MdfRequestId,
+        by as Option<UserId>,
+        from as Option<RequestStatus>,
+        to as RequestStatus,
+        note,
+        at,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn set_claim_history(
+    tx: &mut Tx,
+    id: ClaimId,
+    status: ClaimStatus,
+    approved_total: Option<Decimal>,
+    created_at: DateTime<Utc>,
+    submitted_at: Option<DateTime<Utc>>,
+    reviewed_at: Option<DateTime<Utc>>,
+    reviewed_by: Option<UserId>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update mdf_claims set status = $2, approved_total = $3, created_at = $4, submitted_at = $5, reviewed_at = $6,
+                reviewed_by = $7, updated_at = coalesce($6::timestamptz, $5::timestamptz, $4::timestamptz)
+          where id = $1",
+        id as ClaimId,
+        status as ClaimStatus,
+        approved_total,
+        created_at,
+        submitted_at,
+        reviewed_at,
+        reviewed_by as Option<UserId>,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn link_deal(tx: &mut Tx, tenant: TenantId, request: MdfRequestId, deal: DealId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into mdf_request_deals (tenant_id, request_id, deal_id) values ($1, $2, $3)",
+        tenant as TenantId,
+        request as MdfRequestId,
+        deal as DealId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Dates a demo deal: registered, approved and closed won for `amount` at the given times.
+pub async fn set_deal_won_at(
+    tx: &mut Tx,
+    deal: DealId,
+    amount: Decimal,
+    created_at: DateTime<Utc>,
+    closed_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update deals set created_at = $2::timestamptz, decided_at = $2::timestamptz + interval '1 day', closed_at = $3,
+                closed_amount = $4
+          where id = $1",
+        deal as DealId,
+        created_at,
+        closed_at,
+        amount,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A demo partner by name: its id, its CAM, and one of its people (its admin first) who files its requests.
+pub async fn partner_people(
+    tx: &mut Tx,
+    name: &str,
+) -> Result<(PartnerId, Option<UserId>, Option<UserId>), sqlx::Error> {
+    let r = sqlx::query!(
+        r#"select p.id as "id: PartnerId", p.cam_id as "cam: UserId",
+                  (select u.id from users u where u.partner_id = p.id order by u.role = 'partner_admin' desc, u.created_at
+                    limit 1) as "person: UserId"
+             from partners p where p.name = $1"#,
+        name
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((r.id, r.cam, r.person))
+}
+
+/// The balances of every allocation in scope, in one pass over their ledger rows.
+pub async fn allocation_balances_in(
+    tx: &mut Tx,
+    scope: Scope,
+) -> Result<std::collections::HashMap<AllocationId, Balances>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select l.allocation_id as "allocation_id: AllocationId", l.kind, sum(l.amount) as total
+             from mdf_ledger l join partners p on p.tenant_id = l.tenant_id and p.id = l.partner_id
+            where ($1::uuid is null or l.partner_id = $1) and ($2::uuid is null or p.cam_id = $2)
+            group by l.allocation_id, l.kind"#,
+        scope.partner() as Option<PartnerId>,
+        scope.cam() as Option<UserId>,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out: std::collections::HashMap<AllocationId, Balances> = std::collections::HashMap::new();
+    for r in rows {
+        if let Some(kind) = Movement::parse(&r.kind) {
+            let b = out.entry(r.allocation_id).or_default();
+            *b = b.apply(kind, r.total.unwrap_or_default());
+        }
+    }
+    Ok(out)
 }

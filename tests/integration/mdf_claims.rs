@@ -974,3 +974,35 @@ async fn two_hundred_concurrent_approvals_and_claim_reviews_commit_the_budget_ex
         .await;
     assert_eq!(committed, 10000);
 }
+
+#[tokio::test]
+async fn every_mdf_endpoint_of_the_contract_is_in_the_openapi_document_and_back() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    let paths = doc["paths"].as_object().unwrap();
+    let contract = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/api.md")).unwrap();
+    let mut documented = std::collections::BTreeSet::new();
+    for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+        for (i, _) in contract.match_indices(&format!("`{method} /api/v1/mdf/")) {
+            let rest = &contract[i + method.len() + 2..];
+            let end = rest.find(['`', '?', ' ']).unwrap();
+            documented.insert((method.to_lowercase(), rest[..end].to_string()));
+        }
+    }
+    // The documented forms name a path's id after what it is (`{id}` everywhere in this contract).
+    assert!(documented.len() >= 35, "{documented:?}");
+    for (method, path) in &documented {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is documented but not in OpenAPI"
+        );
+    }
+    for (path, ops) in paths.iter().filter(|(p, _)| p.starts_with("/api/v1/mdf/")) {
+        for method in ops.as_object().unwrap().keys() {
+            assert!(
+                documented.contains(&(method.clone(), path.clone())),
+                "{method} {path} is in OpenAPI but not documented"
+            );
+        }
+    }
+}

@@ -9,10 +9,12 @@
 //! by the plan's mix, then the next person of that persona in turn, so that the people of a persona share its
 //! journeys evenly:
 //!
-//! - partner (admin or user): its home `/`, the deal list `/deals`, one of its own deals `/deals/{id}`, and now and
+//! - partner (admin or user): its home `/`, the deal list `/deals`, its MDF page `/mdf`, one of its own deals
+//!   `/deals/{id}`, and now and
 //!   then (one journey in `register_every`) a registration `POST /api/v1/deals`; a registration still pending joins
 //!   its CAM's queue;
-//! - CAM: its home `/`, the approval queue `/deals/queue`, the next registration of its queue `/deals/{id}`, then
+//! - CAM: its home `/`, the approval queue `/deals/queue`, the MDF queue ranked by ROI `/mdf`, the next registration
+//!   of its queue `/deals/{id}`, then
 //!   approves (`approve_share` of them) or rejects it through the API. Each registration is decided once: every CAM
 //!   takes from its own queue. An approval refused with 409 because another registration of the same customer is
 //!   already protected, or with 422 because it is probably the same customer and approving would need a reason, is what
@@ -48,8 +50,21 @@ const QUEUE: &str = "queue";
 const DECIDE: &str = "decide";
 const CHIEF_OVERVIEW: &str = "chief overview";
 const ADMIN_PARTNERS: &str = "admin partners";
-const KINDS: [&str; 9] =
-    [PARTNER_HOME, DEAL_LIST, DEAL_PAGE, REGISTER, CAM_HOME, QUEUE, DECIDE, CHIEF_OVERVIEW, ADMIN_PARTNERS];
+const MDF_PAGE: &str = "partner MDF page";
+const MDF_QUEUE: &str = "MDF queue";
+const KINDS: [&str; 11] = [
+    PARTNER_HOME,
+    DEAL_LIST,
+    DEAL_PAGE,
+    REGISTER,
+    CAM_HOME,
+    QUEUE,
+    DECIDE,
+    CHIEF_OVERVIEW,
+    ADMIN_PARTNERS,
+    MDF_PAGE,
+    MDF_QUEUE,
+];
 /// The kinds that write.
 const WRITES: [&str; 2] = [REGISTER, DECIDE];
 
@@ -317,6 +332,7 @@ async fn partner(user: &mut GooseUser, who: &'static Someone) -> TransactionResu
     let st = state();
     page(user, PARTNER_HOME, "/", who).await?;
     page(user, DEAL_LIST, "/deals", who).await?;
+    page(user, MDF_PAGE, "/mdf", who).await?;
     if who.deals.is_empty() {
         st.counters.no_deal_to_show.fetch_add(1, Ordering::Relaxed);
     } else {
@@ -353,6 +369,7 @@ async fn cam(user: &mut GooseUser, who: &'static Someone) -> TransactionResult {
     let st = state();
     page(user, CAM_HOME, "/", who).await?;
     page(user, QUEUE, "/deals/queue", who).await?;
+    page(user, MDF_QUEUE, "/mdf", who).await?;
     // The registration to decide is taken now, so that no other journey of the same CAM decides it too.
     let next = who.queue.lock().unwrap().pop_front();
     let Some(id) = next else {
