@@ -560,6 +560,15 @@ pub async fn approve_promotion(tx: &mut Tx, user: &CurrentUser, partner: Partner
     Ok(())
 }
 
+/// Records a tier a program admin set by hand (partners API or page), when it changed.
+pub async fn tier_set_by_admin(tx: &mut Tx, partner: PartnerId, from: &str, to: &str) -> Result<()> {
+    if from != to {
+        let today = crate::program::store::today(tx).await?;
+        store::record_set_by_admin(tx, partner, from, to, today).await?;
+    }
+    Ok(())
+}
+
 /// Whether `scope` may see partner `id` (404 otherwise).
 pub async fn visible(tx: &mut Tx, scope: Scope, id: PartnerId) -> Result<store::StandingRow> {
     store::standing(tx, scope, id).await?.ok_or(Error::NotFound)

@@ -146,7 +146,10 @@ async fn demotion_goes_one_tier_at_a_time_each_after_its_own_grace_period() {
     assert_eq!((s["tier"].as_str(), s["action"].as_str()), (Some("silver"), Some("start_grace")));
     evaluate(&app, A.id, d0 + Duration::days(187)).await;
     assert_eq!(standing(&app, &admin, A.p2).await["tier"], "registered");
-    assert_eq!(history_actions(&app, &admin, A.p2).await, ["start_grace", "demote", "start_grace", "demote"]);
+    assert_eq!(
+        history_actions(&app, &admin, A.p2).await,
+        ["set_by_admin", "start_grace", "demote", "start_grace", "demote"]
+    );
 }
 
 #[tokio::test]
@@ -181,7 +184,7 @@ async fn a_narrow_margin_warns_once_and_meeting_the_tier_again_ends_grace() {
         (s["tier"].as_str(), s["action"].as_str(), &s["grace_until"]),
         (Some("silver"), Some("hold"), &Value::Null)
     );
-    assert_eq!(history_actions(&app, &admin, A.p2).await, ["start_grace", "recover"]);
+    assert_eq!(history_actions(&app, &admin, A.p2).await, ["set_by_admin", "start_grace", "recover"]);
 }
 
 #[tokio::test]
