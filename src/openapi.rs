@@ -71,6 +71,7 @@ use utoipa::{Modify, OpenApi};
         crate::tiers::api::set_override,
         crate::tiers::api::end_override,
         crate::tiers::api::approve_promotion,
+        crate::tiers::api::set_custom_value,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),
