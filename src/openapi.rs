@@ -107,6 +107,7 @@ use utoipa::{Modify, OpenApi};
         crate::mdf::finance_api::adjust_allocation,
         crate::mdf::finance_api::partner_summary,
         crate::mdf::finance_api::ledger_xlsx,
+        crate::tiers::api::set_custom_value,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),

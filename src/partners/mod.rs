@@ -220,8 +220,16 @@ pub async fn change(tx: &mut Tx, id: PartnerId, patch: PartnerPatch) -> Result<(
         change.cam_id = Some(check_cam(tx, &mut errors, cam.as_deref()).await?);
     }
     errors.into_result()?;
+    let new_tier = change.tier.clone();
+    let old_tier = match &new_tier {
+        Some(_) => crate::tiers::store::tier_of(tx, id).await?,
+        None => None,
+    };
     if !store::update(tx, id, change).await.map_err(name_taken)? {
         return Err(Error::NotFound);
+    }
+    if let (Some(from), Some(to)) = (old_tier, new_tier) {
+        crate::tiers::tier_set_by_admin(tx, id, &from, &to).await?;
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/standing/evaluate", post(evaluate))
         .route("/partners/{id}/standing/override", post(set_override).delete(end_override))
         .route("/partners/{id}/standing/promotion", post(approve_promotion))
+        .route("/partners/{id}/standing/custom", axum::routing::put(set_custom_value))
 }
 
 /// The program's tiers with their benefits and requirements, and the tier policy.
@@ -242,6 +243,23 @@ pub async fn approve_promotion(
 ) -> Result<Json<StandingView>> {
     let today = crate::program::store::today(&mut tx).await?;
     super::approve_promotion(&mut tx, &user, id, today).await?;
+    let view = current_view(&mut tx, user.scope(), id).await?;
+    tx.commit().await?;
+    Ok(Json(view))
+}
+
+/// Sets a partner's value of a custom metric (program admins) → its standing, evaluated again with the value.
+#[utoipa::path(put, path = "/api/v1/partners/{id}/standing/custom", tag = "tiers", params(("id" = Uuid, Path)),
+    request_body = super::CustomValueInput,
+    responses((status = 200, body = StandingView), (status = 404), (status = 422)), security(("bearer" = [])))]
+pub async fn set_custom_value(
+    State(state): State<AppState>,
+    Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
+    ApiPath(id): ApiPath<PartnerId>,
+    ApiJson(input): ApiJson<super::CustomValueInput>,
+) -> Result<Json<StandingView>> {
+    let today = crate::program::store::today(&mut tx).await?;
+    super::set_custom_value(&mut tx, &user, id, &input, today, &state.base_url).await?;
     let view = current_view(&mut tx, user.scope(), id).await?;
     tx.commit().await?;
     Ok(Json(view))

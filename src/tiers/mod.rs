@@ -560,6 +560,59 @@ pub async fn approve_promotion(tx: &mut Tx, user: &CurrentUser, partner: Partner
     Ok(())
 }
 
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct CustomValueInput {
+    /// The custom metric's name, as its requirements name it (their `parameter`).
+    #[serde(default)]
+    pub name: String,
+    /// A decimal string (or number).
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub value: serde_json::Value,
+}
+
+/// Keeps a partner's value of a custom metric and evaluates the partner with it.
+pub async fn set_custom_value(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    partner: PartnerId,
+    input: &CustomValueInput,
+    today: NaiveDate,
+    base_url: &str,
+) -> Result<()> {
+    visible(tx, user.scope(), partner).await?;
+    let mut errors = FieldErrors::new();
+    let name = input.name.trim();
+    let known: Vec<String> =
+        store::requirements(tx).await?.into_iter().filter(|r| r.metric == "custom").map(|r| r.parameter).collect();
+    if !known.iter().any(|k| k == name) {
+        let choices = if known.is_empty() { "none yet".to_string() } else { known.join(", ") };
+        errors.add("name", format!("Name a custom metric that a requirement uses ({choices})."));
+    }
+    let value = match &input.value {
+        serde_json::Value::String(s) => s.trim().parse::<Decimal>().ok(),
+        serde_json::Value::Number(n) => n.to_string().parse::<Decimal>().ok(),
+        _ => None,
+    }
+    .filter(|v| v.scale() <= 2 && v.abs() < Decimal::from(100_000_000_000_000i64));
+    if value.is_none() {
+        errors.add("value", "Give a number with at most two decimals.");
+    }
+    errors.into_result()?;
+    store::set_custom_value(tx, user.tenant_id, partner, name, value.unwrap_or_default()).await?;
+    evaluate_one(tx, user, partner, today, base_url).await?;
+    Ok(())
+}
+
+/// Records a tier a program admin set by hand (partners API or page), when it changed.
+pub async fn tier_set_by_admin(tx: &mut Tx, partner: PartnerId, from: &str, to: &str) -> Result<()> {
+    if from != to {
+        let today = crate::program::store::today(tx).await?;
+        store::record_set_by_admin(tx, partner, from, to, today).await?;
+    }
+    Ok(())
+}
+
 /// Whether `scope` may see partner `id` (404 otherwise).
 pub async fn visible(tx: &mut Tx, scope: Scope, id: PartnerId) -> Result<store::StandingRow> {
     store::standing(tx, scope, id).await?.ok_or(Error::NotFound)

@@ -731,3 +731,40 @@ pub async fn movements(tx: &mut Tx, from: NaiveDate) -> Result<Vec<MovementRow>,
     .fetch_all(&mut **tx)
     .await
 }
+
+/// A partner's tier (by code).
+pub async fn tier_of(tx: &mut Tx, partner: PartnerId) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("select tier from partners where id = $1", partner as PartnerId).fetch_optional(&mut **tx).await
+}
+
+/// A tier set by hand: what the last evaluation decided about the old tier (grace, a proposal) no longer holds, and
+/// the history says who moved the partner (the transaction's user).
+pub async fn record_set_by_admin(
+    tx: &mut Tx,
+    partner: PartnerId,
+    from: &str,
+    to: &str,
+    on: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update partner_standings set grace_until = null, proposed_tier = null,
+                action = case when action in ('start_grace', 'in_grace', 'propose_promotion', 'warn') then 'hold'
+                              else action end,
+                updated_at = now()
+          where partner_id = $1",
+        partner as PartnerId,
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "insert into tier_history (tenant_id, partner_id, on_date, action, from_tier, to_tier, note, actor_id)
+         values (app_current_tenant(), $1, $2, 'set_by_admin', $3, $4, '', app_current_user())",
+        partner as PartnerId,
+        on,
+        from,
+        to,
+    )
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+}

@@ -146,7 +146,10 @@ async fn demotion_goes_one_tier_at_a_time_each_after_its_own_grace_period() {
     assert_eq!((s["tier"].as_str(), s["action"].as_str()), (Some("silver"), Some("start_grace")));
     evaluate(&app, A.id, d0 + Duration::days(187)).await;
     assert_eq!(standing(&app, &admin, A.p2).await["tier"], "registered");
-    assert_eq!(history_actions(&app, &admin, A.p2).await, ["start_grace", "demote", "start_grace", "demote"]);
+    assert_eq!(
+        history_actions(&app, &admin, A.p2).await,
+        ["set_by_admin", "start_grace", "demote", "start_grace", "demote"]
+    );
 }
 
 #[tokio::test]
@@ -181,7 +184,7 @@ async fn a_narrow_margin_warns_once_and_meeting_the_tier_again_ends_grace() {
         (s["tier"].as_str(), s["action"].as_str(), &s["grace_until"]),
         (Some("silver"), Some("hold"), &Value::Null)
     );
-    assert_eq!(history_actions(&app, &admin, A.p2).await, ["start_grace", "recover"]);
+    assert_eq!(history_actions(&app, &admin, A.p2).await, ["set_by_admin", "start_grace", "recover"]);
 }
 
 #[tokio::test]
@@ -526,4 +529,34 @@ async fn the_tier_settings_form_saves_and_re_renders_with_messages_beside_fields
     assert_eq!(silver.len(), rows);
     assert_eq!(silver.last().unwrap()["parameter"], "customer references");
     assert_eq!(config["policy"]["grace_days"], 90);
+}
+
+#[tokio::test]
+async fn a_custom_metric_counts_the_value_the_admin_keeps() {
+    let app = TestApp::new().await;
+    let admin = app.token(A.slug, email::ADMIN).await;
+    // Silver also takes 2 customer references, kept by hand.
+    let mut config = app.get("/api/v1/tiers", Some(&admin)).await.json();
+    config["tiers"][1]["requirements"].as_array_mut().unwrap().push(json!({"metric": "custom",
+        "parameter": "customer references", "threshold": "2", "window_days": 365, "mandatory": true}));
+    assert_eq!(app.json(Method::PUT, "/api/v1/tiers", Some(&admin), config).await.status, StatusCode::OK);
+    for _ in 0..4 {
+        won_deal(&app, A.id, A.p1, A.p1_admin, 15000, 0).await;
+    }
+    evaluate(&app, A.id, today()).await;
+    let s = standing(&app, &admin, A.p1).await;
+    assert_eq!(s["tier"], "registered");
+    assert_eq!(s["tiers"][1]["requirements"][4]["gap"], "2 more customer references");
+    let path = format!("/api/v1/partners/{}/standing/custom", A.p1);
+    let r = app.json(Method::PUT, &path, Some(&admin), json!({"name": "references", "value": "many"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["errors"]["name"].is_array() && r.json()["errors"]["value"].is_array(), "{}", r.text());
+    let cam = app.token(A.slug, email::CAM1).await;
+    let body = json!({"name": "customer references", "value": "3"});
+    assert_eq!(app.json(Method::PUT, &path, Some(&cam), body.clone()).await.status, StatusCode::FORBIDDEN);
+    let b_admin = app.token(B.slug, email::ADMIN).await;
+    assert_eq!(app.json(Method::PUT, &path, Some(&b_admin), body.clone()).await.status, StatusCode::NOT_FOUND);
+    let r = app.json(Method::PUT, &path, Some(&admin), body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!((r.json()["tier"].as_str(), r.json()["action"].as_str()), (Some("silver"), Some("promote")));
 }
