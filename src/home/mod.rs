@@ -160,6 +160,8 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
     let (rows, total) = partners_store::list(tx, scope, CAM_PARTNERS_SHOWN, 0).await?;
     let pending = crate::deals::store::pending_count(tx, scope).await?;
     let count = |stage: LifeStage| rows.iter().filter(|p| p.life_stage == stage).count() as i64;
+    // The program's life-stage windows (tier policy), which the evaluation job applies.
+    let windows = crate::tiers::store::policy(tx).await?;
     let stats = vec![
         Stat { label: "Assigned partners", value: format::int(total), note: "in your portfolio".into() },
         Stat {
@@ -170,12 +172,12 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
         Stat {
             label: "Producing",
             value: format::int(count(LifeStage::Producing)),
-            note: "closed-won in the last 90 days".into(),
+            note: format!("closed-won in the last {} days", windows.producing_days),
         },
         Stat {
             label: "Lapsed",
             value: format::int(count(LifeStage::Lapsed)),
-            note: "no deal activity for 90 days".into(),
+            note: format!("no deal activity for {} days", windows.lapsed_days),
         },
     ];
     let deals = DealCounts { pending: format::int(pending), pending_n: pending, ..Default::default() };

@@ -95,7 +95,7 @@ pub struct PartnerInput {
     #[serde(default)]
     #[schema(required = true, min_length = 1, max_length = 60, pattern = r"\S")]
     pub region: String,
-    /// A tier's code (`GET /api/v1/tiers`); registered by default.
+    /// A tier's code (`GET /api/v1/tiers`); the program's entry tier by default.
     #[serde(default)]
     pub tier: Option<String>,
     /// A CAM's user id.
@@ -180,7 +180,10 @@ pub async fn create(tx: &mut Tx, actor: &CurrentUser, input: PartnerInput) -> Re
     let name = validate::text(&mut errors, "name", &input.name, 200);
     let country = validate::country(&mut errors, "country", &input.country);
     let region = validate::text(&mut errors, "region", &input.region, 60);
-    let tier = input.tier.unwrap_or_else(|| "registered".into());
+    let tier = match input.tier {
+        Some(t) => t,
+        None => crate::tiers::store::entry_code(tx).await?.unwrap_or_else(|| "registered".into()),
+    };
     check_tier(tx, &mut errors, &tier).await?;
     let life_stage = input.life_stage.map_or(LifeStage::Onboarding, |s| check_stage(&mut errors, &s));
     let cam_id = check_cam(tx, &mut errors, input.cam_id.as_deref()).await?;

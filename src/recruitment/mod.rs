@@ -365,6 +365,8 @@ pub async fn approve(
         Some(c) => Some(c),
         None => cam_assignment::least_loaded(&store::cam_loads(tx, &app.region).await?).map(|c| c.id),
     };
+    // A new partner starts in the program's entry tier.
+    let tier = crate::tiers::store::entry_code(tx).await?.unwrap_or_else(|| "registered".into());
     let partner_id = crate::partners::store::insert(
         tx,
         crate::partners::store::NewPartner {
@@ -372,7 +374,7 @@ pub async fn approve(
             name: &app.company_name,
             country: &app.country,
             region: &app.region,
-            tier: "registered",
+            tier: &tier,
             cam_id,
             life_stage: LifeStage::Onboarding,
         },

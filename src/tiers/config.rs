@@ -388,3 +388,75 @@ pub async fn replace(tx: &mut Tx, tenant: TenantId, input: &TiersInput) -> Resul
     store::save_policy(tx, tenant, &policy).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn input(v: serde_json::Value) -> TiersInput {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn policy() -> serde_json::Value {
+        json!({"evaluate_every_days": 7, "auto_promote": true, "grace_days": 90, "risk_margin_percent": 10,
+               "producing_days": 90, "lapsed_days": 90})
+    }
+
+    #[test]
+    fn a_good_configuration_reads_into_rows_with_parameters_only_where_they_mean_something() {
+        let (tiers, requirements, p) = validate(&input(json!({"policy": policy(), "tiers": [
+            {"code": "registered", "rank": 0, "name": "Registered"},
+            {"code": "Silver", "rank": 1, "name": " Silver ", "badge_colour": "#AABBCC",
+             "benefits": {"discount_percent": "10.5", "mdf_accrual_percent": 1, "protection_days": 90, "from": "2027-01-01"},
+             "optional_needed": 1,
+             "requirements": [
+                {"metric": "closed_won_revenue", "parameter": "USD", "threshold": "50000", "window_days": 365, "mandatory": true},
+                {"metric": "won_deals", "parameter": "ignored", "threshold": 2, "window_days": 180, "mandatory": false}]}
+        ]})))
+        .unwrap();
+        assert_eq!(
+            (tiers[1].code.as_str(), tiers[1].name.as_str(), tiers[1].badge_colour.as_str()),
+            ("silver", "Silver", "#aabbcc")
+        );
+        assert_eq!(tiers[1].discount_percent, Decimal::new(105, 1));
+        assert_eq!(requirements.len(), 2);
+        assert_eq!((requirements[0].parameter.as_str(), requirements[1].parameter.as_str()), ("USD", ""));
+        assert_eq!(requirements[1].threshold, Decimal::from(2));
+        assert_eq!(p.grace_days, 90);
+    }
+
+    #[test]
+    fn every_wrong_field_is_named() {
+        let err = validate(&input(json!({"policy": {"evaluate_every_days": 0, "auto_promote": true, "grace_days": 90,
+                "risk_margin_percent": 101, "producing_days": 90, "lapsed_days": 90}, "tiers": [
+            {"code": "a", "rank": 0, "name": "A"},
+            {"code": "a", "rank": 2, "name": "", "badge_colour": "red",
+             "benefits": {"discount_percent": "x", "mdf_accrual_percent": "200", "protection_days": 0, "from": "soon"},
+             "optional_needed": 1,
+             "requirements": [{"metric": "closed_won_revenue", "parameter": "usd", "threshold": "1.234"},
+                              {"metric": "custom", "parameter": "", "threshold": "1", "window_days": 5000}]}
+        ]})))
+        .unwrap_err();
+        let Error::Invalid(errors) = err else { panic!("{err:?}") };
+        for field in [
+            "policy.evaluate_every_days",
+            "policy.risk_margin_percent",
+            "tiers",
+            "tiers[1].code",
+            "tiers[1].name",
+            "tiers[1].badge_colour",
+            "tiers[1].benefits.discount_percent",
+            "tiers[1].benefits.mdf_accrual_percent",
+            "tiers[1].benefits.protection_days",
+            "tiers[1].benefits.from",
+            "tiers[1].requirements[0].parameter",
+            "tiers[1].requirements[0].threshold",
+            "tiers[1].requirements[1].parameter",
+            "tiers[1].requirements[1].window_days",
+            "tiers[1].optional_needed",
+        ] {
+            assert!(errors.get(field).is_some(), "{field} not named: {errors:?}");
+        }
+    }
+}

@@ -96,6 +96,11 @@ pub async fn codes(tx: &mut Tx) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!("select code from tiers order by rank").fetch_all(&mut **tx).await
 }
 
+/// The code of the program's entry tier (rank 0), where new partners start.
+pub async fn entry_code(tx: &mut Tx) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("select code from tiers order by rank limit 1").fetch_optional(&mut **tx).await
+}
+
 /// Writes a tier (by code): a new one, or the same code with new settings.
 pub async fn upsert_tier(tx: &mut Tx, tenant: TenantId, t: &TierRow) -> Result<(), sqlx::Error> {
     sqlx::query!(

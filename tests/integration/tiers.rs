@@ -560,3 +560,22 @@ async fn a_custom_metric_counts_the_value_the_admin_keeps() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!((r.json()["tier"].as_str(), r.json()["action"].as_str()), (Some("silver"), Some("promote")));
 }
+
+#[tokio::test]
+async fn a_new_partner_starts_in_the_programs_entry_tier_whatever_its_code() {
+    let app = TestApp::new().await;
+    let admin = app.token(A.slug, email::ADMIN).await;
+    for p in [A.p1, A.p2, A.p3] {
+        set_tier(&app, &admin, p, "silver").await;
+    }
+    let mut config = app.get("/api/v1/tiers", Some(&admin)).await.json();
+    config["tiers"][0]["code"] = json!("member");
+    config["tiers"][0]["name"] = json!("Member");
+    let r = app.json(Method::PUT, "/api/v1/tiers", Some(&admin), config).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = app
+        .post_json("/api/v1/partners", Some(&admin), json!({"name": "Newcomer", "country": "FR", "region": "EMEA"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["tier"], "member");
+}

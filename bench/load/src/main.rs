@@ -52,7 +52,8 @@ const CHIEF_OVERVIEW: &str = "chief overview";
 const ADMIN_PARTNERS: &str = "admin partners";
 const MDF_PAGE: &str = "partner MDF page";
 const MDF_QUEUE: &str = "MDF queue";
-const KINDS: [&str; 11] = [
+const TIER_PAGE: &str = "tier page";
+const KINDS: [&str; 12] = [
     PARTNER_HOME,
     DEAL_LIST,
     DEAL_PAGE,
@@ -64,7 +65,10 @@ const KINDS: [&str; 11] = [
     ADMIN_PARTNERS,
     MDF_PAGE,
     MDF_QUEUE,
+    TIER_PAGE,
 ];
+/// A partner's journey looks at its tier page once in this many.
+const TIER_PAGE_EVERY: u64 = 4;
 /// The kinds that write.
 const WRITES: [&str; 2] = [REGISTER, DECIDE];
 
@@ -338,6 +342,9 @@ async fn partner(user: &mut GooseUser, who: &'static Someone) -> TransactionResu
     } else {
         let id = &who.deals[roll(user).below(who.deals.len())];
         page(user, DEAL_PAGE, &format!("/deals/{id}"), who).await?;
+    }
+    if roll(user).next().is_multiple_of(TIER_PAGE_EVERY) {
+        page(user, TIER_PAGE, "/tier", who).await?;
     }
     if roll(user).next().is_multiple_of(st.register_every) {
         let body = st.bodies[st.next_body.fetch_add(1, Ordering::Relaxed) % st.bodies.len()].clone();
