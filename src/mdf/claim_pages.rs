@@ -405,7 +405,7 @@ async fn render(
         claim,
         can_start_claim,
         history,
-        chart_height: 5 * 56 + 28,
+        chart_height: 5 * 66 + 4,
     })
 }
 

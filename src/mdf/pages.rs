@@ -27,9 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/mdf/requests/{id}/submit", post(submit_form))
         .route("/mdf/requests/{id}/approve", post(approve_form))
         .route("/mdf/requests/{id}/reject", post(reject_form))
+        .route("/mdf/funds", post(create_fund_form))
+        .route("/mdf/funds/{id}/allocate", post(allocate_form))
 }
 
 struct FundLine {
+    id: crate::ids::FundId,
     name: String,
     period: String,
     total: String,
@@ -84,6 +87,9 @@ struct Overview {
     queue: Vec<RequestLine>,
     remaining_budget: String,
     claims: Vec<ClaimLine>,
+    is_admin: bool,
+    /// For the program admin's allocation form.
+    partner_choices: Vec<(String, String)>,
 }
 
 /// A claim in the overview's list: what it is, where it stands, what it needs.
@@ -157,6 +163,8 @@ async fn render(
             ("submitted", "Request submitted. Your channel manager has been told."),
             ("approved", "Approved: the amount is reserved for the partner."),
             ("rejected", "Rejected. The partner may edit and resubmit it."),
+            ("fund", "Fund created. Allocate it to partners below."),
+            ("allocated", "Allocated: the partner can request from it now."),
         ],
     ));
     let scope = user.scope();
@@ -164,8 +172,15 @@ async fn render(
     let mut available = Decimal::ZERO;
     let mut currency = String::new();
     let mut next_deadline: Option<chrono::NaiveDate> = None;
-    let balances = store::allocation_balances_in(tx, scope).await?;
-    for a in store::allocations(tx, scope, None, None).await? {
+    // The program admin and the chief read funds; a CAM its partners' running allocations; a partner all of its own.
+    let list_allocations = !matches!(user.role, Role::ProgramAdmin | Role::ChannelChief);
+    let balances = if list_allocations { store::allocation_balances_in(tx, scope).await? } else { Default::default() };
+    let today = chrono::Utc::now().date_naive();
+    let listed = if list_allocations { store::allocations(tx, scope, None, None).await? } else { Vec::new() };
+    for a in listed {
+        if user.role == Role::Cam && a.expires_on < today {
+            continue;
+        }
         let b = balances.get(&a.id).copied().unwrap_or_default();
         if a.expires_on >= chrono::Utc::now().date_naive() {
             available += b.available();
@@ -214,6 +229,7 @@ async fn render(
                 0
             };
             funds.push(FundLine {
+                id: f.id,
                 name: f.name,
                 period: format!("{} – {}", format::date(f.starts_on), format::date(f.ends_on)),
                 total: format::money(f.total, &f.currency),
@@ -242,7 +258,15 @@ async fn render(
             },
         })
         .collect();
+    let is_admin = user.role == Role::ProgramAdmin;
+    let partner_choices = if is_admin {
+        store::partner_choices(tx).await?.into_iter().map(|(id, name)| (id.to_string(), name)).collect()
+    } else {
+        Vec::new()
+    };
     Ok(Overview {
+        is_admin,
+        partner_choices,
         claims,
         page,
         alert,
@@ -344,4 +368,74 @@ async fn reject_form(
 ) -> Result<Response> {
     let result = crate::db::attempt!(tx, super::decide(&mut tx, &user, id, Action::Reject, &form.reason)).map(|_| ());
     finish(&user, &csrf, tx, result, "rejected").await
+}
+
+#[derive(Deserialize, Default)]
+struct FundForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    total: String,
+    #[serde(default)]
+    reimbursement_percent: String,
+    #[serde(default)]
+    claim_window_days: String,
+    #[serde(default)]
+    accrual_percent: String,
+}
+
+fn text_or_null(s: &str) -> serde_json::Value {
+    if s.trim().is_empty() { serde_json::Value::Null } else { serde_json::Value::String(s.trim().into()) }
+}
+
+async fn create_fund_form(
+    Auth { user, mut tx, .. }: Auth<crate::auth::ProgramAdmin>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(form): Form<FundForm>,
+) -> Result<Response> {
+    let input = super::FundInput {
+        name: form.name,
+        kind: form.kind,
+        period: form.period,
+        starts_on: form.starts_on,
+        currency: form.currency,
+        total: text_or_null(&form.total),
+        reimbursement_percent: text_or_null(&form.reimbursement_percent),
+        claim_window_days: Some(form.claim_window_days.trim().parse().unwrap_or(0)),
+        accrual_percent: text_or_null(&form.accrual_percent),
+    };
+    let result = crate::db::attempt!(tx, super::create_fund(&mut tx, &user, &input)).map(|_| ());
+    finish(&user, &csrf, tx, result, "fund").await
+}
+
+#[derive(Deserialize, Default)]
+struct AllocateForm {
+    #[serde(default)]
+    partner_id: String,
+    #[serde(default)]
+    amount: String,
+}
+
+async fn allocate_form(
+    Auth { user, mut tx, .. }: Auth<crate::auth::ProgramAdmin>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<crate::ids::FundId>,
+    Form(form): Form<AllocateForm>,
+) -> Result<Response> {
+    let input = super::AllocationInput {
+        partner_id: Some(form.partner_id),
+        amount: text_or_null(&form.amount),
+        expires_on: None,
+        reimbursement_percent: serde_json::Value::Null,
+    };
+    let result = crate::db::attempt!(tx, super::allocate(&mut tx, &user, id, &input)).map(|_| ());
+    finish(&user, &csrf, tx, result, "allocated").await
 }

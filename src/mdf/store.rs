@@ -2184,3 +2184,13 @@ pub async fn allocation_balances_in(
     }
     Ok(out)
 }
+
+/// Partners to allocate to, by name (the first thousand).
+pub async fn partner_choices(tx: &mut Tx) -> Result<Vec<(PartnerId, String)>, sqlx::Error> {
+    Ok(sqlx::query!(r#"select id as "id: PartnerId", name from partners order by name, id limit 1000"#)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect())
+}

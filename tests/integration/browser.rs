@@ -951,3 +951,46 @@ async fn a_partner_plans_requests_and_claims_mdf_the_cam_approves_and_reduces_th
     })
     .await;
 }
+
+/// The partner's MDF pages on a phone: nothing wider than the screen, and axe finds nothing serious.
+#[tokio::test]
+async fn the_partners_mdf_pages_fit_a_phone() {
+    use serde_json::json;
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let fund = crate::mdf::fund(&app, &admin, "Field marketing", "250000").await;
+    let allocation = crate::mdf::allocate(&app, &admin, &fund, A.p1, "40000").await;
+    let body =
+        crate::mdf::request_body(&allocation, "Cloud Summit booth with a rather long title", "10000", 2000, "25000");
+    let request = crate::mdf::draft(&app, &p1, body).await;
+    crate::mdf::act(&app, &p1, &request, "submit", json!({})).await;
+    crate::mdf::act(&app, &cam1, &request, "approve", json!({})).await;
+    let r = app
+        .post_json(
+            &format!("/api/v1/mdf/requests/{request}/claims"),
+            Some(&p1),
+            json!({"lines": [{"description": "Booth, venue and a very long description of the costs", "amount": "3500"}]}),
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED);
+    app.post_json("/api/v1/mdf/plans", Some(&p1), json!({"quarter": crate::mdf::quarter_start()[..4].to_string() + "-Q" + &((chrono::Datelike::month(&chrono::Utc::now().date_naive()) - 1) / 3 + 1).to_string()})).await;
+    let base = app.serve().await;
+    journey(390, 844, |c| async move {
+        sign_in(&c, &base, email::P1_ADMIN).await;
+        for (path, name) in
+            [("/mdf", "funds"), ("/mdf/plans", "plan"), (&format!("/mdf/requests/{request}")[..], "request")]
+        {
+            c.goto(&format!("{base}{path}")).await.unwrap();
+            c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+            let wide = c
+                .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+                .await
+                .unwrap();
+            assert!(wide.as_i64().unwrap_or(99) <= 0, "{path} is {wide} px wider than the phone");
+            shot(&c, &format!("partner-phone-mdf-{name}")).await;
+        }
+    })
+    .await;
+}

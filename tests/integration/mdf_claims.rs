@@ -1006,3 +1006,50 @@ async fn every_mdf_endpoint_of_the_contract_is_in_the_openapi_document_and_back(
         }
     }
 }
+
+#[tokio::test]
+async fn the_program_admin_creates_a_fund_and_allocates_it_from_the_funds_page() {
+    let app = TestApp::new().await;
+    let admin = app.session("acme", email::ADMIN).await;
+    let page = app.page("/mdf", &admin).await;
+    assert_eq!(page.select("#new-fund h2"), vec!["New fund".to_string()]);
+    let fields = |name: &'static str, total: &'static str| {
+        vec![
+            ("name", name),
+            ("kind", "proposal"),
+            ("period", "quarter"),
+            ("currency", "USD"),
+            ("total", total),
+            ("reimbursement_percent", "50"),
+            ("claim_window_days", "60"),
+        ]
+    };
+    // A wrong start date and a negative total: refused with both named, nothing made.
+    let mut bad = fields("Bad fund", "-1");
+    bad.push(("starts_on", "2026-02-01"));
+    let r = app.submit("/mdf/funds", &admin, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("starts_on") && r.text().contains("total"), "{}", r.text());
+    assert_eq!(app.count_in(A.id, "select count(*) from mdf_funds").await, 0);
+    let start = crate::mdf::quarter_start();
+    let mut good = fields("Field marketing", "100000");
+    good.push(("starts_on", &start));
+    let r = app.submit("/mdf/funds", &admin, &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let mut tx = tributary::db::begin_tenant(&app.pool, A.id, None).await.unwrap();
+    let fund: uuid::Uuid = sqlx::query_scalar("select id from mdf_funds").fetch_one(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let url = format!("/mdf/funds/{fund}/allocate");
+    let p1 = A.p1.to_string();
+    let r = app.submit(&url, &admin, &[("partner_id", &p1), ("amount", "100000.01")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "more than the fund holds");
+    assert_eq!(
+        app.submit(&url, &admin, &[("partner_id", &p1), ("amount", "30000")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let cam = app.session("acme", email::CAM1).await;
+    assert_eq!(app.submit(&url, &cam, &[("partner_id", &p1), ("amount", "1")]).await.status, StatusCode::FORBIDDEN);
+    // The partner sees the money.
+    let partner = app.page("/mdf", &app.session("acme", email::P1_ADMIN).await).await;
+    assert!(partner.text().contains("USD 30,000.00"), "{}", partner.text());
+}
