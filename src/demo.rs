@@ -186,6 +186,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
     onboarding(&mut tx, tenant).await?;
     applications(&mut tx, tenant, admin).await?;
     crate::certifications::demo::load(&mut tx).await?;
+    crate::plans::demo::load(&mut tx).await?;
     tier_story(&mut tx, tenant).await?;
     tx.commit().await?;
     // Today's standing of every demo partner comes from the evaluation itself, over the story written above.

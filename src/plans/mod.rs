@@ -4,6 +4,7 @@
 //! Contract: docs/api.md ("Business plans").
 
 pub mod api;
+pub mod demo;
 pub mod pages;
 pub mod scorecard;
 pub mod store;

@@ -718,3 +718,86 @@ async fn staff_scorecard(
     tx.commit().await?;
     Ok(scorecard_page(s, page, format!("/partners/{id}/scorecard")))
 }
+
+/// The partner home's block: this quarter's plan attainment and the scorecard's marks.
+pub struct HomePlan {
+    pub attainment: String,
+    pub mark: &'static str,
+    pub plan_state: String,
+    pub marks: Vec<(&'static str, String, &'static str, &'static str)>,
+}
+
+pub async fn home_block(tx: &mut Tx, user: &CurrentUser) -> Result<Option<HomePlan>> {
+    let Some(partner) = user.partner_id else { return Ok(None) };
+    let s = card::compute(tx, user.scope(), partner, None, None).await?;
+    if s.plan_id.is_none() {
+        return Ok(None);
+    }
+    let attainment_mark = match s.attainment {
+        Some(a) => {
+            crate::rules::scorecard::mark_of_pace(a / s.elapsed.max(Decimal::new(1, 2)), Default::default()).css()
+        }
+        None => "none",
+    };
+    Ok(Some(HomePlan {
+        attainment: s.attainment.map_or("–".into(), |a| format!("{} %", percent(a))),
+        mark: attainment_mark,
+        plan_state: s.plan_state.map_or(String::new(), |p| p.label().to_string()),
+        marks: s
+            .metrics
+            .iter()
+            .filter(|m| m.mark.is_some())
+            .map(|m| {
+                let (css, label) = mark_parts(m.mark);
+                (m.label, show_value(m.value, m.unit, &s.currency), css, label)
+            })
+            .collect(),
+    }))
+}
+
+/// One assigned partner on the CAM home: its plan attainment and pipeline coverage this quarter.
+pub struct CamPlanLine {
+    pub id: PartnerId,
+    pub name: String,
+    pub attainment: String,
+    pub mark: &'static str,
+    pub mark_label: &'static str,
+    pub coverage: String,
+}
+
+/// The CAM home's block: partners with an agreed plan and where they stand, and those without one.
+pub struct CamPlans {
+    pub lines: Vec<CamPlanLine>,
+    pub missing: Vec<(PartnerId, String, &'static str)>,
+}
+
+/// How many partners the CAM home measures (each a scorecard).
+const CAM_PLANS_SHOWN: i64 = 25;
+
+pub async fn cam_block(tx: &mut Tx, user: &CurrentUser) -> Result<CamPlans> {
+    let scope = user.scope();
+    let today = crate::program::store::today(tx).await?;
+    let mut lines = Vec::new();
+    for (id, name) in store::with_agreed_plan(tx, scope, today, CAM_PLANS_SHOWN).await? {
+        let s = card::compute(tx, scope, id, None, None).await?;
+        let pace = s.attainment.map(|a| a / s.elapsed.max(Decimal::new(1, 2)));
+        let (mark, mark_label) = mark_parts(pace.map(|p| crate::rules::scorecard::mark_of_pace(p, Default::default())));
+        let coverage = s.metrics.iter().find(|m| m.key == "pipeline_to_target").map_or(String::new(), |m| {
+            if m.target.is_some() { format!("{} %", percent(m.value)) } else { "target met".into() }
+        });
+        lines.push(CamPlanLine {
+            id,
+            name,
+            attainment: s.attainment.map_or("–".into(), |a| format!("{} %", percent(a))),
+            mark,
+            mark_label,
+            coverage,
+        });
+    }
+    let missing = store::without_agreed_plan(tx, scope, today, 50)
+        .await?
+        .into_iter()
+        .map(|(id, name, state)| (id, name, state.map_or("No plan", PlanState::label)))
+        .collect();
+    Ok(CamPlans { lines, missing })
+}

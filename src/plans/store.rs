@@ -578,3 +578,55 @@ pub async fn partners(tx: &mut Tx, scope: Scope) -> Result<Vec<(PartnerId, Strin
     .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
+
+/// The partners in scope without an agreed plan covering `today` (the CAM's cadence), by name.
+pub async fn without_agreed_plan(
+    tx: &mut Tx,
+    scope: Scope,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<(PartnerId, String, Option<PlanState>)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select p.id as "id: PartnerId", p.name,
+                  (select b.state from business_plans b
+                    where b.partner_id = p.id and b.state <> 'closed' and b.starts_on <= $3 and b.ends_on > $3
+                    limit 1) as "state: PlanState"
+             from partners p
+            where ($1::uuid is null or p.id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and not exists (select 1 from business_plans b
+                               where b.partner_id = p.id and b.agreed_at is not null and b.state <> 'closed'
+                                 and b.starts_on <= $3 and b.ends_on > $3)
+            order by p.name limit $4"#,
+        scope.partner().map(|p| p.0),
+        scope.cam().map(|c| c.0),
+        today,
+        limit,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name, r.state)).collect())
+}
+
+/// The partners in scope with an agreed plan covering `today`, by name.
+pub async fn with_agreed_plan(
+    tx: &mut Tx,
+    scope: Scope,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<(PartnerId, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select p.id as "id: PartnerId", p.name from partners p
+            where ($1::uuid is null or p.id = $1) and ($2::uuid is null or p.cam_id = $2)
+              and exists (select 1 from business_plans b
+                           where b.partner_id = p.id and b.agreed_at is not null and b.state <> 'closed'
+                             and b.starts_on <= $3 and b.ends_on > $3)
+            order by p.name limit $4"#,
+        scope.partner().map(|p| p.0),
+        scope.cam().map(|c| c.0),
+        today,
+        limit,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}

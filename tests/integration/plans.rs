@@ -394,3 +394,39 @@ async fn the_pages_draft_share_and_agree_a_plan_and_show_the_scorecard() {
     let other = app.session("acme", email::CAM2).await;
     assert_eq!(app.page(&format!("/partners/{}/scorecard", A.p1), &other).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_demo_has_a_plan_in_every_state_and_its_homes_show_them() {
+    let app = TestApp::new().await;
+    assert!(tributary::demo::load(&app.pool).await.unwrap());
+    let demo = |email: &'static str| {
+        let app = &app;
+        async move {
+            let body = json!({"tenant": "demo", "email": email, "password": "demo-password"});
+            let r = app.post_json("/api/v1/auth/login", None, body).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            let token = r.json()["token"].as_str().unwrap().to_string();
+            Session { token: Some(token), csrf: "0123456789abcdef0123456789abcdef".into() }
+        }
+    };
+    let admin = demo("admin@demo.test").await.token.unwrap();
+    let plans = app.get("/api/v1/business-plans", Some(&admin)).await.json();
+    let mut states: Vec<String> =
+        plans["items"].as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap().to_string()).collect();
+    states.sort();
+    states.dedup();
+    assert_eq!(states, ["agreed", "closed", "draft", "shared"]);
+    let amended = plans["items"].as_array().unwrap().iter().find(|p| p["version"] == 2).unwrap();
+    let v =
+        app.get(&format!("/api/v1/business-plans/{}/versions", amended["id"].as_str().unwrap()), Some(&admin)).await;
+    assert_eq!(v.json()["total"], 1);
+
+    let partner = demo("partner1@demo.test").await;
+    let home = app.page("/", &partner).await;
+    assert!(home.text().contains("Your business plan this quarter"), "{}", home.text());
+    assert_eq!(app.page("/scorecard", &partner).await.status, StatusCode::OK);
+    let cam = demo("cam1@demo.test").await;
+    let home = app.page("/", &cam).await;
+    assert!(home.text().contains("Business plans this quarter"));
+    assert!(home.text().contains("No agreed plan yet"));
+}
