@@ -613,13 +613,13 @@ fn scorecard_page(s: Scorecard, page: Page, base: String) -> ScorecardPage {
         .enumerate()
         .map(|(i, o)| {
             let scale = o.target.max(o.actual).max(Decimal::ONE);
-            let px = |v: Decimal| (v / scale * Decimal::from(240)).round().try_into().unwrap_or(0i64);
+            let px = |v: Decimal| (v / scale * Decimal::from(300)).round().try_into().unwrap_or(0i64);
             let (mark, mark_label) = mark_parts(o.mark);
             Bar {
                 label: o.name.clone(),
                 actual: show_value(o.actual, o.unit, &s.currency),
                 target: show_value(o.target, o.unit, &s.currency),
-                y: 8 + i as i64 * 44,
+                y: 4 + i as i64 * 62,
                 width: px(o.actual).max(2),
                 target_x: px(o.target),
                 mark,
@@ -680,7 +680,7 @@ fn scorecard_page(s: Scorecard, page: Page, base: String) -> ScorecardPage {
         attainment: s.attainment.map_or("–".into(), |a| format!("{} %", percent(a))),
         attainment_mark,
         coverage: format!("{}×", plain(s.coverage)),
-        chart_height: 16 + bars.len() as i64 * 44,
+        chart_height: 8 + bars.len() as i64 * 62,
         bars,
         trend,
         metrics,
