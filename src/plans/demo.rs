@@ -83,10 +83,11 @@ pub async fn load(tx: &mut Tx) -> anyhow::Result<()> {
                     'objectives', (select jsonb_agg(jsonb_build_object(
                                        'id', o.id, 'kind', o.kind, 'name', o.name, 'certification', o.certification,
                                        'weight', o.weight,
-                                       'targets', (select jsonb_agg(case when b.version > 1 then round(t * 0.9, 2)
-                                                                         else t end)
+                                       'targets', (select jsonb_agg((case when b.version > 1 then round(t * 0.9, 2)
+                                                                          else t end)::text)
                                                      from unnest(o.targets) t),
-                                       'manual_actuals', to_jsonb(o.manual_actuals)) order by o.position)
+                                       'manual_actuals', (select jsonb_agg(a::text) from unnest(o.manual_actuals) a))
+                                   order by o.position)
                                      from business_plan_objectives o where o.plan_id = b.id),
                     'forecast', jsonb_build_object('margin_percent', b.margin_percent, 'rebates', b.rebates,
                                                    'mdf', b.mdf, 'costs', b.costs)),

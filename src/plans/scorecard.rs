@@ -127,10 +127,30 @@ pub async fn compute(
     let (plans, _) = store::plans(tx, scope, Some(partner), Some(fiscal_year), None, 1, 0).await?;
     let plan = plans.into_iter().next();
     let currency = plan.as_ref().map_or_else(|| "USD".to_string(), |p| p.currency.clone());
-    let objectives = match &plan {
+    let mut objectives = match &plan {
         Some(p) => store::objectives(tx, p.id).await?,
         None => vec![],
     };
+    // While an amendment waits for the partner, the targets agreed before still hold.
+    if let Some(p) = plan.as_ref().filter(|p| p.state == PlanState::Shared && p.version > 1) {
+        let frozen = store::versions(tx, p.id).await?.pop().and_then(|v| {
+            serde_json::from_value::<Vec<super::api::ObjectiveView>>(v.snapshot.get("objectives")?.clone()).ok()
+        });
+        if let Some(list) = frozen {
+            objectives = list
+                .into_iter()
+                .map(|o| store::ObjectiveRow {
+                    id: o.id,
+                    kind: o.kind,
+                    name: o.name,
+                    certification: o.certification,
+                    weight: o.weight,
+                    targets: o.targets,
+                    manual_actuals: o.manual_actuals,
+                })
+                .collect();
+        }
+    }
 
     let quarters = last_four(fiscal_year, quarter);
     let mut days: Vec<NaiveDate> = quarters.iter().map(|(y, q)| rule::quarter_start(*y, start_month, *q)).collect();

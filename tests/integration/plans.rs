@@ -134,8 +134,12 @@ async fn an_amendment_after_agreement_is_accepted_again_and_every_version_is_kep
         )
         .await;
     assert_eq!(told, 1);
-    // Still covered by the version agreed before.
+    // Still covered by the version agreed before, whose targets the scorecard keeps until the partner accepts.
     assert!(covered(&app, A.p1).await);
+    let card = app.get(&format!("/api/v1/partners/{}/scorecard", A.p1), Some(&p1)).await.json();
+    let metric =
+        card["metrics"].as_array().unwrap().iter().find(|m| m["key"] == "performance_to_plan").unwrap().clone();
+    assert_eq!(num(&metric["target"]), 80000.0);
 
     let r = act(&app, &p1, &id, "agree").await;
     assert_eq!((r.json()["state"].as_str(), r.json()["version"].as_i64()), (Some("agreed"), Some(2)));
@@ -420,6 +424,16 @@ async fn the_demo_has_a_plan_in_every_state_and_its_homes_show_them() {
     let v =
         app.get(&format!("/api/v1/business-plans/{}/versions", amended["id"].as_str().unwrap()), Some(&admin)).await;
     assert_eq!(v.json()["total"], 1);
+    // The amendment's scorecard reads the frozen version 1 (90 % of the amended targets).
+    let plan = amended["id"].as_str().unwrap();
+    let live = app.get(&format!("/api/v1/business-plans/{plan}"), Some(&admin)).await.json();
+    let card =
+        app.get(&format!("/api/v1/partners/{}/scorecard", live["partner_id"].as_str().unwrap()), Some(&admin)).await;
+    let card = card.json();
+    let revenue = card["objectives"].as_array().unwrap().iter().find(|o| o["kind"] == "closed_won_revenue").unwrap();
+    let q = card["quarter"].as_u64().unwrap() as usize - 1;
+    let frozen = (num(&live["objectives"][0]["targets"][q]) * 0.9 * 100.0).round() / 100.0;
+    assert!((num(&revenue["target"]) - frozen).abs() < 0.011, "{card}");
 
     let partner = demo("partner1@demo.test").await;
     let home = app.page("/", &partner).await;
