@@ -852,6 +852,10 @@ async fn a_cam_drafts_and_shares_a_plan_the_partner_admin_comments_and_agrees_in
         c.goto(&format!("{b}/scorecard")).await.unwrap();
         assert_text(&c, "main h1", "Partner One: performance scorecard").await;
         shot(&c, "partner_admin-scorecard-phone").await;
+        // The one-pager prints on its own print stylesheet: no navigation, the charts kept.
+        let pdf = c.print(Default::default()).await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        std::fs::write(screenshot_dir().join("partner_admin-scorecard.pdf"), pdf).unwrap();
         sign_out(&c, &b).await;
     })
     .await;
