@@ -276,6 +276,19 @@ $$;
 
 
 --
+-- Name: app_refuse_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+END
+$$;
+
+
+--
 -- Name: app_seed_certification_types(uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -739,6 +752,118 @@ ALTER TABLE ONLY public.audit_log ALTER COLUMN before SET COMPRESSION lz4;
 ALTER TABLE ONLY public.audit_log ALTER COLUMN after SET COMPRESSION lz4;
 
 ALTER TABLE ONLY public.audit_log FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: business_plan_comments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.business_plan_comments (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    author_id uuid NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT business_plan_comments_body_check CHECK (((length(btrim(body)) >= 1) AND (length(btrim(body)) <= 2000)))
+);
+
+ALTER TABLE ONLY public.business_plan_comments FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: business_plan_objectives; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.business_plan_objectives (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    kind text NOT NULL,
+    name text NOT NULL,
+    certification text,
+    weight integer NOT NULL,
+    targets numeric(14,2)[] NOT NULL,
+    manual_actuals numeric(14,2)[] DEFAULT '{0,0,0,0}'::numeric[] NOT NULL,
+    CONSTRAINT business_plan_objectives_check CHECK (((kind = 'certified_people'::text) = (certification IS NOT NULL))),
+    CONSTRAINT business_plan_objectives_kind_check CHECK ((kind = ANY (ARRAY['closed_won_revenue'::text, 'registered_pipeline'::text, 'won_deals'::text, 'certified_people'::text, 'mdf_sourced_pipeline'::text, 'custom'::text]))),
+    CONSTRAINT business_plan_objectives_manual_actuals_check CHECK ((cardinality(manual_actuals) = 4)),
+    CONSTRAINT business_plan_objectives_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 120))),
+    CONSTRAINT business_plan_objectives_position_check CHECK ((("position" >= 0) AND ("position" <= 11))),
+    CONSTRAINT business_plan_objectives_targets_check CHECK (((cardinality(targets) = 4) AND ((0)::numeric <= ALL (targets)))),
+    CONSTRAINT business_plan_objectives_weight_check CHECK (((weight >= 1) AND (weight <= 100)))
+);
+
+ALTER TABLE ONLY public.business_plan_objectives FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: business_plan_versions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.business_plan_versions (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    version integer NOT NULL,
+    snapshot jsonb NOT NULL,
+    agreed_by uuid NOT NULL,
+    agreed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT business_plan_versions_version_check CHECK ((version >= 1))
+);
+
+ALTER TABLE ONLY public.business_plan_versions FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: business_plans; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.business_plans (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    fiscal_year integer NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL,
+    state text DEFAULT 'draft'::text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    currency text NOT NULL,
+    growth_percent numeric(6,2) DEFAULT 10 NOT NULL,
+    value_proposition text DEFAULT ''::text NOT NULL,
+    go_to_market text DEFAULT ''::text NOT NULL,
+    vendor_commitments text DEFAULT ''::text NOT NULL,
+    partner_commitments text DEFAULT ''::text NOT NULL,
+    margin_percent numeric(5,2) DEFAULT 0 NOT NULL,
+    rebates numeric(14,2) DEFAULT 0 NOT NULL,
+    mdf numeric(14,2) DEFAULT 0 NOT NULL,
+    costs numeric(14,2) DEFAULT 0 NOT NULL,
+    created_by uuid NOT NULL,
+    shared_at timestamp with time zone,
+    agreed_at timestamp with time zone,
+    agreed_by uuid,
+    closed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT business_plans_check CHECK ((ends_on > starts_on)),
+    CONSTRAINT business_plans_check1 CHECK (((state <> 'agreed'::text) OR (agreed_at IS NOT NULL))),
+    CONSTRAINT business_plans_costs_check CHECK ((costs >= (0)::numeric)),
+    CONSTRAINT business_plans_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT business_plans_fiscal_year_check CHECK (((fiscal_year >= 2000) AND (fiscal_year <= 2100))),
+    CONSTRAINT business_plans_go_to_market_check CHECK ((length(go_to_market) <= 4000)),
+    CONSTRAINT business_plans_growth_percent_check CHECK (((growth_percent >= ('-100'::integer)::numeric) AND (growth_percent <= (1000)::numeric))),
+    CONSTRAINT business_plans_margin_percent_check CHECK (((margin_percent >= (0)::numeric) AND (margin_percent <= (100)::numeric))),
+    CONSTRAINT business_plans_mdf_check CHECK ((mdf >= (0)::numeric)),
+    CONSTRAINT business_plans_partner_commitments_check CHECK ((length(partner_commitments) <= 4000)),
+    CONSTRAINT business_plans_rebates_check CHECK ((rebates >= (0)::numeric)),
+    CONSTRAINT business_plans_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'shared'::text, 'agreed'::text, 'closed'::text]))),
+    CONSTRAINT business_plans_value_proposition_check CHECK ((length(value_proposition) <= 4000)),
+    CONSTRAINT business_plans_vendor_commitments_check CHECK ((length(vendor_commitments) <= 4000)),
+    CONSTRAINT business_plans_version_check CHECK ((version >= 1))
+);
+
+ALTER TABLE ONLY public.business_plans FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -1551,6 +1676,24 @@ ALTER TABLE ONLY public.partners FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: plan_settings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.plan_settings (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    fiscal_year_start_month integer DEFAULT 1 NOT NULL,
+    coverage_index numeric(4,2) DEFAULT 3 NOT NULL,
+    coverage_from_win_rate boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT plan_settings_coverage_index_check CHECK (((coverage_index >= (1)::numeric) AND (coverage_index <= (10)::numeric))),
+    CONSTRAINT plan_settings_fiscal_year_start_month_check CHECK (((fiscal_year_start_month >= 1) AND (fiscal_year_start_month <= 12)))
+);
+
+ALTER TABLE ONLY public.plan_settings FORCE ROW LEVEL SECURITY;
+
+
+--
 -- Name: products; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1847,6 +1990,54 @@ ALTER TABLE ONLY public.applications
 
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: business_plan_comments business_plan_comments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_comments
+    ADD CONSTRAINT business_plan_comments_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: business_plan_objectives business_plan_objectives_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_objectives
+    ADD CONSTRAINT business_plan_objectives_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: business_plan_objectives business_plan_objectives_tenant_id_plan_id_position_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_objectives
+    ADD CONSTRAINT business_plan_objectives_tenant_id_plan_id_position_key UNIQUE (tenant_id, plan_id, "position") DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: business_plan_versions business_plan_versions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_versions
+    ADD CONSTRAINT business_plan_versions_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: business_plan_versions business_plan_versions_tenant_id_plan_id_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_versions
+    ADD CONSTRAINT business_plan_versions_tenant_id_plan_id_version_key UNIQUE (tenant_id, plan_id, version);
+
+
+--
+-- Name: business_plans business_plans_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plans
+    ADD CONSTRAINT business_plans_pkey PRIMARY KEY (tenant_id, id);
 
 
 --
@@ -2162,6 +2353,14 @@ ALTER TABLE ONLY public.partners
 
 
 --
+-- Name: plan_settings plan_settings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.plan_settings
+    ADD CONSTRAINT plan_settings_pkey PRIMARY KEY (tenant_id);
+
+
+--
 -- Name: products products_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2323,6 +2522,34 @@ CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (tenant_id, at DES
 --
 
 CREATE INDEX audit_log_entity_idx ON public.audit_log USING btree (tenant_id, entity_type, entity_id, at);
+
+
+--
+-- Name: business_plan_comments_plan_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX business_plan_comments_plan_idx ON public.business_plan_comments USING btree (tenant_id, plan_id, created_at);
+
+
+--
+-- Name: business_plans_active_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX business_plans_active_key ON public.business_plans USING btree (tenant_id, partner_id, fiscal_year) WHERE (state <> 'closed'::text);
+
+
+--
+-- Name: business_plans_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX business_plans_partner_idx ON public.business_plans USING btree (tenant_id, partner_id, starts_on, ends_on) INCLUDE (state);
+
+
+--
+-- Name: business_plans_state_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX business_plans_state_idx ON public.business_plans USING btree (tenant_id, state, fiscal_year);
 
 
 --
@@ -2774,6 +3001,41 @@ CREATE TRIGGER applications_audit AFTER INSERT OR DELETE OR UPDATE ON public.app
 
 
 --
+-- Name: business_plan_comments business_plan_comments_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER business_plan_comments_audit AFTER INSERT OR DELETE OR UPDATE ON public.business_plan_comments FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: business_plan_objectives business_plan_objectives_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER business_plan_objectives_audit AFTER INSERT OR DELETE OR UPDATE ON public.business_plan_objectives FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: business_plan_versions business_plan_versions_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER business_plan_versions_append_only BEFORE DELETE OR UPDATE ON public.business_plan_versions FOR EACH ROW EXECUTE FUNCTION public.app_refuse_change();
+
+
+--
+-- Name: business_plan_versions business_plan_versions_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER business_plan_versions_audit AFTER INSERT OR DELETE OR UPDATE ON public.business_plan_versions FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: business_plans business_plans_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER business_plans_audit AFTER INSERT OR DELETE OR UPDATE ON public.business_plans FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
 -- Name: certification_types certification_types_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -3012,6 +3274,13 @@ CREATE TRIGGER partners_cam AFTER UPDATE OF cam_id, name ON public.partners FOR 
 
 
 --
+-- Name: plan_settings plan_settings_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER plan_settings_audit AFTER INSERT OR DELETE OR UPDATE ON public.plan_settings FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
 -- Name: products products_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -3240,6 +3509,102 @@ ALTER TABLE ONLY public.audit_log
 
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: business_plan_comments business_plan_comments_tenant_id_author_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_comments
+    ADD CONSTRAINT business_plan_comments_tenant_id_author_id_fkey FOREIGN KEY (tenant_id, author_id) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: business_plan_comments business_plan_comments_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_comments
+    ADD CONSTRAINT business_plan_comments_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: business_plan_comments business_plan_comments_tenant_id_plan_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_comments
+    ADD CONSTRAINT business_plan_comments_tenant_id_plan_id_fkey FOREIGN KEY (tenant_id, plan_id) REFERENCES public.business_plans(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: business_plan_objectives business_plan_objectives_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_objectives
+    ADD CONSTRAINT business_plan_objectives_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: business_plan_objectives business_plan_objectives_tenant_id_plan_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_objectives
+    ADD CONSTRAINT business_plan_objectives_tenant_id_plan_id_fkey FOREIGN KEY (tenant_id, plan_id) REFERENCES public.business_plans(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: business_plan_versions business_plan_versions_tenant_id_agreed_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_versions
+    ADD CONSTRAINT business_plan_versions_tenant_id_agreed_by_fkey FOREIGN KEY (tenant_id, agreed_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: business_plan_versions business_plan_versions_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_versions
+    ADD CONSTRAINT business_plan_versions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: business_plan_versions business_plan_versions_tenant_id_plan_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plan_versions
+    ADD CONSTRAINT business_plan_versions_tenant_id_plan_id_fkey FOREIGN KEY (tenant_id, plan_id) REFERENCES public.business_plans(tenant_id, id);
+
+
+--
+-- Name: business_plans business_plans_tenant_id_agreed_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plans
+    ADD CONSTRAINT business_plans_tenant_id_agreed_by_fkey FOREIGN KEY (tenant_id, agreed_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: business_plans business_plans_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plans
+    ADD CONSTRAINT business_plans_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: business_plans business_plans_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plans
+    ADD CONSTRAINT business_plans_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: business_plans business_plans_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.business_plans
+    ADD CONSTRAINT business_plans_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
 
 
 --
@@ -3939,6 +4304,14 @@ ALTER TABLE ONLY public.partners
 
 
 --
+-- Name: plan_settings plan_settings_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.plan_settings
+    ADD CONSTRAINT plan_settings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
 -- Name: products products_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -4087,6 +4460,30 @@ ALTER TABLE public.applications ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: business_plan_comments; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.business_plan_comments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: business_plan_objectives; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.business_plan_objectives ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: business_plan_versions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.business_plan_versions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: business_plans; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.business_plans ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: certification_files; Type: ROW SECURITY; Schema: public; Owner: -
@@ -4269,6 +4666,12 @@ ALTER TABLE public.partner_standings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.partners ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: plan_settings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.plan_settings ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: products; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4313,6 +4716,34 @@ CREATE POLICY tenant_isolation ON public.applications USING ((tenant_id = public
 --
 
 CREATE POLICY tenant_isolation ON public.audit_log USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: business_plan_comments tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.business_plan_comments USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: business_plan_objectives tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.business_plan_objectives USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: business_plan_versions tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.business_plan_versions USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: business_plans tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.business_plans USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
 
 
 --
@@ -4526,6 +4957,13 @@ CREATE POLICY tenant_isolation ON public.partners USING ((tenant_id = public.app
 
 
 --
+-- Name: plan_settings tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.plan_settings USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
 -- Name: products tenant_isolation; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -4678,6 +5116,34 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.applications TO tributary_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.audit_log TO tributary_app;
+
+
+--
+-- Name: TABLE business_plan_comments; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.business_plan_comments TO tributary_app;
+
+
+--
+-- Name: TABLE business_plan_objectives; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.business_plan_objectives TO tributary_app;
+
+
+--
+-- Name: TABLE business_plan_versions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.business_plan_versions TO tributary_app;
+
+
+--
+-- Name: TABLE business_plans; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.business_plans TO tributary_app;
 
 
 --
@@ -4909,6 +5375,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.partner_standings TO tributary
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.partners TO tributary_app;
+
+
+--
+-- Name: TABLE plan_settings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.plan_settings TO tributary_app;
 
 
 --

@@ -113,6 +113,14 @@ ids! {
     TierId,
     /// A requirement of a tier.
     RequirementId,
+    /// A partner's joint business plan for a fiscal year.
+    BusinessPlanId,
+    /// One objective of a business plan.
+    ObjectiveId,
+    /// An agreed version of a business plan.
+    PlanVersionId,
+    /// A comment on a business plan.
+    PlanCommentId,
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod ops;
 pub mod outbox;
 pub mod partners;
+pub mod plans;
 pub mod program;
 pub mod recruitment;
 pub mod rules;
@@ -116,6 +117,7 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::api::routes())
         .merge(mdf::claims_api::routes())
         .merge(certifications::api::routes())
+        .merge(plans::api::routes())
         .merge(tiers::api::routes())
         .merge(mdf::plans_api::routes())
         .merge(mdf::finance_api::routes())
@@ -140,6 +142,7 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::pages::routes())
         .merge(mdf::claim_pages::routes())
         .merge(certifications::pages::routes())
+        .merge(plans::pages::routes())
         .merge(tiers::pages::routes())
         .merge(mdf::plan_pages::routes())
         .fallback(web::error_pages::not_found)

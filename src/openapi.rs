@@ -108,11 +108,24 @@ use utoipa::{Modify, OpenApi};
         crate::mdf::finance_api::partner_summary,
         crate::mdf::finance_api::ledger_xlsx,
         crate::tiers::api::set_custom_value,
+        crate::plans::api::settings,
+        crate::plans::api::put_settings,
+        crate::plans::api::list,
+        crate::plans::api::create,
+        crate::plans::api::show,
+        crate::plans::api::update,
+        crate::plans::api::share,
+        crate::plans::api::agree,
+        crate::plans::api::close,
+        crate::plans::api::versions,
+        crate::plans::api::comments,
+        crate::plans::api::comment,
+        crate::plans::api::partner_scorecard,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"), (name = "recruitment"), (name = "agreement"),
-        (name = "onboarding"), (name = "mdf"), (name = "certifications"), (name = "tiers"))
+        (name = "onboarding"), (name = "mdf"), (name = "certifications"), (name = "tiers"), (name = "plans"))
 )]
 pub struct ApiDoc;
 

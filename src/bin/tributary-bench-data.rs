@@ -1724,6 +1724,9 @@ async fn mdf(conn: &mut PgConnection, tenant: TenantId, seed: u64) -> anyhow::Re
                 t.created, t.created
            from t join mdf_activity_types k on k.tenant_id = $1 and k.position = 1 + t.h % 7"
     );
+    // Fresh statistics for what this transaction just wrote: without them the planner takes the new tables for empty
+    // and aggregates the requests once per allocation.
+    conn.execute("analyze mdf_funds, mdf_allocations, mdf_requests").await.context("MDF: analyze")?;
     run!(
         "allocate rows",
         "insert into mdf_ledger (tenant_id, fund_id, allocation_id, partner_id, kind, amount, note, created_by, created_at)

@@ -63,6 +63,7 @@ struct PartnerHome<'a> {
     onboarding: Option<Onboarding>,
     mdf: Option<crate::mdf::HomeFigures>,
     standing: Option<crate::tiers::pages::HomeStanding>,
+    plan: Option<crate::plans::pages::HomePlan>,
 }
 
 /// Where the partner stands in its onboarding plan.
@@ -92,9 +93,11 @@ async fn partner_home<'a>(tx: &mut Tx, user: &'a CurrentUser, page: Page) -> Res
     let today = chrono::Utc::now().date_naive();
     let mdf = crate::mdf::partner_figures(tx, partner_id).await?;
     let standing = crate::tiers::pages::home_block(tx, partner_id).await?;
+    let plan = crate::plans::pages::home_block(tx, user).await?;
     Ok(PartnerHome {
         mdf,
         standing,
+        plan,
         page,
         first_name: user.name.split_whitespace().next().unwrap_or(&user.name),
         is_admin: user.role == Role::PartnerAdmin,
@@ -150,6 +153,7 @@ struct CamHome {
     partners: Vec<PartnerView>,
     mdf: Vec<crate::mdf::PartnerFunds>,
     tier_watch: Vec<crate::tiers::pages::WatchView>,
+    plans: crate::plans::pages::CamPlans,
 }
 
 /// How many of a CAM's partners the home lists.
@@ -183,7 +187,16 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
     let deals = DealCounts { pending: format::int(pending), pending_n: pending, ..Default::default() };
     let mdf = crate::mdf::partner_funds(tx, scope).await?;
     let tier_watch = crate::tiers::pages::watch_list(tx, scope, 50).await?;
-    Ok(CamHome { page, stats, deals, partners: rows.into_iter().map(PartnerView::from).collect(), mdf, tier_watch })
+    let plans = crate::plans::pages::cam_block(tx, user).await?;
+    Ok(CamHome {
+        page,
+        stats,
+        deals,
+        partners: rows.into_iter().map(PartnerView::from).collect(),
+        mdf,
+        tier_watch,
+        plans,
+    })
 }
 
 pub struct BarView {

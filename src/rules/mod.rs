@@ -7,4 +7,5 @@ pub mod deal_conflict;
 pub mod fit_score;
 pub mod life_stage;
 pub mod mdf;
+pub mod scorecard;
 pub mod tier_progression;

@@ -1,7 +1,7 @@
 //! Metric sources: what a batch of partners has of each metric over a trailing window ending today, and what the
 //! projection adds (run-rate over the time to the next evaluation plus weighted open pipeline). Adding a metric is a
 //! variant of `rules::tier_progression::Metric` and a branch of `source` here, never a migration. Metrics whose data
-//! does not exist yet (capability score, agreed business plans) measure nothing: the rule reads
+//! does not exist yet (capability score) measure nothing: the rule reads
 //! them as not met, "not measured yet", until their tables exist.
 
 use std::collections::HashMap;
@@ -40,8 +40,9 @@ pub async fn source(
                 .map(|(id, n)| (id, Decimal::from(n)))
                 .collect()
         }
-        // Issue 20 (capability scorecards, business plans) adds their sources.
-        Metric::CapabilityScore | Metric::AgreedBusinessPlan => return Ok(None),
+        Metric::AgreedBusinessPlan => crate::plans::store::agreed_plan_covers(tx, ids, today).await?,
+        // Issue 20 (capability scorecards) adds its source.
+        Metric::CapabilityScore => return Ok(None),
     }))
 }
 

@@ -81,6 +81,8 @@ pub const AREAS: &[Area] = &[
     area(Group::Deals, "Deals", "/deals", EVERYONE),
     area(Group::Funds, "Funds", "/mdf", EVERYONE),
     area(Group::Plans, "Certifications", "/certifications", EVERYONE),
+    area(Group::Plans, "Business plans", "/business-plans", EVERYONE),
+    area(Group::Plans, "Scorecard", "/scorecard", PARTNER_PEOPLE),
     area(Group::Partners, "Your tier", "/tier", PARTNER_PEOPLE),
     area(Group::Program, "Settings", "/admin/program", ADMIN),
     area(Group::Program, "Tiers", "/admin/tiers", ADMIN),
@@ -160,19 +162,52 @@ mod tests {
             ["Work", "Partners", "Deals", "Funds", "Plans and scorecards", "Program"],
             "groups without areas yet are left out"
         );
-        assert_eq!(hrefs(Role::ProgramAdmin).len(), 13);
+        assert_eq!(hrefs(Role::ProgramAdmin).len(), 14);
         assert_eq!(
             hrefs(Role::PartnerUser),
-            ["/", "/onboarding", "/tier", "/deals", "/mdf", "/certifications", "/agreement"]
+            [
+                "/",
+                "/onboarding",
+                "/tier",
+                "/deals",
+                "/mdf",
+                "/certifications",
+                "/business-plans",
+                "/scorecard",
+                "/agreement"
+            ]
         );
         assert_eq!(
             hrefs(Role::PartnerAdmin),
-            ["/", "/onboarding", "/tier", "/deals", "/mdf", "/certifications", "/users", "/agreement"]
+            [
+                "/",
+                "/onboarding",
+                "/tier",
+                "/deals",
+                "/mdf",
+                "/certifications",
+                "/business-plans",
+                "/scorecard",
+                "/users",
+                "/agreement"
+            ]
         );
-        assert_eq!(hrefs(Role::ChannelChief), ["/", "/onboarding", "/deals", "/mdf", "/certifications"]);
+        assert_eq!(
+            hrefs(Role::ChannelChief),
+            ["/", "/onboarding", "/deals", "/mdf", "/certifications", "/business-plans"]
+        );
         assert_eq!(
             hrefs(Role::Cam),
-            ["/", "/deals/queue", "/applications", "/onboarding", "/deals", "/mdf", "/certifications"]
+            [
+                "/",
+                "/deals/queue",
+                "/applications",
+                "/onboarding",
+                "/deals",
+                "/mdf",
+                "/certifications",
+                "/business-plans"
+            ]
         );
     }
 

@@ -994,3 +994,89 @@ async fn the_partners_mdf_pages_fit_a_phone() {
     })
     .await;
 }
+
+/// Clears a field and types into it, counting the fields a person typed.
+async fn type_field(c: &Client, id: &str, value: &str, typed: &std::sync::atomic::AtomicUsize) {
+    let field = c.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+    typed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+#[tokio::test]
+async fn a_cam_drafts_and_shares_a_plan_the_partner_admin_comments_and_agrees_in_under_ten_typed_fields() {
+    let app = TestApp::new().await;
+    // Last year Partner One won three deals: the draft's targets grow from them.
+    for days in [-330, -365, -420] {
+        crate::tiers::won_deal(&app, A.id, A.p1, A.p1_admin, 15000, days).await;
+    }
+    let base = app.serve().await;
+    let typed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+
+    let (b, t) = (base.clone(), typed.clone());
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &b, email::CAM1).await;
+        c.find(Locator::Css(".mainnav-wide a[href=\"/business-plans\"]")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "main h1", "Business plans").await;
+        c.find(Locator::Css(&format!("#f-partner_id option[value='{}']", A.p1))).await.unwrap().click().await.unwrap();
+        type_field(&c, "f-growth_percent", "15", &t).await;
+        shot(&c, "cam-plan-draft-form").await;
+        c.find(Locator::Css("form[action='/business-plans'] button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Draft created")).await;
+        type_field(&c, "f-value_proposition", "Managed backup for regional banks.", &t).await;
+        type_field(&c, "f-partner_commitments", "Two certified sales engineers by Q2.", &t).await;
+        type_field(&c, "f-margin_percent", "22", &t).await;
+        c.find(Locator::Css(".form-actions button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Saved")).await;
+        shot(&c, "cam-plan-draft").await;
+        c.find(Locator::Css("form[action$='/share'] button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Shared")).await;
+        sign_out(&c, &b).await;
+    })
+    .await;
+
+    let (b, t) = (base.clone(), typed.clone());
+    journey(390, 844, |c| async move {
+        sign_in(&c, &b, email::P1_ADMIN).await;
+        c.goto(&format!("{b}/business-plans")).await.unwrap();
+        c.find(Locator::LinkText("Partner One")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "main h1", |t| t.starts_with("Partner One: business plan")).await;
+        shot(&c, "partner_admin-plan-review-phone").await;
+        type_field(&c, "f-body", "Agreed; we add a webinar in Q3.", &t).await;
+        c.find(Locator::Css("form[action$='/comments'] button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Comment added")).await;
+        c.find(Locator::Css("form[action$='/agree'] button")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".alert-success", |t| t.starts_with("Agreed")).await;
+        shot(&c, "partner_admin-plan-agreed-phone").await;
+        c.goto(&format!("{b}/scorecard")).await.unwrap();
+        assert_text(&c, "main h1", "Partner One: performance scorecard").await;
+        shot(&c, "partner_admin-scorecard-phone").await;
+        // The one-pager prints on its own print stylesheet: no navigation, the charts kept.
+        let pdf = c.print(Default::default()).await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        std::fs::write(screenshot_dir().join("partner_admin-scorecard.pdf"), pdf).unwrap();
+        sign_out(&c, &b).await;
+    })
+    .await;
+
+    let typed = typed.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(typed <= 10, "{typed} fields typed");
+    let admin = app.token(A.slug, email::ADMIN).await;
+    let plans = app.get("/api/v1/business-plans", Some(&admin)).await.json();
+    assert_eq!(plans["items"][0]["state"], "agreed");
+    // Targets came from last year's wins grown by 15 %, not typed.
+    let id = plans["items"][0]["id"].as_str().unwrap();
+    let plan = app.get(&format!("/api/v1/business-plans/{id}"), Some(&admin)).await.json();
+    let year: f64 = plan["objectives"][0]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(year >= 45000.0 * 1.15 - 1.0, "{year}");
+}

@@ -13,6 +13,7 @@ mod mdf;
 mod mdf_claims;
 mod ops;
 mod partners;
+mod plans;
 mod recruitment;
 mod schema;
 mod security;

@@ -55,7 +55,20 @@ async fn the_program_admin_reaches_every_area_grouped_by_what_people_do() {
     // Partner people see their own areas only.
     let p1 = app.session("acme", email::P1_USER).await;
     let mine: Vec<String> = nav_links(&app.page("/", &p1).await).into_iter().map(|(h, _)| h).collect();
-    assert_eq!(mine, ["/", "/onboarding", "/tier", "/deals", "/mdf", "/certifications", "/agreement"]);
+    assert_eq!(
+        mine,
+        [
+            "/",
+            "/onboarding",
+            "/tier",
+            "/deals",
+            "/mdf",
+            "/certifications",
+            "/business-plans",
+            "/scorecard",
+            "/agreement"
+        ]
+    );
 }
 
 #[tokio::test]
