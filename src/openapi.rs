@@ -212,3 +212,61 @@ impl Modify for ProblemResponses {
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    /// Collects `(schema name, file)` for every `ToSchema` derive under `dir`: the `#[schema(as = ..)]` name where
+    /// there is one, else the type's own name.
+    fn schema_names(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                schema_names(&path, out);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut pending: Option<Option<String>> = None;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    pending = Some(None);
+                } else if let Some(alias) = pending.as_mut() {
+                    if let Some(rest) = line.strip_prefix("#[schema(as = ") {
+                        *alias = Some(rest.trim_end_matches(")]").trim().to_string());
+                    } else if let Some(rest) =
+                        line.strip_prefix("pub struct ").or_else(|| line.strip_prefix("pub enum "))
+                    {
+                        let own: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                        // `$name` in a macro: each expansion names its own type.
+                        if !own.is_empty() {
+                            out.push((alias.take().unwrap_or(own), path.display().to_string()));
+                        }
+                        pending = None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// utoipa keys components by name, so two types with one name leave one schema describing both: responses then
+    /// fail validation against the wrong shape. Each name must be unique.
+    #[test]
+    fn every_schema_name_is_unique() {
+        let mut names = Vec::new();
+        schema_names(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut names);
+        assert!(names.len() > 50, "found only {} schemas", names.len());
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        for (name, file) in &names {
+            if let Some(other) = seen.insert(name, file) {
+                clashes.push(format!("{name}: {other} and {file}"));
+            }
+        }
+        assert!(clashes.is_empty(), "schema names used twice (add #[schema(as = ..)]): {clashes:#?}");
+    }
+}

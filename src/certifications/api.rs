@@ -353,6 +353,7 @@ pub async fn verify(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = CertificationRejectInput)]
 pub struct RejectInput {
     /// 10–1000 characters.
     pub reason: Option<String>,

@@ -270,6 +270,7 @@ pub struct PlanTotals {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = MarketingPlanView)]
 pub struct PlanView {
     pub id: PlanId,
     pub partner_id: PartnerId,
