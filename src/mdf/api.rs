@@ -337,7 +337,8 @@ pub async fn list_requests(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     ApiQuery(q): ApiQuery<RequestQuery>,
 ) -> Result<ApiJson<ListResponse<RequestView>>> {
-    let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    // An empty status is no status: refused like any other unknown one.
+    let status = match q.status.as_deref() {
         None => None,
         Some(s) => Some(
             RequestStatus::parse(s)

@@ -71,7 +71,8 @@ pub async fn list_claims(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     ApiQuery(q): ApiQuery<ClaimQuery>,
 ) -> Result<ApiJson<ListResponse<ClaimView>>> {
-    let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    // An empty status is no status: refused like any other unknown one.
+    let status = match q.status.as_deref() {
         None => None,
         Some(s) => Some(
             ClaimStatus::parse(s)

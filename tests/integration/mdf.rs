@@ -166,6 +166,20 @@ async fn invalid_funds_and_requests_name_every_field_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn request_and_claim_lists_refuse_a_status_they_do_not_know_even_an_empty_one() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    for list in ["requests", "claims"] {
+        for status in ["", "lavish"] {
+            let r = app.get(&format!("/api/v1/mdf/{list}?status={status}"), Some(&admin)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{list} status={status:?}: {}", r.text());
+            assert!(r.json()["errors"].get("status").is_some(), "{}", r.text());
+        }
+        assert_eq!(app.get(&format!("/api/v1/mdf/{list}?status=approved"), Some(&admin)).await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
 async fn each_request_state_change_and_every_forbidden_one() {
     let app = TestApp::new().await;
     let admin = app.token("acme", email::ADMIN).await;
