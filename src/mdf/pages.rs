@@ -264,6 +264,20 @@ async fn render(
     } else {
         Vec::new()
     };
+    // A partner's headline: per currency (its allocations may differ), and the deadline its home shows.
+    let (available_total, next_deadline) = match user.partner_id {
+        Some(p) => match super::partner_figures(tx, p).await? {
+            Some(f) => (
+                f.available.join(" · "),
+                f.deadline.map(|d| format!("{} ({})", d.on, d.what)).unwrap_or_else(|| "none".into()),
+            ),
+            None => ("–".into(), "none".into()),
+        },
+        None => (
+            if currency.is_empty() { "–".into() } else { format::money(available, &currency) },
+            next_deadline.map(format::date).unwrap_or_else(|| "none".into()),
+        ),
+    };
     Ok(Overview {
         is_admin,
         partner_choices,
@@ -274,8 +288,8 @@ async fn render(
         can_decide,
         funds,
         allocations,
-        available_total: if currency.is_empty() { "–".into() } else { format::money(available, &currency) },
-        next_deadline: next_deadline.map(format::date).unwrap_or_else(|| "none".into()),
+        available_total,
+        next_deadline,
         requests,
         queue,
         remaining_budget,

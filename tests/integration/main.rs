@@ -11,6 +11,7 @@ mod fresh_pages;
 mod mail;
 mod mdf;
 mod mdf_claims;
+mod mdf_pages;
 mod ops;
 mod partners;
 mod plans;
