@@ -42,6 +42,8 @@ struct FundLine {
     available: String,
     /// Percent of the allocation still unspent (neither reserved, claimed nor paid).
     unspent_percent: i64,
+    /// Running funds only: committed against the period gone, with the mid-period warning.
+    pace: Option<super::finance::FundPace>,
 }
 
 struct AllocationLine {
@@ -223,6 +225,8 @@ async fn render(
     if matches!(user.role, Role::ProgramAdmin | Role::ChannelChief) {
         for f in store::funds(tx, None).await? {
             let b = store::fund_balances(tx, f.id).await?;
+            let running = f.starts_on <= today && today <= f.ends_on;
+            let pace = running.then(|| super::finance::fund_pace(&f, &b, today));
             let unspent = if b.allocated > Decimal::ZERO {
                 ((b.available() * Decimal::ONE_HUNDRED) / b.allocated).round().try_into().unwrap_or(0)
             } else {
@@ -238,6 +242,7 @@ async fn render(
                 paid: format::money(b.paid, &f.currency),
                 available: format::money(b.available(), &f.currency),
                 unspent_percent: unspent,
+                pace,
             });
         }
     }

@@ -94,3 +94,34 @@ async fn the_partner_home_shows_the_available_balance_per_currency_and_the_next_
     let p2 = app.session("acme", email::P2_ADMIN).await;
     assert!(app.page("/", &p2).await.select("#mdf").is_empty());
 }
+
+#[tokio::test]
+async fn the_chief_sees_each_running_funds_pace_and_a_warning_when_it_trails_past_mid_period() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let chief = app.session("acme", email::CHIEF).await;
+    let f = fund(&app, &admin, "Quarter fund", "20000").await;
+    allocate(&app, &admin, &f, A.p1, "10000").await;
+
+    let start = chrono::NaiveDate::parse_from_str(&quarter_start(), "%Y-%m-%d").unwrap();
+    let end = start.checked_add_months(chrono::Months::new(3)).unwrap().pred_opt().unwrap();
+    let elapsed = ((today() - start).num_days() + 1) as f64 / ((end - start).num_days() + 1) as f64;
+    let percent = (elapsed * 100.0).round() as i64;
+
+    let page = app.page("/", &chief).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rows = page.select("#mdf tbody tr").join(" ");
+    assert!(rows.contains("Quarter fund") && rows.contains("USD 10,000.00"), "{rows}");
+    let overview = app.page("/mdf", &chief).await.text();
+    if elapsed >= 0.5 {
+        // Nothing committed past mid-period: behind by the whole share of the period gone.
+        let figures = format!("0 % committed with {percent} % of the period gone ({percent} points behind)");
+        assert!(rows.contains("Behind") && rows.contains(&figures), "{rows}");
+        assert!(page.select("#mdf .alert").join(" ").contains("1 of 1 running funds trail their period"));
+        assert!(overview.contains("Behind") && overview.contains(&figures));
+    } else {
+        assert!(rows.contains("Before mid-period"), "{rows}");
+        assert!(page.select("#mdf .alert").is_empty());
+        assert!(overview.contains("Before mid-period"));
+    }
+}
