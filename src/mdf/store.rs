@@ -2222,3 +2222,26 @@ pub async fn partner_choices(tx: &mut Tx) -> Result<Vec<(PartnerId, String)>, sq
         .map(|r| (r.id, r.name))
         .collect())
 }
+
+/// The balances of each allocation of a fund (the fund page), by allocation.
+pub async fn fund_allocation_balances(
+    tx: &mut Tx,
+    fund: FundId,
+) -> Result<std::collections::HashMap<AllocationId, Balances>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select allocation_id as "allocation_id: AllocationId", kind, sum(amount) as total
+             from mdf_ledger where fund_id = $1
+            group by allocation_id, kind"#,
+        fund as FundId,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out: std::collections::HashMap<AllocationId, Balances> = std::collections::HashMap::new();
+    for r in rows {
+        if let Some(kind) = Movement::parse(&r.kind) {
+            let b = out.entry(r.allocation_id).or_default();
+            *b = b.apply(kind, r.total.unwrap_or_default());
+        }
+    }
+    Ok(out)
+}
