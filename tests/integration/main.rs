@@ -19,6 +19,7 @@ mod recruitment;
 mod schema;
 mod security;
 mod tenancy;
+mod tier_settings;
 mod tiers;
 mod users;
 mod vocabularies;

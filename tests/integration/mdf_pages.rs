@@ -258,7 +258,14 @@ async fn adjusting_an_allocation_from_the_fund_page_appends_a_row_and_never_over
         "{ledger}"
     );
     assert!(r.select("#allocations").join(" ").contains("USD 15,000.00"));
-    assert!(app.count_in(A.id, "select count(*) from audit_log where action = 'mdf_ledger.insert' and after ->> 'kind' = 'adjust'").await >= 1);
+    assert!(
+        app.count_in(
+            A.id,
+            "select count(*) from audit_log where action = 'mdf_ledger.insert' and after ->> 'kind' = 'adjust'"
+        )
+        .await
+            >= 1
+    );
 
     // Twenty increases of 1,000 race for the 15,000 left to allocate: fifteen pass, five are refused, and the fund
     // is allocated exactly to its total.
