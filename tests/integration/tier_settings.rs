@@ -146,8 +146,11 @@ async fn the_settings_page_adds_and_removes_tiers_with_messages_beside_the_field
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.select("#add-tier h2"), ["Add a tier"]);
     // The entry tier has no remove button; the others do.
-    assert_eq!(r.select("button[formaction='/admin/tiers/registered/remove']").len(), 0);
-    assert_eq!(r.select("button[formaction='/admin/tiers/gold/remove']").len(), 1);
+    assert_eq!(r.select("form[action='/admin/tiers/registered/remove']").len(), 0);
+    assert_eq!(r.select("form#remove-gold[action='/admin/tiers/gold/remove']").len(), 1);
+    assert_eq!(r.select("#tier-gold button[form='remove-gold']").len(), 1);
+    // The settings form's only own button saves: Enter in a field never removes a tier.
+    assert_eq!(r.select("form[action='/admin/tiers'] button:not([form])"), ["Save tiers and policy"]);
 
     let bad = [("new_name", " "), ("new_code", "bad code"), ("new_badge_colour", "red"), ("new_rank", "1")];
     let r = app.submit("/admin/tiers/add", &admin, &bad).await;
