@@ -756,7 +756,7 @@ fn add_view(tiers: &[TierFormView], form: &AddTierForm, errors: &FieldErrors) ->
             let below = &tiers[r - 1].name.value;
             let label = match tiers.get(r) {
                 Some(above) => format!("Between {below} and {}", above.name.value),
-                None => format!("Above {below}, the highest"),
+                None => format!("Above {below}"),
             };
             (r.to_string(), label)
         })
