@@ -197,3 +197,31 @@ async fn the_tier_settings_pages_are_not_found_for_anyone_but_the_program_admin(
     assert_eq!(app.submit("/admin/tiers/platinum/remove", &b, &[]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(codes(&app, &token).await, ranked(&["registered", "silver", "gold", "platinum"]));
 }
+
+#[tokio::test]
+async fn removing_a_tier_withdraws_a_promotion_proposed_to_it() {
+    let app = TestApp::new().await;
+    let admin = app.token(A.slug, email::ADMIN).await;
+    let mut config = app.get("/api/v1/tiers", Some(&admin)).await.json();
+    config["policy"]["auto_promote"] = json!(false);
+    assert_eq!(app.json(Method::PUT, "/api/v1/tiers", Some(&admin), config).await.status, StatusCode::OK);
+    for _ in 0..3 {
+        crate::tiers::won_deal(&app, A.id, A.p1, A.p1_admin, 20000, 0).await;
+    }
+    let today = chrono::Utc::now().date_naive();
+    tributary::tiers::evaluate_all(&app.pool, A.id, today, "http://127.0.0.1:8080").await.unwrap();
+    let standing = format!("/api/v1/partners/{}/standing", A.p1);
+    let s = app.get(&standing, Some(&admin)).await.json();
+    assert_eq!((s["action"].as_str(), s["proposed_tier"].as_str()), (Some("propose_promotion"), Some("silver")));
+
+    // No partner holds Silver yet: it goes, and the proposal with it; the next evaluation proposes nothing lower.
+    let r = app.delete("/api/v1/tiers/silver", Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let s = app.get(&standing, Some(&admin)).await.json();
+    assert_eq!((s["action"].as_str(), s["proposed_tier"].as_str()), (Some("hold"), None));
+    tributary::tiers::evaluate_all(&app.pool, A.id, today, "http://127.0.0.1:8080").await.unwrap();
+    let s = app.get(&standing, Some(&admin)).await.json();
+    assert_eq!((s["tier"].as_str(), s["proposed_tier"].as_str()), (Some("registered"), None));
+    let r = app.post_json(&format!("{standing}/promotion"), Some(&admin), json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "nothing is proposed any more: {}", r.text());
+}
