@@ -145,6 +145,7 @@ pub fn app(state: AppState) -> Router {
         .merge(plans::pages::routes())
         .merge(tiers::pages::routes())
         .merge(mdf::plan_pages::routes())
+        .merge(mdf::fund_pages::routes())
         .fallback(web::error_pages::not_found)
         .layer(from_fn(web::in_reader_zone))
         .layer(from_fn_with_state(state.clone(), auth::csrf::protect_forms))

@@ -88,6 +88,8 @@ use utoipa::{Modify, OpenApi};
         crate::certifications::api::reject,
         crate::tiers::api::show_tiers,
         crate::tiers::api::replace_tiers,
+        crate::tiers::api::add_tier,
+        crate::tiers::api::remove_tier,
         crate::tiers::api::standing,
         crate::tiers::api::history,
         crate::tiers::api::evaluate,

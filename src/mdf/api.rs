@@ -536,53 +536,12 @@ pub async fn ledger_csv(
     Auth { user, mut tx, .. }: Auth<AnyRole>,
     ApiQuery(q): ApiQuery<LedgerQuery>,
 ) -> Result<axum::response::Response> {
-    use axum::response::IntoResponse;
     if !matches!(user.role, Role::ProgramAdmin | Role::ChannelChief) {
         return Err(Error::forbidden());
     }
     let (rows, _) = store::ledger(&mut tx, user.scope(), &q.filter(), false, EXPORT_ROWS, 0).await?;
     tx.commit().await?;
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 160 + 200));
-    let header = [
-        "created_at",
-        "kind",
-        "amount",
-        "currency",
-        "partner",
-        "partner_id",
-        "fund_id",
-        "allocation_id",
-        "request_id",
-        "note",
-        "id",
-    ];
-    let fail = |e: csv::Error| Error::Internal(e.into());
-    w.write_record(header).map_err(fail)?;
-    for r in rows {
-        w.write_record([
-            r.created_at.to_rfc3339(),
-            r.kind,
-            format!("{:.2}", r.amount),
-            r.currency,
-            r.partner_name,
-            r.partner_id.to_string(),
-            r.fund_id.to_string(),
-            r.allocation_id.to_string(),
-            r.request_id.map(|i| i.to_string()).unwrap_or_default(),
-            r.note,
-            r.id.to_string(),
-        ])
-        .map_err(fail)?;
-    }
-    let body = w.into_inner().map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"mdf-ledger.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    super::export::csv(rows)
 }
 
 /// Reports what an approved request returned and links the partner's deals to it (the partner).

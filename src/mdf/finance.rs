@@ -183,10 +183,61 @@ pub struct ChiefFigures {
     pub committed: String,
     pub paid: String,
     pub unspent_percent: i64,
-    /// Set when half the period is gone and more than half of what is allocated is unspent.
+    /// Set when at least one running fund trails its period (`rules::mdf::pace_warning`).
     pub warning: Option<String>,
+    /// Each running fund's use against its clock.
+    pub funds: Vec<FundPace>,
     pub by_tier: Vec<RoiLine>,
     pub by_region: Vec<RoiLine>,
+}
+
+/// A running fund's allocation use against the share of its period gone, with the mid-period warning when it trails.
+pub struct FundPace {
+    pub id: FundId,
+    pub name: String,
+    pub ends: String,
+    pub allocated: String,
+    pub committed: String,
+    pub committed_percent: i64,
+    pub elapsed_percent: i64,
+    /// "20 % committed with 50 % of the period gone (30 points behind)".
+    pub warning: Option<String>,
+    /// "Behind", "On pace", or "Before mid-period" (not judged yet), and its badge class.
+    pub status: &'static str,
+    pub badge: &'static str,
+}
+
+/// The pace of one fund from its ledger balances, as of `today`.
+pub fn fund_pace(f: &store::FundRow, b: &rules::Balances, today: NaiveDate) -> FundPace {
+    let elapsed = rules::elapsed_fraction(f.starts_on, f.ends_on, today);
+    let committed = b.reserved + b.claimed + b.paid;
+    let whole = |d: Decimal| -> i64 { d.round().try_into().unwrap_or(0) };
+    let committed_percent =
+        if b.allocated > Decimal::ZERO { whole(committed * Decimal::ONE_HUNDRED / b.allocated) } else { 0 };
+    let m = |d: Decimal| crate::web::format::money(d, &f.currency);
+    let warning = rules::pace_warning(committed, b.allocated, elapsed);
+    let (status, badge) = match warning {
+        Some(_) => ("Behind", "badge-red"),
+        None if elapsed < Decimal::new(5, 1) => ("Before mid-period", "badge-gray"),
+        None => ("On pace", "badge-green"),
+    };
+    FundPace {
+        status,
+        badge,
+        id: f.id,
+        name: f.name.clone(),
+        ends: crate::web::format::date(f.ends_on),
+        allocated: m(b.allocated),
+        committed: m(committed),
+        committed_percent,
+        elapsed_percent: whole(elapsed * Decimal::ONE_HUNDRED),
+        warning: warning.map(|w| {
+            format!(
+                "{} % committed with {} % of the period gone ({} points behind)",
+                w.committed_percent, w.elapsed_percent, w.behind_points
+            )
+        }),
+    }
 }
 
 pub struct RoiLine {
@@ -203,12 +254,11 @@ pub async fn chief_figures(tx: &mut Tx, today: NaiveDate) -> Result<Option<Chief
     }
     let currency = funds[0].currency.clone();
     let mut b = Vec::new();
-    let mut elapsed = Decimal::ZERO;
+    let mut paces = Vec::new();
     for f in &funds {
-        b.push(store::fund_balances(tx, f.id).await?);
-        let days = Decimal::from((f.ends_on - f.starts_on).num_days() + 1);
-        let gone = Decimal::from((today - f.starts_on).num_days() + 1);
-        elapsed = elapsed.max(gone / days);
+        let balances = store::fund_balances(tx, f.id).await?;
+        paces.push(fund_pace(f, &balances, today));
+        b.push(balances);
     }
     let total = rules::Balances::sum(b);
     let committed = total.reserved + total.claimed + total.paid;
@@ -217,11 +267,14 @@ pub async fn chief_figures(tx: &mut Tx, today: NaiveDate) -> Result<Option<Chief
     } else {
         0
     };
-    let warning = (elapsed >= Decimal::new(5, 1) && unspent > 50).then(|| {
+    let behind = paces.iter().filter(|p| p.warning.is_some()).count();
+    let warning = (behind > 0).then(|| {
         format!(
-            "{}% of the period is gone and {unspent}% of the allocated funds are still unspent: nudge partners to \
-             plan and request, or reallocate.",
-            (elapsed * Decimal::ONE_HUNDRED).round()
+            "{behind} of {} running funds trail their period: past mid-period, the share of their allocation \
+             committed is more than {} points below the share of the period gone. Nudge partners to plan and \
+             request, or reallocate.",
+            paces.len(),
+            rules::PACE_TOLERANCE_POINTS
         )
     });
     let m = |d: Decimal| crate::web::format::money(d, &currency);
@@ -251,6 +304,7 @@ pub async fn chief_figures(tx: &mut Tx, today: NaiveDate) -> Result<Option<Chief
         paid: m(total.paid),
         unspent_percent: unspent,
         warning,
+        funds: paces,
         by_tier: lines(by_tier),
         by_region: lines(by_region),
     }))

@@ -1,8 +1,7 @@
 //! `/api/v1/mdf` for program admins and finance: fund changes, allocation adjustments, the ledger as XLSX, and a
 //! partner's quarter summary. Contract: docs/api.md.
 
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -97,15 +96,5 @@ pub async fn ledger_xlsx(
     }
     let (rows, _) = store::ledger(&mut tx, user.scope(), &q.filter(), false, super::api::EXPORT_ROWS, 0).await?;
     tx.commit().await?;
-    let body = tokio::task::spawn_blocking(move || super::xlsx::ledger(&rows))
-        .await
-        .map_err(|e| Error::Internal(e.into()))??;
-    let mut r = body.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    r.headers_mut()
-        .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"mdf-ledger.xlsx\""));
-    Ok(r)
+    super::export::xlsx(rows).await
 }

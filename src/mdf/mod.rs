@@ -7,8 +7,10 @@ pub mod claim_pages;
 pub mod claims;
 pub mod claims_api;
 pub mod demo;
+pub mod export;
 pub mod finance;
 pub mod finance_api;
+pub mod fund_pages;
 pub mod pages;
 pub mod plan_pages;
 pub mod plans;
@@ -904,22 +906,61 @@ impl BalancesView {
     }
 }
 
-/// A partner's MDF at a glance, for the homes: available over running allocations, and the next deadline.
+/// A partner's MDF at a glance, for its home and its Funds page: what it can still request (per currency, over its
+/// running allocations) and the next date it must act by.
 pub struct HomeFigures {
-    pub available: String,
-    pub next_deadline: String,
+    /// "USD 12,000.00", one per currency.
+    pub available: Vec<String>,
+    pub deadline: Option<HomeDeadline>,
 }
+
+/// The next MDF deadline, said with what falls due and where to act on it.
+pub struct HomeDeadline {
+    /// "5 Feb 2027"
+    pub on: String,
+    /// "in 12 days", "tomorrow", "today".
+    pub when: String,
+    /// "Claim for "Spring roadshow"" or "Field marketing Q1 allocation expires".
+    pub what: String,
+    pub link: String,
+    /// Within a week.
+    pub soon: bool,
+}
+
+/// How many upcoming deadlines are read to find the first one that matters (expiries of spent allocations do not).
+const DEADLINES_READ: i64 = 50;
 
 pub async fn partner_figures(tx: &mut Tx, partner: PartnerId) -> Result<Option<HomeFigures>> {
     let rows = store::balances_by_partner(tx, crate::auth::Scope::Partner(partner)).await?;
     if rows.is_empty() {
         return Ok(None);
     }
-    let available =
-        rows.iter().map(|(_, _, c, b)| crate::web::format::money(b.available(), c)).collect::<Vec<_>>().join(" + ");
-    let next_deadline =
-        store::next_deadline(tx, partner).await?.map(crate::web::format::date).unwrap_or_else(|| "none".into());
-    Ok(Some(HomeFigures { available, next_deadline }))
+    let available = rows.iter().map(|(_, _, c, b)| crate::web::format::money(b.available(), c)).collect();
+    let today = crate::program::store::today(tx).await?;
+    let balances = store::allocation_balances_in(tx, crate::auth::Scope::Partner(partner)).await?;
+    let next = store::deadlines(tx, partner, today, DEADLINES_READ).await?.into_iter().find(|d| {
+        d.kind == "claim" || balances.get(&AllocationId(d.id)).is_some_and(|b| b.available() > Decimal::ZERO)
+    });
+    let deadline = next.map(|d| {
+        let days = (d.on_date - today).num_days();
+        let (what, link) = if d.kind == "claim" {
+            (format!("Claim for \u{201c}{}\u{201d}", d.title), format!("/mdf/requests/{}#claim", d.id))
+        } else {
+            (format!("{}: the unrequested rest of your allocation expires", d.title), "/mdf".to_string())
+        };
+        HomeDeadline {
+            on: crate::web::format::date(d.on_date),
+            when: match days {
+                0 => "today".into(),
+                1 => "tomorrow".into(),
+                n => format!("in {} days", crate::web::format::int(n)),
+            },
+            what,
+            link,
+            soon: days <= i64::from(DEADLINE_WARNING_DAYS),
+        }
+    });
+    Ok(Some(HomeFigures { available, deadline }))
 }
 
 /// One partner's MDF on a CAM's home.

@@ -42,6 +42,8 @@ struct FundLine {
     available: String,
     /// Percent of the allocation still unspent (neither reserved, claimed nor paid).
     unspent_percent: i64,
+    /// Running funds only: committed against the period gone, with the mid-period warning.
+    pace: Option<super::finance::FundPace>,
 }
 
 struct AllocationLine {
@@ -223,6 +225,8 @@ async fn render(
     if matches!(user.role, Role::ProgramAdmin | Role::ChannelChief) {
         for f in store::funds(tx, None).await? {
             let b = store::fund_balances(tx, f.id).await?;
+            let running = f.starts_on <= today && today <= f.ends_on;
+            let pace = running.then(|| super::finance::fund_pace(&f, &b, today));
             let unspent = if b.allocated > Decimal::ZERO {
                 ((b.available() * Decimal::ONE_HUNDRED) / b.allocated).round().try_into().unwrap_or(0)
             } else {
@@ -238,6 +242,7 @@ async fn render(
                 paid: format::money(b.paid, &f.currency),
                 available: format::money(b.available(), &f.currency),
                 unspent_percent: unspent,
+                pace,
             });
         }
     }
@@ -264,6 +269,20 @@ async fn render(
     } else {
         Vec::new()
     };
+    // A partner's headline: per currency (its allocations may differ), and the deadline its home shows.
+    let (available_total, next_deadline) = match user.partner_id {
+        Some(p) => match super::partner_figures(tx, p).await? {
+            Some(f) => (
+                f.available.join(" · "),
+                f.deadline.map(|d| format!("{} ({})", d.on, d.what)).unwrap_or_else(|| "none".into()),
+            ),
+            None => ("–".into(), "none".into()),
+        },
+        None => (
+            if currency.is_empty() { "–".into() } else { format::money(available, &currency) },
+            next_deadline.map(format::date).unwrap_or_else(|| "none".into()),
+        ),
+    };
     Ok(Overview {
         is_admin,
         partner_choices,
@@ -274,8 +293,8 @@ async fn render(
         can_decide,
         funds,
         allocations,
-        available_total: if currency.is_empty() { "–".into() } else { format::money(available, &currency) },
-        next_deadline: next_deadline.map(format::date).unwrap_or_else(|| "none".into()),
+        available_total,
+        next_deadline,
         requests,
         queue,
         remaining_budget,

@@ -829,16 +829,44 @@ pub async fn balances_by_partner(
     Ok(out)
 }
 
-/// The partner's next MDF deadline: the earliest claim deadline of an approved request, or allocation expiry, to come.
-pub async fn next_deadline(tx: &mut Tx, partner: PartnerId) -> Result<Option<NaiveDate>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "select least(
-            (select min(claim_deadline) from mdf_requests
-              where partner_id = $1 and status in ('approved', 'partly_approved') and claim_deadline >= current_date),
-            (select min(expires_on) from mdf_allocations where partner_id = $1 and expires_on >= current_date))",
+/// A date the partner must act by.
+pub struct DeadlineRow {
+    /// `claim` (a request's claim deadline) or `expiry` (an allocation's last day).
+    pub kind: String,
+    pub on_date: NaiveDate,
+    /// The request's title or the fund's name.
+    pub title: String,
+    /// The request's or the allocation's id.
+    pub id: uuid::Uuid,
+}
+
+/// The partner's MDF deadlines from `today` on, nearest first (a claim before an expiry on the same day): the claim
+/// deadlines of its approved requests and the last days of its allocations.
+pub async fn deadlines(
+    tx: &mut Tx,
+    partner: PartnerId,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<DeadlineRow>, sqlx::Error> {
+    sqlx::query_as!(
+        DeadlineRow,
+        r#"select d.kind as "kind!", d.on_date as "on_date!", d.title as "title!", d.id as "id!"
+             from (select 'claim' as kind, r.claim_deadline as on_date, r.title, r.id
+                     from mdf_requests r
+                    where r.partner_id = $1 and r.status in ('approved', 'partly_approved')
+                      and r.claim_deadline >= $2
+                   union all
+                   select 'expiry', a.expires_on, f.name, a.id
+                     from mdf_allocations a
+                     join mdf_funds f on f.tenant_id = a.tenant_id and f.id = a.fund_id
+                    where a.partner_id = $1 and a.expires_on >= $2) d
+            order by d.on_date, d.kind, d.title
+            limit $3"#,
         partner as PartnerId,
+        today,
+        limit,
     )
-    .fetch_one(&mut **tx)
+    .fetch_all(&mut **tx)
     .await
 }
 
@@ -2193,4 +2221,27 @@ pub async fn partner_choices(tx: &mut Tx) -> Result<Vec<(PartnerId, String)>, sq
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect())
+}
+
+/// The balances of each allocation of a fund (the fund page), by allocation.
+pub async fn fund_allocation_balances(
+    tx: &mut Tx,
+    fund: FundId,
+) -> Result<std::collections::HashMap<AllocationId, Balances>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select allocation_id as "allocation_id: AllocationId", kind, sum(amount) as total
+             from mdf_ledger where fund_id = $1
+            group by allocation_id, kind"#,
+        fund as FundId,
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut out: std::collections::HashMap<AllocationId, Balances> = std::collections::HashMap::new();
+    for r in rows {
+        if let Some(kind) = Movement::parse(&r.kind) {
+            let b = out.entry(r.allocation_id).or_default();
+            *b = b.apply(kind, r.total.unwrap_or_default());
+        }
+    }
+    Ok(out)
 }

@@ -4,6 +4,7 @@
 //! Money is `Decimal` with two places; rates are percents (`12.5` = 12.5 %). Stage counts are expected values and
 //! keep their fractions: rounding a 0.4-win stage to 0 would zero every forecast of a small campaign.
 
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -365,6 +366,52 @@ impl Balances {
     }
 }
 
+/// How far behind the clock committed money may fall before a fund is flagged, in percentage points: at mid-period a
+/// fund that has committed less than a quarter of what it allocated is flagged, at the end one below 75 %.
+pub const PACE_TOLERANCE_POINTS: i64 = 25;
+
+/// A running fund whose allocations are being committed (reserved, claimed or paid) more slowly than its period
+/// passes: the figures behind the chief's mid-period warning, in whole percents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PaceWarning {
+    /// Share of the allocated money committed.
+    pub committed_percent: i64,
+    /// Share of the period gone.
+    pub elapsed_percent: i64,
+    /// `elapsed_percent − committed_percent`.
+    pub behind_points: i64,
+}
+
+/// The share of a period `[starts_on, ends_on]` gone by the end of `today`, between 0 and 1 (both days count).
+pub fn elapsed_fraction(starts_on: NaiveDate, ends_on: NaiveDate, today: NaiveDate) -> Decimal {
+    let days = (ends_on - starts_on).num_days() + 1;
+    if days <= 0 {
+        return Decimal::ONE;
+    }
+    let gone = ((today - starts_on).num_days() + 1).clamp(0, days);
+    Decimal::from(gone) / Decimal::from(days)
+}
+
+/// The mid-period warning for unspent funds: none before half of the period is gone, none while nothing is allocated,
+/// otherwise a warning when the committed share of the allocation trails the elapsed share of the period by more than
+/// `PACE_TOLERANCE_POINTS` (compared unrounded). `elapsed` is a fraction (0–1, clamped).
+pub fn pace_warning(committed: Decimal, allocated: Decimal, elapsed: Decimal) -> Option<PaceWarning> {
+    let elapsed = elapsed.clamp(Decimal::ZERO, Decimal::ONE);
+    if allocated <= Decimal::ZERO || elapsed < Decimal::new(5, 1) {
+        return None;
+    }
+    let committed_share = (committed.max(Decimal::ZERO) / allocated).min(Decimal::ONE);
+    let behind = (elapsed - committed_share) * HUNDRED;
+    if behind <= Decimal::from(PACE_TOLERANCE_POINTS) {
+        return None;
+    }
+    let whole = |d: Decimal| -> i64 {
+        d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).try_into().unwrap_or_default()
+    };
+    let (committed_percent, elapsed_percent) = (whole(committed_share * HUNDRED), whole(elapsed * HUNDRED));
+    Some(PaceWarning { committed_percent, elapsed_percent, behind_points: elapsed_percent - committed_percent })
+}
+
 fn money(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
@@ -536,6 +583,30 @@ mod tests {
     }
 
     #[test]
+    fn a_fund_behind_its_clock_after_mid_period_is_flagged_with_its_figures() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // A quarter of 90 days: on day 45 half of it is gone.
+        let half = elapsed_fraction(day("2026-01-01"), day("2026-03-31"), day("2026-02-14"));
+        assert_eq!(half, d("0.5"));
+        // Before mid-period nothing is flagged, however little is committed.
+        let early = elapsed_fraction(day("2026-01-01"), day("2026-03-31"), day("2026-02-13"));
+        assert_eq!(pace_warning(Decimal::ZERO, d("10000"), early), None);
+        // At half-time, 20 % committed is 30 points behind: flagged; 25 % is exactly the tolerance: not flagged.
+        assert_eq!(
+            pace_warning(d("2000"), d("10000"), half),
+            Some(PaceWarning { committed_percent: 20, elapsed_percent: 50, behind_points: 30 })
+        );
+        assert_eq!(pace_warning(d("2500"), d("10000"), half), None);
+        // At the end of the period, 70 % committed is flagged, 80 % is not.
+        assert!(pace_warning(d("7000"), d("10000"), Decimal::ONE).is_some());
+        assert_eq!(pace_warning(d("8000"), d("10000"), Decimal::ONE), None);
+        // Nothing allocated: nothing to spend, nothing to flag. Days outside the period clamp.
+        assert_eq!(pace_warning(Decimal::ZERO, Decimal::ZERO, Decimal::ONE), None);
+        assert_eq!(elapsed_fraction(day("2026-01-01"), day("2026-03-31"), day("2025-12-01")), Decimal::ZERO);
+        assert_eq!(elapsed_fraction(day("2026-01-01"), day("2026-03-31"), day("2026-06-01")), Decimal::ONE);
+    }
+
+    #[test]
     fn movement_names_read_back() {
         for m in Movement::ALL {
             assert_eq!(Movement::parse(m.as_str()), Some(m));
@@ -647,6 +718,26 @@ mod tests {
             prop_assert!(st.responses <= Decimal::from(audience));
             prop_assert!(st.mqls <= st.responses && st.sqls <= st.mqls && st.wins <= st.sqls);
             prop_assert!(st.revenue >= Decimal::ZERO);
+        }
+
+        #[test]
+        fn the_pace_warning_waits_for_mid_period_and_never_flags_a_fund_on_pace(
+            committed in 0i64..20_000_000, allocated in 0i64..10_000_000, elapsed in 0u32..=1000, more in 0i64..5_000_000,
+        ) {
+            let (c, a, e) = (Decimal::new(committed, 2), Decimal::new(allocated, 2), Decimal::new(elapsed.into(), 3));
+            let w = pace_warning(c, a, e);
+            if e < d("0.5") || a.is_zero() || c * Decimal::ONE_HUNDRED >= (e * Decimal::ONE_HUNDRED - Decimal::from(PACE_TOLERANCE_POINTS)) * a {
+                prop_assert_eq!(w, None);
+            }
+            if let Some(w) = w {
+                prop_assert!(w.committed_percent < w.elapsed_percent);
+                prop_assert!((0..=100).contains(&w.committed_percent) && (50..=100).contains(&w.elapsed_percent));
+                prop_assert_eq!(w.behind_points, w.elapsed_percent - w.committed_percent);
+            }
+            // Committing more never raises a warning that was not there.
+            if w.is_none() {
+                prop_assert_eq!(pace_warning(c + Decimal::new(more, 2), a, e), None);
+            }
         }
 
         #[test]

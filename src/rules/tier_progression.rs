@@ -409,9 +409,45 @@ pub fn projected_tier(tiers: &[Tier], measured: &Measured, expected: &Measured) 
     qualifying_tier(tiers, &projected)
 }
 
+/// A requirement's trailing window in words, as the tier page shows it: "trailing 12 months, since 4 Dec 2025".
+/// Whole years read as months, whole weeks up to twelve as weeks, anything else as days; `from` is the window's first
+/// day.
+pub fn window_span(window_days: u32, from: NaiveDate) -> String {
+    let days = window_days.max(1);
+    let span = if days % 365 == 0 {
+        format!("{} months", days / 365 * 12)
+    } else if days % 7 == 0 && days <= 84 {
+        match days / 7 {
+            1 => "week".to_string(),
+            w => format!("{w} weeks"),
+        }
+    } else if days == 1 {
+        "day".to_string()
+    } else {
+        format!("{days} days")
+    };
+    format!("trailing {span}, since {}", from.format("%-d %b %Y"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_reads_in_the_unit_people_use_with_its_first_day() {
+        let from = NaiveDate::from_ymd_opt(2025, 12, 4).unwrap();
+        assert_eq!(window_span(365, from), "trailing 12 months, since 4 Dec 2025");
+        assert_eq!(window_span(730, from), "trailing 24 months, since 4 Dec 2025");
+        assert_eq!(window_span(90, from), "trailing 90 days, since 4 Dec 2025");
+        assert_eq!(window_span(28, from), "trailing 4 weeks, since 4 Dec 2025");
+        assert_eq!(window_span(7, from), "trailing week, since 4 Dec 2025");
+        assert_eq!(window_span(1, from), "trailing day, since 4 Dec 2025");
+        assert_eq!(window_span(0, from), "trailing day, since 4 Dec 2025");
+        assert_eq!(
+            window_span(182, NaiveDate::from_ymd_opt(2026, 6, 5).unwrap()),
+            "trailing 182 days, since 5 Jun 2026"
+        );
+    }
     use proptest::prelude::*;
     fn d(n: i64) -> Decimal {
         Decimal::from(n)

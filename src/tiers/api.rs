@@ -20,7 +20,8 @@ use crate::partners::LifeStage;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/tiers", get(show_tiers).put(replace_tiers))
+        .route("/tiers", get(show_tiers).put(replace_tiers).post(add_tier))
+        .route("/tiers/{code}", axum::routing::delete(remove_tier))
         .route("/partners/{id}/standing", get(standing))
         .route("/partners/{id}/standing/history", get(history))
         .route("/partners/{id}/standing/evaluate", post(evaluate))
@@ -44,6 +45,32 @@ pub async fn replace_tiers(
     ApiJson(input): ApiJson<TiersInput>,
 ) -> Result<ApiJson<TiersView>> {
     config::replace(&mut tx, user.tenant_id, &input).await?;
+    let view = config::view(&mut tx).await?;
+    tx.commit().await?;
+    Ok(ApiJson(view))
+}
+
+/// Adds one tier without requirements, above the highest or at `rank` (program admins).
+#[utoipa::path(post, path = "/api/v1/tiers", tag = "tiers", request_body = config::NewTierInput,
+    responses((status = 201, body = TiersView), (status = 422)), security(("bearer" = [])))]
+pub async fn add_tier(
+    Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
+    ApiJson(input): ApiJson<config::NewTierInput>,
+) -> Result<(axum::http::StatusCode, ApiJson<TiersView>)> {
+    config::add_tier(&mut tx, user.tenant_id, &input).await?;
+    let view = config::view(&mut tx).await?;
+    tx.commit().await?;
+    Ok((axum::http::StatusCode::CREATED, ApiJson(view)))
+}
+
+/// Removes one tier and its requirements (program admins); 409 for the entry tier or a tier partners hold.
+#[utoipa::path(delete, path = "/api/v1/tiers/{code}", tag = "tiers", params(("code" = String, Path)),
+    responses((status = 200, body = TiersView), (status = 404), (status = 409)), security(("bearer" = [])))]
+pub async fn remove_tier(
+    Auth { mut tx, .. }: Auth<ProgramAdmin>,
+    ApiPath(code): ApiPath<String>,
+) -> Result<ApiJson<TiersView>> {
+    config::remove_tier(&mut tx, &code).await?;
     let view = config::view(&mut tx).await?;
     tx.commit().await?;
     Ok(ApiJson(view))

@@ -389,6 +389,137 @@ pub async fn replace(tx: &mut Tx, tenant: TenantId, input: &TiersInput) -> Resul
     Ok(())
 }
 
+/// One tier to add: it starts without requirements (the settings page or `PUT` gives it some).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewTierInput {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub badge_colour: Option<String>,
+    /// Where it goes: 1 up to the number of tiers (the tiers from there up move one higher); above the highest when
+    /// left out.
+    #[serde(default)]
+    pub rank: Option<i32>,
+    pub benefits: Option<BenefitsInput>,
+}
+
+/// The most tiers a program has (ranks 0-20).
+pub const MAX_TIERS: usize = 21;
+
+fn as_input(t: &TierView) -> TierInput {
+    TierInput {
+        code: t.code.clone(),
+        rank: t.rank,
+        name: t.name.clone(),
+        badge_colour: Some(t.badge_colour.clone()),
+        benefits: Some(BenefitsInput {
+            discount_percent: serde_json::Value::String(t.benefits.discount_percent.clone()),
+            mdf_accrual_percent: serde_json::Value::String(t.benefits.mdf_accrual_percent.clone()),
+            protection_days: t.benefits.protection_days,
+            from: Some(t.benefits.from.to_string()),
+        }),
+        optional_needed: t.optional_needed,
+        requirements: t
+            .requirements
+            .iter()
+            .map(|r| RequirementInput {
+                metric: r.metric.clone(),
+                parameter: r.parameter.clone(),
+                threshold: serde_json::Value::String(r.threshold.clone()),
+                window_days: r.window_days,
+                mandatory: r.mandatory,
+            })
+            .collect(),
+    }
+}
+
+/// Adds a tier at `rank` (above the highest by default), moving the tiers from there up one rank higher. The new
+/// tier is checked as part of the whole configuration, and its errors are named without the `tiers[i].` prefix.
+pub async fn add_tier(tx: &mut Tx, tenant: TenantId, input: &NewTierInput) -> Result<()> {
+    let current = view(tx).await?;
+    let n = current.tiers.len() as i32;
+    let rank = input.rank.unwrap_or(n);
+    let mut errors = FieldErrors::new();
+    if current.tiers.len() >= MAX_TIERS {
+        errors.add("rank", format!("A program has at most {MAX_TIERS} tiers; remove one first."));
+    } else if rank < 1 || rank > n {
+        errors.add("rank", format!("Give a rank from 1 (just above the entry tier) to {n} (above the highest)."));
+    }
+    let mut tiers: Vec<TierInput> = current.tiers.iter().map(as_input).collect();
+    for t in tiers.iter_mut().filter(|t| t.rank >= rank) {
+        t.rank += 1;
+    }
+    tiers.push(TierInput {
+        code: input.code.clone(),
+        rank: rank.clamp(1, n.max(1)),
+        name: input.name.clone(),
+        badge_colour: input.badge_colour.clone().filter(|c| !c.trim().is_empty()),
+        benefits: input.benefits.clone(),
+        optional_needed: 0,
+        requirements: Vec::new(),
+    });
+    let new_index = tiers.len() - 1;
+    let whole = TiersInput { policy: current.policy, tiers };
+    let rows = match validate(&whole) {
+        Ok((rows, _, _)) => Some(rows),
+        Err(Error::Invalid(found)) => {
+            let prefix = format!("tiers[{new_index}].");
+            for (field, messages) in found.0 {
+                // The others were valid when saved; only the new tier (or the ranks, which follow from it) can fail.
+                let field = field.strip_prefix(&prefix).map_or_else(|| "rank".to_string(), str::to_string);
+                if errors.get(&field).is_none() {
+                    for m in messages {
+                        errors.add(&field, m);
+                    }
+                }
+            }
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    errors.into_result()?;
+    let new = rows.and_then(|mut r| r.pop()).ok_or_else(|| Error::invalid("code", "Give the tier a code."))?;
+    store::shift_ranks(tx, rank, 1).await?;
+    store::upsert_tier(tx, tenant, &new).await?;
+    Ok(())
+}
+
+/// Removes one tier and its requirements; the tiers above it move down one rank, and a promotion proposed to it is
+/// withdrawn. The entry tier, and a tier that partners hold or an override names, stay: 409 saying why.
+pub async fn remove_tier(tx: &mut Tx, code: &str) -> Result<()> {
+    let tiers = store::tiers(tx).await?;
+    let tier = tiers.iter().find(|t| t.code == code).ok_or(Error::NotFound)?;
+    if tier.rank == 0 {
+        return Err(Error::Conflict(format!(
+            "{} is the entry tier: every partner starts there, so the program keeps it. Rename it instead.",
+            tier.name
+        )));
+    }
+    let (partners, overrides) = store::tier_holders(tx, code).await?;
+    if partners > 0 {
+        let who = if partners == 1 { "1 partner holds".to_string() } else { format!("{partners} partners hold") };
+        return Err(Error::Conflict(format!("{who} {}: move them to another tier first, then remove it.", tier.name)));
+    }
+    if overrides > 0 {
+        return Err(Error::Conflict(format!(
+            "An override names {} ({overrides} in all): end or change it first, then remove the tier.",
+            tier.name
+        )));
+    }
+    store::withdraw_proposals(tx, code).await?;
+    store::delete_tier(tx, code).await.map_err(|e| {
+        if violates(&e, "partners_tier_fkey") || violates(&e, "partner_standings_tenant_id_override_tier_fkey") {
+            Error::Conflict(format!("Partners hold {} now; move them to another tier first.", tier.name))
+        } else {
+            e.into()
+        }
+    })?;
+    store::shift_ranks(tx, tier.rank + 1, -1).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/standing/override/end", post(end_override_submit))
         .route("/partners/{id}/standing/promotion", post(promotion_submit))
         .route("/admin/tiers", get(settings_page).post(settings_submit))
+        .route("/admin/tiers/add", post(add_tier_submit))
+        .route("/admin/tiers/{code}/remove", post(remove_tier_submit))
 }
 
 /// A tier's badge class, so that the seeds' tiers look the same on every page.
@@ -48,7 +50,7 @@ pub struct RequirementView {
     pub percent: u8,
     pub met: bool,
     pub mandatory: bool,
-    /// "Counted over the last 365 days, since 5 Dec 2025."
+    /// "Counted over the trailing 12 months, since 5 Dec 2025."
     pub window: String,
 }
 
@@ -76,9 +78,8 @@ fn block(t: &TierProgressView) -> TierBlock {
                 mandatory: r.mandatory,
                 window: match r.metric.as_str() {
                     "closed_won_revenue" | "won_deals" | "approved_registrations" => format!(
-                        "Counted over the last {} days, since {}.",
-                        format::int(i64::from(r.window_days)),
-                        format::date(r.window_from)
+                        "Counted over the {}.",
+                        crate::rules::tier_progression::window_span(r.window_days, r.window_from)
                     ),
                     _ => "As it stands today.".into(),
                 },
@@ -224,6 +225,8 @@ const NOTICES: &[(&str, &str)] = &[
     ("override-ended", "Override ended; the partner was evaluated by its figures."),
     ("promoted", "Promotion approved."),
     ("saved", "Tier settings saved. The next evaluation uses them."),
+    ("added", "Tier added above the ones it follows. Give it requirements below; the next evaluation uses them."),
+    ("removed", "Tier removed with its requirements; the tiers above it moved down one rank."),
 ];
 
 async fn render(
@@ -541,6 +544,28 @@ pub struct PolicyFormView {
     pub auto_promote: bool,
 }
 
+/// The form that adds a tier, as typed, with a message beside each wrong field.
+#[derive(Default, Deserialize)]
+pub struct AddTierForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub badge_colour: String,
+    #[serde(default)]
+    pub rank: String,
+}
+
+pub struct AddTierView {
+    pub code: FieldView,
+    pub name: FieldView,
+    pub colour: FieldView,
+    pub rank: FieldView,
+    /// Where a new tier can go: its rank and "Above Gold", "Between Silver and Gold".
+    pub rank_options: Vec<(String, String)>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "tiers/settings.html")]
 struct SettingsPage {
@@ -550,6 +575,7 @@ struct SettingsPage {
     tiers: Vec<TierFormView>,
     metrics: Vec<(String, String)>,
     tier_count: usize,
+    add: AddTierView,
 }
 
 /// The form's fields, by name: `every`, `t0_name`, `t0_r1_threshold`, …
@@ -676,7 +702,7 @@ fn settings_view(
         auto_promote: f.contains_key("auto_promote"),
     };
     let n = count(f, "tiers", 20);
-    let tiers = (0..n)
+    let tiers: Vec<TierFormView> = (0..n)
         .map(|i| {
             let k = |s: &str| format!("t{i}_{s}");
             let e = |s: &str| format!("tiers[{i}].{s}");
@@ -718,14 +744,143 @@ fn settings_view(
         .collect();
     let mut metrics = vec![(String::new(), "None (remove)".to_string())];
     metrics.extend(config::METRICS.iter().map(|m| (m.to_string(), config::metric_label(m).to_string())));
-    SettingsPage { page, alert, policy, tiers, metrics, tier_count: n }
+    let add = add_view(&tiers, &AddTierForm::default(), &FieldErrors::new());
+    SettingsPage { page, alert, policy, tiers, metrics, tier_count: n, add }
+}
+
+/// The add-a-tier form over the tiers shown: by default the new tier goes above the highest.
+fn add_view(tiers: &[TierFormView], form: &AddTierForm, errors: &FieldErrors) -> AddTierView {
+    let n = tiers.len();
+    let rank_options: Vec<(String, String)> = (1..=n)
+        .map(|r| {
+            let below = &tiers[r - 1].name.value;
+            let label = match tiers.get(r) {
+                Some(above) => format!("Between {below} and {}", above.name.value),
+                None => format!("Above {below}"),
+            };
+            (r.to_string(), label)
+        })
+        .collect();
+    let field = |name: &str, value: &str| FieldView {
+        name: format!("new_{name}"),
+        value: value.to_string(),
+        error: errors.get(name).map(str::to_string),
+    };
+    let rank = if form.rank.trim().is_empty() { n.to_string() } else { form.rank.trim().to_string() };
+    AddTierView {
+        code: field("code", &form.code),
+        name: field("name", &form.name),
+        colour: field("badge_colour", if form.badge_colour.is_empty() { "#5b6472" } else { &form.badge_colour }),
+        rank: field("rank", &rank),
+        rank_options,
+    }
+}
+
+/// The settings page as saved, with `alert` above it and, when given, the add form as typed with its errors.
+async fn saved_settings(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    alert: Option<String>,
+    add: Option<(&AddTierForm, &FieldErrors)>,
+) -> Result<SettingsPage> {
+    let view = config::view(tx).await?;
+    let f = fields_of(&view);
+    let page = Page::new("Tiers and standing", csrf, user, "/admin/tiers");
+    let mut settings = settings_view(page, &f, &[], &FieldErrors::new(), alert);
+    if let Some((form, errors)) = add {
+        settings.add = add_view(&settings.tiers, form, errors);
+    }
+    Ok(settings)
+}
+
+/// The tier pages of the program's set-up are the program admin's; to anyone else they do not exist.
+fn admin_only(user: &CurrentUser) -> Result<()> {
+    if user.role == Role::ProgramAdmin { Ok(()) } else { Err(Error::NotFound) }
+}
+
+/// Adds a tier from the settings page's add form (page field names carry a `new_` prefix).
+async fn add_tier_submit(
+    Auth { user, mut tx, .. }: Auth<crate::auth::AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response> {
+    admin_only(&user)?;
+    let get = |k: &str| form.get(&format!("new_{k}")).cloned().unwrap_or_default();
+    let typed =
+        AddTierForm { code: get("code"), name: get("name"), badge_colour: get("badge_colour"), rank: get("rank") };
+    let mut errors = FieldErrors::new();
+    let rank = match typed.rank.trim() {
+        "" => None,
+        r => match r.parse::<i32>() {
+            Ok(r) => Some(r),
+            Err(_) => {
+                errors.add("rank", "Choose where the tier goes.");
+                Some(-1)
+            }
+        },
+    };
+    let input = config::NewTierInput {
+        code: typed.code.clone(),
+        name: typed.name.clone(),
+        badge_colour: Some(typed.badge_colour.clone()),
+        rank,
+        benefits: None,
+    };
+    let result = crate::db::attempt!(tx, config::add_tier(&mut tx, user.tenant_id, &input));
+    match result {
+        Ok(()) if errors.is_empty() => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/admin/tiers?notice=added#tier-{}", input.code.trim().to_lowercase()))
+                .into_response())
+        }
+        Ok(()) => Err(Error::Internal(anyhow::anyhow!("a tier was added with an unreadable rank"))),
+        Err(Error::Invalid(found)) => {
+            for (field, messages) in found.0 {
+                if errors.get(&field).is_none() {
+                    for m in messages {
+                        errors.add(&field, m);
+                    }
+                }
+            }
+            let alert = Some("The tier was not added: see the messages beside its fields.".to_string());
+            let page = saved_settings(&mut tx, &user, &csrf, alert, Some((&typed, &errors))).await?;
+            let mut response = page.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Removes a tier from the settings page; a tier that cannot go is explained above the page (409).
+async fn remove_tier_submit(
+    Auth { user, mut tx, .. }: Auth<crate::auth::AnyRole>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(code): Path<String>,
+) -> Result<Response> {
+    admin_only(&user)?;
+    match crate::db::attempt!(tx, config::remove_tier(&mut tx, &code)) {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(Redirect::to("/admin/tiers?notice=removed").into_response())
+        }
+        Err(Error::Conflict(message)) => {
+            let page = saved_settings(&mut tx, &user, &csrf, Some(message), None).await?;
+            let mut response = page.into_response();
+            *response.status_mut() = StatusCode::CONFLICT;
+            Ok(response)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn settings_page(
-    Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
+    Auth { user, mut tx, .. }: Auth<crate::auth::AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<SettingsPage> {
+    admin_only(&user)?;
     let view = config::view(&mut tx).await?;
     let f = fields_of(&view);
     let page =
@@ -734,10 +889,11 @@ async fn settings_page(
 }
 
 async fn settings_submit(
-    Auth { user, mut tx, .. }: Auth<ProgramAdmin>,
+    Auth { user, mut tx, .. }: Auth<crate::auth::AnyRole>,
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
+    admin_only(&user)?;
     let f: Fields = form.into_iter().filter(|(k, _)| k != "_csrf").collect();
     let (input, origins) = input_of(&f);
     let page = || Page::new("Tiers and standing", &csrf, &user, "/admin/tiers");

@@ -773,3 +773,43 @@ pub async fn record_set_by_admin(
     .await
     .map(drop)
 }
+
+/// Moves the tiers ranked `from` or higher by `delta` (±1), to open or close a gap in the order. The rank's
+/// uniqueness is checked at commit, so the order of the updates does not matter.
+pub async fn shift_ranks(tx: &mut Tx, from: i32, delta: i32) -> Result<(), sqlx::Error> {
+    sqlx::query!("update tiers set rank = rank + $2, updated_at = now() where rank >= $1", from, delta)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+/// How many partners hold the tier, and how many overrides name it.
+pub async fn tier_holders(tx: &mut Tx, code: &str) -> Result<(i64, i64), sqlx::Error> {
+    let r = sqlx::query!(
+        r#"select (select count(*) from partners where tier = $1) as "partners!",
+                  (select count(*) from partner_standings where override_tier = $1) as "overrides!""#,
+        code,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((r.partners, r.overrides))
+}
+
+/// Withdraws the promotions proposed to a tier about to go; those partners are due for evaluation today.
+pub async fn withdraw_proposals(tx: &mut Tx, code: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query!(
+        "update partner_standings
+            set proposed_tier = null, action = case when action = 'propose_promotion' then 'hold' else action end,
+                next_evaluation_on = least(next_evaluation_on, current_date), updated_at = now()
+          where proposed_tier = $1",
+        code,
+    )
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Removes one tier; its requirements go with it (ON DELETE CASCADE).
+pub async fn delete_tier(tx: &mut Tx, code: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query!("delete from tiers where code = $1", code).execute(&mut **tx).await.map(|r| r.rows_affected())
+}

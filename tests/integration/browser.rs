@@ -1080,3 +1080,85 @@ async fn a_cam_drafts_and_shares_a_plan_the_partner_admin_comments_and_agrees_in
         .sum();
     assert!(year >= 45000.0 * 1.15 - 1.0, "{year}");
 }
+
+/// The pages the MDF and tier gaps added or changed, for each reader, at a laptop's and a phone's width: no
+/// horizontal overflow on the phone, axe clean, and a screenshot of each to look at.
+#[tokio::test]
+async fn the_fund_page_homes_queue_and_tier_pages_fit_a_laptop_and_a_phone() {
+    use serde_json::json;
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let cam1 = app.token("acme", email::CAM1).await;
+    let p1 = app.token("acme", email::P1_ADMIN).await;
+    let fund = crate::mdf::fund(&app, &admin, "Field marketing with a long fund name", "250000").await;
+    let allocation = crate::mdf::allocate(&app, &admin, &fund, A.p1, "40000").await;
+    crate::mdf::allocate(&app, &admin, &fund, A.p2, "25000").await;
+    for (title, amount, approve) in [("Cloud Summit booth", "10000", true), ("Partner webinar series", "4000", false)] {
+        let body = crate::mdf::request_body(&allocation, title, amount, 2000, "25000");
+        let request = crate::mdf::draft(&app, &p1, body).await;
+        crate::mdf::act(&app, &p1, &request, "submit", json!({})).await;
+        if approve {
+            crate::mdf::act(&app, &cam1, &request, "approve", json!({})).await;
+        }
+    }
+    let r = app
+        .post_json(
+            &format!("/api/v1/mdf/allocations/{allocation}/adjust"),
+            Some(&admin),
+            json!({"amount": "-2500", "reason": "Moved to the spring launch budget"}),
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+    tributary::tiers::evaluate_all(&app.pool, A.id, chrono::Utc::now().date_naive(), "http://127.0.0.1:8080")
+        .await
+        .unwrap();
+    let base = app.serve().await;
+    let fund_page = format!("/mdf/funds/{fund}");
+    let pages: [(&str, &[(&str, &str)]); 4] = [
+        (email::ADMIN, &[(&fund_page[..], "fund"), ("/admin/tiers", "tier-settings")]),
+        (email::CHIEF, &[("/", "home"), (&fund_page[..], "fund")]),
+        (email::CAM1, &[("/mdf", "queue")]),
+        (email::P1_ADMIN, &[("/", "home"), ("/mdf", "funds"), ("/tier", "tier")]),
+    ];
+    for (width, height, device) in [(1280, 900, "laptop"), (390, 844, "phone")] {
+        for (who, visits) in pages {
+            let base = base.clone();
+            journey(width, height, |c| async move {
+                sign_in(&c, &base, who).await;
+                for (path, name) in visits {
+                    c.goto(&format!("{base}{path}")).await.unwrap();
+                    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+                    let wide = c
+                        .execute(
+                            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                            vec![],
+                        )
+                        .await
+                        .unwrap();
+                    let role = who.split('@').next().unwrap_or(who).replace('.', "_");
+                    shot(&c, &format!("gaps-{device}-{role}-{name}")).await;
+                    // The blocks the gaps added, below the fold: scrolled to and shot too.
+                    for anchor in ["mdf", "allocations", "adjust", "ledger", "add-tier", "current-tier", "next-tier"] {
+                        let script = format!(
+                            "const e = document.getElementById('{anchor}'); if (e) {{ e.scrollIntoView(); return true; }} return false;"
+                        );
+                        if c.execute(&script, vec![]).await.unwrap().as_bool() == Some(true) {
+                            shot(&c, &format!("gaps-{device}-{role}-{name}-{anchor}")).await;
+                        }
+                    }
+                    if wide.as_i64().unwrap_or(99) > 0 {
+                        let culprits = c
+                            .execute(
+                                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap')).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');",
+                                vec![],
+                            )
+                            .await
+                            .unwrap();
+                        panic!("{path} is {wide} px too wide for a {device}: {culprits}");
+                    }
+                }
+            })
+            .await;
+        }
+    }
+}

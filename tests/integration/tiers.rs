@@ -443,7 +443,9 @@ async fn the_partner_sees_its_gaps_and_staff_see_who_needs_attention() {
     assert_eq!(next, ["What Gold takes"]);
     assert!(r.text().contains("Still needed: USD 190,000 more closed-won revenue."), "{}", r.text());
     assert_eq!(r.select("#next-benefits h2"), ["Gold benefits"]);
-    assert!(r.text().contains("Counted over the last 365 days"));
+    let window_from = today() - chrono::Duration::days(364);
+    let since = format!("Counted over the trailing 12 months, since {}.", window_from.format("%-d %b %Y"));
+    assert!(r.text().contains(&since), "{since}");
     assert!(!r.select("#projection").is_empty());
     assert!(r.select("#admin-actions").is_empty(), "partners do not see the admin's actions");
     let home = app.page("/", &p1).await;
