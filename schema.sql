@@ -2679,6 +2679,13 @@ CREATE INDEX deals_status_idx ON public.deals USING btree (tenant_id, status, cr
 
 
 --
+-- Name: deals_won_closed_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_won_closed_idx ON public.deals USING btree (tenant_id, closed_at) INCLUDE (partner_id, currency, closed_amount, estimated_value) WHERE (status = 'won'::text);
+
+
+--
 -- Name: login_failures_key_idx; Type: INDEX; Schema: public; Owner: -
 --
 

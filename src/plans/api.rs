@@ -22,6 +22,7 @@ use crate::rules::scorecard as rule;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/business-plans/settings", get(settings).put(put_settings))
+        .route("/business-plans/overview", get(overview))
         .route("/business-plans", get(list).post(create))
         .route("/business-plans/{id}", get(show).patch(update))
         .route("/business-plans/{id}/share", post(share))
@@ -425,4 +426,15 @@ pub async fn partner_scorecard(
     ApiQuery(q): ApiQuery<ScorecardQuery>,
 ) -> Result<Json<Scorecard>> {
     Ok(Json(scorecard::compute(&mut tx, user.scope(), id, q.fiscal_year, q.quarter).await?))
+}
+
+/// The chief's plans overview: plan coverage and attainment to date, overall and by CAM, tier and region, worst
+/// first (channel chief and program admin).
+#[utoipa::path(get, path = "/api/v1/business-plans/overview", tag = "plans",
+    responses((status = 200, body = super::overview::PlansOverview), (status = 403)), security(("bearer" = [])))]
+pub async fn overview(Auth { user, mut tx, .. }: Auth<Staff>) -> Result<Json<super::overview::PlansOverview>> {
+    if user.role == crate::auth::Role::Cam {
+        return Err(Error::forbidden());
+    }
+    Ok(Json(super::overview::compute(&mut tx).await?))
 }

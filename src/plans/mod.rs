@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod overview;
 pub mod pages;
 pub mod scorecard;
 pub mod store;

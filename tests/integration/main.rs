@@ -14,6 +14,7 @@ mod mdf_claims;
 mod ops;
 mod partners;
 mod plans;
+mod plans_overview;
 mod recruitment;
 mod schema;
 mod security;
