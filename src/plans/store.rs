@@ -42,6 +42,8 @@ pub struct SettingsRow {
     pub fiscal_year_start_month: i32,
     pub coverage_index: Decimal,
     pub coverage_from_win_rate: bool,
+    /// The growth % a new plan's targets start from.
+    pub default_growth_percent: Decimal,
 }
 
 impl Default for SettingsRow {
@@ -50,6 +52,7 @@ impl Default for SettingsRow {
             fiscal_year_start_month: 1,
             coverage_index: crate::rules::scorecard::DEFAULT_COVERAGE,
             coverage_from_win_rate: false,
+            default_growth_percent: Decimal::TEN,
         }
     }
 }
@@ -58,7 +61,8 @@ impl Default for SettingsRow {
 pub async fn settings(tx: &mut Tx) -> Result<SettingsRow, sqlx::Error> {
     let row = sqlx::query_as!(
         SettingsRow,
-        "select fiscal_year_start_month, coverage_index, coverage_from_win_rate from plan_settings"
+        "select fiscal_year_start_month, coverage_index, coverage_from_win_rate, default_growth_percent
+           from plan_settings"
     )
     .fetch_optional(&mut **tx)
     .await?;
@@ -67,16 +71,19 @@ pub async fn settings(tx: &mut Tx) -> Result<SettingsRow, sqlx::Error> {
 
 pub async fn put_settings(tx: &mut Tx, tenant: TenantId, s: &SettingsRow) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "insert into plan_settings (tenant_id, fiscal_year_start_month, coverage_index, coverage_from_win_rate)
-         values ($1, $2, $3, $4)
+        "insert into plan_settings (tenant_id, fiscal_year_start_month, coverage_index, coverage_from_win_rate,
+                                    default_growth_percent)
+         values ($1, $2, $3, $4, $5)
          on conflict (tenant_id) do update
             set fiscal_year_start_month = excluded.fiscal_year_start_month,
                 coverage_index = excluded.coverage_index,
-                coverage_from_win_rate = excluded.coverage_from_win_rate, updated_at = now()",
+                coverage_from_win_rate = excluded.coverage_from_win_rate,
+                default_growth_percent = excluded.default_growth_percent, updated_at = now()",
         tenant as TenantId,
         s.fiscal_year_start_month,
         s.coverage_index,
         s.coverage_from_win_rate,
+        s.default_growth_percent,
     )
     .execute(&mut **tx)
     .await

@@ -205,3 +205,76 @@ async fn only_the_chief_and_the_program_admin_read_the_overview() {
     let cam = app.session("acme", email::CAM1).await;
     assert!(app.page("/", &cam).await.select("#plans-overview").is_empty());
 }
+
+#[tokio::test]
+async fn the_plan_settings_page_saves_valid_settings_audited_and_refuses_bad_ones_whole() {
+    let app = TestApp::new().await;
+    let admin = app.session("acme", email::ADMIN).await;
+    let page = app.page("/admin/plans", &admin).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The defaults until set: January, 3, fixed, 10 %.
+    assert_eq!(page.select("#f-coverage_index").len(), 1);
+    assert!(page.text().contains(r#"value="3""#) && page.text().contains(r#"value="10""#), "{}", page.text());
+    // The program settings hub and the navigation lead here.
+    assert!(app.page("/admin/program", &admin).await.text().contains(r#"href="/admin/plans""#));
+    assert!(page.select("nav a").iter().any(|l| l.contains("Plan settings")));
+
+    // Bad input: every wrong field named beside it, the input shown again, nothing saved.
+    let bad = [
+        ("fiscal_year_start_month", "13"),
+        ("coverage_mode", "index"),
+        ("coverage_index", "eleven"),
+        ("default_growth_percent", "2000"),
+    ];
+    let r = app.submit("/admin/plans", &admin, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.select("#e-fiscal_year_start_month")[0].contains("month"));
+    assert!(r.select("#e-coverage_index")[0].contains("1 to 10"));
+    assert!(r.select("#e-default_growth_percent")[0].contains("-100"));
+    assert!(r.select("#e-coverage_mode").is_empty());
+    assert!(r.text().contains(r#"value="eleven""#));
+    assert_eq!(app.count_in(A.id, "select count(*) from plan_settings").await, 0);
+
+    let good = [
+        ("fiscal_year_start_month", "4"),
+        ("coverage_mode", "win_rate"),
+        ("coverage_index", "2.5"),
+        ("default_growth_percent", "15"),
+    ];
+    let r = app.submit("/admin/plans", &admin, &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let token = app.token("acme", email::ADMIN).await;
+    let s = app.get("/api/v1/business-plans/settings", Some(&token)).await.json();
+    assert_eq!(s["fiscal_year_start_month"], 4);
+    assert_eq!((num(&s["coverage_index"]), s["coverage_from_win_rate"].as_bool()), (2.5, Some(true)));
+    assert_eq!(num(&s["default_growth_percent"]), 15.0);
+    let audited = app
+        .count_in(A.id, "select count(*) from audit_log where entity_type = 'plan_settings' and actor_id is not null")
+        .await;
+    assert_eq!(audited, 1);
+    // The other tenant's settings are untouched.
+    assert_eq!(app.count_in(B.id, "select count(*) from plan_settings").await, 0);
+    // A new plan starts from the default growth.
+    let cam1 = app.token("acme", email::CAM1).await;
+    let r = app.post_json("/api/v1/business-plans", Some(&cam1), json!({"partner_id": A.p1})).await;
+    assert_eq!((r.status, num(&r.json()["growth_percent"])), (StatusCode::CREATED, 15.0), "{}", r.text());
+    // The API refuses the same bad growth, changing nothing.
+    let r = app
+        .json(Method::PUT, "/api/v1/business-plans/settings", Some(&token), json!({"default_growth_percent": "-101"}))
+        .await;
+    assert_eq!(
+        (r.status, r.field_errors()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["default_growth_percent".to_string()])
+    );
+    assert_eq!(
+        num(&app.get("/api/v1/business-plans/settings", Some(&token)).await.json()["default_growth_percent"]),
+        15.0
+    );
+
+    // Only the program admin: others are refused.
+    for who in [email::CHIEF, email::CAM1, email::P1_ADMIN] {
+        let s = app.session("acme", who).await;
+        assert_eq!(app.page("/admin/plans", &s).await.status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(app.submit("/admin/plans", &s, &good).await.status, StatusCode::FORBIDDEN, "{who}");
+    }
+}
