@@ -1931,6 +1931,9 @@ async fn business_plans(conn: &mut PgConnection, tenant: TenantId, seed: u64) ->
                  greatest(10000, ceil(q.registered * q.f / 4 / 100) * 100))) o (position, kind, name, weight, quarter)
           where $3::date is not null"
     );
+    // Fresh statistics for the rows just written: without them the planner takes the new tables for empty and joins
+    // plans to objectives by a nested loop of scans.
+    conn.execute("analyze business_plans, business_plan_objectives").await.context("business plans: analyze")?;
     run!(
         "versions",
         "insert into business_plan_versions (tenant_id, id, plan_id, version, snapshot, agreed_by, agreed_at)
@@ -1951,9 +1954,9 @@ async fn business_plans(conn: &mut PgConnection, tenant: TenantId, seed: u64) ->
         "amendments",
         "update business_plan_objectives o set targets = array[ceil(o.targets[1] * 1.1), ceil(o.targets[2] * 1.1),
                                                               ceil(o.targets[3] * 1.1), ceil(o.targets[4] * 1.1)]
-           from business_plans b
-          where o.tenant_id = $1 and b.tenant_id = $1 and b.id = o.plan_id and b.version = 2
-            and o.kind = 'closed_won_revenue' and $2::text is not null and $3::date is not null"
+          where o.tenant_id = $1 and o.kind = 'closed_won_revenue'
+            and o.plan_id in (select b.id from business_plans b where b.tenant_id = $1 and b.version = 2)
+            and $2::text is not null and $3::date is not null"
     );
     Ok(plans)
 }

@@ -667,39 +667,41 @@ pub async fn overview_rows(
 ) -> Result<Vec<OverviewRow>, sqlx::Error> {
     sqlx::query_as!(
         OverviewRow,
-        r#"with b as (
-                select b.id, b.partner_id, b.currency, b.state from business_plans b
-                 where b.fiscal_year = $1 and b.agreed_at is not null and b.state <> 'closed'
-           ), t as (
-                select o.plan_id, array[sum(o.targets[1]), sum(o.targets[2]), sum(o.targets[3]), sum(o.targets[4])]
-                       as targets
-                  from business_plan_objectives o join b on b.id = o.plan_id and b.state = 'agreed'
-                 where o.kind = 'closed_won_revenue'
-                 group by o.plan_id
-                union all
-                select v.plan_id, array[sum((e->'targets'->>0)::numeric), sum((e->'targets'->>1)::numeric),
-                                        sum((e->'targets'->>2)::numeric), sum((e->'targets'->>3)::numeric)]
-                  from (select distinct on (v.plan_id) v.plan_id, v.snapshot
-                          from business_plan_versions v join b on b.id = v.plan_id and b.state <> 'agreed'
-                         order by v.plan_id, v.version desc) v
-                 cross join jsonb_array_elements(v.snapshot->'objectives') e
-                 where e->>'kind' = 'closed_won_revenue'
-                 group by v.plan_id
-           ), w as (
-                select d.partner_id, d.currency, sum(coalesce(d.closed_amount, d.estimated_value)) as revenue
-                  from deals d
-                 where d.status = 'won' and d.closed_at >= $2 and d.closed_at < $3
-                 group by d.partner_id, d.currency
-           )
-           select p.cam_id as "cam_id: UserId", u.name as "cam_name?", p.tier, tr.name as "tier_name?", p.region,
-                  b.id is not null as "agreed!", t.targets as "targets?: Vec<Decimal>",
+        r#"select p.cam_id as "cam_id: UserId", u.name as "cam_name?", p.tier, tr.name as "tier_name?", p.region,
+                  b.id is not null as "agreed!", coalesce(t.targets, v.targets) as "targets?: Vec<Decimal>",
                   case when b.id is not null then coalesce(w.revenue, 0) end as "won_revenue?"
              from partners p
              left join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
              left join tiers tr on tr.tenant_id = p.tenant_id and tr.code = p.tier
-             left join b on b.partner_id = p.id
-             left join t on t.plan_id = b.id
-             left join w on w.partner_id = b.partner_id and w.currency = b.currency
+             left join business_plans b
+                    on b.tenant_id = p.tenant_id and b.partner_id = p.id and b.fiscal_year = $1
+                   and b.agreed_at is not null and b.state <> 'closed'
+             left join (
+                  select o.plan_id,
+                         array[sum(o.targets[1]), sum(o.targets[2]), sum(o.targets[3]), sum(o.targets[4])] as targets
+                    from business_plan_objectives o
+                    join business_plans a on a.tenant_id = o.tenant_id and a.id = o.plan_id
+                   where a.fiscal_year = $1 and a.state = 'agreed' and o.kind = 'closed_won_revenue'
+                   group by o.plan_id) t on t.plan_id = b.id
+             left join (
+                  select a.id as plan_id,
+                         array[sum((e->'targets'->>0)::numeric), sum((e->'targets'->>1)::numeric),
+                               sum((e->'targets'->>2)::numeric), sum((e->'targets'->>3)::numeric)] as targets
+                    from business_plans a
+                   cross join lateral (select x.snapshot from business_plan_versions x
+                                        where x.tenant_id = a.tenant_id and x.plan_id = a.id
+                                        order by x.version desc limit 1) s
+                   cross join jsonb_array_elements(s.snapshot->'objectives') e
+                   where a.fiscal_year = $1 and a.state = 'shared' and a.agreed_at is not null
+                     and e->>'kind' = 'closed_won_revenue'
+                   group by a.id) v on v.plan_id = b.id
+             left join (
+                  select a.id as plan_id, sum(coalesce(d.closed_amount, d.estimated_value)) as revenue
+                    from business_plans a
+                    join deals d on d.tenant_id = a.tenant_id and d.partner_id = a.partner_id and d.currency = a.currency
+                   where a.fiscal_year = $1 and a.agreed_at is not null and a.state <> 'closed'
+                     and d.status = 'won' and d.closed_at >= $2 and d.closed_at < $3
+                   group by a.id) w on w.plan_id = b.id
             where p.life_stage <> 'applicant'"#,
         fiscal_year,
         from,
