@@ -189,12 +189,17 @@ fn shown_percent(r: Option<Decimal>) -> String {
     r.map_or_else(|| "–".to_string(), |r| format!("{} %", rule::percent(r)))
 }
 
-fn mark_parts(m: Option<Mark>) -> (&'static str, &'static str) {
-    m.map_or(("none", "No target yet"), |m| (m.css(), m.label()))
+/// The mark's class and words; a group without an agreed plan says so rather than "no target".
+fn mark_parts(g: &OverviewGroup) -> (&'static str, &'static str) {
+    match g.mark {
+        Some(m) => (m.css(), m.label()),
+        None if g.with_agreed_plan == 0 => ("none", "No agreed plan"),
+        None => ("none", "No target yet"),
+    }
 }
 
 fn overview_line(g: &OverviewGroup) -> OverviewLine {
-    let (mark, mark_label) = mark_parts(g.mark);
+    let (mark, mark_label) = mark_parts(g);
     OverviewLine {
         label: g.label.clone(),
         partners: crate::web::format::int(g.partners),
@@ -210,7 +215,7 @@ fn overview_line(g: &OverviewGroup) -> OverviewLine {
 impl From<PlansOverview> for OverviewCard {
     fn from(o: PlansOverview) -> OverviewCard {
         use crate::web::format;
-        let (mark, mark_label) = mark_parts(o.overall.mark);
+        let (mark, mark_label) = mark_parts(&o.overall);
         OverviewCard {
             fiscal_year: o.fiscal_year,
             starts_on: format::date(o.starts_on),

@@ -185,6 +185,7 @@ async fn the_overview_counts_coverage_and_attainment_to_date_by_cam_tier_and_reg
     assert!(card.contains("112 %"), "{card}");
     assert!(card.contains("2 of 3 active partners"), "{card}");
     assert!(card.contains("Cara Cam") && card.contains("Unassigned") && card.contains("EMEA"), "{card}");
+    assert!(card.contains("No agreed plan") && card.contains("At risk"), "{card}");
 }
 
 #[tokio::test]
