@@ -1686,7 +1686,9 @@ CREATE TABLE public.plan_settings (
     coverage_index numeric(4,2) DEFAULT 3 NOT NULL,
     coverage_from_win_rate boolean DEFAULT false NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    default_growth_percent numeric(6,2) DEFAULT 10 NOT NULL,
     CONSTRAINT plan_settings_coverage_index_check CHECK (((coverage_index >= (1)::numeric) AND (coverage_index <= (10)::numeric))),
+    CONSTRAINT plan_settings_default_growth_percent_check CHECK (((default_growth_percent >= ('-100'::integer)::numeric) AND (default_growth_percent <= (1000)::numeric))),
     CONSTRAINT plan_settings_fiscal_year_start_month_check CHECK (((fiscal_year_start_month >= 1) AND (fiscal_year_start_month <= 12)))
 );
 
@@ -2676,6 +2678,13 @@ CREATE INDEX deals_partner_status_idx ON public.deals USING btree (tenant_id, pa
 --
 
 CREATE INDEX deals_status_idx ON public.deals USING btree (tenant_id, status, created_at, id);
+
+
+--
+-- Name: deals_won_closed_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deals_won_closed_idx ON public.deals USING btree (tenant_id, closed_at) INCLUDE (partner_id, currency, closed_amount, estimated_value) WHERE (status = 'won'::text);
 
 
 --

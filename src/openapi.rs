@@ -123,6 +123,7 @@ use utoipa::{Modify, OpenApi};
         crate::plans::api::comments,
         crate::plans::api::comment,
         crate::plans::api::partner_scorecard,
+        crate::plans::api::overview,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),

@@ -302,6 +302,31 @@ async fn ensure_tenant(
                     .await?;
                 eprintln!("{slug}: MDF added ({} requests)", sep(requests as i64));
             }
+            let plans = sqlx::query_scalar!(
+                r#"select count(*) as "n!" from business_plans where tenant_id = $1"#,
+                id as TenantId
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            if plans == 0 {
+                // Loaded before business plans existed: add them, nothing else.
+                conn.execute("begin").await?;
+                let relaxed = match mode {
+                    Mode::Replica => None,
+                    Mode::Triggers => {
+                        let tables = tenant_tables(conn).await?;
+                        Some(relax(conn, &tables).await?)
+                    }
+                };
+                let plans = business_plans(conn, id, spec.seed ^ spec.salt).await?;
+                if let Some(relaxed) = relaxed {
+                    restore(conn, &relaxed).await?;
+                }
+                conn.execute("commit").await?;
+                conn.execute("vacuum (analyze) business_plans, business_plan_objectives, business_plan_versions")
+                    .await?;
+                eprintln!("{slug}: business plans added ({})", sep(plans as i64));
+            }
             eprintln!("{slug} data already present");
             return Ok(Report { counts: found, loaded: false });
         }
@@ -354,7 +379,8 @@ async fn ensure_tenant(
     for attempt in 0.. {
         conn.execute(
             "vacuum (analyze) users, partners, products, deal_policies, deals, deal_counts, customer_name_words, mdf_funds,
-             mdf_allocations, mdf_requests, mdf_claims, mdf_ledger",
+             mdf_allocations, mdf_requests, mdf_claims, mdf_ledger, business_plans, business_plan_objectives,
+             business_plan_versions",
         )
         .await?;
         let unmarked = sqlx::query_scalar!(
@@ -641,6 +667,10 @@ async fn generate(
     let t = Instant::now();
     let requests = mdf(conn, tenant, spec.seed ^ spec.salt).await?;
     eprintln!("{slug}: MDF requests {} ({:.1} s)", sep(requests as i64), t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let plans = business_plans(conn, tenant, spec.seed ^ spec.salt).await?;
+    eprintln!("{slug}: business plans {} ({:.1} s)", sep(plans as i64), t.elapsed().as_secs_f64());
 
     if let Some(relaxed) = relaxed {
         restore(conn, &relaxed).await?;
@@ -1812,4 +1842,121 @@ async fn mdf(conn: &mut PgConnection, tenant: TenantId, seed: u64) -> anyhow::Re
           where f.tenant_id = $1 and f.id = x.fund_id and $2::text is not null and $3::date is not null"
     );
     Ok(requests)
+}
+
+/// Business plans, set-based: for every partner past the application, last fiscal year's plan (closed) for most, and
+/// this year's in every state — most agreed, some agreed and then amended (shared again at version 2), some shared
+/// for review, some drafts, a tenth none. Each has closed-won revenue, won deals and registered pipeline objectives
+/// with quarterly targets set from the partner's trailing year (so attainment spreads around pace), in the currency
+/// it registers most in; agreed versions are frozen as snapshots. The fiscal year starts in January (the program's
+/// default). Returns how many plans.
+async fn business_plans(conn: &mut PgConnection, tenant: TenantId, seed: u64) -> anyhow::Result<u64> {
+    let seed = seed.to_string();
+    let today = Utc::now().date_naive();
+    macro_rules! run {
+        ($what:literal, $sql:literal) => {
+            sqlx::query($sql)
+                .bind(tenant)
+                .bind(&seed)
+                .bind(today)
+                .execute(&mut *conn)
+                .await
+                .context(concat!("business plans: ", $what))?
+                .rows_affected()
+        };
+    }
+    // h: a 28-bit hash of the partner for its choices; the year's plan state from h % 100.
+    let plans = run!(
+        "plans",
+        "with p as (
+           select p.id, p.cam_id, (('x' || substr(md5(p.id::text || $2 || 'plan'), 1, 7))::bit(28)::int) as h,
+                  (select u.id from users u where u.tenant_id = $1 and u.partner_id = p.id and u.role = 'partner_admin'
+                    order by u.created_at limit 1) as admin
+             from partners p where p.tenant_id = $1 and p.life_stage <> 'applicant'
+         ), c as (
+           select distinct on (d.partner_id) d.partner_id, d.currency
+             from deals d where d.tenant_id = $1
+            group by d.partner_id, d.currency order by d.partner_id, count(*) desc, d.currency
+         ), y as (
+           select p.*, coalesce(c.currency, 'USD') as currency, fy.year, fy.year < extract(year from $3::date) as last,
+                  case when fy.year < extract(year from $3::date) then 'closed'
+                       when p.h % 100 < 62 then 'agreed' when p.h % 100 < 72 then 'amended'
+                       when p.h % 100 < 80 then 'shared' when p.h % 100 < 90 then 'draft' end as st
+             from p left join c on c.partner_id = p.id
+            cross join (values (extract(year from $3::date)::int - 1), (extract(year from $3::date)::int)) fy (year)
+            where p.admin is not null and (fy.year = extract(year from $3::date) or p.h % 5 <> 0)
+         )
+         insert into business_plans (tenant_id, id, partner_id, fiscal_year, starts_on, ends_on, state, version, currency,
+                                     growth_percent, value_proposition, go_to_market, created_by, shared_at, agreed_at,
+                                     agreed_by, closed_at, created_at, updated_at)
+         select $1, md5($2 || y.id::text || 'plan' || y.year)::uuid, y.id, y.year, make_date(y.year, 1, 1),
+                make_date(y.year + 1, 1, 1), case when y.st = 'amended' then 'shared' else y.st end,
+                case when y.st = 'amended' then 2 else 1 end, y.currency, 10,
+                'Managed services for mid-market customers in our territory.',
+                'Two joint campaigns a quarter; quarterly business reviews.',
+                coalesce(y.cam_id, (select id from users where tenant_id = $1 and role = 'program_admin'
+                                     order by created_at limit 1)),
+                case when y.st <> 'draft' then least(make_date(y.year, 1, 10)::timestamptz, now()) end,
+                case when y.st in ('agreed', 'amended', 'closed')
+                     then least(make_date(y.year, 1, 20)::timestamptz, now()) end,
+                case when y.st in ('agreed', 'amended', 'closed') then y.admin end,
+                case when y.st = 'closed' then make_date(y.year + 1, 1, 5)::timestamptz end,
+                least(make_date(y.year - 1, 12, 15)::timestamptz, now()), now()
+           from y where y.st is not null"
+    );
+    run!(
+        "objectives",
+        "with won as (
+           select b.id as plan_id, b.currency,
+                  coalesce(sum(coalesce(d.closed_amount, d.estimated_value))
+                           filter (where d.status = 'won' and d.currency = b.currency), 0) as revenue,
+                  count(*) filter (where d.status = 'won') as won,
+                  coalesce(sum(d.estimated_value) filter (where d.currency = b.currency), 0) as registered
+             from business_plans b
+             left join deals d on d.tenant_id = b.tenant_id and d.partner_id = b.partner_id
+                              and d.created_at >= $3::date - 365 and $2::text is not null
+            where b.tenant_id = $1
+            group by b.id, b.currency
+         ), q as (
+           select w.*, 0.75 + ((('x' || substr(md5(w.plan_id::text || 'f'), 1, 7))::bit(28)::int) % 50) / 100.0 as f
+             from won w
+         )
+         insert into business_plan_objectives (tenant_id, id, plan_id, position, kind, name, weight, targets)
+         select $1, md5(q.plan_id::text || o.kind)::uuid, q.plan_id, o.position, o.kind, o.name, o.weight,
+                array[o.quarter, o.quarter, o.quarter, o.quarter]
+           from q cross join lateral (values
+                (0, 'closed_won_revenue', 'Closed-won revenue', 50, greatest(5000, ceil(q.revenue * q.f / 4 / 100) * 100)),
+                (1, 'won_deals', 'Deals won', 30, greatest(1, ceil(q.won * q.f / 4))),
+                (2, 'registered_pipeline', 'Registered pipeline', 20,
+                 greatest(10000, ceil(q.registered * q.f / 4 / 100) * 100))) o (position, kind, name, weight, quarter)
+          where $3::date is not null"
+    );
+    // Fresh statistics for the rows just written: without them the planner takes the new tables for empty and joins
+    // plans to objectives by a nested loop of scans.
+    conn.execute("analyze business_plans, business_plan_objectives").await.context("business plans: analyze")?;
+    run!(
+        "versions",
+        "insert into business_plan_versions (tenant_id, id, plan_id, version, snapshot, agreed_by, agreed_at)
+         select $1, md5(b.id::text || 'v1' || $2)::uuid, b.id, 1,
+                jsonb_build_object('currency', b.currency, 'growth_percent', b.growth_percent::text, 'objectives',
+                    (select jsonb_agg(jsonb_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'certification',
+                                                         o.certification, 'weight', o.weight,
+                                                         'targets', to_jsonb(o.targets::text[]),
+                                                         'manual_actuals', to_jsonb(o.manual_actuals::text[]))
+                                      order by o.position)
+                       from business_plan_objectives o where o.tenant_id = b.tenant_id and o.plan_id = b.id),
+                    'forecast', jsonb_build_object('margin_percent', '0', 'rebates', '0', 'mdf', '0', 'costs', '0')),
+                b.agreed_by, b.agreed_at
+           from business_plans b where b.tenant_id = $1 and b.agreed_at is not null and $3::date is not null"
+    );
+    // The amendments ask 10 % more revenue than the version agreed.
+    run!(
+        "amendments",
+        "update business_plan_objectives o set targets = array[ceil(o.targets[1] * 1.1), ceil(o.targets[2] * 1.1),
+                                                              ceil(o.targets[3] * 1.1), ceil(o.targets[4] * 1.1)]
+          where o.tenant_id = $1 and o.kind = 'closed_won_revenue'
+            and o.plan_id in (select b.id from business_plans b where b.tenant_id = $1 and b.version = 2)
+            and $2::text is not null and $3::date is not null"
+    );
+    Ok(plans)
 }

@@ -241,6 +241,7 @@ struct ChiefHome {
     tier_quarter: String,
     tier_moves: Vec<crate::tiers::pages::MovementView>,
     mdf: Option<crate::mdf::finance::ChiefFigures>,
+    plans_overview: crate::plans::overview::OverviewCard,
 }
 
 async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
@@ -282,6 +283,7 @@ async fn chief_home(tx: &mut Tx, page: Page) -> Result<ChiefHome> {
         by_country: bars(store::breakdown(tx, By::Country).await?, |c| country_name(c).unwrap_or(c).to_string()),
         cams,
         mdf: crate::mdf::finance::chief_figures(tx, chrono::Utc::now().date_naive()).await?,
+        plans_overview: crate::plans::overview::card(tx).await?,
     })
 }
 

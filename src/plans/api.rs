@@ -10,18 +10,19 @@ use serde::{Deserialize, Serialize};
 
 use super::scorecard::{self, Scorecard};
 use super::store::{self, ObjectiveRow, PlanRow, SettingsRow};
-use super::{CreateInput, ObjectiveKind, PlanPatch, PlanState};
+use super::{CreateInput, ObjectiveKind, PlanPatch, PlanState, SettingsInput};
 use crate::AppState;
 use crate::api::{ApiJson, ApiPath, ApiQuery, ListParams, ListResponse};
 use crate::auth::{AnyRole, Auth, Manager, ProgramAdmin, Staff};
 use crate::db::Tx;
-use crate::error::{Error, FieldErrors, Result};
+use crate::error::{Error, Result};
 use crate::ids::{BusinessPlanId, ObjectiveId, PartnerId, PlanCommentId};
 use crate::rules::scorecard as rule;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/business-plans/settings", get(settings).put(put_settings))
+        .route("/business-plans/overview", get(overview))
         .route("/business-plans", get(list).post(create))
         .route("/business-plans/{id}", get(show).patch(update))
         .route("/business-plans/{id}/share", post(share))
@@ -38,29 +39,30 @@ pub struct SettingsView {
     #[schema(value_type = String)]
     pub coverage_index: Decimal,
     pub coverage_from_win_rate: bool,
+    /// The growth % a new plan's targets start from.
+    #[schema(value_type = String)]
+    pub default_growth_percent: Decimal,
+}
+
+impl From<SettingsRow> for SettingsView {
+    fn from(s: SettingsRow) -> SettingsView {
+        SettingsView {
+            fiscal_year_start_month: s.fiscal_year_start_month,
+            coverage_index: s.coverage_index,
+            coverage_from_win_rate: s.coverage_from_win_rate,
+            default_growth_percent: s.default_growth_percent,
+        }
+    }
 }
 
 /// The program's fiscal year start and the pipeline coverage the scorecard asks for.
 #[utoipa::path(get, path = "/api/v1/business-plans/settings", tag = "plans",
     responses((status = 200, body = SettingsView)), security(("bearer" = [])))]
 pub async fn settings(Auth { mut tx, .. }: Auth<Staff>) -> Result<Json<SettingsView>> {
-    let s = store::settings(&mut tx).await?;
-    Ok(Json(SettingsView {
-        fiscal_year_start_month: s.fiscal_year_start_month,
-        coverage_index: s.coverage_index,
-        coverage_from_win_rate: s.coverage_from_win_rate,
-    }))
+    Ok(Json(store::settings(&mut tx).await?.into()))
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct SettingsInput {
-    pub fiscal_year_start_month: Option<i32>,
-    #[schema(value_type = Option<String>)]
-    pub coverage_index: Option<Decimal>,
-    pub coverage_from_win_rate: Option<bool>,
-}
-
-/// Sets the fiscal year's first month and the coverage (program admins).
+/// Sets the fiscal year's first month, the coverage and the default growth % (program admins).
 #[utoipa::path(put, path = "/api/v1/business-plans/settings", tag = "plans", request_body = SettingsInput,
     responses((status = 200, body = SettingsView), (status = 422)), security(("bearer" = [])))]
 pub async fn put_settings(
@@ -68,28 +70,10 @@ pub async fn put_settings(
     ApiJson(input): ApiJson<SettingsInput>,
 ) -> Result<Json<SettingsView>> {
     let old = store::settings(&mut tx).await?;
-    let mut errors = FieldErrors::new();
-    let month = input.fiscal_year_start_month.unwrap_or(old.fiscal_year_start_month);
-    if !(1..=12).contains(&month) {
-        errors.add("fiscal_year_start_month", "Use a month from 1 to 12.");
-    }
-    let coverage = input.coverage_index.unwrap_or(old.coverage_index);
-    if coverage < Decimal::ONE || coverage > Decimal::TEN {
-        errors.add("coverage_index", "Use a coverage from 1 to 10.");
-    }
-    errors.into_result()?;
-    let s = SettingsRow {
-        fiscal_year_start_month: month,
-        coverage_index: coverage.round_dp(2),
-        coverage_from_win_rate: input.coverage_from_win_rate.unwrap_or(old.coverage_from_win_rate),
-    };
+    let s = super::apply_settings(&old, &input)?;
     store::put_settings(&mut tx, user.tenant_id, &s).await?;
     tx.commit().await?;
-    Ok(Json(SettingsView {
-        fiscal_year_start_month: s.fiscal_year_start_month,
-        coverage_index: s.coverage_index,
-        coverage_from_win_rate: s.coverage_from_win_rate,
-    }))
+    Ok(Json(s.into()))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -425,4 +409,15 @@ pub async fn partner_scorecard(
     ApiQuery(q): ApiQuery<ScorecardQuery>,
 ) -> Result<Json<Scorecard>> {
     Ok(Json(scorecard::compute(&mut tx, user.scope(), id, q.fiscal_year, q.quarter).await?))
+}
+
+/// The chief's plans overview: plan coverage and attainment to date, overall and by CAM, tier and region, worst
+/// first (channel chief and program admin).
+#[utoipa::path(get, path = "/api/v1/business-plans/overview", tag = "plans",
+    responses((status = 200, body = super::overview::PlansOverview), (status = 403)), security(("bearer" = [])))]
+pub async fn overview(Auth { user, mut tx, .. }: Auth<Staff>) -> Result<Json<super::overview::PlansOverview>> {
+    if user.role == crate::auth::Role::Cam {
+        return Err(Error::forbidden());
+    }
+    Ok(Json(super::overview::compute(&mut tx).await?))
 }

@@ -5,8 +5,10 @@
 
 pub mod api;
 pub mod demo;
+pub mod overview;
 pub mod pages;
 pub mod scorecard;
+pub mod settings;
 pub mod store;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -359,12 +361,47 @@ pub fn quarter_days(fiscal_year: i32, start_month: u32) -> Vec<NaiveDate> {
     (1..=5).map(|q| rule::quarter_start(fiscal_year, start_month, q)).collect()
 }
 
+/// The program's plan settings as sent (API) or typed (form); a field left out keeps its value.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SettingsInput {
+    pub fiscal_year_start_month: Option<i32>,
+    #[schema(value_type = Option<String>)]
+    pub coverage_index: Option<Decimal>,
+    pub coverage_from_win_rate: Option<bool>,
+    #[schema(value_type = Option<String>)]
+    pub default_growth_percent: Option<Decimal>,
+}
+
+/// The settings after `input`, every wrong field named.
+pub fn apply_settings(old: &store::SettingsRow, input: &SettingsInput) -> Result<store::SettingsRow> {
+    let mut errors = FieldErrors::new();
+    let month = input.fiscal_year_start_month.unwrap_or(old.fiscal_year_start_month);
+    if !(1..=12).contains(&month) {
+        errors.add("fiscal_year_start_month", "Use a month from 1 to 12.");
+    }
+    let coverage = input.coverage_index.unwrap_or(old.coverage_index);
+    if coverage < Decimal::ONE || coverage > Decimal::TEN {
+        errors.add("coverage_index", "Use a coverage from 1 to 10.");
+    }
+    let growth = input.default_growth_percent.unwrap_or(old.default_growth_percent);
+    if growth < Decimal::from(-100) || growth > Decimal::from(1000) {
+        errors.add("default_growth_percent", "Use a percentage from -100 to 1,000.");
+    }
+    errors.into_result()?;
+    Ok(store::SettingsRow {
+        fiscal_year_start_month: month,
+        coverage_index: coverage.round_dp(2),
+        coverage_from_win_rate: input.coverage_from_win_rate.unwrap_or(old.coverage_from_win_rate),
+        default_growth_percent: growth.round_dp(2),
+    })
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CreateInput {
     pub partner_id: Option<PartnerId>,
     /// The calendar year the fiscal year starts in; the current one by default.
     pub fiscal_year: Option<i32>,
-    /// Default 10.
+    /// Default: the program's `default_growth_percent` (10 unless set).
     #[schema(value_type = Option<String>)]
     pub growth_percent: Option<Decimal>,
     /// ISO 4217; default USD.
@@ -383,7 +420,7 @@ pub async fn create(tx: &mut Tx, user: &CurrentUser, input: &CreateInput) -> Res
     if !(current - 1..=current + 2).contains(&fiscal_year) {
         errors.add("fiscal_year", format!("Plan a fiscal year from {} to {}.", current - 1, current + 2));
     }
-    let growth = input.growth_percent.unwrap_or(Decimal::TEN);
+    let growth = input.growth_percent.unwrap_or(settings.default_growth_percent);
     if growth < Decimal::from(-100) || growth > Decimal::from(1000) {
         errors.add("growth_percent", "Use a percentage from -100 to 1,000.");
     }

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/business-plans/{id}/comments", post(comment))
         .route("/scorecard", get(own_scorecard))
         .route("/partners/{id}/scorecard", get(staff_scorecard))
+        .merge(super::settings::routes())
 }
 
 fn badge(state: PlanState) -> &'static str {
@@ -129,12 +130,13 @@ async fn list(
     Extension(csrf): Extension<CsrfToken>,
     Query(q): Query<PageQuery>,
 ) -> Result<ListPage> {
+    let growth = store::settings(&mut tx).await?.default_growth_percent.normalize().to_string();
     let p = render_list(
         &mut tx,
         &user,
         &csrf,
         &q,
-        DraftForm { growth_percent: "10".into(), ..DraftForm::default() },
+        DraftForm { growth_percent: growth, ..DraftForm::default() },
         FieldErrors::new(),
     )
     .await?;

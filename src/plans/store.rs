@@ -42,6 +42,8 @@ pub struct SettingsRow {
     pub fiscal_year_start_month: i32,
     pub coverage_index: Decimal,
     pub coverage_from_win_rate: bool,
+    /// The growth % a new plan's targets start from.
+    pub default_growth_percent: Decimal,
 }
 
 impl Default for SettingsRow {
@@ -50,6 +52,7 @@ impl Default for SettingsRow {
             fiscal_year_start_month: 1,
             coverage_index: crate::rules::scorecard::DEFAULT_COVERAGE,
             coverage_from_win_rate: false,
+            default_growth_percent: Decimal::TEN,
         }
     }
 }
@@ -58,7 +61,8 @@ impl Default for SettingsRow {
 pub async fn settings(tx: &mut Tx) -> Result<SettingsRow, sqlx::Error> {
     let row = sqlx::query_as!(
         SettingsRow,
-        "select fiscal_year_start_month, coverage_index, coverage_from_win_rate from plan_settings"
+        "select fiscal_year_start_month, coverage_index, coverage_from_win_rate, default_growth_percent
+           from plan_settings"
     )
     .fetch_optional(&mut **tx)
     .await?;
@@ -67,16 +71,19 @@ pub async fn settings(tx: &mut Tx) -> Result<SettingsRow, sqlx::Error> {
 
 pub async fn put_settings(tx: &mut Tx, tenant: TenantId, s: &SettingsRow) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "insert into plan_settings (tenant_id, fiscal_year_start_month, coverage_index, coverage_from_win_rate)
-         values ($1, $2, $3, $4)
+        "insert into plan_settings (tenant_id, fiscal_year_start_month, coverage_index, coverage_from_win_rate,
+                                    default_growth_percent)
+         values ($1, $2, $3, $4, $5)
          on conflict (tenant_id) do update
             set fiscal_year_start_month = excluded.fiscal_year_start_month,
                 coverage_index = excluded.coverage_index,
-                coverage_from_win_rate = excluded.coverage_from_win_rate, updated_at = now()",
+                coverage_from_win_rate = excluded.coverage_from_win_rate,
+                default_growth_percent = excluded.default_growth_percent, updated_at = now()",
         tenant as TenantId,
         s.fiscal_year_start_month,
         s.coverage_index,
         s.coverage_from_win_rate,
+        s.default_growth_percent,
     )
     .execute(&mut **tx)
     .await
@@ -629,4 +636,77 @@ pub async fn with_agreed_plan(
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+/// One active partner as the chief's plans overview counts it.
+#[derive(Debug, Clone)]
+pub struct OverviewRow {
+    pub cam_id: Option<UserId>,
+    pub cam_name: Option<String>,
+    pub tier: String,
+    pub tier_name: Option<String>,
+    pub region: String,
+    /// An agreed plan for the fiscal year (a plan under amendment keeps its last agreed version).
+    pub agreed: bool,
+    /// The agreed closed-won-revenue targets per quarter, summed over the plan's objectives of that kind.
+    pub targets: Option<Vec<Decimal>>,
+    /// Closed-won revenue in the plan's currency from `from` to `to`.
+    pub won_revenue: Option<Decimal>,
+}
+
+/// Every active partner (past the application) of the tenant with its CAM, tier and region and, when it has an
+/// agreed plan for `fiscal_year`, the plan's agreed quarterly revenue targets and its closed-won revenue in the plan's
+/// currency in [`from`, `to`). While an amendment waits for the partner the targets are those of the last agreed
+/// version. One pass over each table joined by hash (no per-partner look-ups): the won deals come from the partial
+/// index `deals_won_closed_idx` alone.
+pub async fn overview_rows(
+    tx: &mut Tx,
+    fiscal_year: i32,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<OverviewRow>, sqlx::Error> {
+    sqlx::query_as!(
+        OverviewRow,
+        r#"select p.cam_id as "cam_id: UserId", u.name as "cam_name?", p.tier, tr.name as "tier_name?", p.region,
+                  b.id is not null as "agreed!", coalesce(t.targets, v.targets) as "targets?: Vec<Decimal>",
+                  case when b.id is not null then coalesce(w.revenue, 0) end as "won_revenue?"
+             from partners p
+             left join users u on u.tenant_id = p.tenant_id and u.id = p.cam_id
+             left join tiers tr on tr.tenant_id = p.tenant_id and tr.code = p.tier
+             left join business_plans b
+                    on b.tenant_id = p.tenant_id and b.partner_id = p.id and b.fiscal_year = $1
+                   and b.agreed_at is not null and b.state <> 'closed'
+             left join (
+                  select o.plan_id,
+                         array[sum(o.targets[1]), sum(o.targets[2]), sum(o.targets[3]), sum(o.targets[4])] as targets
+                    from business_plan_objectives o
+                    join business_plans a on a.tenant_id = o.tenant_id and a.id = o.plan_id
+                   where a.fiscal_year = $1 and a.state = 'agreed' and o.kind = 'closed_won_revenue'
+                   group by o.plan_id) t on t.plan_id = b.id
+             left join (
+                  select a.id as plan_id,
+                         array[sum((e->'targets'->>0)::numeric), sum((e->'targets'->>1)::numeric),
+                               sum((e->'targets'->>2)::numeric), sum((e->'targets'->>3)::numeric)] as targets
+                    from business_plans a
+                   cross join lateral (select x.snapshot from business_plan_versions x
+                                        where x.tenant_id = a.tenant_id and x.plan_id = a.id
+                                        order by x.version desc limit 1) s
+                   cross join jsonb_array_elements(s.snapshot->'objectives') e
+                   where a.fiscal_year = $1 and a.state = 'shared' and a.agreed_at is not null
+                     and e->>'kind' = 'closed_won_revenue'
+                   group by a.id) v on v.plan_id = b.id
+             left join (
+                  select a.id as plan_id, sum(coalesce(d.closed_amount, d.estimated_value)) as revenue
+                    from business_plans a
+                    join deals d on d.tenant_id = a.tenant_id and d.partner_id = a.partner_id and d.currency = a.currency
+                   where a.fiscal_year = $1 and a.agreed_at is not null and a.state <> 'closed'
+                     and d.status = 'won' and d.closed_at >= $2 and d.closed_at < $3
+                   group by a.id) w on w.plan_id = b.id
+            where p.life_stage <> 'applicant'"#,
+        fiscal_year,
+        from,
+        to,
+    )
+    .fetch_all(&mut **tx)
+    .await
 }

@@ -201,6 +201,40 @@ pub fn elapsed(start: NaiveDate, end: NaiveDate, today: NaiveDate) -> Decimal {
     (Decimal::from(gone) / Decimal::from(length)).round_dp(4)
 }
 
+/// How much of each quarter of a fiscal year has gone by at the end of `today`, 0–1 each: a past quarter 1, a coming
+/// one 0.
+pub fn quarters_elapsed(fiscal_year: i32, start_month: u32, today: NaiveDate) -> [Decimal; 4] {
+    let mut out = [Decimal::ZERO; 4];
+    for (i, e) in out.iter_mut().enumerate() {
+        let q = i as u32 + 1;
+        *e = elapsed(quarter_start(fiscal_year, start_month, q), quarter_start(fiscal_year, start_month, q + 1), today);
+    }
+    out
+}
+
+/// The part of a year's quarterly targets expected by now: each quarter's target × the fraction of it gone
+/// (`elapsed`, 0–1 each, clamped). Missing quarters count nothing; negative targets count as 0.
+pub fn target_to_date(targets: &[Decimal], elapsed: &[Decimal]) -> Decimal {
+    targets.iter().zip(elapsed).map(|(t, e)| expected_to_date((*t).max(Decimal::ZERO), *e)).sum()
+}
+
+/// The share of active partners with an agreed plan, 0–1; None without active partners. A count of plans above
+/// the count of partners (which the store never gives) reads as full coverage.
+pub fn plan_coverage(with_agreed_plan: i64, active_partners: i64) -> Option<Decimal> {
+    (active_partners > 0)
+        .then(|| Decimal::from(with_agreed_plan.clamp(0, active_partners)) / Decimal::from(active_partners))
+}
+
+/// The mean of partners' attainments, each counted at most 200 % (as in `weighted_attainment`) so one runaway
+/// partner cannot hide the others, and at least 0; None for nobody.
+pub fn mean_attainment(attainments: &[Decimal]) -> Option<Decimal> {
+    if attainments.is_empty() {
+        return None;
+    }
+    let sum: Decimal = attainments.iter().map(|a| (*a).clamp(Decimal::ZERO, Decimal::TWO)).sum();
+    Some(sum / Decimal::from(attainments.len() as i64))
+}
+
 /// A ratio as a whole percent for people to read.
 pub fn percent(ratio: Decimal) -> i64 {
     (ratio * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0)
@@ -312,6 +346,38 @@ mod tests {
         assert_eq!(elapsed(day("2026-10-01"), day("2027-01-01"), day("2027-03-01")), d("1"));
     }
 
+    #[test]
+    fn target_to_date_counts_past_quarters_whole_and_the_current_one_by_its_part_gone() {
+        // Fiscal year 2026 from January, at the end of 2026-12-04: Q1–Q3 gone, Q4 65 of 92 days.
+        let e = quarters_elapsed(2026, 1, day("2026-12-04"));
+        assert_eq!(e[..3], [d("1"), d("1"), d("1")]);
+        assert_eq!(e[3], (Decimal::from(65) / Decimal::from(92)).round_dp(4));
+        // Quarters of 10,000 / 20,000 / 30,000 / 40,000 with half of Q3 gone: 10,000 + 20,000 + 15,000 = 45,000.
+        let t = [d("10000"), d("20000"), d("30000"), d("40000")];
+        assert_eq!(target_to_date(&t, &[d("1"), d("1"), d("0.5"), d("0")]), d("45000"));
+        // Before the year starts nothing is expected; after it, everything.
+        assert_eq!(target_to_date(&t, &quarters_elapsed(2027, 1, day("2026-12-04"))), d("0"));
+        assert_eq!(target_to_date(&t, &quarters_elapsed(2025, 1, day("2026-12-04"))), d("100000"));
+        // 36,000 won against 45,000 expected: 80 %.
+        assert_eq!(attainment(d("36000"), target_to_date(&t, &[d("1"), d("1"), d("0.5"), d("0")])), Some(d("0.8")));
+    }
+
+    #[test]
+    fn plan_coverage_is_the_share_of_active_partners_with_an_agreed_plan() {
+        assert_eq!(plan_coverage(3, 4), Some(d("0.75")));
+        assert_eq!(plan_coverage(0, 7), Some(d("0")));
+        assert_eq!(plan_coverage(0, 0), None);
+        assert_eq!(plan_coverage(5, 4), Some(d("1")));
+    }
+
+    #[test]
+    fn mean_attainment_caps_each_partner_at_200_percent() {
+        // 0.5 + 1.0 + 2.0 (3.0 capped) = 3.5 over 3.
+        assert_eq!(mean_attainment(&[d("0.5"), d("1"), d("3")]), Some(d("3.5") / d("3")));
+        assert_eq!(mean_attainment(&[d("0.8"), d("0.6")]), Some(d("0.7")));
+        assert_eq!(mean_attainment(&[]), None);
+    }
+
     fn money() -> impl Strategy<Value = Decimal> {
         (0i64..100_000_000).prop_map(|c| Decimal::new(c, 2))
     }
@@ -325,6 +391,33 @@ mod tests {
             prop_assert!(mark(a + extra, t, elapsed, Bands::default()) >= mark(a, t, elapsed, Bands::default()));
             let w = |x: Decimal| weighted_attainment(&[(3, attainment(x, t)), (1, Some(Decimal::new(5, 1)))]);
             prop_assert!(w(a + extra) >= w(a));
+        }
+
+        #[test]
+        fn more_closed_won_revenue_never_lowers_the_overviews_attainment(
+            won in money(), extra in money(), others in prop::collection::vec(0i64..400, 0..6),
+            targets in prop::collection::vec(money(), 4), days in 0i64..400) {
+            let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(days);
+            let ttd = target_to_date(&targets, &quarters_elapsed(2026, 1, today));
+            let others: Vec<Decimal> = others.into_iter().map(|a| Decimal::new(a, 2)).collect();
+            let mean = |w: Decimal| {
+                let mut all = others.clone();
+                all.extend(attainment(w, ttd));
+                mean_attainment(&all)
+            };
+            prop_assert!(attainment(won + extra, ttd) >= attainment(won, ttd));
+            prop_assert!(mean(won + extra) >= mean(won));
+            if let Some(m) = mean(won) {
+                prop_assert!(m >= Decimal::ZERO && m <= Decimal::TWO);
+            }
+        }
+
+        #[test]
+        fn coverage_stays_within_0_and_1(with in -5i64..10_000, active in -5i64..10_000) {
+            match plan_coverage(with, active) {
+                Some(c) => prop_assert!(active > 0 && c >= Decimal::ZERO && c <= Decimal::ONE),
+                None => prop_assert!(active <= 0),
+            }
         }
 
         #[test]

@@ -86,6 +86,7 @@ pub const AREAS: &[Area] = &[
     area(Group::Partners, "Your tier", "/tier", PARTNER_PEOPLE),
     area(Group::Program, "Settings", "/admin/program", ADMIN),
     area(Group::Program, "Tiers", "/admin/tiers", ADMIN),
+    area(Group::Program, "Plan settings", "/admin/plans", ADMIN),
     area(Group::Program, "Users", "/users", ADMIN),
     area(Group::Program, "Team", "/users", &[Role::PartnerAdmin]),
     area(Group::Program, "Agreement", "/agreement", PARTNER_PEOPLE),
@@ -162,7 +163,7 @@ mod tests {
             ["Work", "Partners", "Deals", "Funds", "Plans and scorecards", "Program"],
             "groups without areas yet are left out"
         );
-        assert_eq!(hrefs(Role::ProgramAdmin).len(), 14);
+        assert_eq!(hrefs(Role::ProgramAdmin).len(), 15);
         assert_eq!(
             hrefs(Role::PartnerUser),
             [

@@ -15,6 +15,7 @@ mod mdf_pages;
 mod ops;
 mod partners;
 mod plans;
+mod plans_overview;
 mod recruitment;
 mod schema;
 mod security;

@@ -118,7 +118,7 @@ async fn the_chief_sees_tenant_totals_by_tier_stage_region_and_cam() {
     assert_eq!(values[0], "3", "partners");
     let regions = page.select("ul.bars li .bar-label");
     assert!(regions.contains(&"APAC".to_string()));
-    let cams = page.select("table.data tbody tr td:first-child");
+    let cams = page.select("#by-cam table.data tbody tr td:first-child");
     assert_eq!(cams, vec!["Cara Cam".to_string(), "Carl Cam".to_string()]);
 }
 

@@ -10,8 +10,8 @@
 //! journeys evenly:
 //!
 //! - partner (admin or user): its home `/`, the deal list `/deals`, its MDF page `/mdf`, one of its own deals
-//!   `/deals/{id}`, and now and
-//!   then (one journey in `register_every`) a registration `POST /api/v1/deals`; a registration still pending joins
+//!   `/deals/{id}`, its tier page `/tier` and its performance scorecard `/scorecard` each once in 4 journeys, and now
+//!   and then (one journey in `register_every`) a registration `POST /api/v1/deals`; a registration still pending joins
 //!   its CAM's queue;
 //! - CAM: its home `/`, the approval queue `/deals/queue`, the MDF queue ranked by ROI `/mdf`, the next registration
 //!   of its queue `/deals/{id}`, then
@@ -53,7 +53,8 @@ const ADMIN_PARTNERS: &str = "admin partners";
 const MDF_PAGE: &str = "partner MDF page";
 const MDF_QUEUE: &str = "MDF queue";
 const TIER_PAGE: &str = "tier page";
-const KINDS: [&str; 12] = [
+const SCORECARD: &str = "scorecard";
+const KINDS: [&str; 13] = [
     PARTNER_HOME,
     DEAL_LIST,
     DEAL_PAGE,
@@ -66,9 +67,12 @@ const KINDS: [&str; 12] = [
     MDF_PAGE,
     MDF_QUEUE,
     TIER_PAGE,
+    SCORECARD,
 ];
 /// A partner's journey looks at its tier page once in this many.
 const TIER_PAGE_EVERY: u64 = 4;
+/// A partner's journey looks at its performance scorecard once in this many.
+const SCORECARD_EVERY: u64 = 4;
 /// The kinds that write.
 const WRITES: [&str; 2] = [REGISTER, DECIDE];
 
@@ -345,6 +349,9 @@ async fn partner(user: &mut GooseUser, who: &'static Someone) -> TransactionResu
     }
     if roll(user).next().is_multiple_of(TIER_PAGE_EVERY) {
         page(user, TIER_PAGE, "/tier", who).await?;
+    }
+    if roll(user).next().is_multiple_of(SCORECARD_EVERY) {
+        page(user, SCORECARD, "/scorecard", who).await?;
     }
     if roll(user).next().is_multiple_of(st.register_every) {
         let body = st.bodies[st.next_body.fetch_add(1, Ordering::Relaxed) % st.bodies.len()].clone();
