@@ -757,7 +757,8 @@ pub async fn home_block(tx: &mut Tx, user: &CurrentUser) -> Result<Option<HomePl
     }))
 }
 
-/// One assigned partner on the CAM home: its plan attainment and pipeline coverage this quarter.
+/// One assigned partner on the CAM home: its closed-won revenue against the plan's target this quarter (the
+/// scorecard's performance-to-plan), on pace or not, and its pipeline to target.
 pub struct CamPlanLine {
     pub id: PartnerId,
     pub name: String,
@@ -773,29 +774,50 @@ pub struct CamPlans {
     pub missing: Vec<(PartnerId, String, &'static str)>,
 }
 
-/// How many partners the CAM home measures (each a scorecard).
+/// How many partners the CAM home lists with their plan figures.
 const CAM_PLANS_SHOWN: i64 = 25;
 
 pub async fn cam_block(tx: &mut Tx, user: &CurrentUser) -> Result<CamPlans> {
+    use crate::rules::scorecard as rule;
     let scope = user.scope();
     let today = crate::program::store::today(tx).await?;
-    let mut lines = Vec::new();
-    for (id, name) in store::with_agreed_plan(tx, scope, today, CAM_PLANS_SHOWN).await? {
-        let s = card::compute(tx, scope, id, None, None).await?;
-        let pace = s.attainment.map(|a| a / s.elapsed.max(Decimal::new(1, 2)));
-        let (mark, mark_label) = mark_parts(pace.map(|p| crate::rules::scorecard::mark_of_pace(p, Default::default())));
-        let coverage = s.metrics.iter().find(|m| m.key == "pipeline_to_target").map_or(String::new(), |m| {
-            if m.target.is_some() { format!("{} %", percent(m.value)) } else { "target met".into() }
-        });
-        lines.push(CamPlanLine {
-            id,
-            name,
-            attainment: s.attainment.map_or("–".into(), |a| format!("{} %", percent(a))),
-            mark,
-            mark_label,
-            coverage,
-        });
-    }
+    let settings = store::settings(tx).await?;
+    let start_month = settings.fiscal_year_start_month as u32;
+    let (year, quarter) = (rule::fiscal_year_of(today, start_month), rule::quarter_of(today, start_month));
+    let (first_year, first_quarter) = card::last_four(year, quarter)[0];
+    let days = [
+        rule::quarter_start(first_year, start_month, first_quarter),
+        rule::quarter_start(year, start_month, quarter),
+        rule::quarter_start(year, start_month, quarter + 1),
+    ];
+    let elapsed = rule::elapsed(days[1], days[2], today);
+    let bounds = super::day_starts(tx, &days).await?;
+    let rows = store::cam_plan_rows(tx, scope, today, CAM_PLANS_SHOWN, quarter as i32, bounds[0], bounds[1], bounds[2])
+        .await?;
+    let bands = rule::Bands::default();
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            let target = r.target.filter(|t| *t > Decimal::ZERO);
+            let (mark, mark_label) = mark_parts(target.and_then(|t| rule::mark(r.won_revenue, t, elapsed, bands)));
+            let cover = rule::coverage(settings.coverage_index, settings.coverage_from_win_rate, r.won_4q, r.lost_4q);
+            let coverage = match target.map(|t| rule::pipeline_to_target(r.open_pipeline, t, r.won_revenue, cover)) {
+                None => "–".into(),
+                Some(None) => "target met".into(),
+                Some(Some(v)) => format!("{} %", percent(v.round_dp(4))),
+            };
+            CamPlanLine {
+                id: r.id,
+                name: r.name,
+                attainment: target
+                    .and_then(|t| rule::attainment(r.won_revenue, t))
+                    .map_or("–".into(), |a| format!("{} %", percent(a))),
+                mark,
+                mark_label,
+                coverage,
+            }
+        })
+        .collect();
     let missing = store::without_agreed_plan(tx, scope, today, 50)
         .await?
         .into_iter()

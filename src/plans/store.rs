@@ -614,28 +614,81 @@ pub async fn without_agreed_plan(
     Ok(rows.into_iter().map(|r| (r.id, r.name, r.state)).collect())
 }
 
-/// The partners in scope with an agreed plan covering `today`, by name.
-pub async fn with_agreed_plan(
+/// One assigned partner with an agreed plan, measured for the CAM home in one statement: the quarter's closed-won
+/// revenue target (the frozen one while an amendment waits), what it won this quarter in the plan's currency, its
+/// open pipeline in that currency, and its won and lost deals over the last four quarters (for derived coverage).
+#[derive(Debug, Clone)]
+pub struct CamPlanRow {
+    pub id: PartnerId,
+    pub name: String,
+    pub target: Option<Decimal>,
+    pub won_revenue: Decimal,
+    pub open_pipeline: Decimal,
+    pub won_4q: i64,
+    pub lost_4q: i64,
+}
+
+/// `quarter` is 1–4; `four_quarters_ago`, `quarter_start` and `quarter_end` bound the trailing window and the
+/// quarter.
+#[allow(clippy::too_many_arguments)]
+pub async fn cam_plan_rows(
     tx: &mut Tx,
     scope: Scope,
     today: NaiveDate,
     limit: i64,
-) -> Result<Vec<(PartnerId, String)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"select p.id as "id: PartnerId", p.name from partners p
-            where ($1::uuid is null or p.id = $1) and ($2::uuid is null or p.cam_id = $2)
-              and exists (select 1 from business_plans b
-                           where b.partner_id = p.id and b.agreed_at is not null and b.state <> 'closed'
-                             and b.starts_on <= $3 and b.ends_on > $3)
-            order by p.name limit $4"#,
+    quarter: i32,
+    four_quarters_ago: DateTime<Utc>,
+    quarter_start: DateTime<Utc>,
+    quarter_end: DateTime<Utc>,
+) -> Result<Vec<CamPlanRow>, sqlx::Error> {
+    sqlx::query_as!(
+        CamPlanRow,
+        r#"with b as (
+              select p.id as partner_id, p.name, pl.id as plan_id, pl.currency,
+                     pl.state = 'shared' and pl.version > 1 as frozen
+                from partners p
+                join business_plans pl on pl.tenant_id = p.tenant_id and pl.partner_id = p.id
+                 and pl.agreed_at is not null and pl.state <> 'closed' and pl.starts_on <= $3 and pl.ends_on > $3
+               where ($1::uuid is null or p.id = $1) and ($2::uuid is null or p.cam_id = $2)
+               order by p.name limit $4)
+           select b.partner_id as "id!: PartnerId", b.name as "name!",
+                  case when b.frozen then fz.target else lv.target end as "target?",
+                  coalesce(c.revenue, 0) as "won_revenue!", coalesce(o.pipeline, 0) as "open_pipeline!",
+                  coalesce(c.won, 0) as "won_4q!", coalesce(c.lost, 0) as "lost_4q!"
+             from b
+             left join lateral (
+                  select sum(x.targets[$5]) as target from business_plan_objectives x
+                   where x.plan_id = b.plan_id and x.kind = 'closed_won_revenue') lv on true
+             left join lateral (
+                  select sum((e->'targets'->>($5 - 1))::numeric) as target
+                    from (select v.snapshot from business_plan_versions v where v.plan_id = b.plan_id
+                           order by v.version desc limit 1) s
+                   cross join jsonb_array_elements(s.snapshot->'objectives') e
+                   where e->>'kind' = 'closed_won_revenue') fz on b.frozen
+             left join lateral (
+                  select sum(coalesce(d.closed_amount, d.estimated_value))
+                             filter (where d.status = 'won' and d.currency = b.currency and d.closed_at >= $7) as revenue,
+                         count(*) filter (where d.status = 'won') as won,
+                         count(*) filter (where d.status = 'lost') as lost
+                    from deals d
+                   where d.partner_id = b.partner_id and d.status in ('won', 'lost')
+                     and d.closed_at >= $6 and d.closed_at < $8) c on true
+             left join lateral (
+                  select sum(d.estimated_value) as pipeline from deals d
+                   where d.partner_id = b.partner_id and d.status in ('pending', 'approved')
+                     and d.currency = b.currency) o on true
+            order by b.name"#,
         scope.partner().map(|p| p.0),
         scope.cam().map(|c| c.0),
         today,
         limit,
+        quarter,
+        four_quarters_ago,
+        quarter_start,
+        quarter_end,
     )
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+    .await
 }
 
 /// One active partner as the chief's plans overview counts it.

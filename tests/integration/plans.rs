@@ -444,3 +444,44 @@ async fn the_demo_has_a_plan_in_every_state_and_its_homes_show_them() {
     assert!(home.text().contains("Business plans this quarter"));
     assert!(home.text().contains("No agreed plan yet"));
 }
+
+#[tokio::test]
+async fn the_cam_home_shows_each_planned_partners_revenue_to_plan_and_pipeline_as_its_scorecard_does() {
+    let app = TestApp::new().await;
+    assert!(tributary::demo::load(&app.pool).await.unwrap());
+    let body = json!({"tenant": "demo", "email": "cam1@demo.test", "password": "demo-password"});
+    let token = app.post_json("/api/v1/auth/login", None, body).await.json()["token"].as_str().unwrap().to_string();
+    let cam = Session { token: Some(token.clone()), csrf: "0123456789abcdef0123456789abcdef".into() };
+    let page = app.page("/", &cam).await;
+    let html = page.html();
+    let row_sel = scraper::Selector::parse("#plans tbody tr").unwrap();
+    let cell_sel = scraper::Selector::parse("td").unwrap();
+    let link_sel = scraper::Selector::parse("a").unwrap();
+    let rows: Vec<_> = html.select(&row_sel).collect();
+    assert!(!rows.is_empty(), "{}", page.text());
+    let mut measured = 0;
+    for row in rows {
+        let cells: Vec<String> =
+            row.select(&cell_sel).map(|c| c.text().collect::<String>().trim().to_string()).collect();
+        let href = row.select(&link_sel).next().unwrap().value().attr("href").unwrap();
+        let id = href.trim_start_matches("/partners/").trim_end_matches("/scorecard");
+        let card = app.get(&format!("/api/v1/partners/{id}/scorecard"), Some(&token)).await.json();
+        let metric = |key: &str| card["metrics"].as_array().unwrap().iter().find(|m| m["key"] == key).unwrap().clone();
+        let performance = metric("performance_to_plan");
+        let expected = if performance["attainment"].is_null() {
+            "–".to_string()
+        } else {
+            measured += 1;
+            format!("{} %", (num(&performance["attainment"]) * 100.0).round())
+        };
+        assert_eq!(cells[1], expected, "{}: {card}", cells[0]);
+        let pipeline = metric("pipeline_to_target");
+        let expected = match (performance["target"].is_null(), pipeline["target"].is_null()) {
+            (true, _) => "–".to_string(),
+            (false, true) => "target met".to_string(),
+            (false, false) => format!("{} %", (num(&pipeline["value"]) * 100.0).round()),
+        };
+        assert_eq!(cells[3], expected, "{}: {card}", cells[0]);
+    }
+    assert!(measured >= 1, "no partner of cam1 had a revenue target this quarter");
+}
