@@ -83,6 +83,7 @@ pub const AREAS: &[Area] = &[
     area(Group::Plans, "Certifications", "/certifications", EVERYONE),
     area(Group::Plans, "Business plans", "/business-plans", EVERYONE),
     area(Group::Plans, "Scorecard", "/scorecard", PARTNER_PEOPLE),
+    area(Group::Plans, "Capability", "/capability", EVERYONE),
     area(Group::Partners, "Your tier", "/tier", PARTNER_PEOPLE),
     area(Group::Program, "Settings", "/admin/program", ADMIN),
     area(Group::Program, "Tiers", "/admin/tiers", ADMIN),
@@ -162,7 +163,7 @@ mod tests {
             ["Work", "Partners", "Deals", "Funds", "Plans and scorecards", "Program"],
             "groups without areas yet are left out"
         );
-        assert_eq!(hrefs(Role::ProgramAdmin).len(), 14);
+        assert_eq!(hrefs(Role::ProgramAdmin).len(), 15);
         assert_eq!(
             hrefs(Role::PartnerUser),
             [
@@ -174,6 +175,7 @@ mod tests {
                 "/certifications",
                 "/business-plans",
                 "/scorecard",
+                "/capability",
                 "/agreement"
             ]
         );
@@ -188,13 +190,14 @@ mod tests {
                 "/certifications",
                 "/business-plans",
                 "/scorecard",
+                "/capability",
                 "/users",
                 "/agreement"
             ]
         );
         assert_eq!(
             hrefs(Role::ChannelChief),
-            ["/", "/onboarding", "/deals", "/mdf", "/certifications", "/business-plans"]
+            ["/", "/onboarding", "/deals", "/mdf", "/certifications", "/business-plans", "/capability"]
         );
         assert_eq!(
             hrefs(Role::Cam),
@@ -206,7 +209,8 @@ mod tests {
                 "/deals",
                 "/mdf",
                 "/certifications",
-                "/business-plans"
+                "/business-plans",
+                "/capability"
             ]
         );
     }
