@@ -240,6 +240,7 @@ pub async fn show(
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[schema(as = CapabilityAnswersInput)]
+#[serde(default)]
 pub struct AnswersInput {
     /// By question id: `{"choices": [index, ...]}` or `{"text": "..."}`. An empty answer removes one.
     #[schema(value_type = Object)]
@@ -256,7 +257,7 @@ pub async fn answer(
     ApiPath(id): ApiPath<AssessmentId>,
     ApiJson(input): ApiJson<AnswersInput>,
 ) -> Result<Json<AssessmentView>> {
-    super::answer(&mut tx, &user, id, &input.answers).await?;
+    super::answer(&mut tx, &user, id, &input.answers, false).await?;
     let a = store::assessment(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let view = assessment_view(&mut tx, a).await?;
     tx.commit().await?;
@@ -272,7 +273,7 @@ pub async fn score(
     ApiPath(id): ApiPath<AssessmentId>,
     ApiJson(input): ApiJson<AnswersInput>,
 ) -> Result<Json<AssessmentScores>> {
-    let s = super::preview(&mut tx, &user, id, &input.answers).await?;
+    let s = super::preview(&mut tx, &user, id, &input.answers, false).await?;
     let bands = store::bands(&mut tx).await?;
     Ok(Json(scores_view(&s, bands)))
 }
@@ -325,7 +326,14 @@ pub struct TaskView {
 
 impl From<TaskRow> for TaskView {
     fn from(t: TaskRow) -> TaskView {
-        TaskView { id: t.id, topic: t.topic_code, goal_id: t.goal_id, title: t.title, status: t.status, due_on: t.due_on }
+        TaskView {
+            id: t.id,
+            topic: t.topic_code,
+            goal_id: t.goal_id,
+            title: t.title,
+            status: t.status,
+            due_on: t.due_on,
+        }
     }
 }
 
@@ -467,6 +475,7 @@ pub async fn scorecard(
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[schema(as = CapabilityGoalInput)]
+#[serde(default)]
 pub struct GoalInput {
     pub topic: String,
     /// 1–100.
@@ -519,6 +528,7 @@ pub async fn put_goal(
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[schema(as = CapabilityTaskInput)]
+#[serde(default)]
 pub struct TaskInput {
     pub topic: String,
     pub title: String,

@@ -26,11 +26,16 @@ pub fn answers_for(q: &Questionnaire, p: u64, k: u32) -> Answers {
     let mut answers = Answers::new();
     for (ti, (topic, question)) in q.questions().enumerate() {
         let topic_seed = topic.code.bytes().fold(p, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-        let l = (level + 0.35 * (noise(topic_seed) - 0.5) + 0.1 * (noise(topic_seed ^ ti as u64) - 0.5)).clamp(0.0, 1.0);
+        let l =
+            (level + 0.35 * (noise(topic_seed) - 0.5) + 0.1 * (noise(topic_seed ^ ti as u64) - 0.5)).clamp(0.0, 1.0);
         let n = question.choices.len();
         let answer = match question.kind {
-            QuestionKind::Single => Answer { choices: vec![(l * (n - 1) as f64).round() as usize], text: String::new() },
-            QuestionKind::Multi => Answer { choices: (0..(l * n as f64).round() as usize).collect(), text: String::new() },
+            QuestionKind::Single => {
+                Answer { choices: vec![(l * (n - 1) as f64).round() as usize], text: String::new() }
+            }
+            QuestionKind::Multi => {
+                Answer { choices: (0..(l * n as f64).round() as usize).collect(), text: String::new() }
+            }
             QuestionKind::Text => Answer {
                 choices: vec![],
                 text: "Two people work on this today; we plan to add one more this year.".into(),

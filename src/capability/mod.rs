@@ -298,7 +298,14 @@ pub fn merge_answers(q: &Questionnaire, into: &mut Answers, given: &BTreeMap<Str
                 if !answer.text.is_empty() {
                     errors.add(&field, "A choice question takes choices, not text.");
                 } else if answer.choices.iter().any(|&c| c >= question.choices.len()) {
-                    errors.add(&field, format!("Choose among the {} choices (0 to {}).", question.choices.len(), question.choices.len() - 1));
+                    errors.add(
+                        &field,
+                        format!(
+                            "Choose among the {} choices (0 to {}).",
+                            question.choices.len(),
+                            question.choices.len() - 1
+                        ),
+                    );
                 } else if kind == QuestionKind::Single && answer.choices.len() > 1 {
                     errors.add(&field, "Choose one answer.");
                 }
@@ -307,7 +314,8 @@ pub fn merge_answers(q: &Questionnaire, into: &mut Answers, given: &BTreeMap<Str
     }
     errors.into_result()?;
     for (key, answer) in given {
-        let id: QuestionId = key.parse().map_err(|_| Error::invalid(&format!("answers.{key}"), "Not a question id."))?;
+        let id: QuestionId =
+            key.parse().map_err(|_| Error::invalid(&format!("answers.{key}"), "Not a question id."))?;
         let kind = by_id[key.as_str()].kind;
         let mut a = answer.clone();
         a.text = a.text.trim().to_string();
@@ -446,17 +454,19 @@ pub async fn create(
         return Err(Error::NotFound);
     }
     let questionnaire = store::current_questionnaire_id(tx).await?.ok_or(Error::NotFound)?;
-    store::insert_assessment(tx, user, partner, questionnaire, period)
-        .await?
-        .ok_or_else(|| Error::Conflict(format!("{} has an assessment for {} already.", "The partner", period_label(period))))
+    store::insert_assessment(tx, user, partner, questionnaire, period).await?.ok_or_else(|| {
+        Error::Conflict(format!("{} has an assessment for {} already.", "The partner", period_label(period)))
+    })
 }
 
-/// Saves answers to a draft; 409 once submitted. Returns the scores so far.
+/// Saves answers to a draft, merged into the saved ones or, with `replace` (a form that holds every question),
+/// instead of them; 409 once submitted. Returns the scores so far.
 pub async fn answer(
     tx: &mut Tx,
     user: &CurrentUser,
     id: AssessmentId,
     given: &BTreeMap<String, Answer>,
+    replace: bool,
 ) -> Result<rule::Scores> {
     let a = store::assessment(tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     if !may_fill(user) {
@@ -466,7 +476,7 @@ pub async fn answer(
         return Err(Error::Conflict("This assessment is submitted; its answers can no longer change.".into()));
     }
     let q = store::questionnaire(tx, a.questionnaire_id).await?;
-    let mut answers = a.answers.clone();
+    let mut answers = if replace { Answers::new() } else { a.answers.clone() };
     merge_answers(&q, &mut answers, given)?;
     if !store::save_answers(tx, id, &answers).await? {
         return Err(Error::Conflict("This assessment was submitted meanwhile.".into()));
@@ -474,16 +484,17 @@ pub async fn answer(
     Ok(scores(&q, &answers))
 }
 
-/// The scores answers would give, saving nothing (the form's live scores).
+/// The scores answers would give (merged as `answer` does), saving nothing: the form's live scores.
 pub async fn preview(
     tx: &mut Tx,
     user: &CurrentUser,
     id: AssessmentId,
     given: &BTreeMap<String, Answer>,
+    replace: bool,
 ) -> Result<rule::Scores> {
     let a = store::assessment(tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let q = store::questionnaire(tx, a.questionnaire_id).await?;
-    let mut answers = a.answers.clone();
+    let mut answers = if replace { Answers::new() } else { a.answers.clone() };
     merge_answers(&q, &mut answers, given)?;
     Ok(scores(&q, &answers))
 }
@@ -560,7 +571,12 @@ pub async fn set_bands(tx: &mut Tx, user: &CurrentUser, bands: Bands) -> Result<
 /// E-mails the admins of each partner with no assessment this half year (once per partner and half year), claiming
 /// partners with `FOR UPDATE SKIP LOCKED` and recording the notice under a unique key, so two instances running at
 /// once send each notice once. Returns how many partners were told.
-pub async fn send_due_notices(tx: &mut Tx, tenant: crate::ids::TenantId, base_url: &str, today: NaiveDate) -> Result<usize> {
+pub async fn send_due_notices(
+    tx: &mut Tx,
+    tenant: crate::ids::TenantId,
+    base_url: &str,
+    today: NaiveDate,
+) -> Result<usize> {
     let half = half_start(today);
     let due = store::claim_due(tx, half, 500).await?;
     let mut told = 0;

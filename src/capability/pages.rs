@@ -181,11 +181,8 @@ async fn scorecard_page_with(
     let draft = rows.iter().find(|a| a.state == AssessmentState::Draft).map(|a| a.id);
     let can_fill = super::may_fill(user);
     let can_start = can_fill && !rows.iter().any(|a| a.period_start == this_quarter);
-    let topic_names: BTreeMap<String, String> = s
-        .categories
-        .iter()
-        .flat_map(|c| c.topics.iter().map(|t| (t.code.clone(), t.name.clone())))
-        .collect();
+    let topic_names: BTreeMap<String, String> =
+        s.categories.iter().flat_map(|c| c.topics.iter().map(|t| (t.code.clone(), t.name.clone()))).collect();
     let peers_shown = s.categories.iter().flat_map(|c| &c.topics).any(|t| t.peers.is_some());
     Ok(ScorecardPage {
         page,
@@ -408,6 +405,8 @@ struct QuestionLine {
     text_kind: bool,
     choices: Vec<ChoiceLine>,
     text_value: String,
+    /// A multi-choice question answered with none of its choices.
+    none_checked: bool,
     error: Option<String>,
 }
 
@@ -449,6 +448,12 @@ fn field(id: impl std::fmt::Display) -> String {
     format!("q_{id}")
 }
 
+/// Whether the reader may change the answers, and where the partner's scorecard is.
+struct FormContext {
+    editable: bool,
+    scorecard_href: String,
+}
+
 fn assessment_page(
     page: Page,
     a: &store::AssessmentRow,
@@ -456,8 +461,7 @@ fn assessment_page(
     answers: &Answers,
     bands: Bands,
     errors: &FieldErrors,
-    editable: bool,
-    scorecard_href: String,
+    cx: FormContext,
 ) -> AssessmentPage {
     let s: Scores = super::scores(q, answers);
     let topic_score = |code: &str| s.topics.iter().find(|t| t.0 == code).and_then(|t| t.1);
@@ -502,6 +506,8 @@ fn assessment_page(
                                     })
                                     .collect(),
                                 text_value: answer.map(|a| a.text.clone()).unwrap_or_default(),
+                                none_checked: question.kind == QuestionKind::Multi
+                                    && answer.is_some_and(|a| a.choices.is_empty()),
                                 error: errors.get(&format!("answers.{}", question.id)).map(str::to_string),
                             }
                         })
@@ -517,7 +523,7 @@ fn assessment_page(
         id: a.id,
         partner_name: a.partner_name.clone(),
         period: super::period_label(a.period_start),
-        editable,
+        editable: cx.editable,
         submitted_note: match (&a.submitted_by_name, a.submitted_at) {
             (Some(by), Some(at)) => format!("Submitted by {by} on {}.", crate::web::format::day(at)),
             _ => String::new(),
@@ -527,7 +533,7 @@ fn assessment_page(
         answered,
         scored,
         categories,
-        scorecard_href,
+        scorecard_href: cx.scorecard_href,
         has_errors: !errors.is_empty(),
     }
 }
@@ -541,18 +547,30 @@ async fn show(
     let a = store::assessment(&mut tx, user.scope(), id).await?.ok_or(Error::NotFound)?;
     let q = store::questionnaire(&mut tx, a.questionnaire_id).await?;
     let bands = store::bands(&mut tx).await?;
-    let mut page = Page::new(format!("Capability assessment {}", super::period_label(a.period_start)), &csrf, &user, "/capability");
+    let mut page = Page::new(
+        format!("Capability assessment {}", super::period_label(a.period_start)),
+        &csrf,
+        &user,
+        "/capability",
+    );
     page.notice = notice(pq.notice.as_deref(), NOTICES);
     let editable = a.state == AssessmentState::Draft && super::may_fill(&user);
     let href = scorecard_href(&user, a.partner_id);
-    let p = assessment_page(page, &a, &q, &a.answers, bands, &FieldErrors::new(), editable, href);
+    let p = assessment_page(
+        page,
+        &a,
+        &q,
+        &a.answers,
+        bands,
+        &FieldErrors::new(),
+        FormContext { editable, scorecard_href: href },
+    );
     tx.commit().await?;
     Ok(p)
 }
 
-/// The answers a posted form gives for every question of the questionnaire (the form holds them all): a single
-/// choice left blank or an empty text removes an answer; a multi-choice question with nothing ticked is "none of
-/// these".
+/// The answers a posted form gives (the form holds every question, so they replace the saved ones): a single choice
+/// left blank, a multi-choice question with nothing ticked (not even "None of these") or an empty text is unanswered.
 fn form_answers(q: &Questionnaire, body: &[u8]) -> (BTreeMap<String, Answer>, String, FieldErrors) {
     let mut posted: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut action = String::new();
@@ -567,12 +585,17 @@ fn form_answers(q: &Questionnaire, body: &[u8]) -> (BTreeMap<String, Answer>, St
     let mut given = BTreeMap::new();
     for (_, question) in q.questions() {
         let key = question.id.to_string();
-        let values = posted.remove(&key).unwrap_or_default();
+        let values: Vec<String> =
+            posted.remove(&key).unwrap_or_default().into_iter().filter(|v| !v.trim().is_empty()).collect();
+        if values.is_empty() {
+            continue;
+        }
         let answer = match question.kind {
             QuestionKind::Text => Answer { choices: vec![], text: values.join("\n") },
+            QuestionKind::Multi if values.iter().any(|v| v == NONE) => Answer::default(),
             _ => {
                 let mut choices = Vec::new();
-                for v in values.iter().filter(|v| !v.is_empty()) {
+                for v in &values {
                     match v.parse::<usize>() {
                         Ok(i) => choices.push(i),
                         Err(_) => errors.add(&format!("answers.{key}"), "Choose one of the answers shown."),
@@ -585,6 +608,9 @@ fn form_answers(q: &Questionnaire, body: &[u8]) -> (BTreeMap<String, Answer>, St
     }
     (given, action, errors)
 }
+
+/// The value of a multi-choice question's "None of these".
+const NONE: &str = "none";
 
 async fn save(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -604,7 +630,7 @@ async fn save(
     let (given, action, form_errors) = form_answers(&q, &body);
     let result = if form_errors.is_empty() {
         crate::db::attempt!(tx, async {
-            super::answer(&mut tx, &user, id, &given).await?;
+            super::answer(&mut tx, &user, id, &given, true).await?;
             if action == "submit" {
                 super::submit(&mut tx, &user, &state.base_url, id).await?;
             }
@@ -625,12 +651,25 @@ async fn save(
         }
         Err(Error::Invalid(errors)) => {
             // Nothing was saved: show the form as it was posted, with a message beside each question to fix.
-            let mut answers = a.answers.clone();
+            let mut answers = Answers::new();
             let _ = super::merge_answers(&q, &mut answers, &given);
             let bands = store::bands(&mut tx).await?;
-            let page = Page::new(format!("Capability assessment {}", super::period_label(a.period_start)), &csrf, &user, "/capability");
+            let page = Page::new(
+                format!("Capability assessment {}", super::period_label(a.period_start)),
+                &csrf,
+                &user,
+                "/capability",
+            );
             let href = scorecard_href(&user, a.partner_id);
-            Ok(unprocessable(assessment_page(page, &a, &q, &answers, bands, &errors, true, href)))
+            Ok(unprocessable(assessment_page(
+                page,
+                &a,
+                &q,
+                &answers,
+                bands,
+                &errors,
+                FormContext { editable: true, scorecard_href: href },
+            )))
         }
         Err(e) => Err(e),
     }
@@ -659,8 +698,8 @@ async fn live_score(
     let q = store::questionnaire(&mut tx, a.questionnaire_id).await?;
     let (given, _, errors) = form_answers(&q, &body);
     errors.into_result()?;
-    let s = super::preview(&mut tx, &user, id, &given).await?;
-    let mut answers = a.answers.clone();
+    let s = super::preview(&mut tx, &user, id, &given, true).await?;
+    let mut answers = Answers::new();
     super::merge_answers(&q, &mut answers, &given)?;
     let bands = store::bands(&mut tx).await?;
     let line = |x: Option<f64>| LiveScore { score: score_text(x), band: band_css(x.map(|v| bands.band(v))) };
@@ -672,11 +711,8 @@ async fn live_score(
         scores.insert(format!("topic:{code}"), line(*x));
     }
     let scored = q.questions().filter(|(_, x)| x.kind != QuestionKind::Text).count();
-    let out = LiveScores {
-        overall: line(s.overall),
-        answered: scored - super::unanswered(&q, &answers).0.len(),
-        scores,
-    };
+    let out =
+        LiveScores { overall: line(s.overall), answered: scored - super::unanswered(&q, &answers).0.len(), scores };
     tx.commit().await?;
     Ok(axum::Json(out).into_response())
 }

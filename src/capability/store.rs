@@ -51,9 +51,10 @@ pub async fn document(tx: &mut Tx, id: QuestionnaireId) -> Result<Value, sqlx::E
 
 /// A questionnaire version with its categories, topics and questions in order.
 pub async fn questionnaire(tx: &mut Tx, id: QuestionnaireId) -> Result<Questionnaire, sqlx::Error> {
-    let version = sqlx::query_scalar!("select version from capability_questionnaires where id = $1", id as QuestionnaireId)
-        .fetch_one(&mut **tx)
-        .await?;
+    let version =
+        sqlx::query_scalar!("select version from capability_questionnaires where id = $1", id as QuestionnaireId)
+            .fetch_one(&mut **tx)
+            .await?;
     let rows = sqlx::query!(
         r#"select c.code as category_code, c.name as category_name, t.code as topic_code, t.name as topic_name,
                   t.recommendation, q.id as "question_id: QuestionId", q.text, q.kind as "kind: QuestionKind",

@@ -348,20 +348,20 @@ mod tests {
             vec![("a".into(), Some(67.0)), ("b".into(), Some(1.0)), ("c".into(), Some(100.0)), ("d".into(), None)]
         );
         // sales = (67 + 1) / 2 = 34; overall = (34 + 100) / 2 = 67, the empty category left out.
-        assert_eq!(s.categories, vec![("sales".into(), Some(34.0)), ("marketing".into(), Some(100.0)), ("empty".into(), None)]);
+        assert_eq!(
+            s.categories,
+            vec![("sales".into(), Some(34.0)), ("marketing".into(), Some(100.0)), ("empty".into(), None)]
+        );
         assert_eq!(s.overall, Some(67.0));
     }
 
     #[test]
     fn bands_split_at_the_tenants_bounds() {
         let b = Bands::default();
-        assert_eq!((b.band(1.0), b.band(49.99), b.band(50.0), b.band(74.99), b.band(75.0)), (
-            Band::Red,
-            Band::Red,
-            Band::Yellow,
-            Band::Yellow,
-            Band::Green
-        ));
+        assert_eq!(
+            (b.band(1.0), b.band(49.99), b.band(50.0), b.band(74.99), b.band(75.0)),
+            (Band::Red, Band::Red, Band::Yellow, Band::Yellow, Band::Green)
+        );
         assert!(b.valid() && !Bands { yellow_from: 80, green_from: 70 }.valid());
     }
 
