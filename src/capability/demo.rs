@@ -159,9 +159,20 @@ pub async fn plan_actions(tx: &mut Tx, partners: &[PartnerId]) -> anyhow::Result
     Ok(())
 }
 
-/// The demo tenant's assessments: every partner past its application, four quarters each.
+/// The demo tenant's assessments: every partner past its application, four quarters each. Four more Registered
+/// partners (small resellers, new in the program) make the Registered tier large enough for peer averages.
 pub async fn load(tx: &mut Tx) -> anyhow::Result<()> {
     let Some(questionnaire) = super::store::current_questionnaire_id(tx).await? else { return Ok(()) };
+    sqlx::query!(
+        "insert into partners (tenant_id, id, name, country, region, tier, cam_id, life_stage)
+         select t.tenant_id, gen_random_uuid(), v.name, v.country, v.region, 'registered', t.cam_id, 'activated'
+           from (select tenant_id, cam_id from partners where cam_id is not null order by name limit 1) t
+          cross join (values ('Alder Systems', 'GB', 'EMEA'), ('Birchwood IT', 'US', 'North America'),
+                             ('Cedar Networks', 'CA', 'North America'), ('Dogwood Digital', 'DE', 'EMEA'))
+                     as v (name, country, region)"
+    )
+    .execute(&mut **tx)
+    .await?;
     let partners = sqlx::query_scalar!(
         r#"select id as "id: PartnerId" from partners where life_stage <> 'applicant' order by name, id"#
     )

@@ -355,3 +355,40 @@ async fn the_one_page_form_scores_live_and_refuses_an_incomplete_submission() {
     let r = app.page(&form, &s).await;
     assert!(r.text().contains(&format!("name=\"{first}\" value=\"3\" checked")), "the answer is shown");
 }
+
+#[tokio::test]
+async fn the_demo_shows_progress_over_four_quarters_and_peers_in_one_tier_at_least() {
+    let app = TestApp::new().await;
+    assert!(tributary::demo::load(&app.pool).await.unwrap());
+    let pool = &app.pool;
+    let tenant: tributary::ids::TenantId =
+        sqlx::query_scalar("select id from tenants where slug = 'demo'").fetch_one(pool).await.unwrap();
+    let mut tx = tributary::db::begin_tenant(pool, tenant, None).await.unwrap();
+    // Partners with four submitted quarters whose overall score rose from the first to the last.
+    let (four, rising): (i64, i64) = sqlx::query_as(
+        "with s as (select partner_id, count(*) as n,
+                           (array_agg(overall_score order by period_start))[1] as first,
+                           (array_agg(overall_score order by period_start desc))[1] as last
+                      from capability_assessments where state = 'submitted' group by partner_id)
+         select count(*) filter (where n = 4), count(*) filter (where n = 4 and last > first) from s",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert!(four >= 5 && rising == four, "{four} partners with four quarters, {rising} rising");
+    let biggest_tier: i64 = sqlx::query_scalar(
+        "select max(n) from (select count(distinct a.partner_id) as n from capability_assessments a
+                              join partners p on p.id = a.partner_id where a.state = 'submitted' group by p.tier) t",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert!(biggest_tier >= 6, "five peers for a partner of the biggest tier: {biggest_tier}");
+    let (goals, tasks): (i64, i64) =
+        sqlx::query_as("select (select count(*) from capability_goals), (select count(*) from capability_tasks)")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    assert!(goals > 0 && tasks == 3 * goals, "{goals} goals, {tasks} tasks");
+    tx.commit().await.unwrap();
+}
