@@ -243,45 +243,54 @@ pub(crate) async fn foreign_objects(app: &TestApp) -> Vec<(&'static str, (String
     ]
 }
 
+/// Adds a partner of Partner One's tier with a submitted assessment this quarter whose every topic scored `score`.
+pub(crate) async fn add_peer(app: &TestApp, n: i32, score: f64) {
+    use sqlx::Connection;
+    let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
+    sqlx::query(
+        "with p as (
+             insert into partners (tenant_id, id, name, country, region, tier)
+             select tenant_id, gen_random_uuid(), 'Peer ' || $2, 'DE', 'EMEA', tier from partners where id = $1
+             returning tenant_id, id),
+         q as (select id, tenant_id from capability_questionnaires where tenant_id = (select tenant_id from p)),
+         t as (select jsonb_object_agg(code, $3::float8) as s from capability_topics
+                where questionnaire_id = (select id from q) and code <> 'pipeline')
+         insert into capability_assessments (tenant_id, id, partner_id, questionnaire_id, period_start, state,
+                                             overall_score, topic_scores, created_by, submitted_by, submitted_at)
+         select p.tenant_id, gen_random_uuid(), p.id, q.id, date_trunc('quarter', current_date)::date, 'submitted',
+                $3, t.s, $4, $4, now()
+           from p, q, t",
+    )
+    .bind(uuid::Uuid::from(A.p1))
+    .bind(n)
+    .bind(score)
+    .bind(uuid::Uuid::from(A.admin))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn peer_averages_show_only_from_five_peers_of_the_same_tier() {
-    use sqlx::Connection;
     let app = TestApp::new().await;
-    let mut owner = sqlx::PgConnection::connect_with(&app.owner).await.unwrap();
-    let add_peer = |n: i32| {
-        sqlx::query(
-            "with p as (
-                 insert into partners (tenant_id, id, name, country, region, tier)
-                 select tenant_id, gen_random_uuid(), 'Peer ' || $2, 'DE', 'EMEA', tier from partners where id = $1
-                 returning tenant_id, id)
-             insert into capability_assessments (tenant_id, id, partner_id, questionnaire_id, period_start, state,
-                                                 overall_score, topic_scores, created_by, submitted_by, submitted_at)
-             select p.tenant_id, gen_random_uuid(), p.id, q.id, date_trunc('quarter', current_date)::date, 'submitted',
-                    $3, jsonb_build_object('sales_team', $3), $4, $4, now()
-               from p, capability_questionnaires q where q.tenant_id = p.tenant_id",
-        )
-        .bind(uuid::Uuid::from(A.p1))
-        .bind(n)
-        .bind(10.0 * f64::from(n))
-        .bind(uuid::Uuid::from(A.admin))
-    };
     for n in 1..=4 {
-        add_peer(n).execute(&mut owner).await.unwrap();
+        add_peer(&app, n, 10.0 * f64::from(n)).await;
     }
     let p1 = app.token("acme", email::P1_ADMIN).await;
     let path = format!("/api/v1/capability/partners/{}/scorecard", A.p1);
     let card = app.get(&path, Some(&p1)).await.json();
     assert_eq!(card["peers"], 4);
     assert!(card["categories"][0]["topics"][0]["peers"].is_null());
-    add_peer(5).execute(&mut owner).await.unwrap();
+    add_peer(&app, 5, 50.0).await;
     let card = app.get(&path, Some(&p1)).await.json();
     let peers = &card["categories"][0]["topics"][0]["peers"];
     assert_eq!(card["categories"][0]["topics"][0]["code"], "sales_team");
-    // 10..50: average 30; the top quarter (two of five) 45. Topics nobody answered stay hidden.
+    // 10..50: average 30; the top quarter (two of five) 45. A topic nobody answered stays hidden.
     assert_eq!(
         (peers["peers"].as_i64(), peers["average"].as_f64(), peers["top_quartile"].as_f64()),
         (Some(5), Some(30.0), Some(45.0))
     );
+    assert_eq!(card["categories"][0]["topics"][1]["code"], "pipeline");
     assert!(card["categories"][0]["topics"][1]["peers"].is_null());
 }
 
