@@ -401,3 +401,57 @@ async fn the_demo_shows_progress_over_four_quarters_and_peers_in_one_tier_at_lea
     assert!(goals > 0 && tasks == 3 * goals, "{goals} goals, {tasks} tasks");
     tx.commit().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_admin_replaces_the_questionnaire_and_the_bands_and_the_chief_sees_growth() {
+    let app = TestApp::new().await;
+    let admin = app.token("acme", email::ADMIN).await;
+    let doc = json!({"categories": [{"code": "sales", "name": "Sales", "topics": [
+    {"code": "pipeline", "name": "Pipeline", "recommendation": "Review it monthly", "questions": [
+        {"text": "How do you manage the pipeline?", "kind": "single",
+         "choices": [{"label": "Not at all", "points": 0}, {"label": "Well", "points": 10}]},
+        {"text": "Which practices?", "kind": "multi", "choices": [{"label": "", "points": 1}]}
+    ]}]}]});
+    let r = app.json(Method::PUT, "/api/v1/capability/questionnaire", Some(&admin), doc.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field_errors(), vec!["categories[0].topics[0].questions[1].choices"]);
+    let mut good = doc.clone();
+    good["categories"][0]["topics"][0]["questions"][1]["choices"] =
+        json!([{"label": "Reviews", "points": 1}, {"label": "Forecasts", "points": 1}]);
+    let r = app.json(Method::PUT, "/api/v1/capability/questionnaire", Some(&admin), good).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["version"], 2);
+    // A partner user may not.
+    let p1 = app.token("acme", email::P1_USER).await;
+    let r = app.json(Method::PUT, "/api/v1/capability/questionnaire", Some(&p1), doc).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/api/v1/capability/questionnaire", Some(&p1)).await.json()["version"], 2);
+
+    // Bands: both fields named when wrong; nothing saved.
+    let r = app
+        .json(Method::PUT, "/api/v1/capability/bands", Some(&admin), json!({"yellow_from": 80, "green_from": 60}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field_errors(), vec!["green_from"]);
+    let r = app.json(Method::PUT, "/api/v1/capability/bands", Some(&admin), json!({"green_from": 80})).await;
+    assert_eq!(r.json(), json!({"yellow_from": 50, "green_from": 80}));
+
+    // The page: a document that is no JSON comes back beside its field.
+    let s = app.session("acme", email::ADMIN).await;
+    let r = app.submit("/capability/questionnaire", &s, &[("document", "{not json")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.select("#e-document").iter().any(|e| e.contains("not a questionnaire document")));
+    let r = app.submit("/capability/bands", &s, &[("yellow_from", "many"), ("green_from", "75")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.select("#e-yellow_from").len(), 1);
+    assert_eq!(app.get("/api/v1/capability/questionnaire", Some(&p1)).await.json()["version"], 2);
+
+    // Growth: the chief and the admin; nobody else.
+    let chief = app.token("acme", email::CHIEF).await;
+    let g = app.get("/api/v1/capability/growth", Some(&chief)).await;
+    assert_eq!(g.status, StatusCode::OK);
+    assert_eq!(g.json()["partners"], 0);
+    assert_eq!(app.get("/api/v1/capability/growth", Some(&p1)).await.status, StatusCode::FORBIDDEN);
+    let page = app.page("/capability/growth", &app.session("acme", email::CHIEF).await).await;
+    assert_eq!(page.status, StatusCode::OK);
+}
