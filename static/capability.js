@@ -31,6 +31,14 @@
       })
       .catch(function () {});
   }
+  // "None of these" and the practices of a checklist exclude each other.
+  form.addEventListener("change", function (e) {
+    var box = e.target;
+    if (box.type !== "checkbox") return;
+    form.querySelectorAll('input[type=checkbox][name="' + box.name + '"]').forEach(function (other) {
+      if (box.checked && other !== box && (box.value === "none" || other.value === "none")) other.checked = false;
+    });
+  });
   form.addEventListener("change", function () {
     clearTimeout(timer);
     timer = setTimeout(refresh, 150);
