@@ -61,6 +61,55 @@ $$;
 
 
 --
+-- Name: app_capability_default_document(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_capability_default_document() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $_$ SELECT $doc${"categories": [{"code": "sales", "name": "Sales capability", "topics": [{"code": "sales_team", "name": "Sales team and coverage", "recommendation": "Hire or assign a dedicated seller for our solutions", "questions": [{"text": "How is your sales team for our solutions organised?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How many of your sellers have closed a deal with our solutions this year?", "kind": "single", "choices": [{"label": "None of them", "points": 0}, {"label": "Under a quarter", "points": 1}, {"label": "A quarter to a half", "points": 2}, {"label": "More than half", "points": 3}]}, {"text": "Describe your sales team: headcount, territories and who owns our solutions.", "kind": "text", "choices": []}]}, {"code": "pipeline", "name": "Pipeline management", "recommendation": "Review the pipeline with your CAM every month", "questions": [{"text": "How do you manage the pipeline for our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you review the pipeline with your CAM?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Which pipeline practices do you use?", "kind": "multi", "choices": [{"label": "Deals registered before the first meeting", "points": 1}, {"label": "Stages with exit criteria", "points": 1}, {"label": "Forecast by close date", "points": 1}, {"label": "Win/loss reviews", "points": 1}]}]}, {"code": "sales_process", "name": "Sales process and methodology", "recommendation": "Adopt a qualification method for every opportunity", "questions": [{"text": "Do you follow a sales methodology for our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do sellers use our sales plays?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "What does your sales process include?", "kind": "multi", "choices": [{"label": "Qualification checklist", "points": 1}, {"label": "Discovery template", "points": 1}, {"label": "Demo or proof of concept", "points": 1}, {"label": "Mutual close plan", "points": 1}]}]}, {"code": "sales_enablement", "name": "Sales enablement and certification", "recommendation": "Certify two more sellers this quarter", "questions": [{"text": "How do you train sellers on our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "What share of your sellers hold our sales certification?", "kind": "single", "choices": [{"label": "None of them", "points": 0}, {"label": "Under a quarter", "points": 1}, {"label": "A quarter to a half", "points": 2}, {"label": "More than half", "points": 3}]}, {"text": "Which enablement do your sellers use?", "kind": "multi", "choices": [{"label": "Vendor sales training", "points": 1}, {"label": "Battle cards", "points": 1}, {"label": "Objection handling guides", "points": 1}, {"label": "Ride-alongs with the vendor team", "points": 1}]}]}]}, {"code": "marketing", "name": "Marketing and demand generation", "topics": [{"code": "marketing_plan", "name": "Marketing plan", "recommendation": "Write a quarterly joint marketing plan", "questions": [{"text": "Do you have a marketing plan that includes our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you run campaigns featuring our solutions?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Describe your marketing plan for our solutions this year.", "kind": "text", "choices": []}]}, {"code": "demand_generation", "name": "Demand generation", "recommendation": "Run one MDF-funded campaign with a lead waterfall forecast", "questions": [{"text": "How do you generate leads for our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "What share of your new pipeline comes from your own marketing?", "kind": "single", "choices": [{"label": "None of them", "points": 0}, {"label": "Under a quarter", "points": 1}, {"label": "A quarter to a half", "points": 2}, {"label": "More than half", "points": 3}]}, {"text": "Which demand generation channels do you use?", "kind": "multi", "choices": [{"label": "Email campaigns", "points": 1}, {"label": "Events and webinars", "points": 1}, {"label": "Paid digital advertising", "points": 1}, {"label": "Content and SEO", "points": 1}]}]}, {"code": "lead_management", "name": "Lead follow-up and tracking", "recommendation": "Follow up every vendor lead within two business days", "questions": [{"text": "How do you follow up leads from us and from campaigns?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you report lead outcomes back to us?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "What do you track for leads?", "kind": "multi", "choices": [{"label": "Time to first contact", "points": 1}, {"label": "Lead source", "points": 1}, {"label": "Conversion to opportunity", "points": 1}, {"label": "Campaign ROI", "points": 1}]}]}]}, {"code": "technical", "name": "Technical and services capability", "topics": [{"code": "presales", "name": "Pre-sales engineering", "recommendation": "Train a pre-sales engineer on our demo environment", "questions": [{"text": "How capable is your pre-sales team on our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "What share of your opportunities get a technical demo?", "kind": "single", "choices": [{"label": "None of them", "points": 0}, {"label": "Under a quarter", "points": 1}, {"label": "A quarter to a half", "points": 2}, {"label": "More than half", "points": 3}]}, {"text": "What pre-sales assets do you have?", "kind": "multi", "choices": [{"label": "Own demo environment", "points": 1}, {"label": "Reference architectures", "points": 1}, {"label": "Proof-of-concept playbook", "points": 1}, {"label": "Technical certification", "points": 1}]}]}, {"code": "implementation", "name": "Implementation services", "recommendation": "Build a standard implementation package", "questions": [{"text": "How do you deliver implementations of our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "What share of your deals include your implementation services?", "kind": "single", "choices": [{"label": "None of them", "points": 0}, {"label": "Under a quarter", "points": 1}, {"label": "A quarter to a half", "points": 2}, {"label": "More than half", "points": 3}]}, {"text": "Describe your implementation methodology and typical project length.", "kind": "text", "choices": []}]}, {"code": "support", "name": "Support and maintenance", "recommendation": "Offer a support contract with response-time commitments", "questions": [{"text": "How do you support customers after go-live?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you review support cases with us?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Which support capabilities do you have?", "kind": "multi", "choices": [{"label": "Help desk with ticketing", "points": 1}, {"label": "Response-time commitments", "points": 1}, {"label": "Escalation path to the vendor", "points": 1}, {"label": "Out-of-hours cover", "points": 1}]}]}, {"code": "services_practice", "name": "Services practice and offerings", "recommendation": "Package a managed service around our solutions", "questions": [{"text": "Do you sell your own services around our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "What share of your revenue with us is services?", "kind": "single", "choices": [{"label": "None of them", "points": 0}, {"label": "Under a quarter", "points": 1}, {"label": "A quarter to a half", "points": 2}, {"label": "More than half", "points": 3}]}, {"text": "Which services do you offer?", "kind": "multi", "choices": [{"label": "Assessments and audits", "points": 1}, {"label": "Integration", "points": 1}, {"label": "Managed services", "points": 1}, {"label": "Training for customers", "points": 1}]}]}]}, {"code": "customer_success", "name": "Customer success", "topics": [{"code": "onboarding_customers", "name": "Customer onboarding", "recommendation": "Run a 30-60-90 onboarding plan for each new customer", "questions": [{"text": "How do you onboard new customers?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How many new customers complete onboarding on plan?", "kind": "single", "choices": [{"label": "None of them", "points": 0}, {"label": "Under a quarter", "points": 1}, {"label": "A quarter to a half", "points": 2}, {"label": "More than half", "points": 3}]}, {"text": "What does your customer onboarding include?", "kind": "multi", "choices": [{"label": "Kick-off meeting", "points": 1}, {"label": "Success plan with goals", "points": 1}, {"label": "Admin training", "points": 1}, {"label": "Adoption check at 90 days", "points": 1}]}]}, {"code": "retention", "name": "Retention and renewals", "recommendation": "Track renewals 120 days ahead", "questions": [{"text": "How do you manage renewals?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you review accounts due for renewal?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Describe how you keep customers and handle churn risk.", "kind": "text", "choices": []}]}, {"code": "expansion", "name": "Expansion and cross-sell", "recommendation": "Run an account review with each top-ten customer", "questions": [{"text": "How do you grow existing accounts?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you hold business reviews with customers?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Which expansion practices do you use?", "kind": "multi", "choices": [{"label": "Account plans", "points": 1}, {"label": "Usage reviews", "points": 1}, {"label": "Cross-sell campaigns", "points": 1}, {"label": "Customer references", "points": 1}]}]}]}, {"code": "operations", "name": "Business operations and management", "topics": [{"code": "business_planning", "name": "Business planning", "recommendation": "Agree a joint business plan with targets", "questions": [{"text": "Do you plan your business with our solutions?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often does management review results against plan?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "What does your plan cover?", "kind": "multi", "choices": [{"label": "Revenue targets", "points": 1}, {"label": "Investment in people", "points": 1}, {"label": "Marketing budget", "points": 1}, {"label": "Profit forecast", "points": 1}]}]}, {"code": "financial_health", "name": "Financial health", "recommendation": "Share credit and financial information with us", "questions": [{"text": "How do you manage the finances of the practice?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you review the profitability of our line?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Describe your financial position and any constraints on growth.", "kind": "text", "choices": []}]}, {"code": "systems", "name": "Systems and reporting", "recommendation": "Connect your CRM to the partner portal", "questions": [{"text": "How do your systems support the partnership?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you update deal status in our portal?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Which systems do you use?", "kind": "multi", "choices": [{"label": "CRM", "points": 1}, {"label": "Quoting tool", "points": 1}, {"label": "Professional services automation", "points": 1}, {"label": "Reporting dashboards", "points": 1}]}]}]}, {"code": "alignment", "name": "Vendor relationship and alignment", "topics": [{"code": "executive_sponsorship", "name": "Executive sponsorship", "recommendation": "Name an executive sponsor and meet quarterly", "questions": [{"text": "How involved is your leadership in our partnership?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do your executives meet ours?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Who sponsors the partnership, and what do they expect from it?", "kind": "text", "choices": []}]}, {"code": "program_engagement", "name": "Program engagement", "recommendation": "Use the portal's deal registration and MDF every quarter", "questions": [{"text": "How actively do you use our partner program?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "How often do you take part in our program events?", "kind": "single", "choices": [{"label": "Never", "points": 0}, {"label": "Yearly", "points": 1}, {"label": "Quarterly", "points": 2}, {"label": "Monthly or more often", "points": 3}]}, {"text": "Which program benefits do you use?", "kind": "multi", "choices": [{"label": "Deal registration", "points": 1}, {"label": "MDF", "points": 1}, {"label": "Partner portal training", "points": 1}, {"label": "Co-selling with our sales team", "points": 1}]}]}, {"code": "strategic_fit", "name": "Strategic fit and focus", "recommendation": "Agree a joint value proposition", "questions": [{"text": "How central are our solutions to your strategy?", "kind": "single", "choices": [{"label": "Not in place", "points": 0}, {"label": "Ad hoc, depends on individuals", "points": 1}, {"label": "Defined and mostly followed", "points": 2}, {"label": "Defined, measured and improved", "points": 3}]}, {"text": "What share of your revenue comes from our solutions?", "kind": "single", "choices": [{"label": "None of them", "points": 0}, {"label": "Under a quarter", "points": 1}, {"label": "A quarter to a half", "points": 2}, {"label": "More than half", "points": 3}]}, {"text": "Where do our solutions fit?", "kind": "multi", "choices": [{"label": "Target industries match", "points": 1}, {"label": "Target company sizes match", "points": 1}, {"label": "Complementary products", "points": 1}, {"label": "No competing lines", "points": 1}]}]}]}]}$doc$::jsonb $_$;
+
+
+--
+-- Name: app_capability_install(uuid, jsonb, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_capability_install(p_tenant uuid, p_doc jsonb, p_by uuid) RETURNS uuid
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    q uuid := gen_random_uuid();
+    c record;
+    t record;
+    cat uuid;
+    top uuid;
+BEGIN
+    INSERT INTO capability_questionnaires (tenant_id, id, version, document, created_by)
+    SELECT p_tenant, q, coalesce(max(version), 0) + 1, p_doc, p_by
+      FROM capability_questionnaires WHERE tenant_id = p_tenant;
+    FOR c IN SELECT value, ordinality - 1 AS pos FROM jsonb_array_elements(p_doc -> 'categories') WITH ORDINALITY
+    LOOP
+        cat := gen_random_uuid();
+        INSERT INTO capability_categories (tenant_id, id, questionnaire_id, position, code, name)
+        VALUES (p_tenant, cat, q, c.pos, c.value ->> 'code', c.value ->> 'name');
+        FOR t IN SELECT value, ordinality - 1 AS pos FROM jsonb_array_elements(c.value -> 'topics') WITH ORDINALITY
+        LOOP
+            top := gen_random_uuid();
+            INSERT INTO capability_topics (tenant_id, id, category_id, questionnaire_id, position, code, name,
+                                           recommendation)
+            VALUES (p_tenant, top, cat, q, t.pos, t.value ->> 'code', t.value ->> 'name',
+                    t.value ->> 'recommendation');
+            INSERT INTO capability_questions (tenant_id, id, topic_id, position, text, kind, choices)
+            SELECT p_tenant, gen_random_uuid(), top, x.ordinality - 1, x.value ->> 'text', x.value ->> 'kind',
+                   coalesce(x.value -> 'choices', '[]')
+              FROM jsonb_array_elements(t.value -> 'questions') WITH ORDINALITY AS x;
+        END LOOP;
+    END LOOP;
+    RETURN q;
+END
+$$;
+
+
+--
 -- Name: app_check_session(uuid, uuid, integer, boolean); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -284,6 +333,35 @@ CREATE FUNCTION public.app_refuse_change() RETURNS trigger
     AS $$
 BEGIN
     RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+END
+$$;
+
+
+--
+-- Name: app_seed_capability(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_capability(p_tenant uuid) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM capability_questionnaires WHERE tenant_id = p_tenant) THEN
+        PERFORM app_capability_install(p_tenant, app_capability_default_document(), NULL);
+    END IF;
+END
+$$;
+
+
+--
+-- Name: app_seed_capability_trigger(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.app_seed_capability_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM app_seed_capability(NEW.id);
+    RETURN NULL;
 END
 $$;
 
@@ -864,6 +942,193 @@ CREATE TABLE public.business_plans (
 );
 
 ALTER TABLE ONLY public.business_plans FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_assessments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_assessments (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    questionnaire_id uuid NOT NULL,
+    period_start date NOT NULL,
+    state text DEFAULT 'draft'::text NOT NULL,
+    answers jsonb DEFAULT '{}'::jsonb NOT NULL,
+    overall_score numeric(5,2),
+    category_scores jsonb DEFAULT '{}'::jsonb NOT NULL,
+    topic_scores jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid NOT NULL,
+    submitted_by uuid,
+    submitted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT capability_assessments_answers_check CHECK ((jsonb_typeof(answers) = 'object'::text)),
+    CONSTRAINT capability_assessments_check CHECK (((state = 'submitted'::text) = ((submitted_at IS NOT NULL) AND (overall_score IS NOT NULL)))),
+    CONSTRAINT capability_assessments_overall_score_check CHECK (((overall_score >= (1)::numeric) AND (overall_score <= (100)::numeric))),
+    CONSTRAINT capability_assessments_period_start_check CHECK (((EXTRACT(day FROM period_start) = (1)::numeric) AND (EXTRACT(month FROM period_start) = ANY (ARRAY[(1)::numeric, (4)::numeric, (7)::numeric, (10)::numeric])))),
+    CONSTRAINT capability_assessments_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'submitted'::text])))
+);
+
+ALTER TABLE ONLY public.capability_assessments FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_categories; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_categories (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    questionnaire_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    CONSTRAINT capability_categories_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_]{0,39}$'::text)),
+    CONSTRAINT capability_categories_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 120))),
+    CONSTRAINT capability_categories_position_check CHECK (("position" >= 0))
+);
+
+ALTER TABLE ONLY public.capability_categories FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_due_notices; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_due_notices (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    partner_id uuid NOT NULL,
+    half_start date NOT NULL,
+    sent_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY public.capability_due_notices FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_goals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_goals (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    topic_code text NOT NULL,
+    target_score integer NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    created_by uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT capability_goals_note_check CHECK ((length(note) <= 1000)),
+    CONSTRAINT capability_goals_target_score_check CHECK (((target_score >= 1) AND (target_score <= 100))),
+    CONSTRAINT capability_goals_topic_code_check CHECK ((topic_code ~ '^[a-z0-9][a-z0-9_]{0,39}$'::text))
+);
+
+ALTER TABLE ONLY public.capability_goals FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_questionnaires; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_questionnaires (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    version integer NOT NULL,
+    document jsonb NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT capability_questionnaires_version_check CHECK ((version >= 1))
+);
+
+ALTER TABLE ONLY public.capability_questionnaires FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_questions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_questions (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    topic_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    text text NOT NULL,
+    kind text NOT NULL,
+    choices jsonb DEFAULT '[]'::jsonb NOT NULL,
+    CONSTRAINT capability_questions_check CHECK (((kind = 'text'::text) = (jsonb_array_length(choices) = 0))),
+    CONSTRAINT capability_questions_choices_check CHECK ((jsonb_typeof(choices) = 'array'::text)),
+    CONSTRAINT capability_questions_kind_check CHECK ((kind = ANY (ARRAY['single'::text, 'multi'::text, 'text'::text]))),
+    CONSTRAINT capability_questions_position_check CHECK (("position" >= 0)),
+    CONSTRAINT capability_questions_text_check CHECK (((length(btrim(text)) >= 1) AND (length(btrim(text)) <= 300)))
+);
+
+ALTER TABLE ONLY public.capability_questions FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_settings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_settings (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    yellow_from integer DEFAULT 50 NOT NULL,
+    green_from integer DEFAULT 75 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT capability_settings_check CHECK (((1 < yellow_from) AND (yellow_from < green_from) AND (green_from <= 100)))
+);
+
+ALTER TABLE ONLY public.capability_settings FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_tasks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_tasks (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    partner_id uuid NOT NULL,
+    goal_id uuid,
+    topic_code text NOT NULL,
+    title text NOT NULL,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    due_on date,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT capability_tasks_status_check CHECK ((status = ANY (ARRAY['recommended'::text, 'not_started'::text, 'in_progress'::text, 'done'::text]))),
+    CONSTRAINT capability_tasks_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 200))),
+    CONSTRAINT capability_tasks_topic_code_check CHECK ((topic_code ~ '^[a-z0-9][a-z0-9_]{0,39}$'::text))
+);
+
+ALTER TABLE ONLY public.capability_tasks FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: capability_topics; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.capability_topics (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    category_id uuid NOT NULL,
+    questionnaire_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    recommendation text NOT NULL,
+    CONSTRAINT capability_topics_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_]{0,39}$'::text)),
+    CONSTRAINT capability_topics_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 120))),
+    CONSTRAINT capability_topics_position_check CHECK (("position" >= 0)),
+    CONSTRAINT capability_topics_recommendation_check CHECK (((length(btrim(recommendation)) >= 1) AND (length(btrim(recommendation)) <= 200)))
+);
+
+ALTER TABLE ONLY public.capability_topics FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -2043,6 +2308,150 @@ ALTER TABLE ONLY public.business_plans
 
 
 --
+-- Name: capability_assessments capability_assessments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_assessments
+    ADD CONSTRAINT capability_assessments_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: capability_assessments capability_assessments_tenant_id_partner_id_period_start_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_assessments
+    ADD CONSTRAINT capability_assessments_tenant_id_partner_id_period_start_key UNIQUE (tenant_id, partner_id, period_start);
+
+
+--
+-- Name: capability_categories capability_categories_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_categories
+    ADD CONSTRAINT capability_categories_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: capability_categories capability_categories_tenant_id_questionnaire_id_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_categories
+    ADD CONSTRAINT capability_categories_tenant_id_questionnaire_id_code_key UNIQUE (tenant_id, questionnaire_id, code);
+
+
+--
+-- Name: capability_categories capability_categories_tenant_id_questionnaire_id_position_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_categories
+    ADD CONSTRAINT capability_categories_tenant_id_questionnaire_id_position_key UNIQUE (tenant_id, questionnaire_id, "position");
+
+
+--
+-- Name: capability_due_notices capability_due_notices_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_due_notices
+    ADD CONSTRAINT capability_due_notices_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: capability_due_notices capability_due_notices_tenant_id_partner_id_half_start_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_due_notices
+    ADD CONSTRAINT capability_due_notices_tenant_id_partner_id_half_start_key UNIQUE (tenant_id, partner_id, half_start);
+
+
+--
+-- Name: capability_goals capability_goals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_goals
+    ADD CONSTRAINT capability_goals_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: capability_goals capability_goals_tenant_id_partner_id_topic_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_goals
+    ADD CONSTRAINT capability_goals_tenant_id_partner_id_topic_code_key UNIQUE (tenant_id, partner_id, topic_code);
+
+
+--
+-- Name: capability_questionnaires capability_questionnaires_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_questionnaires
+    ADD CONSTRAINT capability_questionnaires_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: capability_questionnaires capability_questionnaires_tenant_id_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_questionnaires
+    ADD CONSTRAINT capability_questionnaires_tenant_id_version_key UNIQUE (tenant_id, version);
+
+
+--
+-- Name: capability_questions capability_questions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_questions
+    ADD CONSTRAINT capability_questions_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: capability_questions capability_questions_tenant_id_topic_id_position_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_questions
+    ADD CONSTRAINT capability_questions_tenant_id_topic_id_position_key UNIQUE (tenant_id, topic_id, "position");
+
+
+--
+-- Name: capability_settings capability_settings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_settings
+    ADD CONSTRAINT capability_settings_pkey PRIMARY KEY (tenant_id);
+
+
+--
+-- Name: capability_tasks capability_tasks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_tasks
+    ADD CONSTRAINT capability_tasks_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: capability_topics capability_topics_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_topics
+    ADD CONSTRAINT capability_topics_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: capability_topics capability_topics_tenant_id_category_id_position_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_topics
+    ADD CONSTRAINT capability_topics_tenant_id_category_id_position_key UNIQUE (tenant_id, category_id, "position");
+
+
+--
+-- Name: capability_topics capability_topics_tenant_id_questionnaire_id_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_topics
+    ADD CONSTRAINT capability_topics_tenant_id_questionnaire_id_code_key UNIQUE (tenant_id, questionnaire_id, code);
+
+
+--
 -- Name: certification_files certification_files_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2555,6 +2964,20 @@ CREATE INDEX business_plans_state_idx ON public.business_plans USING btree (tena
 
 
 --
+-- Name: capability_assessments_submitted_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX capability_assessments_submitted_idx ON public.capability_assessments USING btree (tenant_id, partner_id, period_start DESC) INCLUDE (overall_score) WHERE (state = 'submitted'::text);
+
+
+--
+-- Name: capability_tasks_partner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX capability_tasks_partner_idx ON public.capability_tasks USING btree (tenant_id, partner_id, topic_code);
+
+
+--
 -- Name: certification_types_name_key; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3045,6 +3468,48 @@ CREATE TRIGGER business_plans_audit AFTER INSERT OR DELETE OR UPDATE ON public.b
 
 
 --
+-- Name: capability_assessments capability_assessments_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER capability_assessments_audit AFTER INSERT OR DELETE OR UPDATE ON public.capability_assessments FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: capability_due_notices capability_due_notices_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER capability_due_notices_audit AFTER INSERT OR DELETE OR UPDATE ON public.capability_due_notices FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: capability_goals capability_goals_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER capability_goals_audit AFTER INSERT OR DELETE OR UPDATE ON public.capability_goals FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: capability_questionnaires capability_questionnaires_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER capability_questionnaires_audit AFTER INSERT OR DELETE OR UPDATE ON public.capability_questionnaires FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: capability_settings capability_settings_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER capability_settings_audit AFTER INSERT OR DELETE OR UPDATE ON public.capability_settings FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
+-- Name: capability_tasks capability_tasks_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER capability_tasks_audit AFTER INSERT OR DELETE OR UPDATE ON public.capability_tasks FOR EACH ROW EXECUTE FUNCTION public.audit_row_change();
+
+
+--
 -- Name: certification_types certification_types_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -3308,6 +3773,13 @@ CREATE TRIGGER tenants_audit AFTER UPDATE OF time_zone ON public.tenants FOR EAC
 --
 
 CREATE TRIGGER tenants_seed AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_tenant_trigger();
+
+
+--
+-- Name: tenants tenants_seed_capability; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tenants_seed_capability AFTER INSERT ON public.tenants FOR EACH ROW EXECUTE FUNCTION public.app_seed_capability_trigger();
 
 
 --
@@ -3614,6 +4086,198 @@ ALTER TABLE ONLY public.business_plans
 
 ALTER TABLE ONLY public.business_plans
     ADD CONSTRAINT business_plans_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: capability_assessments capability_assessments_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_assessments
+    ADD CONSTRAINT capability_assessments_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: capability_assessments capability_assessments_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_assessments
+    ADD CONSTRAINT capability_assessments_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_assessments capability_assessments_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_assessments
+    ADD CONSTRAINT capability_assessments_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: capability_assessments capability_assessments_tenant_id_questionnaire_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_assessments
+    ADD CONSTRAINT capability_assessments_tenant_id_questionnaire_id_fkey FOREIGN KEY (tenant_id, questionnaire_id) REFERENCES public.capability_questionnaires(tenant_id, id);
+
+
+--
+-- Name: capability_assessments capability_assessments_tenant_id_submitted_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_assessments
+    ADD CONSTRAINT capability_assessments_tenant_id_submitted_by_fkey FOREIGN KEY (tenant_id, submitted_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: capability_categories capability_categories_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_categories
+    ADD CONSTRAINT capability_categories_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_categories capability_categories_tenant_id_questionnaire_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_categories
+    ADD CONSTRAINT capability_categories_tenant_id_questionnaire_id_fkey FOREIGN KEY (tenant_id, questionnaire_id) REFERENCES public.capability_questionnaires(tenant_id, id);
+
+
+--
+-- Name: capability_due_notices capability_due_notices_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_due_notices
+    ADD CONSTRAINT capability_due_notices_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_due_notices capability_due_notices_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_due_notices
+    ADD CONSTRAINT capability_due_notices_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: capability_goals capability_goals_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_goals
+    ADD CONSTRAINT capability_goals_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: capability_goals capability_goals_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_goals
+    ADD CONSTRAINT capability_goals_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_goals capability_goals_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_goals
+    ADD CONSTRAINT capability_goals_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: capability_questionnaires capability_questionnaires_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_questionnaires
+    ADD CONSTRAINT capability_questionnaires_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: capability_questionnaires capability_questionnaires_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_questionnaires
+    ADD CONSTRAINT capability_questionnaires_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_questions capability_questions_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_questions
+    ADD CONSTRAINT capability_questions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_questions capability_questions_tenant_id_topic_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_questions
+    ADD CONSTRAINT capability_questions_tenant_id_topic_id_fkey FOREIGN KEY (tenant_id, topic_id) REFERENCES public.capability_topics(tenant_id, id);
+
+
+--
+-- Name: capability_settings capability_settings_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_settings
+    ADD CONSTRAINT capability_settings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_tasks capability_tasks_tenant_id_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_tasks
+    ADD CONSTRAINT capability_tasks_tenant_id_created_by_fkey FOREIGN KEY (tenant_id, created_by) REFERENCES public.users(tenant_id, id);
+
+
+--
+-- Name: capability_tasks capability_tasks_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_tasks
+    ADD CONSTRAINT capability_tasks_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_tasks capability_tasks_tenant_id_goal_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_tasks
+    ADD CONSTRAINT capability_tasks_tenant_id_goal_id_fkey FOREIGN KEY (tenant_id, goal_id) REFERENCES public.capability_goals(tenant_id, id) ON DELETE SET NULL (goal_id);
+
+
+--
+-- Name: capability_tasks capability_tasks_tenant_id_partner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_tasks
+    ADD CONSTRAINT capability_tasks_tenant_id_partner_id_fkey FOREIGN KEY (tenant_id, partner_id) REFERENCES public.partners(tenant_id, id);
+
+
+--
+-- Name: capability_topics capability_topics_tenant_id_category_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_topics
+    ADD CONSTRAINT capability_topics_tenant_id_category_id_fkey FOREIGN KEY (tenant_id, category_id) REFERENCES public.capability_categories(tenant_id, id);
+
+
+--
+-- Name: capability_topics capability_topics_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_topics
+    ADD CONSTRAINT capability_topics_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: capability_topics capability_topics_tenant_id_questionnaire_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.capability_topics
+    ADD CONSTRAINT capability_topics_tenant_id_questionnaire_id_fkey FOREIGN KEY (tenant_id, questionnaire_id) REFERENCES public.capability_questionnaires(tenant_id, id);
 
 
 --
@@ -4495,6 +5159,60 @@ ALTER TABLE public.business_plan_versions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.business_plans ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: capability_assessments; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_assessments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: capability_categories; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_categories ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: capability_due_notices; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_due_notices ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: capability_goals; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_goals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: capability_questionnaires; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_questionnaires ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: capability_questions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_questions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: capability_settings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: capability_tasks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_tasks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: capability_topics; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.capability_topics ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: certification_files; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4753,6 +5471,69 @@ CREATE POLICY tenant_isolation ON public.business_plan_versions USING ((tenant_i
 --
 
 CREATE POLICY tenant_isolation ON public.business_plans USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_assessments tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_assessments USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_categories tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_categories USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_due_notices tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_due_notices USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_goals tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_goals USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_questionnaires tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_questionnaires USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_questions tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_questions USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_settings tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_settings USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_tasks tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_tasks USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
+
+
+--
+-- Name: capability_topics tenant_isolation; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenant_isolation ON public.capability_topics USING ((tenant_id = public.app_current_tenant())) WITH CHECK ((tenant_id = public.app_current_tenant()));
 
 
 --
@@ -5153,6 +5934,69 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.business_plan_versions TO trib
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.business_plans TO tributary_app;
+
+
+--
+-- Name: TABLE capability_assessments; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_assessments TO tributary_app;
+
+
+--
+-- Name: TABLE capability_categories; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_categories TO tributary_app;
+
+
+--
+-- Name: TABLE capability_due_notices; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_due_notices TO tributary_app;
+
+
+--
+-- Name: TABLE capability_goals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_goals TO tributary_app;
+
+
+--
+-- Name: TABLE capability_questionnaires; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_questionnaires TO tributary_app;
+
+
+--
+-- Name: TABLE capability_questions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_questions TO tributary_app;
+
+
+--
+-- Name: TABLE capability_settings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_settings TO tributary_app;
+
+
+--
+-- Name: TABLE capability_tasks; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_tasks TO tributary_app;
+
+
+--
+-- Name: TABLE capability_topics; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.capability_topics TO tributary_app;
 
 
 --

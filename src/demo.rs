@@ -187,6 +187,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<bool> {
     applications(&mut tx, tenant, admin).await?;
     crate::certifications::demo::load(&mut tx).await?;
     crate::plans::demo::load(&mut tx).await?;
+    crate::capability::demo::load(&mut tx).await?;
     tier_story(&mut tx, tenant).await?;
     crate::mdf::demo::load(&mut tx, tenant, admin).await?;
     tx.commit().await?;

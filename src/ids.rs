@@ -121,6 +121,16 @@ ids! {
     PlanVersionId,
     /// A comment on a business plan.
     PlanCommentId,
+    /// A version of the tenant's capability questionnaire.
+    QuestionnaireId,
+    /// A question of a capability questionnaire version.
+    QuestionId,
+    /// A partner's capability assessment for a quarter.
+    AssessmentId,
+    /// A partner's goal for a capability topic.
+    CapabilityGoalId,
+    /// A task of a partner's capability action plan.
+    CapabilityTaskId,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod agreement;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod capability;
 pub mod certifications;
 pub mod config;
 pub mod countries;
@@ -118,6 +119,7 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::claims_api::routes())
         .merge(certifications::api::routes())
         .merge(plans::api::routes())
+        .merge(capability::api::routes())
         .merge(tiers::api::routes())
         .merge(mdf::plans_api::routes())
         .merge(mdf::finance_api::routes())
@@ -143,6 +145,7 @@ pub fn app(state: AppState) -> Router {
         .merge(mdf::claim_pages::routes())
         .merge(certifications::pages::routes())
         .merge(plans::pages::routes())
+        .merge(capability::pages::routes())
         .merge(tiers::pages::routes())
         .merge(mdf::plan_pages::routes())
         .merge(mdf::fund_pages::routes())

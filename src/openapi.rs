@@ -124,11 +124,26 @@ use utoipa::{Modify, OpenApi};
         crate::plans::api::comment,
         crate::plans::api::partner_scorecard,
         crate::plans::api::overview,
+        crate::capability::api::questionnaire,
+        crate::capability::api::replace_questionnaire,
+        crate::capability::api::bands,
+        crate::capability::api::put_bands,
+        crate::capability::api::list,
+        crate::capability::api::create,
+        crate::capability::api::show,
+        crate::capability::api::answer,
+        crate::capability::api::score,
+        crate::capability::api::submit,
+        crate::capability::api::scorecard,
+        crate::capability::api::put_goal,
+        crate::capability::api::add_task,
+        crate::capability::api::update_task,
+        crate::capability::api::growth,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "auth"), (name = "users"), (name = "partners"), (name = "outbox"), (name = "deals"), (name = "recruitment"), (name = "agreement"),
-        (name = "onboarding"), (name = "mdf"), (name = "certifications"), (name = "tiers"), (name = "plans"))
+        (name = "onboarding"), (name = "mdf"), (name = "certifications"), (name = "tiers"), (name = "plans"), (name = "capability"))
 )]
 pub struct ApiDoc;
 

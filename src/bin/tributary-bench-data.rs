@@ -482,6 +482,7 @@ async fn generate(
     // workload's partners would have to accept one first.
     sqlx::query!("select app_seed_vocabularies($1)", tenant as TenantId).execute(&mut *conn).await?;
     sqlx::query!("select app_seed_tiers($1)", tenant as TenantId).execute(&mut *conn).await?;
+    sqlx::query!("select app_seed_capability($1)", tenant as TenantId).execute(&mut *conn).await?;
 
     let t = Instant::now();
     let anchor = Anchor::today();
@@ -671,6 +672,10 @@ async fn generate(
     let t = Instant::now();
     let plans = business_plans(conn, tenant, spec.seed ^ spec.salt).await?;
     eprintln!("{slug}: business plans {} ({:.1} s)", sep(plans as i64), t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let assessed = capability(conn, tenant, admin).await?;
+    eprintln!("{slug}: capability assessments {} ({:.1} s)", sep(assessed as i64), t.elapsed().as_secs_f64());
 
     if let Some(relaxed) = relaxed {
         restore(conn, &relaxed).await?;
@@ -1959,4 +1964,66 @@ async fn business_plans(conn: &mut PgConnection, tenant: TenantId, seed: u64) ->
             and $2::text is not null and $3::date is not null"
     );
     Ok(plans)
+/// Four quarters of submitted capability assessments for every partner past its application, in one statement:
+/// each partner answers around a level of its own (from its id) that rises each quarter, varied per topic; the
+/// scores are those `rules::capability` gives for the default questionnaire, whose choices carry 0..n-1 points
+/// (single choice) or 1 point each (multi choice): topic = mean of its questions, category = mean of its topics,
+/// overall = mean of the categories.
+async fn capability(conn: &mut PgConnection, tenant: TenantId, admin: UserId) -> anyhow::Result<u64> {
+    let done = sqlx::query!(
+        r#"with q as (select id from capability_questionnaires where tenant_id = $1 order by version desc limit 1),
+           qs as (select x.id as qid, t.code as topic, c.code as cat, x.kind, jsonb_array_length(x.choices) as n
+                    from capability_questions x
+                    join capability_topics t on t.tenant_id = x.tenant_id and t.id = x.topic_id
+                    join capability_categories c on c.tenant_id = t.tenant_id and c.id = t.category_id
+                   where c.tenant_id = $1 and c.questionnaire_id = (select id from q)),
+           p as (select id, coalesce(cam_id, $2) as by, (abs(hashtext(id::text)) % 1000) / 1000.0 as base
+                   from partners where tenant_id = $1 and life_stage <> 'applicant'),
+           a as (select p.id as pid, p.by, k, qs.qid, qs.topic, qs.cat, qs.kind, qs.n,
+                        least(1, greatest(0, 0.2 + 0.55 * p.base + 0.07 * k
+                              + 0.35 * ((abs(hashtext(p.id::text || qs.topic)) % 1000) / 1000.0 - 0.5))) as l
+                   from p cross join generate_series(0, 3) as k cross join qs),
+           s as (select a.*, case a.kind when 'single' then round(a.l * (a.n - 1))::int
+                                         when 'multi' then round(a.l * a.n)::int end as pick
+                   from a),
+           scored as (select s.*, case s.kind when 'single' then 1 + 99.0 * s.pick / (s.n - 1)
+                                              when 'multi' then 1 + 99.0 * s.pick / s.n end as score,
+                             case s.kind when 'text' then jsonb_build_object('choices', '[]'::jsonb, 'text',
+                                                              'Two people work on this today.')
+                                         when 'single' then jsonb_build_object('choices', jsonb_build_array(s.pick),
+                                                                               'text', '')
+                                         else jsonb_build_object('choices', (select coalesce(jsonb_agg(g), '[]')
+                                                                               from generate_series(0, s.pick - 1) g),
+                                                                 'text', '') end as answer
+                        from s),
+           topics as (select pid, by, k, cat, topic, avg(score) as score, jsonb_object_agg(qid, answer) as answers
+                        from scored group by pid, by, k, cat, topic),
+           cats as (select pid, by, k, cat, avg(score) as score, jsonb_object_agg(topic, round(score, 2)) as topics,
+                           jsonb_agg(answers) as answers
+                      from topics group by pid, by, k, cat),
+           whole as (select pid, by, k, round(avg(score), 2) as overall,
+                            jsonb_object_agg(cat, round(score, 2)) as cats,
+                            (select jsonb_object_agg(e.key, e.value) from jsonb_array_elements(jsonb_agg(c.topics)) t,
+                                    jsonb_each(t.value) e) as topics,
+                            (select jsonb_object_agg(e.key, e.value)
+                               from jsonb_array_elements(jsonb_agg(c.answers)) l, jsonb_array_elements(l.value) m,
+                                    jsonb_each(m.value) e) as answers
+                       from cats c group by pid, by, k)
+           insert into capability_assessments (tenant_id, id, partner_id, questionnaire_id, period_start, state, answers,
+                                               overall_score, category_scores, topic_scores, created_by, submitted_by,
+                                               submitted_at, created_at, updated_at)
+           select $1, gen_random_uuid(), w.pid, (select id from q),
+                  (date_trunc('quarter', current_date) - make_interval(months => 3 * (3 - w.k)))::date, 'submitted',
+                  w.answers, w.overall, w.cats, w.topics, w.by, w.by,
+                  date_trunc('quarter', current_date) - make_interval(months => 3 * (3 - w.k)) + interval '20 days',
+                  date_trunc('quarter', current_date) - make_interval(months => 3 * (3 - w.k)) + interval '10 days',
+                  date_trunc('quarter', current_date) - make_interval(months => 3 * (3 - w.k)) + interval '20 days'
+             from whole w"#,
+        tenant as TenantId,
+        admin as UserId,
+    )
+    .execute(&mut *conn)
+    .await
+    .context("writing the capability assessments")?;
+    Ok(done.rows_affected())
 }

@@ -64,6 +64,7 @@ struct PartnerHome<'a> {
     mdf: Option<crate::mdf::HomeFigures>,
     standing: Option<crate::tiers::pages::HomeStanding>,
     plan: Option<crate::plans::pages::HomePlan>,
+    capability: Option<crate::capability::pages::HomePartner>,
 }
 
 /// Where the partner stands in its onboarding plan.
@@ -94,7 +95,9 @@ async fn partner_home<'a>(tx: &mut Tx, user: &'a CurrentUser, page: Page) -> Res
     let mdf = crate::mdf::partner_figures(tx, partner_id).await?;
     let standing = crate::tiers::pages::home_block(tx, partner_id).await?;
     let plan = crate::plans::pages::home_block(tx, user).await?;
+    let capability = crate::capability::pages::home_partner(tx, user).await?;
     Ok(PartnerHome {
+        capability,
         mdf,
         standing,
         plan,
@@ -154,6 +157,7 @@ struct CamHome {
     mdf: Vec<crate::mdf::PartnerFunds>,
     tier_watch: Vec<crate::tiers::pages::WatchView>,
     plans: crate::plans::pages::CamPlans,
+    capability: crate::capability::pages::HomeCam,
 }
 
 /// How many of a CAM's partners the home lists.
@@ -188,7 +192,9 @@ async fn cam_home(tx: &mut Tx, user: &CurrentUser, page: Page) -> Result<CamHome
     let mdf = crate::mdf::partner_funds(tx, scope).await?;
     let tier_watch = crate::tiers::pages::watch_list(tx, scope, 50).await?;
     let plans = crate::plans::pages::cam_block(tx, user).await?;
+    let capability = crate::capability::pages::home_cam(tx, user).await?;
     Ok(CamHome {
+        capability,
         page,
         stats,
         deals,

@@ -41,6 +41,9 @@ pub fn spawn(state: AppState, smtp_url: Option<String>, shutdown: CancellationTo
                 if let Err(e) = tier_standing(&state).await {
                     tracing::warn!(error = %e, "tier evaluation round failed");
                 }
+                if let Err(e) = capability_due(&state).await {
+                    tracing::warn!(error = %e, "capability due-notice round failed");
+                }
             }
             if rounds % 720 == 0 {
                 if let Err(e) = crate::auth::login::prune_failures(&state.pool).await {
@@ -104,4 +107,20 @@ pub async fn tier_standing(state: &AppState) -> anyhow::Result<usize> {
         evaluated += done.len();
     }
     Ok(evaluated)
+}
+
+/// Tells the admins of partners with no capability assessment this half year that one is due, once per partner and
+/// half year, tenant by tenant (`capability::send_due_notices`, claimed with `FOR UPDATE SKIP LOCKED`).
+pub async fn capability_due(state: &AppState) -> anyhow::Result<usize> {
+    let tenants = crate::tenants::store::ids(&state.pool).await?;
+    let mut told = 0;
+    for tenant in tenants {
+        let mut tx = crate::db::begin_tenant(&state.pool, tenant, None).await?;
+        let today = crate::program::store::today(&mut tx).await?;
+        told += crate::capability::send_due_notices(&mut tx, tenant, &state.base_url, today)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        tx.commit().await?;
+    }
+    Ok(told)
 }

@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, explainable results, unit- and property-tested.
 
 pub mod cam_assignment;
+pub mod capability;
 pub mod company_names;
 pub mod company_pairs;
 pub mod deal_conflict;

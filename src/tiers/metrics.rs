@@ -1,8 +1,7 @@
 //! Metric sources: what a batch of partners has of each metric over a trailing window ending today, and what the
 //! projection adds (run-rate over the time to the next evaluation plus weighted open pipeline). Adding a metric is a
-//! variant of `rules::tier_progression::Metric` and a branch of `source` here, never a migration. Metrics whose data
-//! does not exist yet (capability score) measure nothing: the rule reads
-//! them as not met, "not measured yet", until their tables exist.
+//! variant of `rules::tier_progression::Metric` and a branch of `source` here, never a migration. The capability score is
+//! the overall score of the partner's latest submitted capability assessment.
 
 use std::collections::HashMap;
 
@@ -41,8 +40,8 @@ pub async fn source(
                 .collect()
         }
         Metric::AgreedBusinessPlan => crate::plans::store::agreed_plan_covers(tx, ids, today).await?,
-        // Issue 20 (capability scorecards) adds its source.
-        Metric::CapabilityScore => return Ok(None),
+        // The overall score of the partner's latest submitted assessment, whatever its age.
+        Metric::CapabilityScore => crate::capability::store::latest_overall(tx, ids).await?,
     }))
 }
 

@@ -83,6 +83,7 @@ pub const AREAS: &[Area] = &[
     area(Group::Plans, "Certifications", "/certifications", EVERYONE),
     area(Group::Plans, "Business plans", "/business-plans", EVERYONE),
     area(Group::Plans, "Scorecard", "/scorecard", PARTNER_PEOPLE),
+    area(Group::Plans, "Capability", "/capability", EVERYONE),
     area(Group::Partners, "Your tier", "/tier", PARTNER_PEOPLE),
     area(Group::Program, "Settings", "/admin/program", ADMIN),
     area(Group::Program, "Tiers", "/admin/tiers", ADMIN),
@@ -175,6 +176,7 @@ mod tests {
                 "/certifications",
                 "/business-plans",
                 "/scorecard",
+                "/capability",
                 "/agreement"
             ]
         );
@@ -189,13 +191,14 @@ mod tests {
                 "/certifications",
                 "/business-plans",
                 "/scorecard",
+                "/capability",
                 "/users",
                 "/agreement"
             ]
         );
         assert_eq!(
             hrefs(Role::ChannelChief),
-            ["/", "/onboarding", "/deals", "/mdf", "/certifications", "/business-plans"]
+            ["/", "/onboarding", "/deals", "/mdf", "/certifications", "/business-plans", "/capability"]
         );
         assert_eq!(
             hrefs(Role::Cam),
@@ -207,7 +210,8 @@ mod tests {
                 "/deals",
                 "/mdf",
                 "/certifications",
-                "/business-plans"
+                "/business-plans",
+                "/capability"
             ]
         );
     }

@@ -1161,4 +1161,55 @@ async fn the_fund_page_homes_queue_and_tier_pages_fit_a_laptop_and_a_phone() {
             .await;
         }
     }
+#[tokio::test]
+async fn a_partner_answers_the_capability_assessment_on_one_page_and_sees_its_scorecard_against_peers() {
+    let app = TestApp::new().await;
+    for n in 1..=5 {
+        crate::capability::add_peer(&app, n, 40.0 + 5.0 * f64::from(n)).await;
+    }
+    let base = app.serve().await;
+    journey(1280, 900, |c| async move {
+        sign_in(&c, &base, email::P1_USER).await;
+        c.goto(&format!("{base}/capability")).await.unwrap();
+        assert_text(&c, "main h1", "Capability scorecard: Partner One").await;
+        c.find(Locator::XPath("//button[contains(., \"Start this quarter\")]")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "main h1", |t| t.starts_with("Capability assessment")).await;
+        assert_eq!(c.find_all(Locator::Css(".cap-question")).await.unwrap().len(), 60, "all sixty on one page");
+        // The first question's best answer: the live score follows without a reload.
+        c.find(Locator::Css(".cap-question input[type=radio][value='3']")).await.unwrap().click().await.unwrap();
+        assert_text(&c, "[data-score='overall']", "100").await;
+        assert_text(&c, "[data-answered]", "1").await;
+        // The rest: the second-best answer of every single choice, the first two practices of every checklist.
+        c.execute(
+            "document.querySelectorAll('.cap-question').forEach(function (q, i) {
+                 if (i === 0) return;
+                 var radios = q.querySelectorAll('input[type=radio]');
+                 if (radios.length) { radios[radios.length - 2].click(); return; }
+                 var boxes = q.querySelectorAll('input[type=checkbox]');
+                 if (boxes.length) { boxes[0].click(); boxes[1].click(); return; }
+                 var text = q.querySelector('textarea');
+                 if (text) { text.value = 'Two people work on this.'; }
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+        assert_text(&c, "[data-answered]", "54").await;
+        shot(&c, "partner-capability-assessment").await;
+        c.find(Locator::Css("button[value=submit]")).await.unwrap().click().await.unwrap();
+        assert_text(&c, ".alert-success", "The assessment is submitted; its scorecard is below.").await;
+        assert_text(&c, "main h1", "Capability scorecard: Partner One").await;
+        // Single choices at 2 of 3 (67), checklists at 2 of 4 (50.5); the first topic's best answer lifts it.
+        let overall = c.find(Locator::Css("[data-testid=overall]")).await.unwrap().text().await.unwrap();
+        assert!(overall.parse::<f64>().is_ok_and(|v| (55.0..=70.0).contains(&v)), "{overall}");
+        // Peers: five other partners of the tier at 45..65, average 55, top quarter (two) 62.5.
+        let peer_cells = c.find_all(Locator::Css("table.data tbody tr td:nth-child(4)")).await.unwrap();
+        assert_eq!(peer_cells[0].text().await.unwrap(), "55");
+        let top = c.find_all(Locator::Css("table.data tbody tr td:nth-child(5)")).await.unwrap();
+        assert!(["62", "63"].contains(&top[0].text().await.unwrap().as_str()));
+        let page = c.source().await.unwrap();
+        assert!(page.contains("Recommended"), "tasks proposed for the weakest topics");
+        shot(&c, "partner-capability-scorecard").await;
+    })
+    .await;
 }

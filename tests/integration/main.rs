@@ -4,6 +4,7 @@ mod support;
 
 mod auth;
 mod browser;
+mod capability;
 mod certifications;
 mod cli;
 mod deals;

@@ -277,6 +277,7 @@ async fn foreign_ids_answer_404_on_every_endpoint_for_every_role() {
     .chain(crate::mdf::foreign_objects(&app).await)
     .chain(crate::certifications::foreign_objects(&app).await)
     .chain(crate::plans::foreign_objects(&app).await)
+    .chain(crate::capability::foreign_objects(&app).await)
     .collect();
     // Paths whose parameter is no object id.
     let not_ids = [

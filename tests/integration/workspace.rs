@@ -66,6 +66,7 @@ async fn the_program_admin_reaches_every_area_grouped_by_what_people_do() {
             "/certifications",
             "/business-plans",
             "/scorecard",
+            "/capability",
             "/agreement"
         ]
     );
