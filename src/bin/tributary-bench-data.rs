@@ -1964,6 +1964,8 @@ async fn business_plans(conn: &mut PgConnection, tenant: TenantId, seed: u64) ->
             and $2::text is not null and $3::date is not null"
     );
     Ok(plans)
+}
+
 /// Four quarters of submitted capability assessments for every partner past its application, in one statement:
 /// each partner answers around a level of its own (from its id) that rises each quarter, varied per topic; the
 /// scores are those `rules::capability` gives for the default questionnaire, whose choices carry 0..n-1 points

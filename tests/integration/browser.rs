@@ -1161,6 +1161,8 @@ async fn the_fund_page_homes_queue_and_tier_pages_fit_a_laptop_and_a_phone() {
             .await;
         }
     }
+}
+
 #[tokio::test]
 async fn a_partner_answers_the_capability_assessment_on_one_page_and_sees_its_scorecard_against_peers() {
     let app = TestApp::new().await;
