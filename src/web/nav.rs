@@ -164,7 +164,7 @@ mod tests {
             ["Work", "Partners", "Deals", "Funds", "Plans and scorecards", "Program"],
             "groups without areas yet are left out"
         );
-        assert_eq!(hrefs(Role::ProgramAdmin).len(), 15);
+        assert_eq!(hrefs(Role::ProgramAdmin).len(), 16);
         assert_eq!(
             hrefs(Role::PartnerUser),
             [
