@@ -67,6 +67,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         errors.add(if field.is_empty() { "body" } else { &field }, "Remove the NUL character (\\u0000).");
         return Err(Error::Invalid(errors));
     }
+    // Every body of the API is an object; serde would read an array into a struct field by field.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        let mut errors = FieldErrors::new();
+        errors.add("body", "Send a JSON object, not an array.");
+        return Err(Error::Invalid(errors));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Ok(v),
@@ -156,4 +162,29 @@ impl ListParams {
 pub struct ListResponse<T> {
     pub items: Vec<T>,
     pub total: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Input {
+        #[allow(dead_code)]
+        a: Option<i32>,
+        #[allow(dead_code)]
+        b: Option<i32>,
+    }
+
+    #[test]
+    fn an_array_is_refused_where_an_object_is_expected_naming_the_body() {
+        for body in [&b"[null, null]"[..], b"  [1, 2]", b"[]"] {
+            match parse_json::<Input>(body) {
+                Err(Error::Invalid(errors)) => assert!(format!("{errors:?}").contains("body"), "{errors:?}"),
+                other => panic!("{:?} was read as {other:?}", String::from_utf8_lossy(body)),
+            }
+        }
+        assert!(parse_json::<Input>(b"{\"a\": 1}").is_ok());
+        assert!(matches!(parse_json::<Input>(b"{\"a\": \"x\"}"), Err(Error::Invalid(_))));
+    }
 }
