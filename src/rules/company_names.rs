@@ -311,11 +311,19 @@ fn reduce(tokens: &[String], drop: fn(&str) -> bool) -> Vec<String> {
 
 impl CompanyName {
     pub fn parse(name: &str) -> CompanyName {
-        let mut words: Vec<String> = words(&fold(name)).into_iter().map(spelled_out).collect();
-        if words.iter().any(|t| !CONNECTORS.contains(&t.as_str())) {
-            words.retain(|t| !CONNECTORS.contains(&t.as_str()));
-        }
-        strip_legal_forms(&mut words);
+        let all: Vec<String> = words(&fold(name)).into_iter().map(spelled_out).collect();
+        let is_connector = |t: &String| CONNECTORS.contains(&t.as_str());
+        // A name of connectors and legal forms only ("Et, Inc.", "ET A/S") is its connectors, as the bare name is;
+        // any other name loses its connectors before its legal forms go ("GmbH & Co. KG" is "gmbh co kg").
+        let mut with_connectors = all.clone();
+        strip_legal_forms(&mut with_connectors);
+        let words = if with_connectors.iter().all(is_connector) {
+            with_connectors
+        } else {
+            let mut words: Vec<String> = all.into_iter().filter(|t| !is_connector(t)).collect();
+            strip_legal_forms(&mut words);
+            words
+        };
         let core = reduce(&words, is_descriptor);
         let distinctive = reduce(&core, is_generic);
         CompanyName { words, core, distinctive }
@@ -674,6 +682,9 @@ mod tests {
         assert_eq!(key("Procter and Gamble Company"), "procter gamble");
         assert_eq!(key("AT&T Inc."), "at t");
         assert_eq!(key("And"), "and");
+        // Found by the suffix property: a name of a connector alone keeps it whatever legal form follows.
+        assert_eq!(key("et, Inc."), key("et"));
+        assert_eq!(key("eT A/S"), key("et"));
     }
 
     #[test]
