@@ -291,22 +291,7 @@ async fn staff_page(tx: &mut Tx, user: &CurrentUser, page: Page, errors: FieldEr
         .collect();
     Ok(StaffPage {
         page,
-        partners: rows
-            .into_iter()
-            .map(|p| {
-                let band = p.latest.map(|s| bands.band(s));
-                PartnerLine {
-                    id: p.id,
-                    name: p.name,
-                    tier: p.tier,
-                    score: score_text(p.latest),
-                    css: band_css(band),
-                    band: band_label(band),
-                    period: p.latest_period.map(super::period_label).unwrap_or_default(),
-                    due: !p.assessed_since,
-                }
-            })
-            .collect(),
+        partners: rows.into_iter().map(|p| partner_line(p, &bands)).collect(),
         can_start,
         options,
         is_admin: user.role == Role::ProgramAdmin,
@@ -1025,26 +1010,26 @@ pub struct HomeCam {
     due: usize,
 }
 
+/// A partner's line on the staff list and the CAM home: its latest score, band and whether one is due.
+fn partner_line(p: store::PartnerStanding, bands: &Bands) -> PartnerLine {
+    let band = p.latest.map(|s| bands.band(s));
+    PartnerLine {
+        id: p.id,
+        name: p.name,
+        tier: p.tier,
+        score: score_text(p.latest),
+        css: band_css(band),
+        band: band_label(band),
+        period: p.latest_period.map(super::period_label).unwrap_or_default(),
+        due: !p.assessed_since,
+    }
+}
+
 pub async fn home_cam(tx: &mut Tx, user: &CurrentUser) -> Result<HomeCam> {
     let today = crate::program::store::today(tx).await?;
     let bands = store::bands(tx).await?;
     let rows = store::standings(tx, user.scope(), super::half_start(today)).await?;
-    let partners: Vec<PartnerLine> = rows
-        .into_iter()
-        .map(|p| {
-            let band = p.latest.map(|s| bands.band(s));
-            PartnerLine {
-                id: p.id,
-                name: p.name,
-                tier: p.tier,
-                score: score_text(p.latest),
-                css: band_css(band),
-                band: band_label(band),
-                period: p.latest_period.map(super::period_label).unwrap_or_default(),
-                due: !p.assessed_since,
-            }
-        })
-        .collect();
+    let partners: Vec<PartnerLine> = rows.into_iter().map(|p| partner_line(p, &bands)).collect();
     let due = partners.iter().filter(|p| p.due).count();
     Ok(HomeCam { partners, due })
 }
